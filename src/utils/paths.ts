@@ -1,0 +1,44 @@
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+
+/** Every on-disk location wren uses, derived from WREN_HOME and the project directory. */
+export interface WrenPaths {
+  /** User state root: `$WREN_HOME`, default `~/.wren`. */
+  readonly home: string;
+  readonly userSettings: string;
+  readonly history: string;
+  readonly sessionsDir: string;
+  readonly mcpOAuthDir: string;
+  readonly logsDir: string;
+  readonly userInstructions: string;
+  /** The project directory (the cwd wren was started in). */
+  readonly project: string;
+  readonly projectSettings: string;
+  readonly projectMcpJson: string;
+  readonly projectInstructions: readonly string[];
+}
+
+/**
+ * Decides every path from the environment and the project directory. This is the only
+ * module that may call `os.homedir()`, so tests isolate all state with `WREN_HOME`.
+ */
+export function resolvePaths(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): WrenPaths {
+  const home = env.WREN_HOME ? resolve(env.WREN_HOME) : join(homedir(), ".wren");
+  const project = resolve(cwd);
+  return {
+    home,
+    userSettings: join(home, "settings.json"),
+    history: join(home, "history.jsonl"),
+    sessionsDir: join(home, "sessions"),
+    mcpOAuthDir: join(home, "mcp-oauth"),
+    logsDir: join(home, "logs"),
+    userInstructions: join(home, "WREN.md"),
+    project,
+    projectSettings: join(project, ".wren", "settings.json"),
+    projectMcpJson: join(project, ".mcp.json"),
+    projectInstructions: [join(project, "AGENTS.md"), join(project, ".wren", "WREN.md")],
+  };
+}
