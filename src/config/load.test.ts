@@ -1,0 +1,234 @@
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { resolvePaths, type WrenPaths } from "../utils/paths.js";
+import { ConfigError } from "./errors.js";
+import { loadConfig } from "./load.js";
+
+let paths: WrenPaths;
+
+beforeEach(async () => {
+  const root = await mkdtemp(join(tmpdir(), "wren-config-"));
+  await mkdir(join(root, "home"));
+  await mkdir(join(root, "project", ".wren"), { recursive: true });
+  paths = resolvePaths({ WREN_HOME: join(root, "home") }, join(root, "project"));
+});
+
+async function put(file: string, content: unknown): Promise<void> {
+  await writeFile(file, typeof content === "string" ? content : JSON.stringify(content, null, 2));
+}
+
+async function loadError(env: NodeJS.ProcessEnv = {}, extra?: string): Promise<ConfigError> {
+  const error = await loadConfig({ paths, env, ...(extra && { extraMcpConfig: extra }) }).catch(
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ConfigError);
+  return error as ConfigError;
+}
+
+describe("loadConfig", () => {
+  it("returns defaults when no file exists", async () => {
+    const config = await loadConfig({ paths, env: {} });
+    expect(config.model).toBeUndefined();
+    expect(config.servers).toEqual([]);
+    expect(config.display).toBe("standard");
+    expect(config.files).toEqual([]);
+  });
+
+  it("infers transports from the Claude Code format and accepts aliases", async () => {
+    await put(paths.projectMcpJson, {
+      mcpServers: {
+        fs: { command: "npx", args: ["-y", "server-fs", "."] },
+        notion: { url: "https://mcp.notion.com/mcp" },
+        a: { type: "streamable-http", url: "https://a.example/mcp" },
+        b: { type: "streamable_http", url: "https://b.example/mcp" },
+        old: { type: "sse", url: "https://legacy.example/sse", headers: { "X-Key": "k" } },
+        off: { command: "x", enabled: false },
+      },
+    });
+    const config = await loadConfig({ paths, env: {} });
+    const byName = Object.fromEntries(config.servers.map((s) => [s.name, s]));
+    expect(byName.fs).toMatchObject({
+      type: "stdio",
+      command: "npx",
+      args: ["-y", "server-fs", "."],
+    });
+    expect(byName.notion).toMatchObject({
+      type: "http",
+      url: "https://mcp.notion.com/mcp",
+      oauth: {},
+    });
+    expect(byName.a?.type).toBe("http");
+    expect(byName.b?.type).toBe("http");
+    expect(byName.old).toMatchObject({ type: "sse", headers: { "X-Key": "k" } });
+    expect(byName.off?.enabled).toBe(false);
+    expect(byName.fs?.source).toBe(paths.projectMcpJson);
+  });
+
+  it("merges sources with later ones winning", async () => {
+    await put(paths.userSettings, {
+      model: "ollama/qwen3:8b",
+      providers: { ollama: { type: "openai-compatible", baseURL: "http://localhost:11434/v1" } },
+      mcpServers: { shared: { command: "user-cmd" }, mine: { command: "mine" } },
+      permissions: { allow: ["read_file"] },
+    });
+    await put(paths.projectSettings, {
+      model: "anthropic/claude-sonnet-4-5",
+      mcpServers: { shared: { command: "project-cmd" } },
+      permissions: { deny: ["run_command(rm:*)"] },
+      display: "zen",
+    });
+    await put(paths.projectMcpJson, { mcpServers: { shared: { url: "https://x.example/mcp" } } });
+    const extra = join(paths.project, "extra.json");
+    await put(extra, { mcpServers: { cli: { command: "cli" } } });
+    const config = await loadConfig({ paths, env: {}, extraMcpConfig: "extra.json" });
+    expect(config.model).toBe("anthropic/claude-sonnet-4-5");
+    expect(config.display).toBe("zen");
+    expect(config.providers.ollama?.baseURL).toBe("http://localhost:11434/v1");
+    expect(config.permissions).toEqual({ allow: ["read_file"], deny: ["run_command(rm:*)"] });
+    expect(config.servers.map((s) => s.name)).toEqual(["shared", "mine", "cli"]);
+    expect(config.servers[0]).toMatchObject({ type: "http", url: "https://x.example/mcp" });
+    expect(config.files).toEqual([
+      paths.userSettings,
+      paths.projectSettings,
+      paths.projectMcpJson,
+      extra,
+    ]);
+  });
+
+  it("expands ${VAR} and ${VAR:-default}", async () => {
+    await put(paths.userSettings, {
+      mcpServers: {
+        corp: {
+          url: "https://${HOST:-mcp.corp.example}/mcp",
+          headers: { Authorization: "Bearer ${TOKEN}" },
+          oauth: { clientId: "wren-cli", clientSecret: "${CORP_SECRET}" },
+        },
+      },
+    });
+    const config = await loadConfig({ paths, env: { TOKEN: "t0k", CORP_SECRET: "s3cret" } });
+    expect(config.servers[0]).toMatchObject({
+      url: "https://mcp.corp.example/mcp",
+      headers: { Authorization: "Bearer t0k" },
+      oauth: { clientId: "wren-cli", clientSecret: "s3cret" },
+    });
+  });
+
+  it("names the server and field of a missing variable", async () => {
+    await put(paths.userSettings, {
+      mcpServers: { corp: { url: "https://x.example", oauth: { clientSecret: "${CORP_SECRET}" } } },
+    });
+    const error = await loadError();
+    expect(error.message).toBe(
+      `${paths.userSettings}: mcpServers.corp.oauth.clientSecret: environment variable CORP_SECRET is not set (write \${CORP_SECRET:-default} to give a default)`,
+    );
+  });
+
+  it("reports invalid JSON with line and column", async () => {
+    await put(
+      paths.projectMcpJson,
+      '{\n  "mcpServers": {\n    "a": { "command": "x" }\n    "b": 1\n  }\n}',
+    );
+    const error = await loadError();
+    expect(error.message).toMatch(/\.mcp\.json: invalid JSON at line 4, column 5: comma expected/);
+  });
+
+  it("rejects a top level that is not an object", async () => {
+    await put(paths.userSettings, "[1, 2]");
+    const error = await loadError();
+    expect(error.message).toContain("expected a JSON object at the top level");
+  });
+
+  it("reports wrong types with their JSON path", async () => {
+    await put(paths.userSettings, { mcpServers: { fs: { command: "x", args: ["ok", 3] } } });
+    const error = await loadError();
+    expect(error.issues).toEqual([
+      {
+        file: paths.userSettings,
+        path: ["mcpServers", "fs", "args", 1],
+        message: "expected a string",
+      },
+    ]);
+    expect(error.message).toBe(`${paths.userSettings}: mcpServers.fs.args[1]: expected a string`);
+  });
+
+  it("rejects an unknown transport type", async () => {
+    await put(paths.userSettings, { mcpServers: { x: { type: "websocket", url: "wss://x" } } });
+    const error = await loadError();
+    expect(error.message).toContain("mcpServers.x.type: expected one of");
+  });
+
+  it("rejects a server with neither command nor url, or a url server without url", async () => {
+    await put(paths.userSettings, { mcpServers: { none: { args: [] }, web: { type: "http" } } });
+    const error = await loadError();
+    expect(error.message).toContain(
+      'mcpServers.none: expected a "command" (stdio server) or a "url"',
+    );
+    expect(error.message).toContain("mcpServers.web.url: a http server needs a url");
+  });
+
+  it("rejects a stdio server without command", async () => {
+    await put(paths.userSettings, { mcpServers: { s: { type: "stdio", args: ["x"] } } });
+    expect((await loadError()).message).toContain(
+      "mcpServers.s.command: a stdio server needs a command",
+    );
+  });
+
+  it("rejects a malformed model name and an unknown display mode", async () => {
+    await put(paths.userSettings, { model: "gpt", display: "loud" });
+    const error = await loadError();
+    expect(error.issues.map((i) => i.path.join("."))).toEqual(["model", "display"]);
+  });
+
+  it("warns about unknown keys at any depth instead of failing", async () => {
+    await put(paths.userSettings, {
+      theme: "dark",
+      mcpServers: { fs: { command: "x", colour: "red", oauth: { clientId: "a", flavour: 1 } } },
+    });
+    const config = await loadConfig({ paths, env: {} });
+    expect(config.servers[0]).toMatchObject({ name: "fs", command: "x" });
+    expect(config.warnings).toEqual(
+      expect.arrayContaining([
+        `${paths.userSettings}: theme: unknown key, ignored`,
+        `${paths.userSettings}: mcpServers.fs.colour: unknown key, ignored`,
+      ]),
+    );
+  });
+
+  it("quotes server names that are not identifiers in paths", async () => {
+    await put(paths.userSettings, {
+      mcpServers: { "https://mcp.atlassian.com/v1/mcp": { url: 5 } },
+    });
+    const error = await loadError();
+    expect(error.message).toContain(
+      'mcpServers["https://mcp.atlassian.com/v1/mcp"].url: expected a string',
+    );
+  });
+
+  it("requires an explicit --mcp-config file to exist", async () => {
+    const error = await loadError({}, "missing.json");
+    expect(error.message).toBe(`${join(paths.project, "missing.json")}: file not found`);
+  });
+
+  it("tolerates comments and trailing commas", async () => {
+    await put(paths.userSettings, '{\n  // my model\n  "model": "ollama/llama3",\n}\n');
+    expect((await loadConfig({ paths, env: {} })).model).toBe("ollama/llama3");
+  });
+
+  it("reports problems of several files at once", async () => {
+    await put(paths.userSettings, "{");
+    await put(paths.projectMcpJson, { mcpServers: { x: {} } });
+    const error = await loadError();
+    expect(error.issues.map((i) => i.file)).toEqual([paths.userSettings, paths.projectMcpJson]);
+  });
+
+  it("never puts an expanded secret into an error message", async () => {
+    await put(paths.userSettings, {
+      mcpServers: { s: { url: "https://x.example", timeout: "${SECRET}" } },
+    });
+    const error = await loadError({ SECRET: "hunter2-secret" });
+    expect(error.message).toContain("mcpServers.s.timeout");
+    expect(error.message).not.toContain("hunter2");
+  });
+});

@@ -1,0 +1,275 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { type ParseError, parse, printParseErrorCode } from "jsonc-parser";
+import type { z } from "zod";
+import type { WrenPaths } from "../utils/paths.js";
+import { expandEnvDeep } from "./env-expand.js";
+import { ConfigError, type ConfigIssue, formatIssue } from "./errors.js";
+import {
+  McpJsonFileSchema,
+  type McpServerConfig,
+  normalizeServer,
+  type ProviderSettings,
+  type SettingsFile,
+  SettingsFileSchema,
+} from "./schema.js";
+
+/** Display modes of the transcript. */
+export type DisplayMode = "zen" | "standard" | "developer";
+
+/** The merged configuration wren runs with. */
+export interface WrenConfig {
+  /** `provider/model`, if any source set one. */
+  readonly model?: string;
+  readonly providers: Readonly<Record<string, ProviderSettings>>;
+  readonly permissions: { readonly allow: readonly string[]; readonly deny: readonly string[] };
+  readonly display: DisplayMode;
+  /** MCP servers by name, in the order they were first declared. */
+  readonly servers: readonly McpServerConfig[];
+  /** Non-fatal findings (unknown keys), one line each, already naming file and path. */
+  readonly warnings: readonly string[];
+  /** The files that existed and were read, lowest precedence first. */
+  readonly files: readonly string[];
+}
+
+/** What to read besides the standard locations. */
+export interface LoadConfigOptions {
+  readonly paths: WrenPaths;
+  readonly env?: NodeJS.ProcessEnv;
+  /** `--mcp-config FILE`: an extra file in `.mcp.json` format, read last. */
+  readonly extraMcpConfig?: string;
+  /** Reads a file, or returns undefined when it does not exist. */
+  readonly readText?: (file: string) => Promise<string | undefined>;
+}
+
+/** Reads a UTF-8 file; a missing file is `undefined`, any other error propagates. */
+export async function readTextIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    if (error instanceof Error && "code" in error && error.code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/** Converts a character offset into a 1-based line and column. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === "\n") {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Parses JSON (comments and trailing commas tolerated); syntax errors carry line and column. */
+export function parseJsonDocument(text: string, file: string): unknown {
+  if (text.trim() === "") return {};
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.slice(0, 3).map((e) => {
+        const { line, column } = lineAndColumn(text, e.offset);
+        return {
+          file,
+          path: [],
+          message: `invalid JSON at line ${line}, column ${column}: ${describeParseError(e)}`,
+        };
+      }),
+    );
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError([{ file, path: [], message: "expected a JSON object at the top level" }]);
+  }
+  return value;
+}
+
+function describeParseError(error: ParseError): string {
+  const code = printParseErrorCode(error.error);
+  const words = code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return words;
+}
+
+/**
+ * Validates a document against a strict schema. Unknown keys become warnings (and are dropped);
+ * every other problem is a ConfigIssue naming the file and JSON path.
+ */
+export function validateDocument<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  file: string,
+): { data: T; warnings: string[] } {
+  const warnings: string[] = [];
+  let current = value;
+  // Each pass drops the unknown keys zod reported; nested unknown keys can surface one level
+  // at a time, so a few passes may be needed.
+  for (let pass = 0; pass < 8; pass++) {
+    const result = schema.safeParse(current);
+    if (result.success) return { data: result.data, warnings };
+    const fatal: ConfigIssue[] = [];
+    const unknown: { path: (string | number)[]; keys: string[] }[] = [];
+    for (const issue of result.error.issues) {
+      const path = issue.path.filter(
+        (p): p is string | number => typeof p === "string" || typeof p === "number",
+      );
+      if (issue.code === "unrecognized_keys") unknown.push({ path, keys: issue.keys });
+      else fatal.push({ file, path, message: humanizeZodMessage(issue) });
+    }
+    if (fatal.length > 0) throw new ConfigError(fatal);
+    current = structuredClone(current);
+    for (const { path, keys } of unknown) {
+      const parent = getAt(current, path);
+      if (parent === null || typeof parent !== "object") continue;
+      for (const key of keys) {
+        warnings.push(formatIssue({ file, path: [...path, key], message: "unknown key, ignored" }));
+        delete (parent as Record<string, unknown>)[key];
+      }
+    }
+  }
+  throw new ConfigError([{ file, path: [], message: "could not be validated" }]);
+}
+
+function getAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let current = value;
+  for (const part of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[part];
+  }
+  return current;
+}
+
+function humanizeZodMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type") {
+    const expected = issue.expected === "object" ? "an object" : `a ${issue.expected}`;
+    return `expected ${expected}`;
+  }
+  return issue.message.replace(/^Invalid input: /, "");
+}
+
+interface ParsedSource {
+  readonly file: string;
+  readonly settings: SettingsFile;
+  readonly servers: readonly McpServerConfig[];
+}
+
+async function readSource(
+  file: string,
+  kind: "settings" | "mcp-json",
+  env: NodeJS.ProcessEnv,
+  readText: (file: string) => Promise<string | undefined>,
+  required: boolean,
+): Promise<{ source?: ParsedSource; warnings: string[] }> {
+  const text = await readText(file);
+  if (text === undefined) {
+    if (required) throw new ConfigError([{ file, path: [], message: "file not found" }]);
+    return { warnings: [] };
+  }
+  const document = parseJsonDocument(text, file);
+  // Expand first so validation sees real values (a URL may be `https://${HOST}/mcp`).
+  const expanded = expandEnvDeep(document, env);
+  if (expanded.missing.length > 0) {
+    throw new ConfigError(
+      expanded.missing.map((m) => ({
+        file,
+        path: m.path,
+        message: `environment variable ${m.variable} is not set (write \${${m.variable}:-default} to give a default)`,
+      })),
+    );
+  }
+  const { data: settings, warnings } =
+    kind === "settings"
+      ? validateDocument(SettingsFileSchema, expanded.value, file)
+      : validateDocument(McpJsonFileSchema, expanded.value, file);
+  const servers: McpServerConfig[] = [];
+  const issues: ConfigIssue[] = [];
+  for (const [name, raw] of Object.entries(settings.mcpServers ?? {})) {
+    const result = normalizeServer(name, raw, file);
+    if (result.ok) servers.push(result.server);
+    else
+      issues.push({
+        file,
+        path: ["mcpServers", name, ...result.issue.path],
+        message: result.issue.message,
+      });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return { source: { file, settings, servers }, warnings };
+}
+
+/**
+ * Loads and merges configuration: user settings, project settings, project `.mcp.json`,
+ * then `--mcp-config`; later sources win. Throws ConfigError with every problem found.
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<WrenConfig> {
+  const env = options.env ?? process.env;
+  const readText = options.readText ?? readTextIfExists;
+  const { paths } = options;
+  const plan: { file: string; kind: "settings" | "mcp-json"; required: boolean }[] = [
+    { file: paths.userSettings, kind: "settings", required: false },
+    { file: paths.projectSettings, kind: "settings", required: false },
+    { file: paths.projectMcpJson, kind: "mcp-json", required: false },
+  ];
+  if (options.extraMcpConfig) {
+    plan.push({
+      file: resolve(paths.project, options.extraMcpConfig),
+      kind: "mcp-json",
+      required: true,
+    });
+  }
+  // A project opened from the home directory would read the same file twice.
+  const seen = new Set<string>();
+  const unique = plan.filter((p) => !seen.has(p.file) && seen.add(p.file));
+
+  const issues: ConfigIssue[] = [];
+  const warnings: string[] = [];
+  const sources: ParsedSource[] = [];
+  const results = await Promise.allSettled(
+    unique.map((p) => readSource(p.file, p.kind, env, readText, p.required)),
+  );
+  for (const [i, result] of results.entries()) {
+    if (result.status === "rejected") {
+      if (result.reason instanceof ConfigError) issues.push(...result.reason.issues);
+      else {
+        const file = unique[i]?.file ?? "";
+        const reason =
+          result.reason instanceof Error ? result.reason.message : String(result.reason);
+        issues.push({ file, path: [], message: `cannot be read: ${reason}` });
+      }
+      continue;
+    }
+    warnings.push(...result.value.warnings);
+    if (result.value.source) sources.push(result.value.source);
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return mergeSources(sources, warnings);
+}
+
+function mergeSources(sources: readonly ParsedSource[], warnings: string[]): WrenConfig {
+  let model: string | undefined;
+  let display: DisplayMode = "standard";
+  const providers: Record<string, ProviderSettings> = {};
+  const allow: string[] = [];
+  const deny: string[] = [];
+  const map = new Map<string, McpServerConfig>();
+  for (const { settings, servers } of sources) {
+    if (settings.model !== undefined) model = settings.model;
+    if (settings.display !== undefined) display = settings.display;
+    Object.assign(providers, settings.providers);
+    allow.push(...(settings.permissions?.allow ?? []));
+    deny.push(...(settings.permissions?.deny ?? []));
+    for (const server of servers) map.set(server.name, server);
+  }
+  return {
+    ...(model !== undefined && { model }),
+    providers,
+    permissions: { allow, deny },
+    display,
+    servers: [...map.values()],
+    warnings,
+    files: sources.map((s) => s.file),
+  };
+}
