@@ -1,0 +1,50 @@
+import type { WrenConfig } from "../config/load.js";
+import type { WrenPaths } from "../utils/paths.js";
+
+/** How a line of command output should look. */
+export type OutputTone = "normal" | "dim" | "success" | "warning" | "error";
+
+/** Output a command hands back to whoever shows it (the REPL transcript or stdout). */
+export type CommandOutput =
+  | { readonly kind: "text"; readonly text: string; readonly tone?: OutputTone }
+  | {
+      readonly kind: "table";
+      readonly columns: readonly string[];
+      readonly rows: readonly (readonly string[])[];
+    };
+
+/** What a command returns; commands never render anything themselves. */
+export interface CommandResult {
+  readonly output?: readonly CommandOutput[];
+  /** Ask the REPL to exit after showing the output. */
+  readonly exit?: boolean;
+  /** Ask the REPL to clear the conversation (`.new`). */
+  readonly clear?: boolean;
+}
+
+/** What a command handler may use. Features add their services here as they land. */
+export interface CommandContext {
+  readonly paths: WrenPaths;
+  /** The configuration in force (the last good one). */
+  readonly config: () => WrenConfig;
+  /** Aborted when the user presses Esc while the command runs. */
+  readonly signal: AbortSignal;
+}
+
+/** One REPL command, `.name args`. */
+export interface Command {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  /** One line for `.help`. */
+  readonly summary: string;
+  /** Argument synopsis for `.help NAME`, e.g. `auth|logout|tools NAME`. */
+  readonly usage?: string;
+  /** Candidates for the argument being typed; `words` are the arguments typed so far. */
+  complete?(words: readonly string[], context: CommandContext): readonly string[];
+  run(args: string, context: CommandContext): Promise<CommandResult> | CommandResult;
+}
+
+/** Shorthand for a result made of text lines in one tone. */
+export function textResult(text: string, tone: OutputTone = "normal"): CommandResult {
+  return { output: [{ kind: "text", text, tone }] };
+}

@@ -1,0 +1,52 @@
+/** One piece of a tool result, in the shape model providers accept. */
+export type ToolContentPart =
+  | { readonly type: "text"; readonly text: string }
+  | { readonly type: "image"; readonly data: string; readonly mimeType: string };
+
+/** Progress reported by a running tool (MCP progress notifications, command output). */
+export interface ToolProgress {
+  readonly progress?: number;
+  readonly total?: number;
+  readonly message?: string;
+}
+
+/** What a tool call produced: a value, never a thrown error, so the model can react to it. */
+export type ToolOutcome =
+  | {
+      readonly status: "ok";
+      readonly content: readonly ToolContentPart[];
+      /** Machine-readable result (MCP `structuredContent`), when the tool gives one. */
+      readonly structured?: unknown;
+    }
+  | {
+      readonly status: "error";
+      readonly message: string;
+      readonly content?: readonly ToolContentPart[];
+    }
+  | { readonly status: "denied"; readonly reason: string }
+  | { readonly status: "cancelled" };
+
+/** What a running tool may use from its caller. */
+export interface ToolContext {
+  /** Aborted when the user presses Esc or the turn ends. */
+  readonly signal: AbortSignal;
+  readonly onProgress?: (progress: ToolProgress) => void;
+}
+
+/** How a tool affects the machine; decides whether it asks for permission. */
+export type ToolEffect = "read" | "write" | "execute" | "external";
+
+/** A tool the model can call: built-in tools and MCP tools share this interface. */
+export interface Tool {
+  /** Name the model sees: `[A-Za-z0-9_-]{1,64}`. */
+  readonly name: string;
+  readonly description: string;
+  /** JSON Schema of the arguments object. */
+  readonly inputSchema: Readonly<Record<string, unknown>>;
+  readonly effect: ToolEffect;
+  /** Where the tool comes from, e.g. `builtin` or `mcp:github`. */
+  readonly origin: string;
+  /** One-line summary of a call's arguments, for the transcript. */
+  summarize?(args: unknown): string;
+  execute(args: unknown, context: ToolContext): Promise<ToolOutcome>;
+}
