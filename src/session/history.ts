@@ -1,0 +1,82 @@
+import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { writeFileAtomic } from "../utils/atomic-write.js";
+
+/** Input history persisted as JSON lines, newest last. */
+export interface InputHistory {
+  /** Entries loaded so far, oldest first. */
+  entries(): readonly string[];
+  /** Records a submitted input (consecutive duplicates are kept once). */
+  add(text: string): Promise<void>;
+}
+
+const KEEP = 1000;
+
+/**
+ * Loads `history.jsonl` and returns a history that appends to it. Unreadable lines are
+ * skipped; a file grown past twice the kept size is compacted atomically.
+ */
+export async function openInputHistory(file: string): Promise<InputHistory> {
+  const entries: string[] = [];
+  let text = "";
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if (!(error instanceof Error && "code" in error && error.code === "ENOENT")) throw error;
+  }
+  const lines = text.split("\n").filter((line) => line.trim() !== "");
+  for (const line of lines) {
+    const entry = parseLine(line);
+    if (entry !== undefined && entries.at(-1) !== entry) entries.push(entry);
+  }
+  if (lines.length > KEEP * 2) {
+    entries.splice(0, entries.length - KEEP);
+    await writeFileAtomic(file, entries.map(serialize).join(""));
+  }
+  return {
+    entries: () => entries,
+    async add(input: string): Promise<void> {
+      if (input.trim() === "" || entries.at(-1) === input) return;
+      entries.push(input);
+      await mkdir(dirname(file), { recursive: true });
+      await appendFile(file, serialize(input), "utf8");
+    },
+  };
+}
+
+function serialize(text: string): string {
+  return `${JSON.stringify({ text, time: new Date().toISOString() })}\n`;
+}
+
+function parseLine(line: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    if (value !== null && typeof value === "object" && "text" in value) {
+      return typeof value.text === "string" ? value.text : undefined;
+    }
+  } catch {
+    // A torn or hand-edited line: skip it rather than lose the rest of the history.
+  }
+  return undefined;
+}
+
+/** Position while walking history with ↑/↓; `index === entries.length` is the draft. */
+export interface HistoryWalk {
+  readonly index: number;
+  /** What the user had typed before walking away from it. */
+  readonly draft: string;
+}
+
+/** Steps through history; returns the new walk and the text to show, or undefined at an end. */
+export function stepHistory(
+  entries: readonly string[],
+  walk: HistoryWalk,
+  current: string,
+  direction: -1 | 1,
+): { walk: HistoryWalk; text: string } | undefined {
+  const index = walk.index + direction;
+  if (index < 0 || index > entries.length) return undefined;
+  const draft = walk.index === entries.length ? current : walk.draft;
+  const text = index === entries.length ? draft : (entries[index] ?? "");
+  return { walk: { index, draft }, text };
+}
