@@ -62,7 +62,7 @@ describe("command registry", () => {
     expect(registry.complete("/mo", context)).toEqual({ text: "/model ", candidates: [] });
     expect(registry.complete(".m", context)).toEqual({ text: ".m", candidates: ["mcp", "model"] });
     expect(registry.complete(".mcp l", context)).toEqual({
-      text: ".mcp lo",
+      text: ".mcp l",
       candidates: ["list", "logout"],
     });
     expect(registry.complete(".mcp t", context)).toEqual({ text: ".mcp tools ", candidates: [] });
