@@ -1,0 +1,187 @@
+import { parseArgs } from "node:util";
+
+/** Output formats of print mode. */
+export type OutputFormat = "text" | "json" | "stream-json";
+
+/** Flags that apply to every mode. */
+export interface GlobalOptions {
+  readonly noBrowser: boolean;
+  readonly mcpConfig?: string;
+  readonly model?: string;
+}
+
+/** What the command line asks for, as a value; `cli.tsx` carries it out. */
+export type CliRequest =
+  | { readonly kind: "help" }
+  | { readonly kind: "version" }
+  | { readonly kind: "usage-error"; readonly message: string }
+  | { readonly kind: "repl"; readonly options: GlobalOptions; readonly resume?: ResumeRequest }
+  | {
+      readonly kind: "print";
+      readonly options: GlobalOptions;
+      readonly prompt: string;
+      readonly outputFormat: OutputFormat;
+      readonly allowedTools: readonly string[];
+      readonly resume?: ResumeRequest;
+    }
+  | { readonly kind: "auth-mcp"; readonly options: GlobalOptions; readonly server: string }
+  | { readonly kind: "mcp"; readonly options: GlobalOptions; readonly argv: readonly string[] };
+
+/** `--continue` (latest session) or `--resume ID`. */
+export type ResumeRequest = { readonly latest: true } | { readonly id: string };
+
+/** The one-line synopsis shown with usage errors. */
+export const USAGE_LINE =
+  'usage: wren [-p "prompt"] [--continue | --resume ID] [--model PROVIDER/MODEL] [--mcp-config FILE] [--no-browser] | wren mcp <command> | wren --help';
+
+export const HELP_TEXT = `wren — a terminal-native AI coding assistant
+
+Usage:
+  wren                            interactive REPL in the current directory
+  wren -p "prompt"                run one turn, print the answer, exit (stdin, if piped, is appended)
+       [--output-format text|json|stream-json]
+       [--allowed-tools LIST]     tools allowed without asking (comma-separated)
+  wren --continue | --resume ID   resume the latest / a given session
+  wren --auth-mcp NAME            sign in to MCP server NAME (OAuth), then exit
+  wren mcp list                   configured MCP servers with status and tool count
+  wren mcp get NAME               one server's resolved config (secrets redacted)
+  wren mcp tools NAME             the server's tools
+  wren mcp call NAME TOOL [JSON]  call one tool and print its result as JSON
+  wren mcp auth NAME              same as --auth-mcp
+  wren mcp logout NAME            forget (and revoke) the server's tokens
+  wren mcp add NAME URL           add a remote server   (--scope user|project, --header "K: V")
+  wren mcp add NAME -- CMD ARGS   add a stdio server    (--scope user|project, --env K=V)
+  wren mcp remove NAME            remove a server
+
+Options:
+  --model PROVIDER/MODEL   model to use, e.g. ollama/qwen3:8b
+  --mcp-config FILE        extra MCP servers file in .mcp.json format
+  --no-browser             never open a browser for sign-in (also WREN_NO_BROWSER=1)
+  -v, --version            print the version
+  -h, --help               print this help
+
+Environment:
+  WREN_HOME   where settings, history, sessions and tokens live (default ~/.wren)
+  BROWSER     program that opens URLs (BROWSER=none disables)
+  NO_COLOR    disable colours
+
+Exit codes: 0 ok, 1 the task failed, 2 usage or configuration error.
+`;
+
+const OPTIONS = {
+  print: { type: "string", short: "p" },
+  "output-format": { type: "string" },
+  "allowed-tools": { type: "string" },
+  continue: { type: "boolean", short: "c" },
+  resume: { type: "string", short: "r" },
+  "auth-mcp": { type: "string" },
+  "no-browser": { type: "boolean" },
+  "mcp-config": { type: "string" },
+  model: { type: "string" },
+  version: { type: "boolean", short: "v" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const TAKES_VALUE = new Set(
+  Object.entries(OPTIONS).flatMap(([name, o]) =>
+    o.type === "string" ? [`--${name}`, ...("short" in o ? [`-${o.short}`] : [])] : [],
+  ),
+);
+
+/** Index of the first positional argument (a subcommand), skipping option values. */
+function firstPositional(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg === "--") return i;
+    if (!arg.startsWith("-") || arg === "-") return i;
+    if (TAKES_VALUE.has(arg)) i++;
+  }
+  return argv.length;
+}
+
+/** Parses wren's command line into a request. Never throws; bad input is a usage error. */
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliRequest {
+  const split = firstPositional(argv);
+  const flags = argv.slice(0, split);
+  const rest = argv.slice(split);
+  let values: ReturnType<typeof parse>["values"];
+  try {
+    values = parse(flags).values;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return { kind: "usage-error", message: message ?? "invalid arguments" };
+  }
+  if (values.help) return { kind: "help" };
+  if (values.version) return { kind: "version" };
+
+  const options: GlobalOptions = {
+    noBrowser: values["no-browser"] === true || env.WREN_NO_BROWSER === "1",
+    ...(values["mcp-config"] !== undefined && { mcpConfig: values["mcp-config"] }),
+    ...(values.model !== undefined && { model: values.model }),
+  };
+  if (options.model !== undefined && !/^[^/\s]+\/\S+$/.test(options.model)) {
+    return {
+      kind: "usage-error",
+      message: `--model expects PROVIDER/MODEL, got "${options.model}"`,
+    };
+  }
+  if (values.continue && values.resume !== undefined) {
+    return { kind: "usage-error", message: "--continue and --resume cannot be combined" };
+  }
+  const resume: ResumeRequest | undefined = values.continue
+    ? { latest: true }
+    : values.resume !== undefined
+      ? { id: values.resume }
+      : undefined;
+
+  if (rest.length > 0) {
+    const [sub, ...subArgv] = rest;
+    if (sub === "mcp") {
+      if (values.print !== undefined || values["auth-mcp"] !== undefined || resume) {
+        return {
+          kind: "usage-error",
+          message: "wren mcp takes no -p, --auth-mcp, --continue or --resume",
+        };
+      }
+      return { kind: "mcp", options, argv: subArgv };
+    }
+    return {
+      kind: "usage-error",
+      message: `unexpected argument "${sub}" (to run one prompt: wren -p "${sub}")`,
+    };
+  }
+  if (values["auth-mcp"] !== undefined) {
+    if (values.print !== undefined) {
+      return { kind: "usage-error", message: "--auth-mcp cannot be combined with -p" };
+    }
+    return { kind: "auth-mcp", options, server: values["auth-mcp"] };
+  }
+  const format = values["output-format"];
+  if (values.print === undefined) {
+    if (format !== undefined || values["allowed-tools"] !== undefined) {
+      return { kind: "usage-error", message: "--output-format and --allowed-tools need -p" };
+    }
+    return { kind: "repl", options, ...(resume && { resume }) };
+  }
+  if (format !== undefined && format !== "text" && format !== "json" && format !== "stream-json") {
+    return {
+      kind: "usage-error",
+      message: `--output-format must be text, json or stream-json, not "${format}"`,
+    };
+  }
+  const allowedTools = (values["allowed-tools"] ?? "")
+    .split(/[,\s]+/)
+    .filter((tool) => tool !== "");
+  return {
+    kind: "print",
+    options,
+    prompt: values.print,
+    outputFormat: format ?? "text",
+    allowedTools,
+    ...(resume && { resume }),
+  };
+}
+
+function parse(args: string[]) {
+  return parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true });
+}

@@ -1,0 +1,205 @@
+import { Box, Text, useInput } from "ink";
+import { type ReactElement, useRef, useState } from "react";
+import { type HistoryWalk, stepHistory } from "../session/history.js";
+import * as edit from "./editor.js";
+
+/** Completion the prompt applies on Tab. */
+export interface PromptCompletion {
+  readonly text: string;
+  readonly candidates: readonly string[];
+}
+
+/** Props of the input line. */
+export interface PromptInputProps {
+  /** Earlier inputs, oldest first, walked with ↑/↓ (read when walking starts). */
+  readonly history: () => readonly string[];
+  readonly onSubmit: (text: string) => void;
+  readonly onComplete?: (text: string) => PromptCompletion;
+  /** Esc. */
+  readonly onEscape?: () => void;
+  /** Ctrl+C twice, or Ctrl+D on an empty line. */
+  readonly onExit: () => void;
+  /** Text cleared by Ctrl+C, kept so it is not lost (the caller records it in history). */
+  readonly onDiscard?: (text: string) => void;
+  readonly isActive?: boolean;
+  readonly placeholder?: string;
+}
+
+const EXIT_WINDOW_MS = 2000;
+
+/**
+ * The multi-line input line: Enter sends, `\` + Enter, Alt+Enter or Ctrl+J add a line,
+ * ↑/↓ move between lines and then walk history, Tab completes.
+ */
+export function PromptInput(props: PromptInputProps): ReactElement {
+  const [state, setState] = useState<edit.EditorState>(edit.emptyEditor);
+  const [walk, setWalk] = useState<HistoryWalk | null>(null);
+  const [candidates, setCandidates] = useState<readonly string[]>([]);
+  const [exitArmed, setExitArmed] = useState(false);
+  const armTimer = useRef<NodeJS.Timeout | undefined>(undefined);
+
+  const change = (next: edit.EditorState): void => {
+    setState(next);
+    setCandidates([]);
+  };
+
+  const submit = (text: string): void => {
+    setWalk(null);
+    change(edit.emptyEditor);
+    if (text.trim() !== "") props.onSubmit(text);
+  };
+
+  const walkHistory = (direction: -1 | 1): void => {
+    const entries = props.history();
+    const current = walk ?? { index: entries.length, draft: "" };
+    const step = stepHistory(entries, current, state.text, direction);
+    if (!step) return;
+    setWalk(step.walk);
+    change(edit.setText(step.text));
+  };
+
+  const armExit = (): void => {
+    clearTimeout(armTimer.current);
+    setExitArmed(true);
+    armTimer.current = setTimeout(() => setExitArmed(false), EXIT_WINDOW_MS);
+    armTimer.current.unref?.();
+  };
+
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === "c") {
+        if (exitArmed) {
+          clearTimeout(armTimer.current);
+          props.onExit();
+          return;
+        }
+        if (state.text !== "") props.onDiscard?.(state.text);
+        setWalk(null);
+        change(edit.emptyEditor);
+        armExit();
+        return;
+      }
+      if (exitArmed) {
+        clearTimeout(armTimer.current);
+        setExitArmed(false);
+      }
+      if (key.ctrl && input === "d") {
+        if (state.text === "") props.onExit();
+        else change(edit.deleteForward(state));
+        return;
+      }
+      if (key.escape) {
+        setCandidates([]);
+        props.onEscape?.();
+        return;
+      }
+      if (key.return) {
+        const before = state.text.slice(0, state.cursor);
+        if (key.meta) change(edit.insert(state, "\n"));
+        else if (before.endsWith("\\")) change(edit.insert(edit.backspace(state), "\n"));
+        else submit(state.text);
+        return;
+      }
+      if (input === "\n") {
+        change(edit.insert(state, "\n"));
+        return;
+      }
+      if (key.tab) {
+        if (!props.onComplete) return;
+        const result = props.onComplete(state.text);
+        setState(edit.setText(result.text));
+        setCandidates(result.candidates);
+        return;
+      }
+      if (key.upArrow || key.downArrow) {
+        const direction = key.upArrow ? -1 : 1;
+        const moved = edit.moveVertical(state, direction);
+        if (moved) setState(moved);
+        else walkHistory(direction);
+        return;
+      }
+      if (key.leftArrow) return setState(edit.moveHorizontal(state, -1));
+      if (key.rightArrow) return setState(edit.moveHorizontal(state, 1));
+      if (key.home || (key.ctrl && input === "a"))
+        return setState(edit.moveToLineEdge(state, "start"));
+      if (key.end || (key.ctrl && input === "e"))
+        return setState(edit.moveToLineEdge(state, "end"));
+      // Terminals send DEL (0x7f) for Backspace, which Ink reports as `delete`.
+      if (key.backspace || key.delete) return change(edit.backspace(state));
+      if (key.ctrl && input === "w") return change(edit.deleteWordBackward(state));
+      if (key.ctrl && input === "u") return change(edit.deleteToLineStart(state));
+      if (key.ctrl && input === "k") return change(edit.deleteToLineEnd(state));
+      if (key.ctrl || key.meta || input === "") return;
+      // Fast typists and terminal multiplexers can deliver "text<Tab>" in one chunk.
+      if (input.length > 1 && input.endsWith("\t") && !input.slice(0, -1).includes("\t")) {
+        const typed = edit.insert(state, input.slice(0, -1));
+        const result = props.onComplete?.(typed.text);
+        setState(result ? edit.setText(result.text) : typed);
+        setCandidates(result?.candidates ?? []);
+        return;
+      }
+      // Without bracketed paste, a pasted block arrives as one chunk: its line breaks are
+      // content, but a single trailing Enter still sends.
+      const breaks = input.match(/\r\n?|\n/g)?.length ?? 0;
+      if (breaks === 1 && /\r\n?$/.test(input)) {
+        submit(edit.insert(state, input.replace(/\r\n?$/, "")).text);
+        return;
+      }
+      change(edit.insert(state, input));
+    },
+    { isActive: props.isActive ?? true },
+  );
+
+  return (
+    <Box flexDirection="column">
+      <EditorView state={state} placeholder={props.placeholder} />
+      {candidates.length > 0 && <Text dimColor>{candidates.join("  ")}</Text>}
+      {exitArmed && <Text color="yellow">Press Ctrl+C again to exit</Text>}
+    </Box>
+  );
+}
+
+function EditorView(props: { state: edit.EditorState; placeholder?: string }): ReactElement {
+  const { text, cursor } = props.state;
+  if (text === "") {
+    return (
+      <Text>
+        <Text color="cyan">› </Text>
+        <Text inverse> </Text>
+        {props.placeholder && <Text dimColor>{props.placeholder}</Text>}
+      </Text>
+    );
+  }
+  const lines = text.split("\n");
+  let offset = 0;
+  return (
+    <Box flexDirection="column">
+      {lines.map((line, index) => {
+        const start = offset;
+        offset += line.length + 1;
+        const prefix = index === 0 ? "› " : "  ";
+        const local = cursor - start;
+        const hasCursor = local >= 0 && local <= line.length;
+        if (!hasCursor) {
+          return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
+            <Text key={index}>
+              <Text color="cyan">{prefix}</Text>
+              {line}
+            </Text>
+          );
+        }
+        const at = [...line.slice(local)][0] ?? " ";
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
+          <Text key={index}>
+            <Text color="cyan">{prefix}</Text>
+            {line.slice(0, local)}
+            <Text inverse>{at}</Text>
+            {line.slice(local + (at === " " && local === line.length ? 0 : at.length))}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}
