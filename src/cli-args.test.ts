@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { parseCliArgs } from "./cli-args.js";
+
+describe("parseCliArgs", () => {
+  it("opens the REPL by default with global flags", () => {
+    expect(parseCliArgs([])).toEqual({ kind: "repl", options: { noBrowser: false } });
+    expect(
+      parseCliArgs(["--model", "ollama/qwen3:8b", "--mcp-config", "x.json", "--no-browser"]),
+    ).toEqual({
+      kind: "repl",
+      options: { noBrowser: true, model: "ollama/qwen3:8b", mcpConfig: "x.json" },
+    });
+  });
+
+  it("honours WREN_NO_BROWSER=1", () => {
+    expect(parseCliArgs([], { WREN_NO_BROWSER: "1" })).toMatchObject({
+      options: { noBrowser: true },
+    });
+  });
+
+  it("parses help and version, long and short", () => {
+    expect(parseCliArgs(["--help"]).kind).toBe("help");
+    expect(parseCliArgs(["-h"]).kind).toBe("help");
+    expect(parseCliArgs(["--version"]).kind).toBe("version");
+    expect(parseCliArgs(["-v"]).kind).toBe("version");
+  });
+
+  it("parses print mode with its options", () => {
+    expect(
+      parseCliArgs([
+        "-p",
+        "fix it",
+        "--output-format",
+        "json",
+        "--allowed-tools",
+        "read_file, grep",
+      ]),
+    ).toEqual({
+      kind: "print",
+      options: { noBrowser: false },
+      prompt: "fix it",
+      outputFormat: "json",
+      allowedTools: ["read_file", "grep"],
+    });
+    expect(parseCliArgs(["-p", "x"])).toMatchObject({ outputFormat: "text", allowedTools: [] });
+  });
+
+  it("parses resume flags", () => {
+    expect(parseCliArgs(["--continue"])).toMatchObject({ kind: "repl", resume: { latest: true } });
+    expect(parseCliArgs(["--resume", "abc"])).toMatchObject({
+      kind: "repl",
+      resume: { id: "abc" },
+    });
+    expect(parseCliArgs(["-c", "-p", "go"])).toMatchObject({
+      kind: "print",
+      resume: { latest: true },
+    });
+  });
+
+  it("hands everything after `mcp` to the subcommand", () => {
+    expect(
+      parseCliArgs(["--mcp-config", "a.json", "mcp", "add", "fs", "--", "npx", "-y", "x"]),
+    ).toEqual({
+      kind: "mcp",
+      options: { noBrowser: false, mcpConfig: "a.json" },
+      argv: ["add", "fs", "--", "npx", "-y", "x"],
+    });
+    expect(parseCliArgs(["mcp", "auth", "notion", "--no-browser"])).toMatchObject({
+      kind: "mcp",
+      argv: ["auth", "notion", "--no-browser"],
+    });
+  });
+
+  it("parses --auth-mcp", () => {
+    expect(parseCliArgs(["--auth-mcp", "notion"])).toEqual({
+      kind: "auth-mcp",
+      options: { noBrowser: false },
+      server: "notion",
+    });
+  });
+
+  it("turns bad input into usage errors", () => {
+    const cases: [string[], RegExp][] = [
+      [["--bogus"], /Unknown option '--bogus'/],
+      [["-p"], /argument missing/],
+      [["hello"], /unexpected argument "hello"/],
+      [["--model", "gpt4"], /PROVIDER\/MODEL/],
+      [["-p", "x", "--output-format", "xml"], /text, json or stream-json/],
+      [["--output-format", "json"], /need -p/],
+      [["--continue", "--resume", "a"], /cannot be combined/],
+      [["-p", "x", "mcp", "list"], /takes no -p/],
+    ];
+    for (const [argv, message] of cases) {
+      const request = parseCliArgs(argv);
+      expect(request.kind, argv.join(" ")).toBe("usage-error");
+      if (request.kind === "usage-error") expect(request.message).toMatch(message);
+    }
+  });
+});
