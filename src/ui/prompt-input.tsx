@@ -32,10 +32,25 @@ const EXIT_WINDOW_MS = 2000;
  * ↑/↓ move between lines and then walk history, Tab completes.
  */
 export function PromptInput(props: PromptInputProps): ReactElement {
-  const [state, setState] = useState<edit.EditorState>(edit.emptyEditor);
-  const [walk, setWalk] = useState<HistoryWalk | null>(null);
+  // Keys can arrive faster than React commits (pastes, fast typists, ptys), so handlers read
+  // and write the latest values through refs; state only drives rendering.
+  const [state, setRenderedState] = useState<edit.EditorState>(edit.emptyEditor);
+  const stateRef = useRef(state);
+  const setState = (next: edit.EditorState): void => {
+    stateRef.current = next;
+    setRenderedState(next);
+  };
+  const walkRef = useRef<HistoryWalk | null>(null);
+  const setWalk = (next: HistoryWalk | null): void => {
+    walkRef.current = next;
+  };
   const [candidates, setCandidates] = useState<readonly string[]>([]);
-  const [exitArmed, setExitArmed] = useState(false);
+  const [exitArmed, setRenderedExitArmed] = useState(false);
+  const exitArmedRef = useRef(false);
+  const setExitArmed = (next: boolean): void => {
+    exitArmedRef.current = next;
+    setRenderedExitArmed(next);
+  };
   const armTimer = useRef<NodeJS.Timeout | undefined>(undefined);
 
   const change = (next: edit.EditorState): void => {
@@ -51,8 +66,8 @@ export function PromptInput(props: PromptInputProps): ReactElement {
 
   const walkHistory = (direction: -1 | 1): void => {
     const entries = props.history();
-    const current = walk ?? { index: entries.length, draft: "" };
-    const step = stepHistory(entries, current, state.text, direction);
+    const current = walkRef.current ?? { index: entries.length, draft: "" };
+    const step = stepHistory(entries, current, stateRef.current.text, direction);
     if (!step) return;
     setWalk(step.walk);
     change(edit.setText(step.text));
@@ -67,8 +82,9 @@ export function PromptInput(props: PromptInputProps): ReactElement {
 
   useInput(
     (input, key) => {
+      const state = stateRef.current;
       if (key.ctrl && input === "c") {
-        if (exitArmed) {
+        if (exitArmedRef.current) {
           clearTimeout(armTimer.current);
           props.onExit();
           return;
@@ -79,7 +95,7 @@ export function PromptInput(props: PromptInputProps): ReactElement {
         armExit();
         return;
       }
-      if (exitArmed) {
+      if (exitArmedRef.current) {
         clearTimeout(armTimer.current);
         setExitArmed(false);
       }

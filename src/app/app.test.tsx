@@ -1,0 +1,132 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { builtinCommands } from "../commands/index.js";
+import type { WrenConfig } from "../config/load.js";
+import { openInputHistory } from "../session/history.js";
+import { Keys, renderInk } from "../test-utils/render.js";
+import { resolvePaths } from "../utils/paths.js";
+import { App } from "./app.js";
+import { createTranscript } from "./transcript.js";
+
+const config: WrenConfig = {
+  providers: {},
+  permissions: { allow: [], deny: [] },
+  display: "standard",
+  servers: [],
+  warnings: [],
+  files: [],
+};
+
+async function renderApp(options: { model?: string; history?: string[] } = {}) {
+  const root = await mkdtemp(join(tmpdir(), "wren-app-"));
+  const paths = resolvePaths({ WREN_HOME: join(root, "home") }, join(root, "project"));
+  const history = await openInputHistory(paths.history);
+  for (const entry of options.history ?? []) await history.add(entry);
+  const transcript = createTranscript();
+  transcript.append({ kind: "header" });
+  const ui = renderInk(
+    <App
+      paths={paths}
+      config={() => config}
+      {...(options.model && { model: options.model })}
+      registry={builtinCommands()}
+      history={history}
+      transcript={transcript}
+      displayPath={(p) => p.replace(root, "~")}
+    />,
+  );
+  await ui.waitForFrame("Ask anything");
+  return { ui, history, paths };
+}
+
+describe("App", () => {
+  it("shows the header, the prompt and a footer naming the model", async () => {
+    const { ui } = await renderApp({ model: "ollama/qwen3:8b" });
+    const frame = ui.frame();
+    expect(frame).toMatch(/wren\s+v/);
+    expect(frame).toContain("model: ollama/qwen3:8b");
+    expect(frame).toContain("~/project · ollama/qwen3:8b");
+  });
+
+  it("runs .help and /help alike", async () => {
+    const { ui } = await renderApp();
+    await ui.type("/help");
+    await ui.press(Keys.enter);
+    const frame = await ui.waitForFrame("Commands (/ works as well as .)");
+    expect(frame).toContain(".exit");
+    expect(frame).toContain("leave wren");
+  });
+
+  it("suggests the nearest command for a typo", async () => {
+    const { ui } = await renderApp();
+    await ui.type(".hepl");
+    await ui.press(Keys.enter);
+    await ui.waitForFrame("unknown command .hepl — did you mean .help?");
+  });
+
+  it("explains how to configure a model when none is set", async () => {
+    const { ui, paths } = await renderApp();
+    await ui.type("hello there");
+    await ui.press(Keys.enter);
+    const frame = await ui.waitForFrame("No model configured");
+    expect(frame).toContain("--model PROVIDER/MODEL");
+    expect(frame).toContain(paths.userSettings.replace(/.*wren-app-[^/]+/, "~"));
+  });
+
+  it("completes a command with Tab and shows candidates when ambiguous", async () => {
+    const { ui } = await renderApp();
+    await ui.type(".he");
+    await ui.press(Keys.tab);
+    await ui.waitForFrame("› .help");
+    await ui.press(Keys.ctrlU);
+    await ui.type(".");
+    await ui.press(Keys.tab);
+    await ui.waitForFrame(/help\s+exit/);
+  });
+
+  it("walks history with ↑/↓, keeping the draft, and records what was sent", async () => {
+    const { ui, history } = await renderApp({ history: ["first", "second"] });
+    await ui.type("draft");
+    await ui.press(Keys.up);
+    await ui.waitForFrame("› second");
+    await ui.press(Keys.up);
+    await ui.waitForFrame("› first");
+    await ui.press(Keys.down);
+    await ui.press(Keys.down);
+    await ui.waitForFrame("› draft");
+    await ui.press(Keys.enter);
+    await ui.waitForFrame("No model configured");
+    expect(history.entries()).toEqual(["first", "second", "draft"]);
+  });
+
+  it("adds lines with \\ + Enter and Ctrl+J, and sends them as one message", async () => {
+    const { ui } = await renderApp();
+    await ui.type("line one\\");
+    await ui.press(Keys.enter);
+    await ui.type("line two");
+    await ui.press(Keys.ctrlJ);
+    await ui.type("line three");
+    const frame = await ui.waitForFrame("line three");
+    expect(frame).toMatch(/› line one\n\s+line two\n\s+line three/);
+    await ui.press(Keys.enter);
+    await ui.waitForFrame("No model configured");
+  });
+
+  it("keeps pasted line breaks as content", async () => {
+    const { ui } = await renderApp();
+    await ui.type("a\rb\rc");
+    const frame = await ui.waitForFrame(/› a\n\s+b\n\s+c/);
+    expect(frame).not.toContain("No model configured");
+  });
+
+  it("clears the input on the first Ctrl+C without losing it, and warns before exiting", async () => {
+    const { ui, history } = await renderApp();
+    await ui.type("unsent words");
+    await ui.press(Keys.ctrlC);
+    await ui.waitForFrame("Press Ctrl+C again to exit");
+    expect(ui.frame()).not.toContain("unsent words");
+    await expect.poll(() => history.entries()).toContain("unsent words");
+  });
+});
