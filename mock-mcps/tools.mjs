@@ -1,0 +1,267 @@
+// The mock MCP server's tools, resource and prompt, shared by stdio.mjs and http.mjs so both
+// transports expose exactly the same surface.
+import { setTimeout as delay } from "node:timers/promises";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
+import * as z from "zod";
+
+/** A valid 1x1 PNG, base64-encoded. */
+export const TINY_PNG_BASE64 =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+/** URI of the static text resource (also the target of the `resource_link` tool's link). */
+export const STATIC_RESOURCE_URI = "mock://static/hello.txt";
+
+/** Name of the tool answered with a JSON-RPC error by connectMockServer's interceptor. */
+export const PROTOCOL_ERROR_TOOL = "protocol_error";
+
+const STATIC_RESOURCE_TEXT = "hello from the mock MCP server\n";
+
+/** Form-mode elicitation schema covering every primitive field kind the spec allows. */
+const ELICIT_SCHEMA = {
+  type: "object",
+  properties: {
+    name: { type: "string", title: "Name", description: "Who is asking", default: "wren" },
+    ratio: { type: "number", title: "Ratio", minimum: 0, maximum: 1 },
+    count: { type: "integer", title: "Count", minimum: 1, maximum: 10 },
+    confirm: { type: "boolean", title: "Confirm", default: false },
+    color: { type: "string", title: "Color", enum: ["red", "green", "blue"] },
+  },
+  required: ["name", "color"],
+};
+
+/**
+ * Creates an McpServer with every mock tool, one static resource and one prompt registered.
+ * `bigDefault` is the size of the `big` tool's output when called without `bytes`;
+ * `log` receives diagnostic lines (the servers send them to stderr).
+ */
+export function createMockServer({
+  name = "wren-mock",
+  bigDefault = 200_000,
+  log = () => {},
+} = {}) {
+  const server = new McpServer({ name, version: "1.0.0" });
+  registerTools(server, { bigDefault, log });
+  registerResourceAndPrompt(server);
+  return server;
+}
+
+function text(value) {
+  return { type: "text", text: value };
+}
+
+function registerTools(server, { bigDefault, log }) {
+  server.registerTool(
+    "echo",
+    { description: "Echoes the text back", inputSchema: { text: z.string() } },
+    async ({ text: value }) => ({ content: [text(value)] }),
+  );
+
+  server.registerTool(
+    "add",
+    {
+      description: "Adds two numbers; the sum is also in structuredContent",
+      inputSchema: { a: z.number(), b: z.number() },
+      outputSchema: { sum: z.number() },
+    },
+    async ({ a, b }) => ({ content: [text(String(a + b))], structuredContent: { sum: a + b } }),
+  );
+
+  server.registerTool(
+    "slow",
+    {
+      description: "Takes `steps` steps of `stepMs` ms, reporting progress; honours cancellation",
+      inputSchema: {
+        steps: z.number().int().min(0).max(1000).default(5),
+        stepMs: z.number().int().min(0).max(60_000).default(200),
+      },
+    },
+    async ({ steps, stepMs }, extra) => runSlow(steps, stepMs, extra, log),
+  );
+
+  server.registerTool(
+    "fail",
+    {
+      description: "Returns a tool error (isError: true)",
+      inputSchema: { message: z.string().optional() },
+    },
+    async ({ message }) => ({ isError: true, content: [text(message ?? "mock tool failed")] }),
+  );
+
+  server.registerTool(
+    "throw",
+    { description: "Throws inside the handler (the SDK turns this into an isError result)" },
+    async () => {
+      throw new Error("mock tool threw");
+    },
+  );
+
+  server.registerTool(
+    PROTOCOL_ERROR_TOOL,
+    { description: "Answered with a JSON-RPC error (-32603) instead of a tool result" },
+    async () => {
+      // Only reached when the server was connected without connectMockServer's interceptor.
+      throw new Error("protocol_error needs connectMockServer");
+    },
+  );
+
+  server.registerTool("image", { description: "Returns a 1x1 PNG and a caption" }, async () => ({
+    content: [{ type: "image", data: TINY_PNG_BASE64, mimeType: "image/png" }, text("a 1x1 PNG")],
+  }));
+
+  server.registerTool(
+    "big",
+    {
+      description: "Returns one text item of `bytes` ASCII characters",
+      inputSchema: { bytes: z.number().int().min(0).max(100_000_000).default(bigDefault) },
+    },
+    async ({ bytes }) => ({ content: [text(bigText(bytes))] }),
+  );
+
+  server.registerTool(
+    "elicit",
+    { description: "Asks the client for form input and returns the action and content as JSON" },
+    async (extra) => {
+      // relatedRequestId keeps the request on this call's HTTP stream instead of the GET stream.
+      const result = await server.server.elicitInput(
+        {
+          mode: "form",
+          message: "The mock server needs a few values",
+          requestedSchema: ELICIT_SCHEMA,
+        },
+        { relatedRequestId: extra.requestId, signal: extra.signal },
+      );
+      return {
+        content: [text(JSON.stringify({ action: result.action, content: result.content ?? null }))],
+      };
+    },
+  );
+
+  server.registerTool(
+    "resource_link",
+    { description: "Returns a resource_link and an embedded text resource" },
+    async () => ({
+      content: [
+        {
+          type: "resource_link",
+          uri: STATIC_RESOURCE_URI,
+          name: "hello.txt",
+          mimeType: "text/plain",
+          description: "The mock server's static resource",
+        },
+        {
+          type: "resource",
+          resource: {
+            uri: "mock://embedded/note.txt",
+            mimeType: "text/plain",
+            text: "embedded note",
+          },
+        },
+      ],
+    }),
+  );
+
+  server.registerTool(
+    "add_tool",
+    {
+      description:
+        "Registers an echo-like tool named `name` (sends notifications/tools/list_changed)",
+      inputSchema: { name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) },
+    },
+    async ({ name }) => {
+      server.registerTool(
+        name,
+        { description: "Echo tool added at runtime", inputSchema: { text: z.string() } },
+        async ({ text: value }) => ({ content: [text(value)] }),
+      );
+      return { content: [text(`added tool ${name}`)] };
+    },
+  );
+}
+
+async function runSlow(steps, stepMs, extra, log) {
+  const progressToken = extra._meta?.progressToken;
+  for (let step = 1; step <= steps; step += 1) {
+    // An aborted delay rejects; the signal check below is what ends the loop.
+    await delay(stepMs, undefined, { signal: extra.signal }).catch(() => {});
+    if (extra.signal.aborted) {
+      log(`slow: cancelled after ${step - 1} of ${steps} steps`);
+      // The SDK never sends a response for a cancelled request, so this value goes nowhere.
+      return { content: [text("cancelled")] };
+    }
+    if (progressToken !== undefined) {
+      await extra.sendNotification({
+        method: "notifications/progress",
+        params: {
+          progressToken,
+          progress: step,
+          total: steps,
+          message: `step ${step} of ${steps}`,
+        },
+      });
+    }
+  }
+  return { content: [text(`done after ${steps} steps`)] };
+}
+
+function bigText(bytes) {
+  // A repeating digit pattern makes truncation and off-by-one errors visible.
+  return "0123456789".repeat(Math.ceil(bytes / 10)).slice(0, bytes);
+}
+
+function registerResourceAndPrompt(server) {
+  server.registerResource(
+    "hello",
+    STATIC_RESOURCE_URI,
+    { title: "Hello", description: "A static text resource", mimeType: "text/plain" },
+    async (uri) => ({
+      contents: [{ uri: uri.href, mimeType: "text/plain", text: STATIC_RESOURCE_TEXT }],
+    }),
+  );
+
+  server.registerPrompt(
+    "greet",
+    { description: "Asks the model to greet someone", argsSchema: { name: z.string() } },
+    ({ name }) => ({
+      messages: [{ role: "user", content: text(`Please greet ${name}.`) }],
+    }),
+  );
+}
+
+/**
+ * Connects `server` to `transport`, then puts an interceptor in front of the McpServer:
+ * `onRequest(message)` sees every JSON-RPC request first and may return "drop" to leave it
+ * unanswered; `protocol_error` calls are answered with a JSON-RPC error, which McpServer itself
+ * cannot produce (it turns every error thrown by a tool handler into an isError result).
+ */
+export async function connectMockServer(server, transport, { onRequest } = {}) {
+  await server.connect(transport);
+  const deliver = transport.onmessage;
+  transport.onmessage = (message, extra) => {
+    if (isRequest(message)) {
+      if (onRequest?.(message) === "drop") return;
+      if (message.method === "tools/call" && message.params?.name === PROTOCOL_ERROR_TOOL) {
+        void replyWithProtocolError(transport, message.id);
+        return;
+      }
+    }
+    deliver?.(message, extra);
+  };
+}
+
+function isRequest(message) {
+  return typeof message.method === "string" && message.id !== undefined;
+}
+
+async function replyWithProtocolError(transport, id) {
+  // Deferred a tick so the HTTP transport has finished wiring the response stream for this id.
+  await Promise.resolve();
+  await transport.send(
+    {
+      jsonrpc: "2.0",
+      id,
+      error: { code: ErrorCode.InternalError, message: "mock protocol error" },
+    },
+    { relatedRequestId: id },
+  );
+}
