@@ -1,0 +1,218 @@
+import { readFile } from "node:fs/promises";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { WrenPaths } from "../utils/paths.js";
+import { connectMcpServer, type McpConnection, serverLogFile } from "./connect.js";
+import { McpConnectionError, McpNeedsAuthError } from "./errors.js";
+import {
+  freePort,
+  isAlive,
+  remoteServer,
+  startHttpMock,
+  stdioMock,
+  type TestServer,
+  tempPaths,
+} from "./test-support.js";
+
+let paths: WrenPaths;
+let cleanup: () => Promise<void>;
+const open: McpConnection[] = [];
+const servers: TestServer[] = [];
+
+beforeEach(async () => {
+  ({ paths, cleanup } = await tempPaths());
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+  await cleanup();
+});
+
+async function connected(...args: Parameters<typeof connectMcpServer>): Promise<McpConnection> {
+  const connection = await connectMcpServer(...args);
+  open.push(connection);
+  return connection;
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Error) return error;
+  }
+  throw new Error("expected a failure");
+}
+
+describe("stdio", () => {
+  it("connects, lists and calls tools; stderr goes to the server's log file", async () => {
+    const c = await connected({ server: stdioMock("mock", ["--stderr-noise"]), paths });
+    expect(c.pid).toBeTypeOf("number");
+    expect((await c.listTools()).map((t) => t.name)).toContain("echo");
+    expect(await c.callTool("add", { a: 2, b: 3 })).toMatchObject({
+      structuredContent: { sum: 5 },
+    });
+    const log = await readFile(serverLogFile(paths, "mock"), "utf8");
+    expect(log).toContain("WARN this is noise from --stderr-noise");
+  });
+
+  it("tolerates garbage on stdout", async () => {
+    const c = await connected({ server: stdioMock("garbage", ["--garbage"]), paths });
+    expect(await c.callTool("echo", { text: "hi" })).toMatchObject({
+      content: [{ type: "text", text: "hi" }],
+    });
+  });
+
+  it("reports a process that exits at once with its last stderr line", async () => {
+    const error = await failure(
+      connectMcpServer({ server: stdioMock("dies", ["--exit-immediately"]), paths }),
+    );
+    expect(error).toBeInstanceOf(McpConnectionError);
+    expect(error.message).toBe(
+      "server process exited: mock-stdio: exiting immediately with code 3 (--exit-immediately)",
+    );
+  });
+
+  it("reports a missing command", async () => {
+    const error = await failure(
+      connectMcpServer({
+        server: { ...stdioMock("missing"), command: "wren-no-such-command", args: [] },
+        paths,
+      }),
+    );
+    expect(error).toMatchObject({
+      kind: "spawn",
+      message: "command not found: wren-no-such-command",
+    });
+  });
+
+  it("times out a server that never answers initialize, and ends the child", async () => {
+    const error = await failure(
+      connectMcpServer({ server: stdioMock("hang", ["--hang"], { timeout: 300 }), paths }),
+    );
+    expect(error).toMatchObject({ kind: "timeout", message: "timed out after 300ms" });
+  });
+
+  it("a crash mid-call rejects the call with a clear error and ends the connection", async () => {
+    const c = await connected({ server: stdioMock("crash", ["--crash-after", "1"]), paths });
+    const error = await failure(c.callTool("echo", { text: "x" }));
+    expect(error).toMatchObject({ kind: "exited" });
+    expect(error.message).toContain("server process exited: mock-stdio: crashing on tools/call #1");
+    const end = await c.ended;
+    expect(end.requested).toBe(false);
+    expect(c.pid !== undefined && isAlive(c.pid)).toBe(false);
+  });
+
+  it("a call past the timeout fails with a timeout error", async () => {
+    // Long enough for node to start the mock; the call's one step takes far longer.
+    const c = await connected({ server: stdioMock("slow", [], { timeout: 1500 }), paths });
+    const error = await failure(c.callTool("slow", { steps: 1, stepMs: 10_000 }));
+    expect(error).toMatchObject({ kind: "timeout", message: "timed out after 1.5s" });
+  });
+
+  it("forwards progress and honours the abort signal", async () => {
+    const c = await connected({ server: stdioMock("slow"), paths });
+    const progress: unknown[] = [];
+    const controller = new AbortController();
+    const call = c.callTool(
+      "slow",
+      { steps: 50, stepMs: 40 },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          progress.push(p);
+          if (progress.length === 2) controller.abort();
+        },
+      },
+    );
+    await expect(call).rejects.toBeDefined();
+    expect(progress[0]).toEqual({ progress: 1, total: 50, message: "step 1 of 50" });
+    // The server saw notifications/cancelled and stopped.
+    await expect
+      .poll(async () => readFile(serverLogFile(paths, "slow"), "utf8"))
+      .toContain("slow: cancelled after");
+  });
+
+  it("close() ends the child process", async () => {
+    const c = await connectMcpServer({ server: stdioMock("bye"), paths });
+    const pid = c.pid ?? -1;
+    expect(isAlive(pid)).toBe(true);
+    await c.close();
+    expect(isAlive(pid)).toBe(false);
+    expect((await c.ended).requested).toBe(true);
+  });
+});
+
+describe("remote", () => {
+  it("connects over Streamable HTTP and legacy SSE", async () => {
+    const server = await startHttpMock();
+    servers.push(server);
+    const http = await connected({
+      server: remoteServer("h", `http://127.0.0.1:${server.port}/mcp`),
+      paths,
+    });
+    const sse = await connected({
+      server: remoteServer("s", `http://127.0.0.1:${server.port}/sse`, { type: "sse" }),
+      paths,
+    });
+    expect(await http.callTool("echo", { text: "a" })).toMatchObject({ content: [{ text: "a" }] });
+    expect(await sse.callTool("echo", { text: "b" })).toMatchObject({ content: [{ text: "b" }] });
+  });
+
+  it("sends configured headers; a 401 means needs-auth, or a failure when OAuth is off", async () => {
+    const server = await startHttpMock(["--require-header", "X-Key=secret"]);
+    servers.push(server);
+    const url = `http://127.0.0.1:${server.port}`;
+    await connected({
+      server: remoteServer("ok", `${url}/mcp`, { headers: { "X-Key": "secret" } }),
+      paths,
+    });
+    await connected({
+      server: remoteServer("ok-sse", `${url}/sse`, { type: "sse", headers: { "X-Key": "secret" } }),
+      paths,
+    });
+    const needsAuth = await failure(
+      connectMcpServer({ server: remoteServer("n", `${url}/mcp`), paths }),
+    );
+    expect(needsAuth).toBeInstanceOf(McpNeedsAuthError);
+    expect(needsAuth.message).toBe("n needs sign-in: run .mcp auth n");
+    const sse = await failure(
+      connectMcpServer({ server: remoteServer("n2", `${url}/sse`, { type: "sse" }), paths }),
+    );
+    expect(sse).toBeInstanceOf(McpNeedsAuthError);
+    const off = await failure(
+      connectMcpServer({ server: remoteServer("off", `${url}/mcp`, { oauth: false }), paths }),
+    );
+    expect(off).toMatchObject({ kind: "http", status: 401 });
+  });
+
+  it("reports connection refused and 404 in one line", async () => {
+    const port = await freePort();
+    const refused = await failure(
+      connectMcpServer({ server: remoteServer("r", `http://127.0.0.1:${port}/mcp`), paths }),
+    );
+    expect(refused).toMatchObject({
+      kind: "refused",
+      message: `connection refused (127.0.0.1:${port})`,
+    });
+    const server = await startHttpMock();
+    servers.push(server);
+    const missing = await failure(
+      connectMcpServer({
+        server: remoteServer("m", `http://127.0.0.1:${server.port}/nope`),
+        paths,
+      }),
+    );
+    expect(missing).toMatchObject({ kind: "not-found", status: 404 });
+  });
+
+  it("times out a hung HTTP server", async () => {
+    const server = await startHttpMock(["--hang"]);
+    servers.push(server);
+    const error = await failure(
+      connectMcpServer({
+        server: remoteServer("hang", `http://127.0.0.1:${server.port}/mcp`, { timeout: 300 }),
+        paths,
+      }),
+    );
+    expect(error).toMatchObject({ kind: "timeout", message: "timed out after 300ms" });
+  });
+});

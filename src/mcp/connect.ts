@@ -1,0 +1,351 @@
+import { createWriteStream, existsSync, mkdirSync, type WriteStream } from "node:fs";
+import { join, resolve } from "node:path";
+import { StringDecoder } from "node:string_decoder";
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { FetchLike, Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import {
+  type CallToolResult,
+  CallToolResultSchema,
+  type ElicitRequestFormParams,
+  ElicitRequestSchema,
+  type ElicitResult,
+  ErrorCode,
+  type Implementation,
+  LoggingMessageNotificationSchema,
+  McpError,
+  type Tool as McpToolDefinition,
+  ToolListChangedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import type { McpServerConfig } from "../config/schema.js";
+import type { ToolProgress } from "../tools/types.js";
+import type { WrenPaths } from "../utils/paths.js";
+import {
+  classifyMcpError,
+  type FailureContext,
+  McpConnectionError,
+  type McpNeedsAuthError,
+} from "./errors.js";
+
+export type { McpToolDefinition };
+
+/** Answers a server's form-mode `elicitation/create`; the signal aborts when the server gives up. */
+export type ElicitationHandler = (
+  server: string,
+  params: ElicitRequestFormParams,
+  signal: AbortSignal,
+) => Promise<ElicitResult>;
+
+/** Callbacks from a live connection to whoever owns it. */
+export interface ConnectionHooks {
+  /** Answers elicitation requests; when absent the client does not advertise elicitation. */
+  readonly onElicit?: ElicitationHandler;
+  /** The server sent `notifications/tools/list_changed`. */
+  readonly onToolsChanged?: () => void;
+}
+
+/** Everything needed to build one transport+client pair. */
+export interface ConnectOptions {
+  readonly server: McpServerConfig;
+  readonly paths: WrenPaths;
+  /** Used by the HTTP transports for every request (tests and OAuth thread it through). */
+  readonly fetch?: FetchLike;
+  /** OAuth seam: threaded to the HTTP transports; the OAuth issue supplies it. */
+  readonly authProvider?: OAuthClientProvider;
+  readonly hooks?: ConnectionHooks;
+  readonly clientInfo?: Implementation;
+  /**
+   * Timeout of the initialize handshake when the server has no `timeout` of its own;
+   * request timeouts otherwise use the server's `timeout` or the SDK default (60s).
+   */
+  readonly connectTimeoutMs?: number;
+  /** Aborting gives up on the attempt (closing the client and ending a stdio child). */
+  readonly signal?: AbortSignal;
+}
+
+/** Per-call options of a tool call. */
+export interface CallToolOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: ToolProgress) => void;
+}
+
+/** How a connection ended. */
+export interface ConnectionEnd {
+  /** True when `close()` ended it; false when the server exited or the stream dropped. */
+  readonly requested: boolean;
+  readonly error: McpConnectionError | McpNeedsAuthError;
+}
+
+/** One connected server: a thin layer over the SDK client that applies timeouts and error mapping. */
+export interface McpConnection {
+  /** The stdio child's pid (undefined for remote servers). */
+  readonly pid: number | undefined;
+  readonly serverInfo: Implementation | undefined;
+  readonly instructions: string | undefined;
+  /** Lists every tool, following pagination. */
+  listTools(options?: { signal?: AbortSignal }): Promise<McpToolDefinition[]>;
+  callTool(
+    name: string,
+    args: Record<string, unknown>,
+    options?: CallToolOptions,
+  ): Promise<CallToolResult>;
+  /** Closes the client; for stdio, ends the child (stdin close, then SIGTERM, then SIGKILL). */
+  close(): Promise<void>;
+  /** Settles once the connection has ended, for whatever reason. */
+  readonly ended: Promise<ConnectionEnd>;
+}
+
+/** Builds, connects and returns a connection; throws McpConnectionError or McpNeedsAuthError. */
+export type ConnectFn = (options: ConnectOptions) => Promise<McpConnection>;
+
+const DEFAULT_CLIENT_INFO: Implementation = { name: "wren", version: "0.1.0" };
+
+/** The log file receiving a server's stderr and diagnostics: `<logs>/mcp-<name>.log`. */
+export function serverLogFile(paths: WrenPaths, name: string): string {
+  return join(paths.logsDir, `mcp-${name.replace(/[^A-Za-z0-9_.-]/g, "_")}.log`);
+}
+
+/** Where a server lives, for error messages: the command for stdio, host:port for remote. */
+export function describeTarget(server: McpServerConfig): string {
+  if (server.type === "stdio") return server.command;
+  try {
+    return new URL(server.url).host;
+  } catch {
+    return server.url;
+  }
+}
+
+/** Appends timestamped lines to the server's log file; keeps the last stderr line for errors. */
+interface ServerLog {
+  line(text: string): void;
+  /** Feeds raw stderr output from the child. */
+  stderr(chunk: Buffer | string): void;
+  lastStderrLine(): string | undefined;
+  close(): void;
+}
+
+function openServerLog(paths: WrenPaths, name: string): ServerLog {
+  let stream: WriteStream | undefined;
+  try {
+    mkdirSync(paths.logsDir, { recursive: true });
+    stream = createWriteStream(serverLogFile(paths, name), { flags: "a" });
+    // A log that cannot be written must never take wren down.
+    stream.on("error", () => {
+      stream = undefined;
+    });
+  } catch {
+    stream = undefined;
+  }
+  const decoder = new StringDecoder("utf8");
+  let partial = "";
+  let last: string | undefined;
+  return {
+    line(text) {
+      stream?.write(`[${new Date().toISOString()}] ${text}\n`);
+    },
+    stderr(chunk) {
+      const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
+      stream?.write(text);
+      const lines = (partial + text).split("\n");
+      partial = lines.pop() ?? "";
+      for (const l of lines) if (l.trim() !== "") last = l.trim();
+    },
+    lastStderrLine() {
+      const pending = partial.trim();
+      const line = pending !== "" ? pending : last;
+      return line !== undefined && line.length > 200 ? `${line.slice(0, 199)}…` : line;
+    },
+    close() {
+      stream?.end();
+      stream = undefined;
+    },
+  };
+}
+
+function buildTransport(options: ConnectOptions, log: ServerLog): Transport {
+  const { server, paths } = options;
+  if (server.type === "stdio") {
+    const transport = new StdioClientTransport({
+      command: server.command,
+      args: [...server.args],
+      // The SDK merges this onto its safe default environment (PATH, HOME, ...), not process.env.
+      env: { ...server.env },
+      cwd: resolve(paths.project, server.cwd ?? "."),
+      stderr: "pipe",
+    });
+    transport.stderr?.on("data", (chunk: Buffer | string) => log.stderr(chunk));
+    return transport;
+  }
+  const requestInit: RequestInit = { headers: { ...server.headers } };
+  const common = {
+    requestInit,
+    ...(options.fetch && { fetch: options.fetch }),
+    ...(options.authProvider && { authProvider: options.authProvider }),
+  };
+  const url = new URL(server.url);
+  if (server.type === "sse") {
+    // The SDK sends requestInit's headers on the event stream request too.
+    return new SSEClientTransport(url, common);
+  }
+  return new StreamableHTTPClientTransport(url, common);
+}
+
+/**
+ * Connects to one server: builds its transport (stdio with stderr to the server's log file,
+ * Streamable HTTP, or legacy SSE), performs the MCP handshake and returns the connection.
+ */
+export const connectMcpServer: ConnectFn = async (options) => {
+  const { server } = options;
+  if (server.type === "stdio") {
+    const cwd = resolve(options.paths.project, server.cwd ?? ".");
+    // spawn reports a missing cwd as ENOENT, which would read as "command not found".
+    if (!existsSync(cwd)) {
+      throw new McpConnectionError(server.name, "spawn", `working directory not found: ${cwd}`);
+    }
+  }
+  const log = openServerLog(options.paths, server.name);
+  log.line(`connecting (${server.type} ${describeTarget(server)})`);
+  const transport = buildTransport(options, log);
+  const hooks = options.hooks ?? {};
+  const client = new Client(options.clientInfo ?? DEFAULT_CLIENT_INFO, {
+    capabilities: hooks.onElicit ? { elicitation: { form: { applyDefaults: true } } } : {},
+  });
+  const onElicit = hooks.onElicit;
+  if (onElicit) {
+    client.setRequestHandler(ElicitRequestSchema, async (request, extra) => {
+      const params = request.params;
+      if (params.mode === "url") return { action: "decline" };
+      return onElicit(server.name, params, extra.signal);
+    });
+  }
+  client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    hooks.onToolsChanged?.();
+  });
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+    const { level, data } = notification.params;
+    log.line(`server log (${level}): ${typeof data === "string" ? data : JSON.stringify(data)}`);
+  });
+  client.onerror = (error) => log.line(`transport error: ${error.message}`);
+
+  let closing = false;
+  let exited = false;
+  let resolveEnded: (end: ConnectionEnd) => void = () => {};
+  const ended = new Promise<ConnectionEnd>((r) => {
+    resolveEnded = r;
+  });
+  const context = (): FailureContext => {
+    const lastStderrLine = log.lastStderrLine();
+    return {
+      server: server.name,
+      target: describeTarget(server),
+      ...(server.timeout !== undefined && { timeoutMs: server.timeout }),
+      ...(lastStderrLine !== undefined && { lastStderrLine }),
+      exited,
+      oauthEnabled: server.type === "stdio" ? false : server.oauth !== false,
+    };
+  };
+  client.onclose = () => {
+    exited = server.type === "stdio";
+    const error = classifyMcpError(
+      new McpError(ErrorCode.ConnectionClosed, "Connection closed"),
+      context(),
+    );
+    log.line(closing ? "closed" : `ended: ${error.message}`);
+    log.close();
+    resolveEnded({ requested: closing, error });
+  };
+
+  const timeout = server.timeout ?? options.connectTimeoutMs;
+  const requestOptions = (extra: RequestOptions = {}): RequestOptions => ({
+    ...(server.timeout !== undefined && { timeout: server.timeout }),
+    ...extra,
+  });
+  const abort = (): void => void client.close().catch(() => {});
+  options.signal?.addEventListener("abort", abort, { once: true });
+  try {
+    if (options.signal?.aborted) throw new McpError(ErrorCode.ConnectionClosed, "aborted");
+    await client.connect(transport, timeout === undefined ? {} : { timeout });
+  } catch (error) {
+    const classified = classifyMcpError(error, {
+      ...context(),
+      ...(timeout !== undefined && { timeoutMs: timeout }),
+    });
+    log.line(`connect failed: ${classified.message}`);
+    closing = true;
+    await client.close().catch(() => {});
+    // The SDK's close ends the child asynchronously; wait (bounded) so no orphan survives us.
+    await Promise.race([ended, delay(5000)]);
+    log.close();
+    throw classified;
+  } finally {
+    options.signal?.removeEventListener("abort", abort);
+  }
+  const pid = transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined;
+  log.line(`connected${pid === undefined ? "" : ` (pid ${pid})`}`);
+
+  return {
+    pid,
+    serverInfo: client.getServerVersion(),
+    instructions: client.getInstructions(),
+    async listTools({ signal } = {}) {
+      const tools: McpToolDefinition[] = [];
+      let cursor: string | undefined;
+      try {
+        // Bounded so a server that repeats its cursor cannot loop forever.
+        for (let page = 0; page < 100; page++) {
+          const result = await client.listTools(
+            cursor === undefined ? {} : { cursor },
+            requestOptions(signal ? { signal } : {}),
+          );
+          tools.push(...result.tools);
+          cursor = result.nextCursor;
+          if (cursor === undefined) break;
+        }
+      } catch (error) {
+        throw classifyMcpError(error, context());
+      }
+      return tools;
+    },
+    async callTool(name, args, { signal, onProgress } = {}) {
+      try {
+        const result = await client.callTool(
+          { name, arguments: args },
+          CallToolResultSchema,
+          requestOptions({
+            ...(signal && { signal }),
+            ...(onProgress && {
+              onprogress: (p) =>
+                onProgress({
+                  progress: p.progress,
+                  ...(p.total !== undefined && { total: p.total }),
+                  ...(p.message !== undefined && { message: p.message }),
+                }),
+              // A tool that reports progress is alive; do not time it out mid-work.
+              resetTimeoutOnProgress: true,
+            }),
+          }),
+        );
+        return CallToolResultSchema.parse(result);
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        throw classifyMcpError(error, context());
+      }
+    },
+    async close() {
+      if (!closing) {
+        closing = true;
+        await client.close().catch(() => {});
+      }
+      await Promise.race([ended, delay(5000)]);
+    },
+    ended,
+  };
+};
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}

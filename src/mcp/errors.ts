@@ -1,0 +1,178 @@
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { SseError } from "@modelcontextprotocol/sdk/client/sse.js";
+import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+
+/** Why a connection attempt or a request to a server failed, for branching and for tests. */
+export type McpFailureKind =
+  | "refused"
+  | "not-found"
+  | "http"
+  | "timeout"
+  | "exited"
+  | "spawn"
+  | "protocol"
+  | "closed";
+
+/** A server could not be reached or stopped answering; `message` is one readable line. */
+export class McpConnectionError extends Error {
+  override readonly name = "McpConnectionError";
+  readonly server: string;
+  readonly kind: McpFailureKind;
+  /** HTTP status, when the failure was an HTTP response. */
+  readonly status?: number;
+
+  constructor(
+    server: string,
+    kind: McpFailureKind,
+    message: string,
+    options: { status?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.server = server;
+    this.kind = kind;
+    if (options.status !== undefined) this.status = options.status;
+  }
+}
+
+/** The server answered 401: it needs sign-in (the manager shows `needs auth`). */
+export class McpNeedsAuthError extends Error {
+  override readonly name = "McpNeedsAuthError";
+  readonly server: string;
+
+  constructor(server: string, options: { cause?: unknown } = {}) {
+    super(`${server} needs sign-in: run .mcp auth ${server}`, { cause: options.cause });
+    this.server = server;
+  }
+}
+
+/** A request for a server that is unknown, disabled or not connected. */
+export class McpServerUnavailableError extends Error {
+  override readonly name = "McpServerUnavailableError";
+  readonly server: string;
+
+  constructor(server: string, message: string) {
+    super(message);
+    this.server = server;
+  }
+}
+
+/** Network error codes of a connection that was established and then lost. */
+const CLOSED_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+
+/** Node's network error codes that mean "nobody is listening there". */
+const REFUSED_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"]);
+
+function errorCode(error: unknown): string | undefined {
+  if (error === null || typeof error !== "object") return undefined;
+  const code = "code" in error ? error.code : undefined;
+  if (typeof code === "string") return code;
+  const cause = "cause" in error ? error.cause : undefined;
+  return cause === error ? undefined : errorCode(cause);
+}
+
+function firstLine(text: string): string {
+  const line = text.split("\n").find((l) => l.trim() !== "") ?? text;
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line.trim();
+}
+
+/** Facts about the server that make a failure message useful. */
+export interface FailureContext {
+  readonly server: string;
+  /** `host:port` or the command, named in connection-refused messages. */
+  readonly target: string;
+  readonly timeoutMs?: number;
+  /** The last line the stdio server wrote to stderr. */
+  readonly lastStderrLine?: string;
+  /** Whether the stdio child has exited. */
+  readonly exited?: boolean;
+  /** `false` when OAuth is disabled for the server, so a 401 is a plain failure. */
+  readonly oauthEnabled?: boolean;
+}
+
+/**
+ * Maps anything a transport or the SDK throws into McpNeedsAuthError or McpConnectionError
+ * with a one-line message; errors that already are one of those pass through.
+ */
+export function classifyMcpError(
+  error: unknown,
+  context: FailureContext,
+): McpConnectionError | McpNeedsAuthError {
+  if (error instanceof McpConnectionError || error instanceof McpNeedsAuthError) return error;
+  const { server } = context;
+  const stderrHint = context.lastStderrLine ? `: ${context.lastStderrLine}` : "";
+  const status =
+    error instanceof StreamableHTTPError || error instanceof SseError ? error.code : undefined;
+  if (error instanceof UnauthorizedError || status === 401) {
+    if (context.oauthEnabled === false) {
+      return new McpConnectionError(server, "http", "HTTP 401 unauthorized (OAuth is disabled)", {
+        status: 401,
+        cause: error,
+      });
+    }
+    return new McpNeedsAuthError(server, { cause: error });
+  }
+  if (status === 404) {
+    return new McpConnectionError(server, "not-found", `HTTP 404 not found at ${context.target}`, {
+      status,
+      cause: error,
+    });
+  }
+  if (status !== undefined && status > 0) {
+    return new McpConnectionError(server, "http", `HTTP ${status} from ${context.target}`, {
+      status,
+      cause: error,
+    });
+  }
+  if (error instanceof McpError) {
+    if (error.code === ErrorCode.RequestTimeout) {
+      const after = context.timeoutMs === undefined ? "" : ` after ${formatMs(context.timeoutMs)}`;
+      return new McpConnectionError(server, "timeout", `timed out${after}`, { cause: error });
+    }
+    if (error.code === ErrorCode.ConnectionClosed) {
+      return context.exited || context.lastStderrLine
+        ? new McpConnectionError(server, "exited", `server process exited${stderrHint}`, {
+            cause: error,
+          })
+        : new McpConnectionError(server, "closed", "connection closed", { cause: error });
+    }
+    return new McpConnectionError(server, "protocol", firstLine(error.message), { cause: error });
+  }
+  const code = errorCode(error);
+  if (code === "ENOENT") {
+    return new McpConnectionError(server, "spawn", `command not found: ${context.target}`, {
+      cause: error,
+    });
+  }
+  if (code === "EACCES") {
+    return new McpConnectionError(server, "spawn", `permission denied: ${context.target}`, {
+      cause: error,
+    });
+  }
+  if (code !== undefined && REFUSED_CODES.has(code)) {
+    return new McpConnectionError(server, "refused", `connection refused (${context.target})`, {
+      cause: error,
+    });
+  }
+  if (context.exited) {
+    return new McpConnectionError(server, "exited", `server process exited${stderrHint}`, {
+      cause: error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (code !== undefined && CLOSED_CODES.has(code)) {
+    return new McpConnectionError(server, "closed", `connection lost (${context.target})`, {
+      cause: error,
+    });
+  }
+  return new McpConnectionError(server, "protocol", firstLine(message) || "unknown error", {
+    cause: error,
+  });
+}
+
+/** `1500` → `1.5s`, `200` → `200ms`. */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)}s`;
+}

@@ -1,0 +1,478 @@
+import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { McpServerConfig } from "../config/schema.js";
+import { updateJsonFile } from "../config/write.js";
+import type { Tool } from "../tools/types.js";
+import type { WrenPaths } from "../utils/paths.js";
+import {
+  type CallToolOptions,
+  type ConnectFn,
+  connectMcpServer,
+  type ElicitationHandler,
+  type McpConnection,
+  type McpToolDefinition,
+} from "./connect.js";
+import {
+  formatMs,
+  McpConnectionError,
+  McpNeedsAuthError,
+  McpServerUnavailableError,
+} from "./errors.js";
+import { assignToolNames, bridgeTool, filterTools, type ResultLimits } from "./tool-bridge.js";
+
+/** What a server is doing right now. */
+export type McpServerStatus =
+  | { readonly state: "disabled" }
+  | { readonly state: "connecting" }
+  | { readonly state: "connected"; readonly toolCount: number }
+  | { readonly state: "needs-auth"; readonly message: string }
+  | {
+      readonly state: "failed";
+      readonly reason: string;
+      /** Set while an automatic restart is scheduled. */
+      readonly retryInMs?: number;
+    };
+
+/** One configured server and its status, as the UI shows it. */
+export interface McpServerState {
+  readonly name: string;
+  readonly config: McpServerConfig;
+  readonly status: McpServerStatus;
+}
+
+/** Automatic restarts of stdio servers that exit. */
+export interface RestartPolicy {
+  /** Delay before the first restart; doubles each time. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Restarts in a row before giving up. */
+  readonly maxAttempts: number;
+  /** A connection that lived this long resets the attempt count. */
+  readonly stableAfterMs: number;
+}
+
+const DEFAULT_RESTART: RestartPolicy = {
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+  maxAttempts: 5,
+  stableAfterMs: 60_000,
+};
+
+/** What the manager needs. */
+export interface McpManagerOptions {
+  readonly servers: readonly McpServerConfig[];
+  readonly paths: WrenPaths;
+  /** Builds and connects one server; the real SDK-backed one by default. */
+  readonly clientFactory?: ConnectFn;
+  readonly fetch?: FetchLike;
+  /** Answers elicitation requests: the interactive store's handler, or a decliner. */
+  readonly elicitation?: ElicitationHandler;
+  /** Diagnostic lines (status changes, restarts); nothing is printed by default. */
+  readonly log?: (line: string) => void;
+  readonly restart?: Partial<RestartPolicy>;
+  /** Handshake timeout for servers without their own `timeout`. */
+  readonly connectTimeoutMs?: number;
+  readonly resultLimits?: ResultLimits;
+  /** Persists `enabled` for a server; by default edits the settings file it came from. */
+  readonly persistEnabled?: (server: McpServerConfig, enabled: boolean) => Promise<void>;
+}
+
+/** The MCP client side as the app sees it: servers, their status and their tools. */
+export interface McpManager {
+  /** Connects every enabled server in the background; returns at once. */
+  start(): void;
+  subscribe(listener: () => void): () => void;
+  /** Every configured server in config order; a new array only when something changed. */
+  getSnapshot(): readonly McpServerState[];
+  /** Model tools of every connected server; a new array only when the tools changed. */
+  tools(): readonly Tool[];
+  /** A server's tools after include/exclude filtering, connecting it first if needed. */
+  listTools(name: string): Promise<readonly McpToolDefinition[]>;
+  /** Calls one tool; reconnects a dropped remote server once. */
+  callTool(
+    name: string,
+    tool: string,
+    args: Record<string, unknown>,
+    options?: CallToolOptions,
+  ): Promise<CallToolResult>;
+  /** Drops the current connection (if any) and connects again; resolves with the new state. */
+  reconnect(name: string): Promise<McpServerState>;
+  /** Enables or disables a server, persisting the choice; resolves once connected or closed. */
+  setEnabled(name: string, enabled: boolean): Promise<McpServerState>;
+  /** Resolves when no server is connecting (all connected, failed, disabled or waiting). */
+  whenSettled(): Promise<void>;
+  /** Closes every client and ends every stdio child. */
+  close(): Promise<void>;
+}
+
+interface Entry {
+  config: McpServerConfig;
+  status: McpServerStatus;
+  connection?: McpConnection;
+  connecting?: Promise<McpConnection>;
+  abort?: AbortController;
+  tools: McpToolDefinition[];
+  /** Bumped whenever the current attempt or connection is replaced, so stale events are ignored. */
+  generation: number;
+  restartAttempts: number;
+  restartTimer?: NodeJS.Timeout;
+  connectedAt?: number;
+}
+
+/** Errors that mean a remote server is gone: it is reconnected on next use. */
+function isDroppedConnection(error: unknown): boolean {
+  return (
+    error instanceof McpConnectionError &&
+    (error.kind === "refused" || error.kind === "not-found" || error.kind === "closed")
+  );
+}
+
+/** Errors where the call surely never ran, so it is retried once after reconnecting. */
+function isSafeToRetry(error: unknown): boolean {
+  return (
+    error instanceof McpConnectionError && (error.kind === "refused" || error.kind === "not-found")
+  );
+}
+
+/** Default persistence: toggles `enabled` of the entry in the file that defines it. */
+async function persistEnabledInSource(server: McpServerConfig, enabled: boolean): Promise<void> {
+  await updateJsonFile(server.source, ["mcpServers", server.name, "disabled"], undefined);
+  await updateJsonFile(server.source, ["mcpServers", server.name, "enabled"], enabled);
+}
+
+/** Creates the manager; nothing connects until `start()` (or a call that needs a server). */
+export function createMcpManager(options: McpManagerOptions): McpManager {
+  const connect = options.clientFactory ?? connectMcpServer;
+  const restart: RestartPolicy = { ...DEFAULT_RESTART, ...options.restart };
+  const log = options.log ?? (() => {});
+  const persistEnabled = options.persistEnabled ?? persistEnabledInSource;
+  const entries = new Map<string, Entry>();
+  for (const config of options.servers) {
+    entries.set(config.name, {
+      config,
+      status: config.enabled ? { state: "connecting" } : { state: "disabled" },
+      tools: [],
+      generation: 0,
+      restartAttempts: 0,
+    });
+  }
+  const listeners = new Set<() => void>();
+  let snapshot: readonly McpServerState[] = buildSnapshot();
+  let toolsCache: readonly Tool[] | undefined;
+  let closed = false;
+
+  function buildSnapshot(): readonly McpServerState[] {
+    return [...entries.entries()].map(([name, e]) => ({
+      name,
+      config: e.config,
+      status: e.status,
+    }));
+  }
+
+  function changed(): void {
+    snapshot = buildSnapshot();
+    toolsCache = undefined;
+    for (const listener of [...listeners]) listener();
+  }
+
+  function setStatus(name: string, entry: Entry, status: McpServerStatus): void {
+    entry.status = status;
+    log(`mcp ${name}: ${describeStatus(status)}`);
+    changed();
+  }
+
+  function entryOf(name: string): Entry {
+    const entry = entries.get(name);
+    if (!entry) throw new McpServerUnavailableError(name, `no MCP server named "${name}"`);
+    return entry;
+  }
+
+  function clearRestart(entry: Entry): void {
+    if (entry.restartTimer) clearTimeout(entry.restartTimer);
+    entry.restartTimer = undefined;
+  }
+
+  /** Ends the current attempt or connection without reporting it as a failure. */
+  async function drop(entry: Entry): Promise<void> {
+    entry.generation++;
+    clearRestart(entry);
+    entry.abort?.abort();
+    entry.abort = undefined;
+    const connection = entry.connection;
+    const pending = entry.connecting;
+    entry.connection = undefined;
+    entry.connecting = undefined;
+    entry.tools = [];
+    await Promise.all([
+      connection?.close(),
+      pending?.then(
+        (c) => c.close(),
+        () => {},
+      ),
+    ]);
+  }
+
+  function connectEntry(name: string, entry: Entry): Promise<McpConnection> {
+    if (entry.connecting) return entry.connecting;
+    if (entry.connection) return Promise.resolve(entry.connection);
+    const generation = ++entry.generation;
+    const abort = new AbortController();
+    entry.abort = abort;
+    setStatus(name, entry, { state: "connecting" });
+    const attempt = (async () => {
+      const connection = await connect({
+        server: entry.config,
+        paths: options.paths,
+        signal: abort.signal,
+        ...(options.fetch && { fetch: options.fetch }),
+        ...(options.connectTimeoutMs !== undefined && {
+          connectTimeoutMs: options.connectTimeoutMs,
+        }),
+        hooks: {
+          ...(options.elicitation && { onElicit: options.elicitation }),
+          onToolsChanged: () => void refreshTools(name, entry, generation),
+        },
+      });
+      try {
+        const tools = await connection.listTools();
+        return { connection, tools };
+      } catch (error) {
+        await connection.close();
+        throw error;
+      }
+    })();
+    const settled = attempt.then(
+      ({ connection, tools }) => {
+        if (generation !== entry.generation || closed) {
+          void connection.close();
+          throw new McpServerUnavailableError(name, `${name} was disconnected`);
+        }
+        entry.connecting = undefined;
+        entry.abort = undefined;
+        entry.connection = connection;
+        entry.connectedAt = Date.now();
+        entry.tools = filterTools(tools, entry.config.includeTools, entry.config.excludeTools);
+        setStatus(name, entry, { state: "connected", toolCount: entry.tools.length });
+        void connection.ended.then((end) => {
+          if (generation !== entry.generation || closed || end.requested) return;
+          onUnexpectedEnd(name, entry, end.error.message);
+        });
+        return connection;
+      },
+      (error: unknown) => {
+        if (generation !== entry.generation) throw error;
+        entry.connecting = undefined;
+        entry.abort = undefined;
+        if (!closed) {
+          if (error instanceof McpNeedsAuthError) {
+            setStatus(name, entry, { state: "needs-auth", message: error.message });
+          } else {
+            const reason = error instanceof Error ? error.message : String(error);
+            setStatus(name, entry, { state: "failed", reason });
+          }
+        }
+        throw error;
+      },
+    );
+    entry.connecting = settled;
+    // Background starts must not surface as unhandled rejections; callers awaiting still see it.
+    settled.catch(() => {});
+    return settled;
+  }
+
+  function onUnexpectedEnd(name: string, entry: Entry, reason: string): void {
+    const lived = entry.connectedAt === undefined ? 0 : Date.now() - entry.connectedAt;
+    entry.connection = undefined;
+    entry.tools = [];
+    entry.generation++;
+    if (entry.config.type !== "stdio") {
+      // Remote servers are reconnected on next use.
+      setStatus(name, entry, { state: "failed", reason });
+      return;
+    }
+    if (lived >= restart.stableAfterMs) entry.restartAttempts = 0;
+    if (entry.restartAttempts >= restart.maxAttempts) {
+      setStatus(name, entry, {
+        state: "failed",
+        reason: `${reason}; gave up after ${restart.maxAttempts} restarts`,
+      });
+      return;
+    }
+    const delay = Math.min(restart.baseDelayMs * 2 ** entry.restartAttempts, restart.maxDelayMs);
+    entry.restartAttempts++;
+    setStatus(name, entry, {
+      state: "failed",
+      reason: `${reason}, restarting in ${formatMs(delay)}`,
+      retryInMs: delay,
+    });
+    entry.restartTimer = setTimeout(() => {
+      entry.restartTimer = undefined;
+      if (closed || !entry.config.enabled) return;
+      connectEntry(name, entry).catch(() => {
+        // A restart that fails to connect counts as another exit.
+        if (entry.status.state === "failed" && entry.restartAttempts < restart.maxAttempts) {
+          onUnexpectedEnd(name, entry, entry.status.reason);
+        }
+      });
+    }, delay);
+    entry.restartTimer.unref();
+  }
+
+  async function refreshTools(name: string, entry: Entry, generation: number): Promise<void> {
+    const connection = entry.connection;
+    if (!connection || generation !== entry.generation) return;
+    try {
+      const tools = await connection.listTools();
+      if (generation !== entry.generation) return;
+      entry.tools = filterTools(tools, entry.config.includeTools, entry.config.excludeTools);
+      setStatus(name, entry, { state: "connected", toolCount: entry.tools.length });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      log(`mcp ${name}: refreshing tools failed: ${reason}`);
+    }
+  }
+
+  async function ensureConnected(name: string): Promise<McpConnection> {
+    if (closed) throw new McpServerUnavailableError(name, "MCP manager is closed");
+    const entry = entryOf(name);
+    if (!entry.config.enabled) {
+      throw new McpServerUnavailableError(name, `${name} is disabled: run .mcp enable ${name}`);
+    }
+    if (entry.connection) return entry.connection;
+    if (entry.connecting) return entry.connecting;
+    if (entry.restartTimer && entry.status.state === "failed") {
+      throw new McpServerUnavailableError(name, `${name}: ${entry.status.reason}`);
+    }
+    // Not started yet, failed, or a remote server that dropped: connect now.
+    return connectEntry(name, entry);
+  }
+
+  const manager: McpManager = {
+    start() {
+      for (const [name, entry] of entries) {
+        if (entry.config.enabled && !entry.connection && !entry.connecting) {
+          void connectEntry(name, entry).catch(() => {});
+        }
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    getSnapshot: () => snapshot,
+    tools() {
+      if (toolsCache) return toolsCache;
+      const list: { server: string; definition: McpToolDefinition }[] = [];
+      for (const [server, entry] of entries) {
+        if (entry.status.state !== "connected") continue;
+        for (const definition of entry.tools) list.push({ server, definition });
+      }
+      const names = assignToolNames(
+        list.map((t) => ({ server: t.server, tool: t.definition.name })),
+      );
+      toolsCache = list.map((t, i) =>
+        bridgeTool({
+          server: t.server,
+          definition: t.definition,
+          name: names[i] ?? t.definition.name,
+          call: (server, tool, args, callOptions) =>
+            manager.callTool(server, tool, args, callOptions),
+          ...(options.resultLimits && { limits: options.resultLimits }),
+        }),
+      );
+      return toolsCache;
+    },
+    async listTools(name) {
+      await ensureConnected(name);
+      return entryOf(name).tools;
+    },
+    async callTool(name, tool, args, callOptions = {}) {
+      const entry = entryOf(name);
+      let connection = await ensureConnected(name);
+      try {
+        return await connection.callTool(tool, args, callOptions);
+      } catch (error) {
+        if (callOptions.signal?.aborted) throw error;
+        if (entry.config.type === "stdio" || !isDroppedConnection(error)) {
+          if (error instanceof McpNeedsAuthError) {
+            setStatus(name, entry, { state: "needs-auth", message: error.message });
+          }
+          throw error;
+        }
+        await drop(entry);
+        const reason = error instanceof Error ? error.message : String(error);
+        if (!isSafeToRetry(error)) {
+          // The call may have run; report it, and reconnect on the next use.
+          setStatus(name, entry, { state: "failed", reason });
+          throw error;
+        }
+        log(`mcp ${name}: ${reason}; reconnecting`);
+        connection = await connectEntry(name, entry);
+        return connection.callTool(tool, args, callOptions);
+      }
+    },
+    async reconnect(name) {
+      const entry = entryOf(name);
+      if (!entry.config.enabled) {
+        throw new McpServerUnavailableError(name, `${name} is disabled: run .mcp enable ${name}`);
+      }
+      await drop(entry);
+      entry.restartAttempts = 0;
+      await connectEntry(name, entry).catch(() => {});
+      return stateOf(name);
+    },
+    async setEnabled(name, enabled) {
+      const entry = entryOf(name);
+      await persistEnabled(entry.config, enabled);
+      entry.config = { ...entry.config, enabled };
+      if (enabled) {
+        entry.restartAttempts = 0;
+        await connectEntry(name, entry).catch(() => {});
+      } else {
+        await drop(entry);
+        setStatus(name, entry, { state: "disabled" });
+      }
+      return stateOf(name);
+    },
+    whenSettled() {
+      const busy = (): boolean => [...entries.values()].some((e) => e.connecting !== undefined);
+      if (!busy()) return Promise.resolve();
+      return new Promise((resolve) => {
+        const unsubscribe = manager.subscribe(() => {
+          if (busy()) return;
+          unsubscribe();
+          resolve();
+        });
+      });
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...entries.values()].map((entry) => drop(entry)));
+      listeners.clear();
+    },
+  };
+
+  function stateOf(name: string): McpServerState {
+    const state = snapshot.find((s) => s.name === name);
+    if (!state) throw new McpServerUnavailableError(name, `no MCP server named "${name}"`);
+    return state;
+  }
+
+  return manager;
+}
+
+/** One short phrase for a status: `connected (3 tools)`, `failed: connection refused`. */
+export function describeStatus(status: McpServerStatus): string {
+  switch (status.state) {
+    case "disabled":
+      return "disabled";
+    case "connecting":
+      return "connecting";
+    case "connected":
+      return `connected (${status.toolCount} ${status.toolCount === 1 ? "tool" : "tools"})`;
+    case "needs-auth":
+      return "needs sign-in";
+    case "failed":
+      return `failed: ${status.reason}`;
+  }
+}
