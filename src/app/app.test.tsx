@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { builtinCommands } from "../commands/index.js";
 import type { WrenConfig } from "../config/load.js";
 import { openInputHistory } from "../session/history.js";
-import { Keys, renderInk } from "../test-utils/render.js";
+import { bracketedPaste, Keys, renderInk } from "../test-utils/render.js";
 import { resolvePaths } from "../utils/paths.js";
 import { App } from "./app.js";
 import { createTranscript } from "./transcript.js";
@@ -128,5 +128,24 @@ describe("App", () => {
     await ui.waitForFrame("Press Ctrl+C again to exit");
     expect(ui.frame()).not.toContain("unsent words");
     await expect.poll(() => history.entries()).toContain("unsent words");
+  });
+});
+
+describe("App paste", () => {
+  it("takes a bracketed paste with line breaks as text, not as Enter", async () => {
+    const { ui } = await renderApp();
+    await ui.press(bracketedPaste("one\rtwo\r"));
+    await ui.waitForFrame(/› one\n\s+two/);
+    expect(ui.frame()).not.toContain("No model configured");
+  });
+});
+
+describe("App chunked keys", () => {
+  it("splits control keys out of a chunk typed faster than it is read", async () => {
+    const { ui } = await renderApp();
+    await ui.type("junk");
+    await ui.type("\u0015.exti\r");
+    await ui.waitForFrame("did you mean .exit?");
+    expect(ui.frame()).not.toContain("junk");
   });
 });

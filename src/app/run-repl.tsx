@@ -27,6 +27,9 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   const displayPath = (path: string): string =>
     home && (path === home || path.startsWith(`${home}/`)) ? `~${path.slice(home.length)}` : path;
 
+  // Raw mode before the first frame: keys typed during startup (Ctrl+C included) reach the
+  // input line instead of the terminal's line discipline.
+  if (process.stdin.isTTY) process.stdin.setRawMode(true);
   const instance = render(
     <App
       paths={paths}
@@ -39,6 +42,16 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     />,
     { exitOnCtrlC: false },
   );
-  await instance.waitUntilExit();
+  // A SIGINT from outside (kill -INT) leaves as cleanly as .exit does.
+  const onSignal = (): void => instance.unmount();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await history.flush();
+  }
   return 0;
 }

@@ -8,6 +8,8 @@ export interface InputHistory {
   entries(): readonly string[];
   /** Records a submitted input (consecutive duplicates are kept once). */
   add(text: string): Promise<void>;
+  /** Resolves once every write started so far has finished (call before exiting). */
+  flush(): Promise<void>;
 }
 
 const KEEP = 1000;
@@ -33,14 +35,21 @@ export async function openInputHistory(file: string): Promise<InputHistory> {
     entries.splice(0, entries.length - KEEP);
     await writeFileAtomic(file, entries.map(serialize).join(""));
   }
+  // Appends run one after another so lines never interleave, and exit can wait for them.
+  let writes: Promise<void> = Promise.resolve();
   return {
     entries: () => entries,
-    async add(input: string): Promise<void> {
-      if (input.trim() === "" || entries.at(-1) === input) return;
+    add(input: string): Promise<void> {
+      if (input.trim() === "" || entries.at(-1) === input) return writes;
       entries.push(input);
-      await mkdir(dirname(file), { recursive: true });
-      await appendFile(file, serialize(input), "utf8");
+      const write = writes.then(async () => {
+        await mkdir(dirname(file), { recursive: true });
+        await appendFile(file, serialize(input), "utf8");
+      });
+      writes = write.catch(() => {});
+      return write;
     },
+    flush: () => writes,
   };
 }
 

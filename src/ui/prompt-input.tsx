@@ -1,5 +1,5 @@
-import { Box, Text, useInput } from "ink";
-import { type ReactElement, useRef, useState } from "react";
+import { Box, type Key, Text, useInput, useStdout } from "ink";
+import { type ReactElement, useEffect, useRef, useState } from "react";
 import { type HistoryWalk, stepHistory } from "../session/history.js";
 import * as edit from "./editor.js";
 
@@ -26,6 +26,51 @@ export interface PromptInputProps {
 }
 
 const EXIT_WINDOW_MS = 2000;
+const PASTE_ON = "\u001b[?2004h";
+const PASTE_OFF = "\u001b[?2004l";
+// Ink strips the leading ESC of unknown sequences before handing them to useInput.
+const PASTE_START = "[200~";
+const PASTE_END = "[201~";
+// C0 controls other than Tab, LF and CR (those are handled as text and paste line breaks), and DEL.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f]/;
+const CONTROL_SPLIT = /([\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f])/;
+
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+/** The Key Ink would have reported for one character sent on its own. */
+function keyFor(part: string): Key {
+  if (part === "\u007f" || part === "\b")
+    return { ...NO_KEY, delete: part === "\u007f", backspace: part === "\b" };
+  if (part.length === 1 && CONTROL.test(part)) return { ...NO_KEY, ctrl: true };
+  return NO_KEY;
+}
+
+/** Ctrl+letter as Ink reports it: the letter (Ctrl+U is "u"). */
+function controlLetter(char: string): string {
+  const code = char.charCodeAt(0);
+  return code >= 1 && code <= 26 ? String.fromCharCode(code + 96) : "";
+}
 
 /**
  * The multi-line input line: Enter sends, `\` + Enter, Alt+Enter or Ctrl+J add a line,
@@ -52,6 +97,19 @@ export function PromptInput(props: PromptInputProps): ReactElement {
     setRenderedExitArmed(next);
   };
   const armTimer = useRef<NodeJS.Timeout | undefined>(undefined);
+  // Text between bracketed-paste markers, or null when not inside a paste.
+  const pasteRef = useRef<string | null>(null);
+  const { stdout } = useStdout();
+  const isActive = props.isActive ?? true;
+
+  useEffect(() => {
+    if (!isActive || !stdout.isTTY) return;
+    // Bracketed paste: the terminal wraps pasted text in markers, so its line breaks stay text.
+    stdout.write(PASTE_ON);
+    return () => {
+      stdout.write(PASTE_OFF);
+    };
+  }, [isActive, stdout]);
 
   const change = (next: edit.EditorState): void => {
     setState(next);
@@ -80,90 +138,119 @@ export function PromptInput(props: PromptInputProps): ReactElement {
     armTimer.current.unref?.();
   };
 
-  useInput(
-    (input, key) => {
-      const state = stateRef.current;
-      if (key.ctrl && input === "c") {
-        if (exitArmedRef.current) {
-          clearTimeout(armTimer.current);
-          props.onExit();
-          return;
-        }
-        if (state.text !== "") props.onDiscard?.(state.text);
-        setWalk(null);
-        change(edit.emptyEditor);
-        armExit();
+  const handleKey = (input: string, key: Key): void => {
+    const state = stateRef.current;
+    if (input === PASTE_START || input.endsWith(PASTE_START)) {
+      pasteRef.current = "";
+      return;
+    }
+    if (pasteRef.current !== null) {
+      if (input === PASTE_END) {
+        const pasted = pasteRef.current;
+        pasteRef.current = null;
+        change(edit.insert(state, pasted));
         return;
       }
+      pasteRef.current += key.return ? "\n" : key.tab ? "\t" : input;
+      return;
+    }
+    if (key.ctrl && input === "c") {
       if (exitArmedRef.current) {
         clearTimeout(armTimer.current);
-        setExitArmed(false);
-      }
-      if (key.ctrl && input === "d") {
-        if (state.text === "") props.onExit();
-        else change(edit.deleteForward(state));
+        props.onExit();
         return;
       }
-      if (key.escape) {
-        setCandidates([]);
-        props.onEscape?.();
+      if (state.text !== "") props.onDiscard?.(state.text);
+      setWalk(null);
+      change(edit.emptyEditor);
+      armExit();
+      return;
+    }
+    if (exitArmedRef.current) {
+      clearTimeout(armTimer.current);
+      setExitArmed(false);
+    }
+    if (key.ctrl && input === "d") {
+      if (state.text === "") props.onExit();
+      else change(edit.deleteForward(state));
+      return;
+    }
+    if (key.escape) {
+      setCandidates([]);
+      props.onEscape?.();
+      return;
+    }
+    if (key.return) {
+      const before = state.text.slice(0, state.cursor);
+      if (key.meta) change(edit.insert(state, "\n"));
+      else if (before.endsWith("\\")) change(edit.insert(edit.backspace(state), "\n"));
+      else submit(state.text);
+      return;
+    }
+    if (input === "\n") {
+      change(edit.insert(state, "\n"));
+      return;
+    }
+    if (key.tab) {
+      if (!props.onComplete) return;
+      const result = props.onComplete(state.text);
+      setState(edit.setText(result.text));
+      setCandidates(result.candidates);
+      return;
+    }
+    if (key.upArrow || key.downArrow) {
+      const direction = key.upArrow ? -1 : 1;
+      const moved = edit.moveVertical(state, direction);
+      if (moved) setState(moved);
+      else walkHistory(direction);
+      return;
+    }
+    if (key.leftArrow) return setState(edit.moveHorizontal(state, -1));
+    if (key.rightArrow) return setState(edit.moveHorizontal(state, 1));
+    if (key.home || (key.ctrl && input === "a"))
+      return setState(edit.moveToLineEdge(state, "start"));
+    if (key.end || (key.ctrl && input === "e")) return setState(edit.moveToLineEdge(state, "end"));
+    // Terminals send DEL (0x7f) for Backspace, which Ink reports as `delete`.
+    if (key.backspace || key.delete) return change(edit.backspace(state));
+    if (key.ctrl && input === "w") return change(edit.deleteWordBackward(state));
+    if (key.ctrl && input === "u") return change(edit.deleteToLineStart(state));
+    if (key.ctrl && input === "k") return change(edit.deleteToLineEnd(state));
+    if (key.ctrl || key.meta || input === "") return;
+    // Fast typists and terminal multiplexers can deliver "text<Tab>" in one chunk.
+    if (input.length > 1 && input.endsWith("\t") && !input.slice(0, -1).includes("\t")) {
+      const typed = edit.insert(state, input.slice(0, -1));
+      const result = props.onComplete?.(typed.text);
+      setState(result ? edit.setText(result.text) : typed);
+      setCandidates(result?.candidates ?? []);
+      return;
+    }
+    // Without bracketed paste, a pasted block arrives as one chunk: its line breaks are
+    // content, but a single trailing Enter still sends.
+    const breaks = input.match(/\r\n?|\n/g)?.length ?? 0;
+    if (breaks === 1 && /\r\n?$/.test(input)) {
+      submit(edit.insert(state, input.replace(/\r\n?$/, "")).text);
+      return;
+    }
+    change(edit.insert(state, input));
+  };
+
+  useInput(
+    (input, key) => {
+      // Ink hands over a chunk whole; over SSH or a pty, keys typed quickly arrive together
+      // ("\u0015.exit"), so control characters inside a chunk are split out as keys of their own.
+      if (pasteRef.current === null && input.length > 1 && CONTROL.test(input)) {
+        for (const part of input.split(CONTROL_SPLIT)) {
+          if (part === "") continue;
+          handleKey(
+            part.length === 1 && CONTROL.test(part) ? controlLetter(part) : part,
+            keyFor(part),
+          );
+        }
         return;
       }
-      if (key.return) {
-        const before = state.text.slice(0, state.cursor);
-        if (key.meta) change(edit.insert(state, "\n"));
-        else if (before.endsWith("\\")) change(edit.insert(edit.backspace(state), "\n"));
-        else submit(state.text);
-        return;
-      }
-      if (input === "\n") {
-        change(edit.insert(state, "\n"));
-        return;
-      }
-      if (key.tab) {
-        if (!props.onComplete) return;
-        const result = props.onComplete(state.text);
-        setState(edit.setText(result.text));
-        setCandidates(result.candidates);
-        return;
-      }
-      if (key.upArrow || key.downArrow) {
-        const direction = key.upArrow ? -1 : 1;
-        const moved = edit.moveVertical(state, direction);
-        if (moved) setState(moved);
-        else walkHistory(direction);
-        return;
-      }
-      if (key.leftArrow) return setState(edit.moveHorizontal(state, -1));
-      if (key.rightArrow) return setState(edit.moveHorizontal(state, 1));
-      if (key.home || (key.ctrl && input === "a"))
-        return setState(edit.moveToLineEdge(state, "start"));
-      if (key.end || (key.ctrl && input === "e"))
-        return setState(edit.moveToLineEdge(state, "end"));
-      // Terminals send DEL (0x7f) for Backspace, which Ink reports as `delete`.
-      if (key.backspace || key.delete) return change(edit.backspace(state));
-      if (key.ctrl && input === "w") return change(edit.deleteWordBackward(state));
-      if (key.ctrl && input === "u") return change(edit.deleteToLineStart(state));
-      if (key.ctrl && input === "k") return change(edit.deleteToLineEnd(state));
-      if (key.ctrl || key.meta || input === "") return;
-      // Fast typists and terminal multiplexers can deliver "text<Tab>" in one chunk.
-      if (input.length > 1 && input.endsWith("\t") && !input.slice(0, -1).includes("\t")) {
-        const typed = edit.insert(state, input.slice(0, -1));
-        const result = props.onComplete?.(typed.text);
-        setState(result ? edit.setText(result.text) : typed);
-        setCandidates(result?.candidates ?? []);
-        return;
-      }
-      // Without bracketed paste, a pasted block arrives as one chunk: its line breaks are
-      // content, but a single trailing Enter still sends.
-      const breaks = input.match(/\r\n?|\n/g)?.length ?? 0;
-      if (breaks === 1 && /\r\n?$/.test(input)) {
-        submit(edit.insert(state, input.replace(/\r\n?$/, "")).text);
-        return;
-      }
-      change(edit.insert(state, input));
+      handleKey(input, key);
     },
-    { isActive: props.isActive ?? true },
+    { isActive },
   );
 
   return (
