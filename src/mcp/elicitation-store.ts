@@ -17,7 +17,10 @@ export interface PendingElicitation {
 
 /** The user's answer: accept with values, decline, or cancel (dismiss without choosing). */
 export type ElicitationResponse =
-  | { readonly action: "accept"; readonly content: Record<string, string | number | boolean> }
+  | {
+      readonly action: "accept";
+      readonly content: Record<string, string | number | boolean | string[]>;
+    }
   | { readonly action: "decline" }
   | { readonly action: "cancel" };
 

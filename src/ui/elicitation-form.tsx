@@ -1,0 +1,213 @@
+import { Box, type Key, Text, useInput } from "ink";
+import { type ReactElement, useMemo, useState } from "react";
+import {
+  type FieldValue,
+  type FormField,
+  formFields,
+  initialValues,
+  validateForm,
+} from "../mcp/elicitation-fields.js";
+import type { ElicitationResponse, PendingElicitation } from "../mcp/elicitation-store.js";
+
+/** Props of the elicitation form. */
+export interface ElicitationFormProps {
+  readonly request: PendingElicitation;
+  /** Called once with the user's answer. */
+  readonly onRespond: (response: ElicitationResponse) => void;
+  readonly isActive?: boolean;
+}
+
+/** Keys shown under the form. */
+export const ELICITATION_HINT = "Enter accept · Ctrl+D decline · Esc cancel · ↑/↓ move";
+
+// Printable input only: no control characters or escape sequences.
+const PRINTABLE = /^\P{Cc}+$/u;
+
+function isTextField(field: FormField): boolean {
+  return field.kind === "string" || field.kind === "number" || field.kind === "integer";
+}
+
+function step(field: FormField, value: FieldValue | undefined, delta: number): FieldValue {
+  if (field.kind === "boolean") return !(value === true);
+  if (field.kind === "enum") {
+    const n = field.options.length;
+    const current = typeof value === "number" ? value : -1;
+    return current < 0 ? (delta > 0 ? 0 : n - 1) : (((current + delta) % n) + n) % n;
+  }
+  return value ?? "";
+}
+
+/**
+ * A server's form (`elicitation/create`): one line per field with defaults pre-filled.
+ * Type into text fields, Space or ←/→ for booleans, enums and multi-select options.
+ */
+export function ElicitationForm({
+  request,
+  onRespond,
+  isActive = true,
+}: ElicitationFormProps): ReactElement {
+  const fields = useMemo(() => formFields(request.schema), [request.schema]);
+  const [values, setValues] = useState<Record<string, FieldValue>>(() => initialValues(fields));
+  const [focus, setFocus] = useState(0);
+  const [optionCursor, setOptionCursor] = useState(0);
+  const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
+  const [done, setDone] = useState(false);
+
+  const respond = (response: ElicitationResponse): void => {
+    if (done) return;
+    setDone(true);
+    onRespond(response);
+  };
+
+  const move = (delta: number): void => {
+    if (fields.length === 0) return;
+    setFocus((f) => (f + delta + fields.length) % fields.length);
+    setOptionCursor(0);
+  };
+
+  const update = (key: string, value: FieldValue): void => {
+    setValues((v) => ({ ...v, [key]: value }));
+    setErrors((e) => {
+      if (!(key in e)) return e;
+      const { [key]: _, ...rest } = e;
+      return rest;
+    });
+  };
+
+  const submit = (): void => {
+    const result = validateForm(fields, values);
+    if (result.ok) {
+      respond({ action: "accept", content: result.content });
+      return;
+    }
+    setErrors(result.errors);
+    const firstInvalid = fields.findIndex((f) => f.key in result.errors);
+    if (firstInvalid >= 0) setFocus(firstInvalid);
+  };
+
+  useInput(
+    (input: string, key: Key) => {
+      if (done) return;
+      if (key.escape) return respond({ action: "cancel" });
+      if (key.ctrl && input === "d") return respond({ action: "decline" });
+      if (key.return) return submit();
+      if (key.upArrow || (key.tab && key.shift)) return move(-1);
+      if (key.downArrow || key.tab) return move(1);
+      const field = fields[focus];
+      if (!field) return;
+      const value = values[field.key];
+      if (isTextField(field)) {
+        const text = typeof value === "string" ? value : "";
+        if (key.backspace || key.delete) return update(field.key, text.slice(0, -1));
+        if (!key.ctrl && !key.meta && PRINTABLE.test(input)) return update(field.key, text + input);
+        return;
+      }
+      if (field.kind === "multi") {
+        const n = field.options.length;
+        if (key.leftArrow) return setOptionCursor((c) => (c - 1 + n) % n);
+        if (key.rightArrow) return setOptionCursor((c) => (c + 1) % n);
+        const option = field.options[optionCursor];
+        if (input === " " && option) {
+          const chosen = Array.isArray(value) ? value : [];
+          update(
+            field.key,
+            chosen.includes(option.value)
+              ? chosen.filter((v) => v !== option.value)
+              : [...chosen, option.value],
+          );
+        }
+        return;
+      }
+      if (key.leftArrow) return update(field.key, step(field, value, -1));
+      if (key.rightArrow || input === " ") return update(field.key, step(field, value, 1));
+    },
+    { isActive: isActive && !done },
+  );
+
+  const labelWidth = Math.max(...fields.map((f) => f.label.length + (f.required ? 1 : 0)), 1);
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
+      <Text>
+        <Text bold>{request.server}</Text> asks: {request.message}
+      </Text>
+      {fields.map((field, i) => (
+        <FieldLine
+          key={field.key}
+          field={field}
+          value={values[field.key]}
+          focused={i === focus}
+          optionCursor={optionCursor}
+          labelWidth={labelWidth}
+          {...(errors[field.key] !== undefined && { error: errors[field.key] })}
+        />
+      ))}
+      <Text dimColor>{ELICITATION_HINT}</Text>
+    </Box>
+  );
+}
+
+interface FieldLineProps {
+  readonly field: FormField;
+  readonly value: FieldValue | undefined;
+  readonly focused: boolean;
+  readonly optionCursor: number;
+  readonly labelWidth: number;
+  readonly error?: string;
+}
+
+function renderValue(
+  field: FormField,
+  value: FieldValue | undefined,
+  focused: boolean,
+  cursor: number,
+): string {
+  switch (field.kind) {
+    case "boolean":
+      return value === true ? "[x] yes" : "[ ] no";
+    case "enum": {
+      const option = typeof value === "number" ? field.options[value] : undefined;
+      return `‹ ${option?.label ?? "choose"} ›  (${field.options.map((o) => o.label).join(" / ")})`;
+    }
+    case "multi": {
+      const chosen = Array.isArray(value) ? value : [];
+      return field.options
+        .map((o, i) => {
+          const mark = chosen.includes(o.value) ? "[x]" : "[ ]";
+          return focused && i === cursor ? `›${mark} ${o.label}` : ` ${mark} ${o.label}`;
+        })
+        .join(" ");
+    }
+    default: {
+      const text = typeof value === "string" ? value : "";
+      return focused ? `${text}▏` : text;
+    }
+  }
+}
+
+function FieldLine({
+  field,
+  value,
+  focused,
+  optionCursor,
+  labelWidth,
+  error,
+}: FieldLineProps): ReactElement {
+  const label = `${field.label}${field.required ? "*" : ""}`.padEnd(labelWidth);
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text color={focused ? "cyan" : undefined}>{focused ? "› " : "  "}</Text>
+        <Text bold={focused}>{label}</Text>
+        <Text> : </Text>
+        <Text>{renderValue(field, value, focused, optionCursor)}</Text>
+        {error !== undefined && <Text color="red"> ✗ {error}</Text>}
+      </Text>
+      {focused && field.description !== undefined && (
+        <Text dimColor>
+          {"    "}
+          {field.description}
+        </Text>
+      )}
+    </Box>
+  );
+}
