@@ -1,4 +1,5 @@
 import type { WrenConfig } from "../config/load.js";
+import type { McpManager } from "../mcp/manager.js";
 import type { WrenPaths } from "../utils/paths.js";
 
 /** How a line of command output should look. */
@@ -29,6 +30,8 @@ export interface CommandContext {
   readonly config: () => WrenConfig;
   /** Aborted when the user presses Esc while the command runs. */
   readonly signal: AbortSignal;
+  /** The MCP servers of this session (`.mcp`); absent where MCP is not wired in. */
+  readonly mcp?: McpManager;
 }
 
 /** One REPL command, `.name args`. */
