@@ -1,6 +1,6 @@
 // Bundles the CLI into one ESM file. NODE_ENV=production selects React's production build,
 // which is what makes the first frame fast (see docs/adr/0001-bundle-and-lazy-load.md).
-import { chmod, readFile } from "node:fs/promises";
+import { chmod, readFile, rm } from "node:fs/promises";
 import { build } from "esbuild";
 
 const banner = [
@@ -11,6 +11,26 @@ const banner = [
 ].join("\n");
 
 const { version } = JSON.parse(await readFile("package.json", "utf8"));
+
+/**
+ * yoga-layout's Emscripten loader asks `typeof fetch`, and on Node 20 merely reading that global
+ * loads undici (~50 ms on these machines) before Ink's first frame. Its wasm is an inline
+ * base64 string that the loader decodes synchronously when fetch is absent, so hide fetch
+ * from that one file; everything else still gets the real fetch, loaded when first used.
+ */
+const yogaWithoutFetch = {
+  name: "yoga-without-fetch",
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/].*\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const patched = source.replaceAll('"function"!=typeof fetch', "true");
+      if (patched === source) throw new Error(`yoga-without-fetch: pattern not found in ${args.path}`);
+      return { contents: patched, loader: "js" };
+    });
+  },
+};
+
+await rm("dist", { recursive: true, force: true });
 
 await build({
   entryPoints: { wren: "src/cli.tsx" },
@@ -30,5 +50,6 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   legalComments: "none",
   logLevel: "warning",
+  plugins: [yogaWithoutFetch],
 });
 await chmod("dist/wren.js", 0o755);

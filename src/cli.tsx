@@ -47,6 +47,9 @@ export async function runCli(io: CliIo): Promise<number> {
       if (!io.stdin.isTTY) {
         return fail('the REPL needs a terminal; to run one prompt from a script use wren -p "..."');
       }
+      // Start loading Ink and the app while the config files are read.
+      const repl = import("./app/run-repl.js");
+      repl.catch(() => {});
       const paths = resolvePaths(io.env, io.cwd);
       let config: Awaited<ReturnType<typeof loadConfig>>;
       try {
@@ -61,7 +64,7 @@ export async function runCli(io: CliIo): Promise<number> {
         if (error instanceof ConfigError) return fail(`invalid configuration:\n${error.message}`);
         throw error;
       }
-      const { runRepl } = await import("./app/run-repl.js");
+      const { runRepl } = await repl;
       const model = request.options.model ?? config.model;
       return runRepl({ paths, config, env: io.env, ...(model !== undefined && { model }) });
     }

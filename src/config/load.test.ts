@@ -175,6 +175,35 @@ describe("loadConfig", () => {
     );
   });
 
+  it("words type, range and union problems plainly", async () => {
+    await put(paths.userSettings, {
+      display: "loud",
+      mcpServers: {
+        a: { url: "https://a.example", oauth: 5, timeout: 1.5 },
+        b: { url: "https://b.example", oauth: { callbackPort: 70000 } },
+        c: { url: "notaurl", enabled: "yes" },
+      },
+      providers: { p: { type: "openai-compatible", baseURL: "localhost:1234" } },
+    });
+    const error = await loadError();
+    const byPath = Object.fromEntries(error.issues.map((i) => [i.path.join("."), i.message]));
+    expect(byPath).toEqual({
+      display: "expected zen, standard or developer",
+      "mcpServers.a.oauth": "expected false or an object",
+      "mcpServers.a.timeout": "expected an integer",
+      "mcpServers.b.oauth.callbackPort": "expected a port from 1 to 65535",
+      "mcpServers.c.enabled": "expected a boolean",
+      "providers.p.baseURL": "expected an http(s) URL",
+    });
+  });
+
+  it("rejects a url that is not http(s)", async () => {
+    await put(paths.userSettings, { mcpServers: { c: { url: "ftp://x.example" } } });
+    expect((await loadError()).message).toContain(
+      "mcpServers.c.url: expected an http:// or https:// URL",
+    );
+  });
+
   it("rejects a malformed model name and an unknown display mode", async () => {
     await put(paths.userSettings, { model: "gpt", display: "loud" });
     const error = await loadError();

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type ParseError, parse, printParseErrorCode } from "jsonc-parser";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import type { WrenPaths } from "../utils/paths.js";
 import { expandEnvDeep } from "./env-expand.js";
 import { ConfigError, type ConfigIssue, formatIssue } from "./errors.js";
@@ -99,7 +99,7 @@ function describeParseError(error: ParseError): string {
  * every other problem is a ConfigIssue naming the file and JSON path.
  */
 export function validateDocument<T>(
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   value: unknown,
   file: string,
 ): { data: T; warnings: string[] } {
@@ -142,12 +142,22 @@ function getAt(value: unknown, path: readonly (string | number)[]): unknown {
   return current;
 }
 
+// zod/mini ships no message locale, so the common codes are worded here.
 function humanizeZodMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type") {
-    const expected = issue.expected === "object" ? "an object" : `a ${issue.expected}`;
-    return `expected ${expected}`;
+  switch (issue.code) {
+    case "invalid_type": {
+      const article = /^[aeiou]/.test(issue.expected) ? "an" : "a";
+      return `expected ${article} ${issue.expected === "int" ? "integer" : issue.expected}`;
+    }
+    case "invalid_value":
+      return issue.message !== "Invalid input"
+        ? issue.message
+        : `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_union":
+      return "expected false or an object";
+    default:
+      return issue.message.replace(/^Invalid input: /, "");
   }
-  return issue.message.replace(/^Invalid input: /, "");
 }
 
 interface ParsedSource {

@@ -1,12 +1,23 @@
-import { z } from "zod";
+// zod/mini tree-shakes: the classic API bundles ~750 KB that would load before the first frame.
+import * as z from "zod/mini";
 
 /** OAuth settings of one remote MCP server (`oauth` key); `false` disables OAuth for it. */
+const nonEmpty = (message = "expected a non-empty string") =>
+  z.string().check(z.minLength(1, message));
+
 export const OAuthSettingsSchema = z.strictObject({
-  clientId: z.string().min(1).optional(),
-  clientSecret: z.string().min(1).optional(),
-  scope: z.string().min(1).optional(),
-  callbackPort: z.number().int().min(1).max(65535).optional(),
-  clientMetadataUrl: z.url().optional(),
+  clientId: z.optional(nonEmpty()),
+  clientSecret: z.optional(nonEmpty()),
+  scope: z.optional(nonEmpty()),
+  callbackPort: z.optional(
+    z
+      .int()
+      .check(
+        z.gte(1, "expected a port from 1 to 65535"),
+        z.lte(65535, "expected a port from 1 to 65535"),
+      ),
+  ),
+  clientMetadataUrl: z.optional(httpUrl()),
 });
 export type OAuthSettings = z.infer<typeof OAuthSettingsSchema>;
 
@@ -23,25 +34,26 @@ const TRANSPORT_ALIASES = {
  * Claude Desktop share. Every key is optional here; `normalizeServer` decides the transport.
  */
 export const RawMcpServerSchema = z.strictObject({
-  type: z
-    .string()
-    .refine((t) => t in TRANSPORT_ALIASES, {
-      message: `expected one of "stdio", "http", "sse" (or "streamable-http")`,
-    })
-    .optional(),
-  command: z.string().min(1, "expected a non-empty command").optional(),
-  args: z.array(z.string()).optional(),
-  env: z.record(z.string(), z.string()).optional(),
-  cwd: z.string().optional(),
-  url: z.url({ message: "expected an http(s) URL" }).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  enabled: z.boolean().optional(),
-  disabled: z.boolean().optional(),
-  timeout: z.number().int().positive("expected a positive number of milliseconds").optional(),
-  includeTools: z.array(z.string()).optional(),
-  excludeTools: z.array(z.string()).optional(),
-  oauth: z.union([z.literal(false), OAuthSettingsSchema]).optional(),
-  description: z.string().optional(),
+  type: z.optional(
+    z.string().check(
+      z.refine((t) => t in TRANSPORT_ALIASES, {
+        message: `expected one of "stdio", "http", "sse" (or "streamable-http")`,
+      }),
+    ),
+  ),
+  command: z.optional(nonEmpty("expected a non-empty command")),
+  args: z.optional(z.array(z.string())),
+  env: z.optional(z.record(z.string(), z.string())),
+  cwd: z.optional(z.string()),
+  url: z.optional(z.string()),
+  headers: z.optional(z.record(z.string(), z.string())),
+  enabled: z.optional(z.boolean()),
+  disabled: z.optional(z.boolean()),
+  timeout: z.optional(z.int().check(z.positive("expected a positive number of milliseconds"))),
+  includeTools: z.optional(z.array(z.string())),
+  excludeTools: z.optional(z.array(z.string())),
+  oauth: z.optional(z.union([z.literal(false), OAuthSettingsSchema])),
+  description: z.optional(z.string()),
 });
 export type RawMcpServer = z.infer<typeof RawMcpServerSchema>;
 
@@ -142,35 +154,49 @@ export function normalizeServer(
 /** A model provider entry under `providers`. */
 export const ProviderSchema = z.strictObject({
   type: z.enum(["openai-compatible", "anthropic", "openai"]),
-  baseURL: z.url().optional(),
-  apiKey: z.string().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  models: z.array(z.string()).optional(),
+  baseURL: z.optional(httpUrl()),
+  apiKey: z.optional(z.string()),
+  headers: z.optional(z.record(z.string(), z.string())),
+  models: z.optional(z.array(z.string())),
 });
 export type ProviderSettings = z.infer<typeof ProviderSchema>;
 
 /** `permissions` rules: patterns such as `run_command(git status)` or `mcp__github__*`. */
 export const PermissionsSchema = z.strictObject({
-  allow: z.array(z.string()).optional(),
-  deny: z.array(z.string()).optional(),
+  allow: z.optional(z.array(z.string())),
+  deny: z.optional(z.array(z.string())),
 });
 
 /** The shape of `settings.json` (user or project). */
 export const SettingsFileSchema = z.strictObject({
-  $schema: z.string().optional(),
-  model: z
-    .string()
-    .regex(/^[^/\s]+\/\S+$/, `expected "provider/model", for example "ollama/qwen3:8b"`)
-    .optional(),
-  providers: z.record(z.string(), ProviderSchema).optional(),
-  mcpServers: z.record(z.string(), RawMcpServerSchema).optional(),
-  permissions: PermissionsSchema.optional(),
-  display: z.enum(["zen", "standard", "developer"]).optional(),
+  $schema: z.optional(z.string()),
+  model: z.optional(
+    z
+      .string()
+      .check(z.regex(/^[^/\s]+\/\S+$/, `expected "provider/model", for example "ollama/qwen3:8b"`)),
+  ),
+  providers: z.optional(z.record(z.string(), ProviderSchema)),
+  mcpServers: z.optional(z.record(z.string(), RawMcpServerSchema)),
+  permissions: z.optional(PermissionsSchema),
+  display: z.optional(
+    z.enum(["zen", "standard", "developer"], "expected zen, standard or developer"),
+  ),
 });
 export type SettingsFile = z.infer<typeof SettingsFileSchema>;
 
 /** The shape of a `.mcp.json` file (Claude Code's project format). */
 export const McpJsonFileSchema = z.strictObject({
-  $schema: z.string().optional(),
-  mcpServers: z.record(z.string(), RawMcpServerSchema).optional(),
+  $schema: z.optional(z.string()),
+  mcpServers: z.optional(z.record(z.string(), RawMcpServerSchema)),
 });
+
+/** An absolute http(s) URL. */
+function httpUrl() {
+  return z
+    .string()
+    .check(
+      z.refine((value) => /^https?:\/\/[^\s/]+/i.test(value), {
+        message: "expected an http(s) URL",
+      }),
+    );
+}
