@@ -1,0 +1,105 @@
+import { describeStatus, type McpManager } from "../mcp/manager.js";
+import { SERVER_TABLE_COLUMNS, serverTableRows } from "../mcp/status-text.js";
+import { type Command, type CommandContext, type CommandResult, textResult } from "./types.js";
+
+const SUBCOMMANDS = ["list", "tools", "reconnect", "enable", "disable", "auth", "logout"] as const;
+const USAGE =
+  "list | tools NAME | reconnect NAME | enable NAME | disable NAME | auth NAME | logout NAME";
+
+function firstLine(text: string | undefined, width: number): string {
+  const line = (text ?? "").split("\n")[0]?.trim() ?? "";
+  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function list(mcp: McpManager): CommandResult {
+  const states = mcp.getSnapshot();
+  if (states.length === 0) {
+    return textResult(
+      "No MCP servers configured. Add one with `wren mcp add NAME URL` or in .mcp.json.",
+      "dim",
+    );
+  }
+  return {
+    output: [{ kind: "table", columns: SERVER_TABLE_COLUMNS, rows: serverTableRows(states) }],
+  };
+}
+
+async function tools(mcp: McpManager, name: string): Promise<CommandResult> {
+  const definitions = await mcp.listTools(name);
+  if (definitions.length === 0) return textResult(`${name} has no tools`, "dim");
+  return {
+    output: [
+      {
+        kind: "table",
+        columns: ["tool", "description"],
+        rows: definitions.map((t) => [t.name, firstLine(t.description, 80)]),
+      },
+    ],
+  };
+}
+
+async function run(args: string, context: CommandContext): Promise<CommandResult> {
+  const [sub = "list", name, ...extra] = args.trim().split(/\s+/).filter(Boolean);
+  const mcp = context.mcp;
+  if (!mcp) return textResult("MCP is not available in this session", "error");
+  if (sub === "list") return list(mcp);
+  if (!(SUBCOMMANDS as readonly string[]).includes(sub)) {
+    return textResult(`unknown subcommand "${sub}"; usage: .mcp ${USAGE}`, "error");
+  }
+  if (!name || extra.length > 0) return textResult(`usage: .mcp ${sub} NAME`, "error");
+  if (!mcp.getSnapshot().some((s) => s.name === name)) {
+    return textResult(`no MCP server named "${name}"`, "error");
+  }
+  try {
+    switch (sub) {
+      case "tools":
+        return await tools(mcp, name);
+      case "reconnect": {
+        const state = await mcp.reconnect(name);
+        const ok = state.status.state === "connected";
+        return textResult(`${name}: ${describeStatus(state.status)}`, ok ? "success" : "error");
+      }
+      case "enable":
+      case "disable": {
+        const state = await mcp.setEnabled(name, sub === "enable");
+        const where = state.config.source;
+        const status = describeStatus(state.status);
+        const ok = sub === "disable" || state.status.state === "connected";
+        return textResult(
+          `${name} ${sub}d (saved in ${where}): ${status}`,
+          ok ? "success" : "warning",
+        );
+      }
+      default:
+        return textResult(`.mcp ${sub} is not available yet`, "warning");
+    }
+  } catch (error) {
+    return textResult(errorMessage(error), "error");
+  }
+}
+
+/** `.mcp`: list MCP servers and their tools, reconnect, enable or disable them. */
+export const mcpCommand: Command = {
+  name: "mcp",
+  summary: "MCP servers: list, tools NAME, reconnect NAME, enable/disable NAME",
+  usage: USAGE,
+  complete(words, context) {
+    if (words.length === 0) return [...SUBCOMMANDS];
+    if (words.length > 1) return [];
+    const states = context.mcp?.getSnapshot() ?? [];
+    const sub = words[0];
+    const names = states
+      .filter((s) => {
+        if (sub === "enable") return s.status.state === "disabled";
+        if (sub === "disable") return s.status.state !== "disabled";
+        return true;
+      })
+      .map((s) => s.name);
+    return sub === "list" ? [] : names;
+  },
+  run,
+};
