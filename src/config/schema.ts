@@ -192,11 +192,9 @@ export const McpJsonFileSchema = z.strictObject({
 
 /** An absolute http(s) URL. */
 function httpUrl() {
-  return z
-    .string()
-    .check(
-      z.refine((value) => /^https?:\/\/[^\s/]+/i.test(value), {
-        message: "expected an http(s) URL",
-      }),
-    );
+  return z.string().check(
+    z.refine((value) => /^https?:\/\/[^\s/]+/i.test(value), {
+      message: "expected an http(s) URL",
+    }),
+  );
 }

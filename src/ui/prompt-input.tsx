@@ -31,9 +31,31 @@ const PASTE_OFF = "\u001b[?2004l";
 // Ink strips the leading ESC of unknown sequences before handing them to useInput.
 const PASTE_START = "[200~";
 const PASTE_END = "[201~";
-// C0 controls other than Tab, LF and CR (those are handled as text and paste line breaks), and DEL.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f]/;
-const CONTROL_SPLIT = /([\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f])/;
+/** C0 controls other than Tab, LF and CR (those are text and paste line breaks), and DEL. */
+function isControl(char: string): boolean {
+  const code = char.charCodeAt(0);
+  return (
+    (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d && code !== 0x1b) ||
+    code === 0x7f
+  );
+}
+
+/** Splits a chunk into runs of text and single control characters. */
+function splitControls(input: string): string[] {
+  const parts: string[] = [];
+  let text = "";
+  for (const char of input) {
+    if (!isControl(char)) {
+      text += char;
+      continue;
+    }
+    if (text) parts.push(text);
+    parts.push(char);
+    text = "";
+  }
+  if (text) parts.push(text);
+  return parts;
+}
 
 const NO_KEY: Key = {
   upArrow: false,
@@ -62,7 +84,7 @@ const NO_KEY: Key = {
 function keyFor(part: string): Key {
   if (part === "\u007f" || part === "\b")
     return { ...NO_KEY, delete: part === "\u007f", backspace: part === "\b" };
-  if (part.length === 1 && CONTROL.test(part)) return { ...NO_KEY, ctrl: true };
+  if (part.length === 1 && isControl(part)) return { ...NO_KEY, ctrl: true };
   return NO_KEY;
 }
 
@@ -205,16 +227,39 @@ export function PromptInput(props: PromptInputProps): ReactElement {
       else walkHistory(direction);
       return;
     }
-    if (key.leftArrow) return setState(edit.moveHorizontal(state, -1));
-    if (key.rightArrow) return setState(edit.moveHorizontal(state, 1));
-    if (key.home || (key.ctrl && input === "a"))
-      return setState(edit.moveToLineEdge(state, "start"));
-    if (key.end || (key.ctrl && input === "e")) return setState(edit.moveToLineEdge(state, "end"));
+    if (key.leftArrow) {
+      setState(edit.moveHorizontal(state, -1));
+      return;
+    }
+    if (key.rightArrow) {
+      setState(edit.moveHorizontal(state, 1));
+      return;
+    }
+    if (key.home || (key.ctrl && input === "a")) {
+      setState(edit.moveToLineEdge(state, "start"));
+      return;
+    }
+    if (key.end || (key.ctrl && input === "e")) {
+      setState(edit.moveToLineEdge(state, "end"));
+      return;
+    }
     // Terminals send DEL (0x7f) for Backspace, which Ink reports as `delete`.
-    if (key.backspace || key.delete) return change(edit.backspace(state));
-    if (key.ctrl && input === "w") return change(edit.deleteWordBackward(state));
-    if (key.ctrl && input === "u") return change(edit.deleteToLineStart(state));
-    if (key.ctrl && input === "k") return change(edit.deleteToLineEnd(state));
+    if (key.backspace || key.delete) {
+      change(edit.backspace(state));
+      return;
+    }
+    if (key.ctrl && input === "w") {
+      change(edit.deleteWordBackward(state));
+      return;
+    }
+    if (key.ctrl && input === "u") {
+      change(edit.deleteToLineStart(state));
+      return;
+    }
+    if (key.ctrl && input === "k") {
+      change(edit.deleteToLineEnd(state));
+      return;
+    }
     if (key.ctrl || key.meta || input === "") return;
     // Fast typists and terminal multiplexers can deliver "text<Tab>" in one chunk.
     if (input.length > 1 && input.endsWith("\t") && !input.slice(0, -1).includes("\t")) {
@@ -238,11 +283,10 @@ export function PromptInput(props: PromptInputProps): ReactElement {
     (input, key) => {
       // Ink hands over a chunk whole; over SSH or a pty, keys typed quickly arrive together
       // ("\u0015.exit"), so control characters inside a chunk are split out as keys of their own.
-      if (pasteRef.current === null && input.length > 1 && CONTROL.test(input)) {
-        for (const part of input.split(CONTROL_SPLIT)) {
-          if (part === "") continue;
+      if (pasteRef.current === null && input.length > 1 && [...input].some(isControl)) {
+        for (const part of splitControls(input)) {
           handleKey(
-            part.length === 1 && CONTROL.test(part) ? controlLetter(part) : part,
+            part.length === 1 && isControl(part) ? controlLetter(part) : part,
             keyFor(part),
           );
         }
