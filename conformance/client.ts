@@ -1,0 +1,107 @@
+// Conformance adapter: drives wren's real MCP code (config → manager → client → tool bridge →
+// elicitation form logic) against one server of the official conformance suite.
+// Usage: node conformance/run-client.mjs URL   (the suite appends URL and sets
+// MCP_CONFORMANCE_SCENARIO). Exits 0 when every step worked.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../src/config/load.js";
+import { formFields, initialValues, validateForm } from "../src/mcp/elicitation-fields.js";
+import { createElicitationStore, type ElicitationStore } from "../src/mcp/elicitation-store.js";
+import { createMcpManager, describeStatus } from "../src/mcp/manager.js";
+import { resolvePaths } from "../src/utils/paths.js";
+
+const SERVER = "conformance";
+
+function log(line: string): void {
+  process.stdout.write(`[wren-conformance] ${line}\n`);
+}
+
+/** Example arguments from a JSON schema: what a model would fill in. */
+function exampleArguments(schema: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const properties = schema.properties;
+  if (properties === null || typeof properties !== "object") return {};
+  const args: Record<string, unknown> = {};
+  for (const [key, property] of Object.entries(properties)) {
+    const type =
+      property !== null && typeof property === "object" && "type" in property
+        ? property.type
+        : undefined;
+    if (type === "number" || type === "integer") args[key] = 2;
+    else if (type === "boolean") args[key] = true;
+    else if (type === "string") args[key] = "wren";
+  }
+  return args;
+}
+
+/** Plays the user in front of the form: accepts whatever it shows pre-filled. */
+function acceptPrefilledForms(store: ElicitationStore): void {
+  store.subscribe(() => {
+    for (const pending of store.getSnapshot()) {
+      const fields = formFields(pending.schema);
+      const result = validateForm(fields, initialValues(fields));
+      log(`elicitation from ${pending.server}: "${pending.message}"`);
+      store.resolve(
+        pending.id,
+        result.ok ? { action: "accept", content: result.content } : { action: "decline" },
+      );
+    }
+  });
+}
+
+async function main(): Promise<number> {
+  const url = process.argv.at(-1);
+  const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? "(none)";
+  if (!url || !/^https?:\/\//.test(url)) {
+    process.stderr.write("usage: run-client.mjs URL\n");
+    return 2;
+  }
+  log(`scenario ${scenario}, server ${url}`);
+  const dir = await mkdtemp(join(tmpdir(), "wren-conformance-"));
+  const paths = resolvePaths({ WREN_HOME: join(dir, "home") }, join(dir, "project"));
+  await mkdir(paths.project, { recursive: true });
+  await writeFile(paths.projectMcpJson, JSON.stringify({ mcpServers: { [SERVER]: { url } } }));
+  const store = createElicitationStore();
+  acceptPrefilledForms(store);
+  const config = await loadConfig({ paths, env: process.env });
+  const manager = createMcpManager({
+    servers: config.servers,
+    paths,
+    elicitation: store.handler,
+    log,
+  });
+  try {
+    manager.start();
+    await manager.whenSettled();
+    const state = manager.getSnapshot().find((s) => s.name === SERVER);
+    if (state?.status.state !== "connected") {
+      log(`not connected: ${state ? describeStatus(state.status) : "unknown server"}`);
+      return 1;
+    }
+    log(describeStatus(state.status));
+    // `initialize` checks the handshake only; every other scenario is about calling tools.
+    if (scenario === "initialize") return 0;
+    let failures = 0;
+    const signal = new AbortController().signal;
+    for (const tool of manager.tools()) {
+      const args = exampleArguments(tool.inputSchema);
+      const outcome = await tool.execute(args, { signal });
+      log(`${tool.name} ${JSON.stringify(args)} -> ${JSON.stringify(outcome)}`);
+      if (outcome.status !== "ok") failures++;
+    }
+    return failures === 0 ? 0 : 1;
+  } finally {
+    await manager.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
