@@ -24,7 +24,8 @@ const yogaWithoutFetch = {
     b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/].*\.js$/ }, async (args) => {
       const source = await readFile(args.path, "utf8");
       const patched = source.replaceAll('"function"!=typeof fetch', "true");
-      if (patched === source) throw new Error(`yoga-without-fetch: pattern not found in ${args.path}`);
+      if (patched === source)
+        throw new Error(`yoga-without-fetch: pattern not found in ${args.path}`);
       return { contents: patched, loader: "js" };
     });
   },
