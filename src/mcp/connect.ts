@@ -24,6 +24,7 @@ import {
 import type { McpServerConfig } from "../config/schema.js";
 import type { ToolProgress } from "../tools/types.js";
 import type { WrenPaths } from "../utils/paths.js";
+import { VERSION } from "../version.js";
 import {
   classifyMcpError,
   type FailureContext,
@@ -102,7 +103,7 @@ export interface McpConnection {
 /** Builds, connects and returns a connection; throws McpConnectionError or McpNeedsAuthError. */
 export type ConnectFn = (options: ConnectOptions) => Promise<McpConnection>;
 
-const DEFAULT_CLIENT_INFO: Implementation = { name: "wren", version: "0.1.0" };
+const DEFAULT_CLIENT_INFO: Implementation = { name: "wren", version: VERSION };
 
 /** The log file receiving a server's stderr and diagnostics: `<logs>/mcp-<name>.log`. */
 export function serverLogFile(paths: WrenPaths, name: string): string {

@@ -151,6 +151,23 @@ describe("createMcpManager", () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it("faults end in a clear status: hang past timeout, connection refused, garbage", async () => {
+    const port = await freePort();
+    const { manager: m } = manager([
+      stdioMock("hang", ["--hang"], { timeout: 300 }),
+      remoteServer("gone", `http://127.0.0.1:${port}/mcp`),
+      stdioMock("garbage", ["--garbage"]),
+    ]);
+    m.start();
+    await m.whenSettled();
+    expect(statusOf(m, "hang")).toEqual({ state: "failed", reason: "timed out after 300ms" });
+    expect(statusOf(m, "gone")).toEqual({
+      state: "failed",
+      reason: `connection refused (127.0.0.1:${port})`,
+    });
+    expect(statusOf(m, "garbage")).toEqual({ state: "connected", toolCount: 11 });
+  });
+
   it("reconnect() replaces the connection", async () => {
     const { manager: m, connections } = manager([stdioMock("a")]);
     m.start();
