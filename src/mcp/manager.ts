@@ -234,7 +234,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
         },
       });
       try {
-        const tools = await connection.listTools();
+        const tools = await connection.listTools({ signal: abort.signal });
         return { connection, tools };
       } catch (error) {
         await connection.close();
@@ -242,9 +242,10 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
       }
     })();
     const settled = attempt.then(
-      ({ connection, tools }) => {
+      async ({ connection, tools }) => {
         if (generation !== entry.generation || closed) {
-          void connection.close();
+          // Superseded while listing tools: end it before anyone waits on this attempt.
+          await connection.close();
           throw new McpServerUnavailableError(name, `${name} was disconnected`);
         }
         entry.connecting = undefined;
@@ -282,6 +283,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
 
   function onUnexpectedEnd(name: string, entry: Entry, reason: string): void {
     const lived = entry.connectedAt === undefined ? 0 : Date.now() - entry.connectedAt;
+    entry.connectedAt = undefined;
     entry.connection = undefined;
     entry.tools = [];
     entry.generation++;
@@ -309,8 +311,8 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
       entry.restartTimer = undefined;
       if (closed || !entry.config.enabled) return;
       connectEntry(name, entry).catch(() => {
-        // A restart that fails to connect counts as another exit.
-        if (entry.status.state === "failed" && entry.restartAttempts < restart.maxAttempts) {
+        // A restart that fails to connect counts as another exit (or the last one).
+        if (entry.status.state === "failed" && !closed && entry.config.enabled) {
           onUnexpectedEnd(name, entry, entry.status.reason);
         }
       });
