@@ -85,3 +85,17 @@ describe("session store", () => {
     expect(long).not.toContain("/");
   });
 });
+
+describe("session rewind", () => {
+  it("drops replaced answers when the session is read back", async () => {
+    const { store: s } = await store();
+    const writer = s.create();
+    await writer.append(user("q"));
+    await writer.append(answer);
+    await writer.rewind(1);
+    await writer.append({ ...answer, id: "b", interrupted: false });
+    await writer.close();
+    const resumed = await s.resume(writer.id);
+    expect(resumed.messages.map((m) => m.id)).toEqual(["q", "b"]);
+  });
+});

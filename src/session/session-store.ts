@@ -20,6 +20,8 @@ export interface SessionInfo {
 export interface SessionWriter {
   readonly id: string;
   append(message: ChatMessage): Promise<void>;
+  /** Records that only the first `count` messages stand (`.retry` replaces the last answer). */
+  rewind(count: number): Promise<void>;
   /** Resolves when every append so far is on disk; then closes the file. */
   close(): Promise<void>;
 }
@@ -79,19 +81,21 @@ export function createSessionStore(
       }
       await handle.write(line);
     };
+    const enqueue = (record: unknown): Promise<void> => {
+      const run = chain.then(async () => {
+        if (pendingHeader) {
+          await write(`${JSON.stringify(pendingHeader)}\n`);
+          pendingHeader = undefined;
+        }
+        await write(`${JSON.stringify(record)}\n`);
+      });
+      chain = run.catch(() => {});
+      return run;
+    };
     return {
       id,
-      append(message) {
-        const run = chain.then(async () => {
-          if (pendingHeader) {
-            await write(`${JSON.stringify(pendingHeader)}\n`);
-            pendingHeader = undefined;
-          }
-          await write(`${JSON.stringify({ type: "message", message })}\n`);
-        });
-        chain = run.catch(() => {});
-        return run;
-      },
+      append: (message) => enqueue({ type: "message", message }),
+      rewind: (count) => enqueue({ type: "rewind", count }),
       async close() {
         await chain;
         await handle?.close();
@@ -121,7 +125,11 @@ export function createSessionStore(
           project: typeof value.project === "string" ? value.project : "",
           created: typeof value.created === "string" ? value.created : "",
         };
-      } else if (value.type === "message" && isMessage(value.message)) messages.push(value.message);
+      } else if (value.type === "message" && isMessage(value.message)) {
+        messages.push(value.message);
+      } else if (value.type === "rewind" && typeof value.count === "number") {
+        messages.length = Math.min(messages.length, Math.max(0, value.count));
+      }
     }
     return { ...(header && { header }), messages };
   }

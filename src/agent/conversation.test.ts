@@ -1,0 +1,161 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ChatModel, ModelEvent, ModelRequest } from "../provider/types.js";
+import { ProviderError } from "../provider/types.js";
+import { createSessionStore } from "../session/session-store.js";
+import { createToolRegistry } from "../tools/registry.js";
+import { resolvePaths } from "../utils/paths.js";
+import { createConversation, type FinishedItem, splitAtParagraph } from "./conversation.js";
+
+const usage = { inputTokens: 3, outputTokens: 4, cachedInputTokens: 0 };
+
+/** A model at the provider boundary: each call answers with the next scripted reply. */
+function model(
+  replies: ((request: ModelRequest) => AsyncIterable<ModelEvent>)[],
+): ChatModel & { seen: ModelRequest[] } {
+  const seen: ModelRequest[] = [];
+  return {
+    id: "mock/m",
+    seen,
+    stream(request) {
+      seen.push({ ...request, messages: [...request.messages] });
+      const reply = replies.shift();
+      if (!reply) throw new Error("no reply scripted");
+      return reply(request);
+    },
+  };
+}
+
+const say = (text: string) =>
+  async function* (): AsyncIterable<ModelEvent> {
+    yield { type: "text-delta", text };
+    yield { type: "finish", reason: "stop", usage };
+  };
+
+/** Streams until the request is aborted. */
+const hang = (first: string) =>
+  async function* (request: ModelRequest): AsyncIterable<ModelEvent> {
+    yield { type: "text-delta", text: first };
+    await new Promise((resolve) => request.signal.addEventListener("abort", resolve));
+  };
+
+async function setup(replies: Parameters<typeof model>[0]) {
+  const root = await mkdtemp(join(tmpdir(), "wren-conv-"));
+  const paths = resolvePaths({ WREN_HOME: join(root, "home") }, join(root, "project"));
+  const sessions = createSessionStore(paths);
+  const items: FinishedItem[] = [];
+  const m = model(replies);
+  const conversation = createConversation({
+    model: () => m,
+    tools: createToolRegistry(),
+    sessions,
+    onFinished: (item) => items.push(item),
+    publishIntervalMs: 0,
+  });
+  return { conversation, items, m, sessions };
+}
+
+describe("conversation", () => {
+  it("sends a message, streams the answer and persists both", async () => {
+    const { conversation, items, sessions } = await setup([say("Hello **there**")]);
+    conversation.send("hi");
+    await conversation.idle();
+    expect(items.map((i) => i.kind)).toEqual(["user", "assistant-text", "turn-end"]);
+    expect(items[1]).toEqual({ kind: "assistant-text", text: "Hello **there**" });
+    expect(conversation.getSnapshot().usage.session).toEqual(usage);
+    await conversation.close();
+    const resumed = await sessions.resume(conversation.getSnapshot().sessionId!);
+    expect(resumed.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+  });
+
+  it("queues messages typed during a turn and sends them in order", async () => {
+    const { conversation, items, m } = await setup([hang("working"), say("second"), say("third")]);
+    conversation.send("first");
+    conversation.send("two");
+    conversation.send("three");
+    expect(conversation.getSnapshot().queue).toEqual(["two", "three"]);
+    expect(conversation.unqueueLast()).toBe("three");
+    conversation.send("three");
+    await expect.poll(() => conversation.getSnapshot().live?.text).toBe("working");
+    conversation.interrupt();
+    await conversation.idle();
+    const users = items.flatMap((i) => (i.kind === "user" ? [i.text] : []));
+    expect(users).toEqual(["first", "two", "three"]);
+    expect(
+      items.filter((i) => i.kind === "turn-end").map((i) => (i.kind === "turn-end" ? i.end : "")),
+    ).toEqual(["interrupted", "stop", "stop"]);
+    // The interrupted answer stays in the conversation the model sees next.
+    expect(m.seen[1]?.messages.map((msg) => msg.role)).toEqual(["user", "assistant", "user"]);
+  });
+
+  it("sendNow interrupts and sends the queued message at once", async () => {
+    const { conversation, items } = await setup([hang("long answer"), say("ok")]);
+    conversation.send("first");
+    conversation.send("urgent");
+    conversation.sendNow();
+    await conversation.idle();
+    expect(items.flatMap((i) => (i.kind === "user" ? [i.text] : []))).toEqual(["first", "urgent"]);
+  });
+
+  it("turns a model error into one error item and stays usable", async () => {
+    const { conversation, items } = await setup([
+      async function* () {
+        yield* [];
+        throw new ProviderError("auth", "openai rejected the API key (401)");
+      },
+      say("fine now"),
+    ]);
+    conversation.send("hi");
+    await conversation.idle();
+    conversation.send("again");
+    await conversation.idle();
+    expect(items.filter((i) => i.kind === "error")).toEqual([
+      { kind: "error", text: "openai rejected the API key (401)" },
+    ]);
+    expect(items.some((i) => i.kind === "assistant-text" && i.text === "fine now")).toBe(true);
+  });
+
+  it("retries the last answer and records it in the session", async () => {
+    const { conversation, sessions } = await setup([say("first try"), say("second try")]);
+    conversation.send("q");
+    await conversation.idle();
+    expect(conversation.retry()).toBe(true);
+    await conversation.idle();
+    expect(conversation.lastAnswer()).toBe("second try");
+    await conversation.close();
+    const resumed = await sessions.resume(conversation.getSnapshot().sessionId!);
+    expect(resumed.messages).toHaveLength(2);
+  });
+
+  it("resumes the latest session into the conversation", async () => {
+    const first = await setup([say("remembered")]);
+    first.conversation.send("note this");
+    await first.conversation.idle();
+    await first.conversation.close();
+    const conversation = createConversation({
+      model: () => first.m,
+      tools: createToolRegistry(),
+      sessions: first.sessions,
+      onFinished: () => {},
+    });
+    const resumed = await conversation.resume("latest");
+    expect(resumed.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+    expect(conversation.lastAnswer()).toBe("remembered");
+  });
+});
+
+describe("splitAtParagraph", () => {
+  it("keeps open code fences in the tail", () => {
+    expect(splitAtParagraph("one\n\ntwo")).toEqual({ stable: "one\n\n", tail: "two" });
+    expect(splitAtParagraph("intro\n\n```js\na\n\nb")).toEqual({
+      stable: "intro\n\n",
+      tail: "```js\na\n\nb",
+    });
+    expect(splitAtParagraph("```\ncode\n```\n\nafter")).toEqual({
+      stable: "```\ncode\n```\n\n",
+      tail: "after",
+    });
+  });
+});

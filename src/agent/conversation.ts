@@ -1,0 +1,402 @@
+import { randomUUID } from "node:crypto";
+import type { ChatModel } from "../provider/types.js";
+import type { SessionStore, SessionWriter } from "../session/session-store.js";
+import type { ToolRegistry } from "../tools/registry.js";
+import type { ToolOutcome, ToolProgress } from "../tools/types.js";
+import { createStore, type Store } from "../utils/store.js";
+import { fitToContext } from "./context.js";
+import { addUsage, runTurn, type TurnEnd, type TurnOptions } from "./loop.js";
+import type { ChatMessage, Usage } from "./messages.js";
+
+/** A tool call as the transcript shows it while and after it runs. */
+export interface ToolCallView {
+  readonly id: string;
+  readonly name: string;
+  readonly summary: string;
+  readonly input: unknown;
+  readonly status: "running" | ToolOutcome["status"];
+  readonly progress?: ToolProgress;
+  readonly outcome?: ToolOutcome;
+  readonly durationMs?: number;
+}
+
+/** What is streaming right now; finished parts have already moved to the transcript. */
+export interface LiveTurn {
+  /** Assistant text not yet flushed to the transcript (the unstable tail). */
+  readonly text: string;
+  readonly reasoning: string;
+  readonly reasoningSince?: number;
+  readonly tools: readonly ToolCallView[];
+  readonly startedAt: number;
+}
+
+/** Observable state of the conversation, for the input line, footer and live area. */
+export interface ConversationState {
+  readonly running: boolean;
+  /** Messages typed while a turn runs, sent in order when it ends. */
+  readonly queue: readonly string[];
+  readonly live: LiveTurn | null;
+  readonly usage: { readonly lastTurn: Usage; readonly session: Usage };
+  readonly sessionId?: string;
+}
+
+/** Something finished that belongs in the transcript, in order. */
+export type FinishedItem =
+  | { readonly kind: "user"; readonly text: string }
+  | { readonly kind: "assistant-text"; readonly text: string }
+  | { readonly kind: "reasoning"; readonly text: string; readonly durationMs: number }
+  | { readonly kind: "tool"; readonly call: ToolCallView }
+  | {
+      readonly kind: "turn-end";
+      readonly end: TurnEnd;
+      readonly usage: Usage;
+      readonly durationMs: number;
+    }
+  | { readonly kind: "error"; readonly text: string }
+  | { readonly kind: "note"; readonly text: string };
+
+/** The chat as the REPL and print mode drive it. */
+export interface Conversation extends Pick<Store<ConversationState>, "getSnapshot" | "subscribe"> {
+  /** Sends a message, or queues it while a turn runs. */
+  send(text: string): void;
+  /** Esc: stops the running turn at once; queued messages stay queued. */
+  interrupt(): void;
+  /** Interrupts and sends the first queued message right away. */
+  sendNow(): void;
+  /** Takes the newest queued message back (to edit it); undefined when the queue is empty. */
+  unqueueLast(): string | undefined;
+  /** Regenerates the last answer: drops it and runs the last user message again. */
+  retry(): boolean;
+  /** The text of the last assistant answer. */
+  lastAnswer(): string | undefined;
+  messages(): readonly ChatMessage[];
+  /** Starts a new session (`.new`). */
+  reset(): Promise<void>;
+  /** Continues a stored session. */
+  resume(id: string | "latest"): Promise<{ id: string; messages: readonly ChatMessage[] }>;
+  /** Resolves when no turn runs and the queue is empty. */
+  idle(): Promise<void>;
+  /** Waits for pending session writes and closes the file. */
+  close(): Promise<void>;
+}
+
+/** What a conversation needs, injected. */
+export interface ConversationOptions {
+  /** Creates the model for a turn; throws a ProviderError (kind "config") when none is usable. */
+  readonly model: () => ChatModel;
+  readonly tools: ToolRegistry;
+  readonly sessions: SessionStore;
+  readonly system?: () => string | undefined;
+  /** Receives finished items in order. */
+  readonly onFinished: (item: FinishedItem) => void;
+  /** Splits growing markdown into a part that will not change and a tail (see ui/markdown). */
+  readonly splitStable?: (text: string) => { stable: string; tail: string };
+  readonly authorize?: TurnOptions["authorize"];
+  /** Token budget for the conversation sent to the model. */
+  readonly contextBudget?: number;
+  readonly maxSteps?: number;
+  /** How often live text is published to observers, in ms. */
+  readonly publishIntervalMs?: number;
+  readonly now?: () => Date;
+}
+
+const ZERO: Usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+
+/** Default split: everything up to the last blank line outside a code fence is stable. */
+export function splitAtParagraph(text: string): { stable: string; tail: string } {
+  let fence = false;
+  let cut = 0;
+  let offset = 0;
+  for (const line of text.split("\n")) {
+    const end = offset + line.length + 1;
+    if (/^\s*(```|~~~)/.test(line)) fence = !fence;
+    else if (!fence && line.trim() === "" && end <= text.length) cut = end;
+    offset = end;
+  }
+  return { stable: text.slice(0, cut), tail: text.slice(cut) };
+}
+
+/** Creates a conversation with a fresh session. */
+export function createConversation(options: ConversationOptions): Conversation {
+  const now = options.now ?? (() => new Date());
+  const split = options.splitStable ?? splitAtParagraph;
+  const budget = options.contextBudget ?? 100_000;
+  const publishEvery = options.publishIntervalMs ?? 33;
+  const store = createStore<ConversationState>({
+    running: false,
+    queue: [],
+    live: null,
+    usage: { lastTurn: ZERO, session: ZERO },
+  });
+  let history: ChatMessage[] = [];
+  let writer: SessionWriter = options.sessions.create();
+  let controller: AbortController | null = null;
+  let idleWaiters: (() => void)[] = [];
+  store.update((s) => ({ ...s, sessionId: writer.id }));
+
+  const persist = (message: ChatMessage): void => {
+    history.push(message);
+    writer.append(message).catch((error: unknown) => {
+      options.onFinished({
+        kind: "error",
+        text: `could not save the session: ${errorText(error)}`,
+      });
+    });
+  };
+
+  const settleIdle = (): void => {
+    if (store.getSnapshot().running || store.getSnapshot().queue.length > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  async function runOne(text: string, replay = false): Promise<void> {
+    const started = Date.now();
+    controller = new AbortController();
+    const signal = controller.signal;
+    if (!replay) {
+      options.onFinished({ kind: "user", text });
+      persist({ role: "user", id: randomUUID(), time: now().toISOString(), text });
+    }
+    let live: LiveTurn = { text: "", reasoning: "", tools: [], startedAt: started };
+    let lastPublish = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const publish = (force = false): void => {
+      const elapsed = Date.now() - lastPublish;
+      if (!force && elapsed < publishEvery) {
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          publish(true);
+        }, publishEvery - elapsed);
+        return;
+      }
+      clearTimeout(timer);
+      timer = undefined;
+      lastPublish = Date.now();
+      store.update((s) => ({ ...s, live }));
+    };
+    const flushText = (all: boolean): void => {
+      const { stable, tail } = all ? { stable: live.text, tail: "" } : split(live.text);
+      if (stable.trim())
+        options.onFinished({ kind: "assistant-text", text: stable.replace(/\n+$/, "") });
+      if (stable) live = { ...live, text: tail };
+    };
+    const flushReasoning = (): void => {
+      if (!live.reasoning.trim()) return;
+      const durationMs = live.reasoningSince ? Date.now() - live.reasoningSince : 0;
+      options.onFinished({ kind: "reasoning", text: live.reasoning, durationMs });
+      const { reasoningSince: _, ...rest } = live;
+      live = { ...rest, reasoning: "" };
+    };
+    store.update((s) => ({ ...s, running: true, live }));
+    let end: TurnEnd = "error";
+    let usage = ZERO;
+    try {
+      const model = options.model();
+      const fitted = fitToContext(history, budget);
+      if (fitted.dropped > 0) {
+        options.onFinished({
+          kind: "note",
+          text: `${fitted.dropped} earlier messages are left out to fit the model's context window`,
+        });
+      }
+      const system = options.system?.();
+      for await (const event of runTurn({
+        model,
+        messages: fitted.messages,
+        tools: options.tools,
+        signal,
+        ...(system !== undefined && { system }),
+        ...(options.authorize && { authorize: options.authorize }),
+        ...(options.maxSteps !== undefined && { maxSteps: options.maxSteps }),
+      })) {
+        switch (event.type) {
+          case "text-delta":
+            if (live.reasoning) flushReasoning();
+            live = { ...live, text: live.text + event.text };
+            if (event.text.includes("\n")) flushText(false);
+            publish();
+            break;
+          case "reasoning-delta":
+            live = {
+              ...live,
+              reasoning: live.reasoning + event.text,
+              reasoningSince: live.reasoningSince ?? Date.now(),
+            };
+            publish();
+            break;
+          case "tool-start":
+            flushReasoning();
+            flushText(true);
+            live = {
+              ...live,
+              tools: [
+                ...live.tools,
+                {
+                  id: event.call.id,
+                  name: event.call.name,
+                  summary: event.summary,
+                  input: event.call.input,
+                  status: "running",
+                },
+              ],
+            };
+            publish(true);
+            break;
+          case "tool-progress":
+            live = {
+              ...live,
+              tools: live.tools.map((t) =>
+                t.id === event.callId ? { ...t, progress: event.progress } : t,
+              ),
+            };
+            publish();
+            break;
+          case "tool-end": {
+            const done = live.tools.find((t) => t.id === event.callId);
+            if (done) {
+              options.onFinished({
+                kind: "tool",
+                call: {
+                  ...done,
+                  status: event.outcome.status,
+                  outcome: event.outcome,
+                  durationMs: event.durationMs,
+                },
+              });
+            }
+            live = { ...live, tools: live.tools.filter((t) => t.id !== event.callId) };
+            publish(true);
+            break;
+          }
+          case "message":
+            persist(event.message);
+            break;
+          case "error":
+            flushReasoning();
+            flushText(true);
+            options.onFinished({ kind: "error", text: errorText(event.error) });
+            break;
+          case "done":
+            end = event.end;
+            usage = event.usage;
+            break;
+          case "step-start":
+            break;
+        }
+      }
+    } catch (error) {
+      options.onFinished({ kind: "error", text: errorText(error) });
+    } finally {
+      clearTimeout(timer);
+      flushReasoning();
+      flushText(true);
+      for (const call of live.tools)
+        options.onFinished({ kind: "tool", call: { ...call, status: "cancelled" } });
+      options.onFinished({ kind: "turn-end", end, usage, durationMs: Date.now() - started });
+      controller = null;
+      store.update((s) => ({
+        ...s,
+        running: false,
+        live: null,
+        usage: { lastTurn: usage, session: addUsage(s.usage.session, usage) },
+      }));
+    }
+  }
+
+  async function drain(first: string, replay = false): Promise<void> {
+    await runOne(first, replay);
+    // Queued messages go out one by one, in order, each as its own turn.
+    while (true) {
+      const [next, ...rest] = store.getSnapshot().queue;
+      if (next === undefined) break;
+      store.update((s) => ({ ...s, queue: rest }));
+      await runOne(next);
+    }
+    settleIdle();
+  }
+
+  const start = (text: string, replay = false): void => {
+    void drain(text, replay);
+  };
+
+  return {
+    getSnapshot: store.getSnapshot,
+    subscribe: store.subscribe,
+    send(text) {
+      if (store.getSnapshot().running) store.update((s) => ({ ...s, queue: [...s.queue, text] }));
+      else start(text);
+    },
+    interrupt() {
+      controller?.abort();
+    },
+    sendNow() {
+      if (!store.getSnapshot().running) return;
+      // The queue drains as soon as the interrupted turn has wrapped up.
+      controller?.abort();
+    },
+    unqueueLast() {
+      const queue = store.getSnapshot().queue;
+      const last = queue.at(-1);
+      if (last !== undefined) store.update((s) => ({ ...s, queue: s.queue.slice(0, -1) }));
+      return last;
+    },
+    retry() {
+      if (store.getSnapshot().running) return false;
+      const lastUser = history.findLastIndex((m) => m.role === "user");
+      if (lastUser < 0) return false;
+      const message = history[lastUser];
+      if (message?.role !== "user") return false;
+      history = history.slice(0, lastUser + 1);
+      writer.rewind(history.length).catch(() => {});
+      start(message.text, true);
+      return true;
+    },
+    lastAnswer() {
+      for (let i = history.length - 1; i >= 0; i--) {
+        const message = history[i];
+        if (message?.role !== "assistant") continue;
+        const text = message.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
+        if (text) return text;
+      }
+      return undefined;
+    },
+    messages: () => history,
+    async reset() {
+      controller?.abort();
+      await writer.close();
+      writer = options.sessions.create();
+      history = [];
+      store.update((s) => ({
+        ...s,
+        queue: [],
+        usage: { lastTurn: ZERO, session: ZERO },
+        sessionId: writer.id,
+      }));
+    },
+    async resume(id) {
+      const target = id === "latest" ? (await options.sessions.list(1))[0]?.id : id;
+      if (target === undefined) throw new Error("there is no earlier session in this directory");
+      const resumed = await options.sessions.resume(target);
+      await writer.close();
+      writer = resumed.writer;
+      history = [...resumed.messages];
+      store.update((s) => ({ ...s, sessionId: resumed.info.id }));
+      return { id: resumed.info.id, messages: history };
+    },
+    idle() {
+      const state = store.getSnapshot();
+      if (!state.running && state.queue.length === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    async close() {
+      controller?.abort();
+      await writer.close();
+    },
+  };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
