@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { loadConfig } from "../src/config/load.js";
 import { formFields, initialValues, validateForm } from "../src/mcp/elicitation-fields.js";
 import { createElicitationStore, type ElicitationStore } from "../src/mcp/elicitation-store.js";
-import { createMcpManager, describeStatus } from "../src/mcp/manager.js";
+import { createMcpManager } from "../src/mcp/manager.js";
+import { describeStatus } from "../src/mcp/status-text.js";
 import { resolvePaths } from "../src/utils/paths.js";
 
 const SERVER = "conformance";

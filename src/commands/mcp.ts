@@ -1,5 +1,5 @@
-import { describeStatus, type McpManager } from "../mcp/manager.js";
-import { SERVER_TABLE_COLUMNS, serverTableRows } from "../mcp/status-text.js";
+import type { McpManager } from "../mcp/manager.js";
+import { describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "../mcp/status-text.js";
 import { type Command, type CommandContext, type CommandResult, textResult } from "./types.js";
 
 const SUBCOMMANDS = ["list", "tools", "reconnect", "enable", "disable", "auth", "logout"] as const;

@@ -11,13 +11,8 @@ import { type McpServerConfig, normalizeServer, type RawMcpServer } from "../con
 import { updateJsonFile } from "../config/write.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { declineElicitations } from "./elicitation-store.js";
-import {
-  createMcpManager,
-  describeStatus,
-  type McpManager,
-  type McpServerState,
-} from "./manager.js";
-import { authLabel, SERVER_TABLE_COLUMNS, serverTableRows } from "./status-text.js";
+import { createMcpManager, type McpManager, type McpServerState } from "./manager.js";
+import { authLabel, describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "./status-text.js";
 
 /** Where `wren mcp` writes and what it reads. */
 export interface McpCliIo {

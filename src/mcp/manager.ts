@@ -18,6 +18,7 @@ import {
   McpNeedsAuthError,
   McpServerUnavailableError,
 } from "./errors.js";
+import { describeStatus } from "./status-text.js";
 import { assignToolNames, bridgeTool, filterTools, type ResultLimits } from "./tool-bridge.js";
 
 /** What a server is doing right now. */
@@ -461,20 +462,4 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
   }
 
   return manager;
-}
-
-/** One short phrase for a status: `connected (3 tools)`, `failed: connection refused`. */
-export function describeStatus(status: McpServerStatus): string {
-  switch (status.state) {
-    case "disabled":
-      return "disabled";
-    case "connecting":
-      return "connecting";
-    case "connected":
-      return `connected (${status.toolCount} ${status.toolCount === 1 ? "tool" : "tools"})`;
-    case "needs-auth":
-      return "needs sign-in";
-    case "failed":
-      return `failed: ${status.reason}`;
-  }
 }

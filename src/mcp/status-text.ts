@@ -90,3 +90,19 @@ export function serverTableRows(states: readonly McpServerState[]): string[][] {
     authLabel(config, status),
   ]);
 }
+
+/** One short phrase for a status: `connected (3 tools)`, `failed: connection refused`. */
+export function describeStatus(status: McpServerStatus): string {
+  switch (status.state) {
+    case "disabled":
+      return "disabled";
+    case "connecting":
+      return "connecting";
+    case "connected":
+      return `connected (${status.toolCount} ${status.toolCount === 1 ? "tool" : "tools"})`;
+    case "needs-auth":
+      return "needs sign-in";
+    case "failed":
+      return `failed: ${status.reason}`;
+  }
+}

@@ -1,0 +1,82 @@
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+
+/** Something went wrong while signing in to a server; `message` is one readable line, never a secret. */
+export class McpAuthError extends Error {
+  override readonly name: string = "McpAuthError";
+  readonly server: string;
+
+  constructor(server: string, message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.server = server;
+  }
+}
+
+/** The user pressed Esc (or Ctrl+C) while the authorization prompt was open. */
+export class McpAuthCancelledError extends McpAuthError {
+  override readonly name = "McpAuthCancelledError";
+
+  constructor(server: string) {
+    super(server, "authorization cancelled");
+  }
+}
+
+/** Nobody answered the authorization prompt in time. */
+export class McpAuthTimeoutError extends McpAuthError {
+  override readonly name = "McpAuthTimeoutError";
+  readonly timeoutMs: number;
+
+  constructor(server: string, timeoutMs: number) {
+    super(server, `authorization timed out after ${describeDuration(timeoutMs)}`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The authorization server redirected back with `error=...` (for example `access_denied`). */
+export class McpAuthDeniedError extends McpAuthError {
+  override readonly name = "McpAuthDeniedError";
+  /** The OAuth error code, e.g. `access_denied`. */
+  readonly code: string;
+
+  constructor(server: string, code: string, description: string | undefined) {
+    const reason = code === "access_denied" ? "authorization denied" : `authorization failed (${code})`;
+    super(server, description ? `${reason}: ${description}` : reason);
+    this.code = code;
+  }
+}
+
+/** The fixed callback port (`oauth.callbackPort`) is taken by another program. */
+export class McpAuthPortBusyError extends McpAuthError {
+  override readonly name = "McpAuthPortBusyError";
+  readonly port: number;
+
+  constructor(server: string, port: number) {
+    super(
+      server,
+      `callback port ${port} on 127.0.0.1 is in use: free it, or change oauth.callbackPort of ${server}`,
+    );
+    this.port = port;
+  }
+}
+
+/**
+ * The server needs a sign-in and nobody is there to do it (startup, print mode). Extends the
+ * SDK's UnauthorizedError so the transport and wren's error mapping treat it as a 401.
+ */
+export class McpAuthRequiredError extends UnauthorizedError {
+  override readonly name = "McpAuthRequiredError";
+  readonly server: string;
+
+  constructor(server: string) {
+    super(`${server} needs sign-in: run .mcp auth ${server}`);
+    this.server = server;
+  }
+}
+
+function describeDuration(ms: number): string {
+  if (ms % 60_000 === 0) {
+    const minutes = ms / 60_000;
+    return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  }
+  if (ms >= 1000) return `${Math.round(ms / 100) / 10}s`;
+  return `${ms}ms`;
+}
