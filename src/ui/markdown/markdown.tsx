@@ -1,0 +1,71 @@
+import { Text, useStdout } from "ink";
+import {
+  createContext,
+  type ReactElement,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+} from "react";
+import { type CodeHighlighter, createCodeHighlighter, hasFencedCode } from "./code-highlighter.js";
+import { renderMarkdown } from "./render.js";
+
+/**
+ * The highlighter shared by every `<Markdown>` below it. Provide one per app so highlight.js
+ * loads once and the chat can `await highlighter.load()` before committing code to `<Static>`.
+ */
+export const CodeHighlighterContext = createContext<CodeHighlighter | undefined>(undefined);
+
+/** Props of {@link Markdown}. */
+export interface MarkdownProps {
+  readonly text: string;
+  /** Columns to fit; default the terminal's width, following resizes. */
+  readonly width?: number;
+  /** Styles and colours; default on unless NO_COLOR is set. */
+  readonly color?: boolean;
+}
+
+const FALLBACK_COLUMNS = 80;
+
+/** Whether the environment allows colour (https://no-color.org: any non-empty NO_COLOR). */
+export function colorFromEnv(env: NodeJS.ProcessEnv): boolean {
+  return !env.NO_COLOR && env.FORCE_COLOR !== "0";
+}
+
+/**
+ * Markdown rendered for the terminal. Fenced code shows plain until the highlighter has
+ * loaded (it starts loading on the first fence), then re-renders highlighted.
+ */
+export function Markdown({ text, width, color }: MarkdownProps): ReactElement {
+  const columns = useColumns();
+  const useColor = color ?? colorFromEnv(process.env);
+  const shared = useContext(CodeHighlighterContext);
+  // Creating one is cheap (nothing loads until load()), and hooks must not be conditional.
+  const [own] = useState(createCodeHighlighter);
+  const highlighter = shared ?? own;
+  const highlight = useSyncExternalStore(highlighter.subscribe, highlighter.getSnapshot);
+  const wantsHighlight = useColor && !highlight && hasFencedCode(text);
+  useEffect(() => {
+    if (wantsHighlight) void highlighter.load();
+  }, [wantsHighlight, highlighter]);
+  const rendered = useMemo(
+    () => renderMarkdown(text, { width: width ?? columns, color: useColor, highlight }),
+    [text, width, columns, useColor, highlight],
+  );
+  return <Text>{rendered}</Text>;
+}
+
+/** The terminal's width, updated when it is resized. */
+function useColumns(): number {
+  const { stdout } = useStdout();
+  const [columns, setColumns] = useState(stdout.columns || FALLBACK_COLUMNS);
+  useEffect(() => {
+    const onResize = (): void => setColumns(stdout.columns || FALLBACK_COLUMNS);
+    stdout.on("resize", onResize);
+    return () => {
+      stdout.off("resize", onResize);
+    };
+  }, [stdout]);
+  return columns;
+}
