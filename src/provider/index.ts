@@ -1,0 +1,54 @@
+// Model providers behind one streaming interface. This module is light: the AI SDK loads on the
+// first `stream()` call (`./ai-sdk.js`), so importing it costs nothing at startup.
+import { type ProvidersConfig, type ResolvedModel, resolveModel } from "./resolve.js";
+import type { ChatModel, ModelEvent, ModelRequest } from "./types.js";
+
+export { estimateCost, type ModelPrice } from "./cost.js";
+export { type DetectedProvider, type DetectOptions, detectProviders } from "./detect.js";
+export { type ListModelsOptions, listModels, type ModelInfo } from "./models.js";
+export {
+  type ProviderFlavor,
+  type ProvidersConfig,
+  parseModelId,
+  type ResolvedModel,
+  resolveModel,
+  WELL_KNOWN_PROVIDERS,
+} from "./resolve.js";
+export * from "./types.js";
+
+/** Injected dependencies of `createChatModel`. */
+export interface ChatModelOptions {
+  /** Every HTTP request goes through it (tests pass a fake; default: global `fetch`). */
+  readonly fetchFn?: typeof fetch;
+  /** Where API keys and `OLLAMA_HOST` are read (default: `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Retries of a failed request before any output (429, 5xx, network), with the SDK's backoff
+   * (2 s, 4 s, or the server's retry-after when under a minute). Default 2; tests use 0.
+   */
+  readonly maxRetries?: number;
+}
+
+/**
+ * A chat model for `provider/model`, resolved against `config.providers` (well-known providers
+ * need no entry). Configuration problems (bad id, unknown provider, missing key) throw
+ * `ProviderError` kind "config" here; everything else surfaces from `stream()`.
+ */
+export function createChatModel(
+  modelId: string,
+  config: ProvidersConfig,
+  options: ChatModelOptions = {},
+): ChatModel {
+  const resolved: ResolvedModel = resolveModel(modelId, config, options.env ?? process.env);
+  const deps = {
+    fetchFn: options.fetchFn ?? globalThis.fetch,
+    maxRetries: options.maxRetries ?? 2,
+  };
+  return {
+    id: resolved.id,
+    async *stream(request: ModelRequest): AsyncGenerator<ModelEvent> {
+      const { streamWithSdk } = await import("./ai-sdk.js");
+      yield* streamWithSdk(resolved, request, deps);
+    },
+  };
+}

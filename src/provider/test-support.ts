@@ -1,0 +1,132 @@
+// Starts mock-mcps/model-server.mjs for tests (provider, agent, print mode, terminal tests).
+// Used by *.test.ts only.
+import { type ChildProcess, spawn } from "node:child_process";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+
+/** The scripted mock model server. */
+export const MODEL_SERVER = join(
+  resolve(import.meta.dirname, "../.."),
+  "mock-mcps/model-server.mjs",
+);
+
+/** One step of a scripted turn (see mock-mcps/README.md, "Mock model server"). */
+export type ScriptStep =
+  | { readonly text: string }
+  | { readonly reasoning: string }
+  | {
+      readonly toolCall: {
+        readonly name: string;
+        readonly arguments?: unknown;
+        readonly id?: string;
+      };
+    }
+  | {
+      readonly usage: {
+        readonly input?: number;
+        readonly output?: number;
+        readonly cached?: number;
+      };
+    }
+  | {
+      readonly error: {
+        readonly status: number;
+        readonly message?: string;
+        readonly retryAfter?: number;
+      };
+    }
+  | { readonly cut: true }
+  | { readonly delayMs: number }
+  | { readonly slowTokens: { readonly count: number; readonly perSecond?: number } }
+  | { readonly hang: true }
+  | { readonly finish: "stop" | "length" | "tool_calls" | "content_filter" };
+
+/** One model response: steps played in order. */
+export type ScriptTurn = readonly ScriptStep[];
+
+/** A request the server received, as `GET /_requests` reports it. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  // biome-ignore lint/suspicious/noExplicitAny: request bodies are asserted on freely in tests
+  readonly body: any;
+  /** `completed`, `streaming`, `client-closed`, `cut`, `hung`, `error 429`, `stream-error 500`... */
+  readonly outcome: string;
+  /** SSE events written so far. */
+  readonly chunks: number;
+}
+
+/** A running mock model server. */
+export interface ModelServer {
+  readonly port: number;
+  readonly child: ChildProcess;
+  /** `http://127.0.0.1:PORT/v1`: the baseURL for both flavours. */
+  readonly baseURL: string;
+  requests(): Promise<RecordedRequest[]>;
+  setScript(turns: readonly ScriptTurn[]): Promise<void>;
+  /** Everything the server wrote to stderr so far. */
+  stderr(): string;
+  /** SIGTERM, then SIGKILL after 2 s; resolves when the process is gone. */
+  stop(): Promise<void>;
+}
+
+/** Options of `startModelServer`. */
+export interface ModelServerOptions {
+  readonly script?: readonly ScriptTurn[];
+  /** Answer 401 unless this key arrives as a bearer token or `x-api-key`. */
+  readonly requireKey?: string;
+  readonly models?: readonly string[];
+}
+
+/** Starts the mock model server on an ephemeral port and waits for `listening on N`. */
+export async function startModelServer(options: ModelServerOptions = {}): Promise<ModelServer> {
+  const args = [MODEL_SERVER, "--port", "0"];
+  if (options.script) args.push("--script", JSON.stringify(options.script));
+  if (options.requireKey) args.push("--require-key", options.requireKey);
+  if (options.models) args.push("--models", options.models.join(","));
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const port = await new Promise<number>((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error("mock model server did not start")), 10_000);
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      const match = /^listening on (\d+)$/.exec(line);
+      if (!match) return;
+      clearTimeout(timer);
+      resolvePort(Number(match[1]));
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`mock model server exited with ${code}: ${stderr}`));
+    });
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    child,
+    baseURL: `${origin}/v1`,
+    async requests() {
+      const response = await fetch(`${origin}/_requests`);
+      return (await response.json()) as RecordedRequest[];
+    },
+    async setScript(turns) {
+      const response = await fetch(`${origin}/_script`, {
+        method: "POST",
+        body: JSON.stringify(turns),
+      });
+      if (!response.ok) throw new Error(`bad script: ${await response.text()}`);
+    },
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once("exit", () => r()));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
