@@ -13,6 +13,9 @@ import {
   tempPaths,
 } from "./test-support.js";
 
+/** Generous: these machines are small and often busy. */
+const POLL = { timeout: 10_000 };
+
 let paths: WrenPaths;
 let cleanup: () => Promise<void>;
 const open: McpConnection[] = [];
@@ -86,7 +89,7 @@ describe("stdio", () => {
 
   it("times out a server that never answers initialize, and ends the child", async () => {
     const error = await failure(
-      connectMcpServer({ server: stdioMock("hang", ["--hang"], { timeout: 300 }), paths }),
+      connectMcpServer({ server: stdioMock("hang", ["--hang"]), paths, connectTimeoutMs: 300 }),
     );
     expect(error).toMatchObject({ kind: "timeout", message: "timed out after 300ms" });
   });
@@ -102,10 +105,14 @@ describe("stdio", () => {
   });
 
   it("a call past the timeout fails with a timeout error", async () => {
-    // Long enough for node to start the mock; the call's one step takes far longer.
-    const c = await connected({ server: stdioMock("slow", [], { timeout: 1500 }), paths });
+    // The handshake gets the longer connect timeout, so a slow start does not count.
+    const c = await connected({
+      server: stdioMock("slow", [], { timeout: 500 }),
+      paths,
+      connectTimeoutMs: 10_000,
+    });
     const error = await failure(c.callTool("slow", { steps: 1, stepMs: 10_000 }));
-    expect(error).toMatchObject({ kind: "timeout", message: "timed out after 1.5s" });
+    expect(error).toMatchObject({ kind: "timeout", message: "timed out after 500ms" });
   });
 
   it("forwards progress and honours the abort signal", async () => {
@@ -127,7 +134,7 @@ describe("stdio", () => {
     expect(progress[0]).toEqual({ progress: 1, total: 50, message: "step 1 of 50" });
     // The server saw notifications/cancelled and stopped.
     await expect
-      .poll(async () => readFile(serverLogFile(paths, "slow"), "utf8"))
+      .poll(async () => readFile(serverLogFile(paths, "slow"), "utf8"), POLL)
       .toContain("slow: cancelled after");
   });
 

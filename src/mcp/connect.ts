@@ -60,8 +60,9 @@ export interface ConnectOptions {
   readonly hooks?: ConnectionHooks;
   readonly clientInfo?: Implementation;
   /**
-   * Timeout of the initialize handshake when the server has no `timeout` of its own;
-   * request timeouts otherwise use the server's `timeout` or the SDK default (60s).
+   * Timeout of the initialize handshake (starting a server can be slower than answering it);
+   * the larger of this and the server's `timeout` applies. Requests after the handshake use the
+   * server's `timeout`, or the SDK default (60s).
    */
   readonly connectTimeoutMs?: number;
   /** Aborting gives up on the attempt (closing the client and ending a stdio child). */
@@ -260,7 +261,10 @@ export const connectMcpServer: ConnectFn = async (options) => {
     resolveEnded({ requested: closing, error });
   };
 
-  const timeout = server.timeout ?? options.connectTimeoutMs;
+  const timeout =
+    server.timeout === undefined && options.connectTimeoutMs === undefined
+      ? undefined
+      : Math.max(server.timeout ?? 0, options.connectTimeoutMs ?? 0);
   const requestOptions = (extra: RequestOptions = {}): RequestOptions => ({
     ...(server.timeout !== undefined && { timeout: server.timeout }),
     ...extra,

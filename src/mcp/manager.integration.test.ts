@@ -17,6 +17,9 @@ import {
   tempPaths,
 } from "./test-support.js";
 
+/** Generous: these machines are small and often busy. */
+const POLL = { timeout: 10_000 };
+
 let paths: WrenPaths;
 let cleanup: () => Promise<void>;
 const managers: McpManager[] = [];
@@ -102,7 +105,9 @@ describe("createMcpManager", () => {
     m.start();
     await m.whenSettled();
     await m.callTool("mock", "add_tool", { name: "fresh" });
-    await expect.poll(() => statusOf(m, "mock")).toEqual({ state: "connected", toolCount: 12 });
+    await expect
+      .poll(() => statusOf(m, "mock"), POLL)
+      .toEqual({ state: "connected", toolCount: 12 });
     expect(m.tools().map((t) => t.name)).toContain("mcp__mock__fresh");
   });
 
@@ -121,11 +126,11 @@ describe("createMcpManager", () => {
     expect(statusOf(m, "crash")).toMatchObject({
       reason: expect.stringMatching(/restarting in 50ms$/),
     });
-    await expect.poll(() => statusOf(m, "crash")?.state).toBe("connected");
+    await expect.poll(() => statusOf(m, "crash")?.state, POLL).toBe("connected");
     expect(connections).toHaveLength(2);
     await expect(m.callTool("crash", "echo", { text: "y" })).rejects.toThrow(/exited/);
     await expect
-      .poll(() => statusOf(m, "crash"))
+      .poll(() => statusOf(m, "crash"), POLL)
       .toMatchObject({
         state: "failed",
         reason: expect.stringMatching(/gave up after 1 restarts$/),
@@ -153,11 +158,15 @@ describe("createMcpManager", () => {
 
   it("faults end in a clear status: hang past timeout, connection refused, garbage", async () => {
     const port = await freePort();
-    const { manager: m } = manager([
-      stdioMock("hang", ["--hang"], { timeout: 300 }),
-      remoteServer("gone", `http://127.0.0.1:${port}/mcp`),
-      stdioMock("garbage", ["--garbage"]),
-    ]);
+    const { manager: m } = manager(
+      [
+        stdioMock("hang", ["--hang"]),
+        remoteServer("gone", `http://127.0.0.1:${port}/mcp`, { timeout: 20_000 }),
+        // Their own larger timeouts win over the short connect timeout meant for `hang`.
+        stdioMock("garbage", ["--garbage"], { timeout: 20_000 }),
+      ],
+      { connectTimeoutMs: 300 },
+    );
     m.start();
     await m.whenSettled();
     expect(statusOf(m, "hang")).toEqual({ state: "failed", reason: "timed out after 300ms" });
@@ -208,7 +217,7 @@ describe("createMcpManager", () => {
     m.start();
     await m.whenSettled();
     const call = m.callTool("e", "elicit", {});
-    await expect.poll(() => store.getSnapshot().length).toBe(1);
+    await expect.poll(() => store.getSnapshot().length, POLL).toBe(1);
     const pending = store.getSnapshot()[0];
     expect(pending?.server).toBe("e");
     expect(Object.keys(pending?.schema.properties ?? {})).toContain("color");

@@ -9,6 +9,9 @@ import { McpConnectionError } from "./errors.js";
 import { createMcpManager } from "./manager.js";
 import { stdioMock } from "./test-support.js";
 
+/** Generous: these machines are small and often busy. */
+const POLL = { timeout: 10_000 };
+
 const paths = resolvePaths({ WREN_HOME: "/nonexistent/wren" }, "/nonexistent/project");
 
 interface FakeServer {
@@ -85,7 +88,7 @@ describe("createMcpManager (unit)", () => {
     servers.s.failWith = new McpConnectionError("s", "exited", "server process exited: boom");
     servers.s.exit?.();
     await expect
-      .poll(() => m.getSnapshot()[0]?.status)
+      .poll(() => m.getSnapshot()[0]?.status, POLL)
       .toEqual({
         state: "failed",
         reason: "server process exited: boom; gave up after 3 restarts",
@@ -109,7 +112,7 @@ describe("createMcpManager (unit)", () => {
     m.start();
     await m.whenSettled();
     servers.r.exit?.();
-    await expect.poll(() => m.getSnapshot()[0]?.status.state).toBe("failed");
+    await expect.poll(() => m.getSnapshot()[0]?.status.state, POLL).toBe("failed");
     expect(servers.r.connects).toBe(1);
     await m.callTool("r", "x", {});
     expect(servers.r.connects).toBe(2);

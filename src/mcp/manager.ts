@@ -52,6 +52,9 @@ export interface RestartPolicy {
   readonly stableAfterMs: number;
 }
 
+/** How long a server may take to start and answer initialize (npx downloads take a while). */
+const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
 const DEFAULT_RESTART: RestartPolicy = {
   baseDelayMs: 1000,
   maxDelayMs: 30_000,
@@ -71,7 +74,7 @@ export interface McpManagerOptions {
   /** Diagnostic lines (status changes, restarts); nothing is printed by default. */
   readonly log?: (line: string) => void;
   readonly restart?: Partial<RestartPolicy>;
-  /** Handshake timeout for servers without their own `timeout`. */
+  /** Handshake timeout (ms); a server's larger `timeout` wins. Default 30s. */
   readonly connectTimeoutMs?: number;
   readonly resultLimits?: ResultLimits;
   /** Persists `enabled` for a server; by default edits the settings file it came from. */
@@ -226,9 +229,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
         paths: options.paths,
         signal: abort.signal,
         ...(options.fetch && { fetch: options.fetch }),
-        ...(options.connectTimeoutMs !== undefined && {
-          connectTimeoutMs: options.connectTimeoutMs,
-        }),
+        connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         hooks: {
           ...(options.elicitation && { onElicit: options.elicitation }),
           onToolsChanged: () => void refreshTools(name, entry, generation),
