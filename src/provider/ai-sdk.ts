@@ -15,6 +15,7 @@ import {
 import type { Usage } from "../agent/messages.js";
 import {
   type ErrorContext,
+  errorCode,
   errorDetail,
   httpStatusError,
   isAbortError,
@@ -44,6 +45,34 @@ export interface SdkDeps {
 // It reads this global; leave it alone when the host already chose.
 const sdkGlobals: { AI_SDK_LOG_WARNINGS?: unknown } = globalThis;
 sdkGlobals.AI_SDK_LOG_WARNINGS ??= false;
+
+// Failures no retry can fix: the SDK would otherwise back off 2 s + 4 s before reporting them.
+const HOPELESS = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+]);
+
+/**
+ * Wraps fetch so that a refused connection or an unknown host fails at once as a ProviderError.
+ * Its cause is a plain object on purpose: the SDK walks `cause` chains of Errors looking for
+ * network codes to retry.
+ */
+export function failFast(fetchFn: typeof fetch, ctx: ErrorContext): typeof fetch {
+  return async (input, init) => {
+    try {
+      return await fetchFn(input, init);
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === undefined || !HOPELESS.has(code) || isAbortError(error)) throw error;
+      const { message } = networkError(ctx, error);
+      throw new ProviderError("network", message, { cause: { code } });
+    }
+  };
+}
 
 /** Builds the SDK model for a resolved provider; each flavour's package loads on first use. */
 async function languageModel(
@@ -208,7 +237,7 @@ export async function* streamWithSdk(
   signal.addEventListener("abort", onAbort, { once: true });
   let midStream = false;
   try {
-    const model = await languageModel(resolved, deps.fetchFn);
+    const model = await languageModel(resolved, failFast(deps.fetchFn, ctx));
     const result = streamText({
       model,
       ...(request.system !== undefined && { system: request.system }),
@@ -222,6 +251,8 @@ export async function* streamWithSdk(
       onError: () => {},
     });
     for await (const part of result.fullStream) {
+      // Parts already buffered must not reach the caller after Esc.
+      if (signal.aborted) throw abortReason(signal);
       switch (part.type) {
         case "text-delta":
           midStream = true;

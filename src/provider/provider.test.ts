@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createChatModel } from "./index.js";
+import { createChatModel, preloadModelSdk } from "./index.js";
 import { type ModelEvent, type ModelRequest, ProviderError } from "./types.js";
 
 const KEY = "sk-proj-SECRETSECRETSECRET";
@@ -226,6 +226,21 @@ describe("createChatModel", () => {
     });
   });
 
+  it("does not retry a refused connection, whatever maxRetries says", async () => {
+    const { fetchFn, calls } = fakeFetch(() => {
+      throw new TypeError("fetch failed", {
+        cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }),
+      });
+    });
+    const model = createChatModel("ollama/qwen3:8b", { providers: {} }, { fetchFn, env: {} });
+    const { error } = await run(model.stream(request()));
+    expect(error).toMatchObject({
+      kind: "network",
+      message: "cannot reach http://localhost:11434/v1: connection refused",
+    });
+    expect(calls).toHaveLength(1);
+  });
+
   it("reports a body that ends without a finish as a cut stream", async () => {
     const { fetchFn } = fakeFetch(() => sse([chunk({ content: "half" })]));
     const { events, error } = await run(openai(fetchFn).stream(request()));
@@ -282,5 +297,9 @@ describe("lazy loading", () => {
     await visit("index.ts");
     expect(seen.has("ai-sdk.ts")).toBe(false);
     expect(offenders).toEqual([]);
+  });
+
+  it("can load the SDK ahead of the first message", async () => {
+    await expect(preloadModelSdk()).resolves.toBeUndefined();
   });
 });
