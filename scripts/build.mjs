@@ -31,6 +31,49 @@ const yogaWithoutFetch = {
   },
 };
 
+/**
+ * Config validation (on the startup path) uses zod/mini, while the MCP SDK and the AI SDK (loaded
+ * later) use classic zod. Sharing one zod/v4/core would put all of core — locales, JSON Schema,
+ * codegen, ~650 KB — into a chunk the REPL imports at startup. So the startup graph gets its
+ * own pre-bundled zod/mini holding only the functions wren's config code calls.
+ */
+async function vendoredZodMini() {
+  const mini = await import("zod/mini");
+  const sources = await Promise.all(
+    ["src/config/schema.ts", "src/config/load.ts"].map((f) => readFile(f, "utf8")),
+  );
+  const used = new Set(
+    sources.flatMap((src) => [...src.matchAll(/\bz\.(\w+)\(/g)].map((m) => m[1])),
+  );
+  const names = [...used].filter((name) => typeof mini[name] === "function").sort();
+  const result = await build({
+    stdin: {
+      contents: `export { ${names.join(", ")} } from "zod/mini";`,
+      resolveDir: ".",
+      loader: "js",
+    },
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    write: false,
+    legalComments: "none",
+  });
+  return result.outputFiles[0].text;
+}
+
+const zodMiniSource = await vendoredZodMini();
+const startupZod = {
+  name: "startup-zod-mini",
+  setup(b) {
+    b.onResolve({ filter: /^zod\/mini$/ }, () => ({ path: "zod-mini", namespace: "startup-zod" }));
+    b.onLoad({ filter: /.*/, namespace: "startup-zod" }, () => ({
+      contents: zodMiniSource,
+      loader: "js",
+    }));
+  },
+};
+
 await rm("dist", { recursive: true, force: true });
 
 await build({
@@ -51,6 +94,6 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   legalComments: "none",
   logLevel: "warning",
-  plugins: [yogaWithoutFetch],
+  plugins: [yogaWithoutFetch, startupZod],
 });
 await chmod("dist/wren.js", 0o755);

@@ -2,13 +2,11 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { builtinCommands } from "../commands/index.js";
 import type { WrenConfig } from "../config/load.js";
-import { openInputHistory } from "../session/history.js";
 import { bracketedPaste, Keys, renderInk } from "../test-utils/render.js";
 import { resolvePaths } from "../utils/paths.js";
 import { App } from "./app.js";
-import { createTranscript } from "./transcript.js";
+import { createReplServices } from "./services.js";
 
 const config: WrenConfig = {
   providers: {},
@@ -22,18 +20,26 @@ const config: WrenConfig = {
 async function renderApp(options: { model?: string; history?: string[] } = {}) {
   const root = await mkdtemp(join(tmpdir(), "wren-app-"));
   const paths = resolvePaths({ WREN_HOME: join(root, "home") }, join(root, "project"));
-  const history = await openInputHistory(paths.history);
+  const services = await createReplServices({
+    paths,
+    config,
+    env: {},
+    ...(options.model && { model: options.model }),
+    writeTerminal: () => {},
+  });
+  const { history, transcript } = services;
   for (const entry of options.history ?? []) await history.add(entry);
-  const transcript = createTranscript();
   transcript.append({ kind: "header" });
   const ui = renderInk(
     <App
       paths={paths}
       config={() => config}
-      {...(options.model && { model: options.model })}
-      registry={builtinCommands()}
+      settings={services.settings}
+      registry={services.registry}
       history={history}
       transcript={transcript}
+      conversation={services.conversation}
+      chat={services.chat}
       displayPath={(p) => p.replace(root, "~")}
     />,
   );
@@ -83,7 +89,7 @@ describe("App", () => {
     await ui.press(Keys.ctrlU);
     await ui.type(".");
     await ui.press(Keys.tab);
-    await ui.waitForFrame(/help\s+exit/);
+    await ui.waitForFrame(/help\s+model\s+new/);
   });
 
   it("walks history with ↑/↓, keeping the draft, and records what was sent", async () => {

@@ -1,25 +1,44 @@
 import { Box, Static, Text, useApp } from "ink";
 import { type ReactElement, useRef, useSyncExternalStore } from "react";
+import type { Conversation } from "../agent/conversation.js";
 import type { CommandRegistry } from "../commands/registry.js";
-import type { CommandContext, CommandOutput, OutputTone } from "../commands/types.js";
-import type { WrenConfig } from "../config/load.js";
+import type { ChatControls, CommandContext, CommandOutput, OutputTone } from "../commands/types.js";
+import type { DisplayMode, WrenConfig } from "../config/load.js";
 import type { InputHistory } from "../session/history.js";
+import { ChatItemView, LiveTurnView, type MarkdownRenderer } from "../ui/chat-view.js";
 import { PromptInput } from "../ui/prompt-input.js";
+import { formatTokens } from "../ui/tool-line.js";
 import type { WrenPaths } from "../utils/paths.js";
+import type { Store } from "../utils/store.js";
 import { VERSION } from "../version.js";
 import type { Transcript, TranscriptItem } from "./transcript.js";
+
+/** Settings the user can change while the REPL runs. */
+export interface SessionSettings {
+  readonly model?: string;
+  readonly display: DisplayMode;
+}
 
 /** Everything the REPL shell needs, created by `runRepl`. */
 export interface AppProps {
   readonly paths: WrenPaths;
   readonly config: () => WrenConfig;
-  /** The model in force (`--model` over settings), if any. */
-  readonly model?: string;
+  readonly settings: Store<SessionSettings>;
   readonly registry: CommandRegistry;
   readonly history: InputHistory;
   readonly transcript: Transcript;
+  readonly conversation: Conversation;
+  readonly chat: ChatControls;
+  /** Extra services for commands (`mcp`, ...). */
+  readonly services?: Partial<Pick<CommandContext, "mcp">>;
+  /** Renders assistant markdown. */
+  readonly Markdown?: MarkdownRenderer;
   /** Shortens paths under the user's home directory for display. */
   readonly displayPath: (path: string) => string;
+  /** Rendered below the input (MCP footer, prompts). */
+  readonly footer?: ReactElement;
+  /** False while a modal (elicitation, sign-in) owns the keyboard. */
+  readonly inputActive?: boolean;
 }
 
 const TONE_COLORS: Record<OutputTone, string | undefined> = {
@@ -30,16 +49,20 @@ const TONE_COLORS: Record<OutputTone, string | undefined> = {
   error: "red",
 };
 
-/** The REPL shell: header and transcript, the input line, and a footer. */
+/** The REPL: header and transcript, the live turn, the input line, and a footer. */
 export function App(props: AppProps): ReactElement {
   const { exit } = useApp();
   const items = useSyncExternalStore(props.transcript.subscribe, props.transcript.getSnapshot);
+  const settings = useSyncExternalStore(props.settings.subscribe, props.settings.getSnapshot);
+  const chat = useSyncExternalStore(props.conversation.subscribe, props.conversation.getSnapshot);
   const running = useRef<AbortController | null>(null);
 
   const context = (signal: AbortSignal): CommandContext => ({
     paths: props.paths,
     config: props.config,
     signal,
+    chat: props.chat,
+    ...props.services,
   });
 
   const handleSubmit = async (input: string): Promise<void> => {
@@ -50,8 +73,8 @@ export function App(props: AppProps): ReactElement {
     });
     const parsed = registry.parse(text);
     if (parsed.kind === "unknown") {
-      const hint = parsed.suggestion ? ` — did you mean .${parsed.suggestion}?` : "";
       transcript.append({ kind: "user", text });
+      const hint = parsed.suggestion ? ` — did you mean .${parsed.suggestion}?` : "";
       transcript.notice(
         `unknown command .${parsed.name}${hint} (.help lists commands; start with a space to send it as a message)`,
         "error",
@@ -59,8 +82,12 @@ export function App(props: AppProps): ReactElement {
       return;
     }
     if (parsed.kind === "message") {
-      transcript.append({ kind: "user", text });
-      transcript.notice(noChatMessage(props), "warning");
+      if (!props.settings.getSnapshot().model) {
+        transcript.append({ kind: "user", text });
+        transcript.notice(noModelMessage(props), "warning");
+        return;
+      }
+      props.conversation.send(parsed.text.trim());
       return;
     }
     transcript.append({ kind: "user", text });
@@ -77,32 +104,68 @@ export function App(props: AppProps): ReactElement {
     }
   };
 
+  const onEscape = (): void => {
+    if (props.conversation.getSnapshot().running) props.conversation.interrupt();
+    running.current?.abort();
+  };
+
+  const usage = chat.usage.session;
   return (
     <Box flexDirection="column">
       <Static items={items as TranscriptItem[]}>
-        {(item) => <TranscriptEntry key={item.id} item={item} app={props} />}
+        {(item) => (
+          <TranscriptEntry
+            key={item.id}
+            item={item}
+            app={props}
+            model={settings.model}
+            display={settings.display}
+          />
+        )}
       </Static>
+      <LiveTurnView
+        live={chat.live}
+        queue={chat.queue}
+        display={settings.display}
+        {...(props.Markdown && { Markdown: props.Markdown })}
+      />
       <Box marginTop={1} flexDirection="column">
         <PromptInput
           history={props.history.entries}
-          placeholder="Ask anything, or .help for commands"
+          placeholder={
+            chat.running
+              ? "Type to queue a message · Esc to interrupt"
+              : "Ask anything, or .help for commands"
+          }
           onSubmit={(text) => void handleSubmit(text)}
           onComplete={(text) =>
             props.registry.complete(text, context(new AbortController().signal))
           }
-          onEscape={() => running.current?.abort()}
+          onEscape={onEscape}
+          onSendNow={() => props.conversation.sendNow()}
+          onEmptyUp={() => props.conversation.unqueueLast()}
           onDiscard={(text) => void props.history.add(text).catch(() => {})}
           onExit={exit}
+          isActive={props.inputActive ?? true}
         />
       </Box>
+      {props.footer}
       <Text dimColor>
-        {props.displayPath(props.paths.project)} · {props.model ?? "no model configured"}
+        {props.displayPath(props.paths.project)} · {settings.model ?? "no model configured"}
+        {usage.inputTokens + usage.outputTokens > 0 &&
+          ` · ${formatTokens(usage.inputTokens)} in / ${formatTokens(usage.outputTokens)} out`}
+        {settings.display !== "standard" && ` · ${settings.display}`}
       </Text>
     </Box>
   );
 }
 
-function TranscriptEntry(props: { item: TranscriptItem; app: AppProps }): ReactElement {
+function TranscriptEntry(props: {
+  item: TranscriptItem;
+  app: AppProps;
+  model: string | undefined;
+  display: DisplayMode;
+}): ReactElement | null {
   const { item, app } = props;
   switch (item.kind) {
     case "header":
@@ -115,7 +178,7 @@ function TranscriptEntry(props: { item: TranscriptItem; app: AppProps }): ReactE
             <Text dimColor>v{VERSION}</Text>
           </Text>
           <Text dimColor>cwd: {app.displayPath(app.paths.project)}</Text>
-          <Text dimColor>model: {app.model ?? "no model configured"}</Text>
+          <Text dimColor>model: {props.model ?? "no model configured"}</Text>
         </Box>
       );
     case "user":
@@ -129,6 +192,14 @@ function TranscriptEntry(props: { item: TranscriptItem; app: AppProps }): ReactE
       return <Text color={TONE_COLORS[item.tone]}>{item.text}</Text>;
     case "output":
       return <OutputView output={item.output} />;
+    case "chat":
+      return (
+        <ChatItemView
+          item={item.item}
+          display={props.display}
+          {...(app.Markdown && { Markdown: app.Markdown })}
+        />
+      );
   }
 }
 
@@ -155,16 +226,13 @@ function OutputView(props: { output: CommandOutput }): ReactElement {
   );
 }
 
-function noChatMessage(props: AppProps): string {
-  if (props.model) {
-    return `Chatting with ${props.model} is not available yet in this build of wren; commands (.help) work.`;
-  }
+function noModelMessage(props: AppProps): string {
   return [
     "No model configured. Add a model and its provider to",
     `${props.displayPath(props.paths.userSettings)}, for example:`,
     '  "model": "ollama/qwen3:8b",',
     '  "providers": { "ollama": { "type": "openai-compatible", "baseURL": "http://localhost:11434/v1" } }',
-    "or start wren with --model PROVIDER/MODEL.",
+    "or start wren with --model PROVIDER/MODEL, or switch with .model PROVIDER/MODEL.",
   ].join("\n");
 }
 

@@ -1,10 +1,14 @@
-import { render } from "ink";
-import { builtinCommands } from "../commands/index.js";
+import { Box, render } from "ink";
+import { type ReactElement, useSyncExternalStore } from "react";
 import type { WrenConfig } from "../config/load.js";
-import { openInputHistory } from "../session/history.js";
+import { createElicitationStore, type ElicitationStore } from "../mcp/elicitation-store.js";
+import type { McpManager } from "../mcp/manager.js";
+import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
+import { McpFooter } from "../ui/mcp-footer.js";
 import type { WrenPaths } from "../utils/paths.js";
+import { createStore, type Store } from "../utils/store.js";
 import { App } from "./app.js";
-import { createTranscript } from "./transcript.js";
+import { createReplServices } from "./services.js";
 
 /** What the REPL starts with. */
 export interface ReplOptions {
@@ -17,9 +21,14 @@ export interface ReplOptions {
 /** Runs the interactive REPL until the user leaves; resolves with the exit code. */
 export async function runRepl(options: ReplOptions): Promise<number> {
   const { paths, config, env } = options;
-  const history = await openInputHistory(paths.history);
-  const transcript = createTranscript();
-  const registry = builtinCommands();
+  const services = await createReplServices({
+    paths,
+    config,
+    env,
+    ...(options.model !== undefined && { model: options.model }),
+    writeTerminal: (data) => process.stdout.write(data),
+  });
+  const { transcript } = services;
   transcript.append({ kind: "header" });
   for (const warning of config.warnings) transcript.notice(`warning: ${warning}`, "warning");
 
@@ -27,21 +36,52 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   const displayPath = (path: string): string =>
     home && (path === home || path.startsWith(`${home}/`)) ? `~${path.slice(home.length)}` : path;
 
+  // MCP loads after the first frame: the SDK and transports are not needed to show the prompt.
+  const mcp = createStore<McpManager | undefined>(undefined);
+  const elicitations = createElicitationStore();
+
   // Raw mode before the first frame: keys typed during startup (Ctrl+C included) reach the
   // input line instead of the terminal's line discipline.
   if (process.stdin.isTTY) process.stdin.setRawMode(true);
   const instance = render(
-    <App
-      paths={paths}
-      config={() => config}
-      {...(options.model !== undefined && { model: options.model })}
-      registry={registry}
-      history={history}
-      transcript={transcript}
-      displayPath={displayPath}
+    <McpAwareApp
+      mcp={mcp}
+      elicitations={elicitations}
+      render={(manager, modalOpen) => (
+        <App
+          paths={paths}
+          config={() => config}
+          settings={services.settings}
+          registry={services.registry}
+          history={services.history}
+          transcript={transcript}
+          conversation={services.conversation}
+          chat={services.chat}
+          services={manager ? { mcp: manager } : {}}
+          displayPath={displayPath}
+          inputActive={!modalOpen}
+          footer={
+            <Box flexDirection="column">
+              <ElicitationPrompt store={elicitations} />
+              {manager && <McpFooter manager={manager} />}
+            </Box>
+          }
+        />
+      )}
     />,
     { exitOnCtrlC: false },
   );
+
+  if (config.servers.length > 0) {
+    void startMcp(options, elicitations).then(
+      (manager) => {
+        services.tools.addSource(() => manager.tools());
+        mcp.set(manager);
+      },
+      (error: unknown) => transcript.notice(`MCP could not start: ${errorText(error)}`, "error"),
+    );
+  }
+
   // A SIGINT from outside (kill -INT) leaves as cleanly as .exit does.
   const onSignal = (): void => instance.unmount();
   process.once("SIGINT", onSignal);
@@ -51,7 +91,35 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    await history.flush();
+    await Promise.all([services.close(), mcp.getSnapshot()?.close()]);
   }
   return 0;
+}
+
+async function startMcp(options: ReplOptions, elicitations: ElicitationStore): Promise<McpManager> {
+  const { createMcpManager } = await import("../mcp/manager.js");
+  const manager = createMcpManager({
+    servers: options.config.servers,
+    paths: options.paths,
+    elicitation: elicitations.handler,
+  });
+  manager.start();
+  return manager;
+}
+
+function McpAwareApp(props: {
+  mcp: Store<McpManager | undefined>;
+  elicitations: ElicitationStore;
+  render: (manager: McpManager | undefined, modalOpen: boolean) => ReactElement;
+}): ReactElement {
+  const manager = useSyncExternalStore(props.mcp.subscribe, props.mcp.getSnapshot);
+  const pending = useSyncExternalStore(
+    props.elicitations.subscribe,
+    props.elicitations.getSnapshot,
+  );
+  return props.render(manager, pending.length > 0);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import type { FinishedItem } from "../agent/conversation.js";
 import type { CommandOutput, OutputTone } from "../commands/types.js";
 import { createStore, type Store } from "../utils/store.js";
 
@@ -11,7 +12,8 @@ export type TranscriptItem =
       readonly kind: "notice";
       readonly text: string;
       readonly tone: OutputTone;
-    };
+    }
+  | { readonly id: number; readonly kind: "chat"; readonly item: FinishedItem };
 
 type NewItem = TranscriptItem extends infer I
   ? I extends TranscriptItem

@@ -1,10 +1,39 @@
+import type { SessionStore } from "../session/session-store.js";
 import { exitCommand, helpCommand } from "./builtin.js";
+import {
+  copyCommand,
+  displayCommand,
+  modelCommand,
+  newCommand,
+  retryCommand,
+  sessionsCommand,
+  usageCommand,
+} from "./chat.js";
+import { mcpCommand } from "./mcp.js";
 import { type CommandRegistry, createCommandRegistry } from "./registry.js";
 
+/** What commands need from the app beyond the CommandContext. */
+export interface CommandDeps {
+  readonly sessions: SessionStore;
+  readonly listModels?: (provider: string) => Promise<readonly string[]>;
+  readonly knownModels?: () => readonly string[];
+}
+
 /** The REPL's command registry with every command wren has. */
-export function builtinCommands(): CommandRegistry {
+export function builtinCommands(deps: CommandDeps): CommandRegistry {
   const registry: CommandRegistry = createCommandRegistry([
     helpCommand(() => registry),
+    modelCommand({
+      listModels: deps.listModels ?? (async () => []),
+      knownModels: deps.knownModels ?? (() => []),
+    }),
+    newCommand,
+    retryCommand,
+    copyCommand,
+    usageCommand,
+    displayCommand,
+    sessionsCommand(() => deps.sessions.list()),
+    mcpCommand,
     exitCommand,
   ]);
   return registry;

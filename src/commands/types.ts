@@ -1,4 +1,6 @@
-import type { WrenConfig } from "../config/load.js";
+import type { Conversation } from "../agent/conversation.js";
+import type { ChatMessage } from "../agent/messages.js";
+import type { DisplayMode, WrenConfig } from "../config/load.js";
 import type { McpManager } from "../mcp/manager.js";
 import type { WrenPaths } from "../utils/paths.js";
 
@@ -32,6 +34,8 @@ export interface CommandContext {
   readonly signal: AbortSignal;
   /** The MCP servers of this session (`.mcp`); absent where MCP is not wired in. */
   readonly mcp?: McpManager;
+  /** The chat (`.new`, `.retry`, `.model` ...); absent outside the REPL. */
+  readonly chat?: ChatControls;
 }
 
 /** One REPL command, `.name args`. */
@@ -50,4 +54,20 @@ export interface Command {
 /** Shorthand for a result made of text lines in one tone. */
 export function textResult(text: string, tone: OutputTone = "normal"): CommandResult {
   return { output: [{ kind: "text", text, tone }] };
+}
+
+/** What chat commands may change in the running REPL. */
+export interface ChatControls {
+  readonly conversation: Conversation;
+  /** The model in force, `provider/model`. */
+  model(): string | undefined;
+  /** Switches the model for the next turns and saves it to the user settings. */
+  setModel(id: string): Promise<void>;
+  display(): DisplayMode;
+  /** Switches the display mode and saves it to the user settings. */
+  setDisplay(mode: DisplayMode): Promise<void>;
+  /** Puts text on the clipboard (OSC 52, so it works over SSH too). */
+  copy(text: string): void;
+  /** Shows a resumed session's messages again in the transcript. */
+  replay(messages: readonly ChatMessage[]): void;
 }

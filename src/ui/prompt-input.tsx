@@ -19,6 +19,10 @@ export interface PromptInputProps {
   readonly onEscape?: () => void;
   /** Ctrl+C twice, or Ctrl+D on an empty line. */
   readonly onExit: () => void;
+  /** Ctrl+S: interrupt the running turn and send the queued message now. */
+  readonly onSendNow?: () => void;
+  /** ↑ on an empty line: returns text to edit (the last queued message), if any. */
+  readonly onEmptyUp?: () => string | undefined;
   /** Text cleared by Ctrl+C, kept so it is not lost (the caller records it in history). */
   readonly onDiscard?: (text: string) => void;
   readonly isActive?: boolean;

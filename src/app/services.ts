@@ -1,0 +1,119 @@
+import { type Conversation, createConversation } from "../agent/conversation.js";
+import { builtinCommands } from "../commands/index.js";
+import type { CommandRegistry } from "../commands/registry.js";
+import type { ChatControls } from "../commands/types.js";
+import type { WrenConfig } from "../config/load.js";
+import { updateJsonFile } from "../config/write.js";
+import type { ChatModel, ModelEvent, ModelRequest } from "../provider/types.js";
+import { type InputHistory, openInputHistory } from "../session/history.js";
+import { createSessionStore, type SessionStore } from "../session/session-store.js";
+import { createToolRegistry, type ToolRegistry } from "../tools/registry.js";
+import type { WrenPaths } from "../utils/paths.js";
+import { createStore, type Store } from "../utils/store.js";
+import type { SessionSettings } from "./app.js";
+import { createTranscript, type Transcript } from "./transcript.js";
+
+/** What the REPL is made of; `runRepl` renders it, tests drive it. */
+export interface ReplServices {
+  readonly settings: Store<SessionSettings>;
+  readonly registry: CommandRegistry;
+  readonly history: InputHistory;
+  readonly transcript: Transcript;
+  readonly conversation: Conversation;
+  readonly chat: ChatControls;
+  readonly tools: ToolRegistry;
+  readonly sessions: SessionStore;
+  close(): Promise<void>;
+}
+
+/** Inputs of `createReplServices`. */
+export interface ReplServiceOptions {
+  readonly paths: WrenPaths;
+  readonly config: WrenConfig;
+  readonly model?: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Where OSC 52 clipboard sequences go. */
+  readonly writeTerminal: (data: string) => void;
+}
+
+/**
+ * A model whose provider code loads on the first message, not at startup: the AI SDK is
+ * the heaviest dependency wren has.
+ */
+export function lazyChatModel(id: string, config: WrenConfig, env: NodeJS.ProcessEnv): ChatModel {
+  let model: ChatModel | undefined;
+  return {
+    id,
+    async *stream(request: ModelRequest): AsyncGenerator<ModelEvent> {
+      if (!model) {
+        const { createChatModel } = await import("../provider/index.js");
+        model = createChatModel(id, config, { env });
+      }
+      yield* model.stream(request);
+    },
+  };
+}
+
+/** Wires history, commands, transcript, sessions and the conversation together. */
+export async function createReplServices(options: ReplServiceOptions): Promise<ReplServices> {
+  const { paths, config, env } = options;
+  const history = await openInputHistory(paths.history);
+  const transcript = createTranscript();
+  const settings = createStore<SessionSettings>({
+    ...((options.model ?? config.model) !== undefined && { model: options.model ?? config.model }),
+    display: config.display,
+  });
+  const tools = createToolRegistry();
+  const sessions = createSessionStore(paths);
+  let model: ChatModel | undefined;
+  const conversation = createConversation({
+    model: () => {
+      const id = settings.getSnapshot().model;
+      if (!id) throw new Error("no model configured (.model PROVIDER/MODEL sets one)");
+      if (model?.id !== id) model = lazyChatModel(id, config, env);
+      return model;
+    },
+    tools,
+    sessions,
+    onFinished: (item) => transcript.append({ kind: "chat", item }),
+  });
+  const chat: ChatControls = {
+    conversation,
+    model: () => settings.getSnapshot().model,
+    async setModel(id) {
+      settings.update((s) => ({ ...s, model: id }));
+      await updateJsonFile(paths.userSettings, ["model"], id);
+    },
+    display: () => settings.getSnapshot().display,
+    async setDisplay(mode) {
+      settings.update((s) => ({ ...s, display: mode }));
+      await updateJsonFile(paths.userSettings, ["display"], mode);
+    },
+    copy(text) {
+      options.writeTerminal(`\u001b]52;c;${Buffer.from(text, "utf8").toString("base64")}\u0007`);
+    },
+    replay(messages) {
+      for (const message of messages) {
+        if (message.role === "user")
+          transcript.append({ kind: "chat", item: { kind: "user", text: message.text } });
+        if (message.role !== "assistant") continue;
+        const text = message.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
+        if (text) transcript.append({ kind: "chat", item: { kind: "assistant-text", text } });
+      }
+    },
+  };
+  const registry = builtinCommands({ sessions });
+  return {
+    settings,
+    registry,
+    history,
+    transcript,
+    conversation,
+    chat,
+    tools,
+    sessions,
+    async close() {
+      await Promise.all([conversation.close(), history.flush()]);
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { formatDuration, formatTokens, summarizeOutcome } from "./tool-line.js";
+
+describe("tool line", () => {
+  it("summarizes outcomes in one line", () => {
+    expect(summarizeOutcome({ status: "ok", content: [{ type: "text", text: "a\nb\nc" }] })).toBe(
+      "a (3 lines)",
+    );
+    expect(
+      summarizeOutcome({
+        status: "ok",
+        content: [{ type: "image", data: "", mimeType: "image/png" }],
+      }),
+    ).toBe("(1 image)");
+    expect(summarizeOutcome({ status: "ok", content: [] })).toBe("done");
+    expect(summarizeOutcome({ status: "error", message: "boom\nstack" })).toBe("boom");
+    expect(summarizeOutcome({ status: "denied", reason: "no" })).toBe("denied: no");
+    expect(summarizeOutcome({ status: "cancelled" })).toBe("cancelled");
+    expect(
+      summarizeOutcome({ status: "ok", content: [{ type: "text", text: "x".repeat(200) }] }),
+    ).toHaveLength(80);
+  });
+
+  it("formats durations and token counts", () => {
+    expect(formatDuration(340)).toBe("340ms");
+    expect(formatDuration(2400)).toBe("2.4s");
+    expect(formatDuration(65_000)).toBe("1m 05s");
+    expect(formatTokens(950)).toBe("950");
+    expect(formatTokens(12_345)).toBe("12k");
+    expect(formatTokens(1234)).toBe("1.2k");
+    expect(formatTokens(1_200_000)).toBe("1.2M");
+  });
+});
