@@ -4,6 +4,7 @@ import type { WrenConfig } from "../config/load.js";
 import { createElicitationStore, type ElicitationStore } from "../mcp/elicitation-store.js";
 import type { McpManager } from "../mcp/manager.js";
 import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
+import { Markdown } from "../ui/markdown/markdown.js";
 import { McpFooter } from "../ui/mcp-footer.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { createStore, type Store } from "../utils/store.js";
@@ -59,6 +60,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
           chat={services.chat}
           services={manager ? { mcp: manager } : {}}
           displayPath={displayPath}
+          Markdown={Markdown}
           inputActive={!modalOpen}
           footer={
             <Box flexDirection="column">

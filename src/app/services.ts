@@ -8,6 +8,7 @@ import type { ChatModel, ModelEvent, ModelRequest } from "../provider/types.js";
 import { type InputHistory, openInputHistory } from "../session/history.js";
 import { createSessionStore, type SessionStore } from "../session/session-store.js";
 import { createToolRegistry, type ToolRegistry } from "../tools/registry.js";
+import { splitStableMarkdown } from "../ui/markdown/split.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { createStore, type Store } from "../utils/store.js";
 import type { SessionSettings } from "./app.js";
@@ -76,6 +77,7 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
     tools,
     sessions,
     onFinished: (item) => transcript.append({ kind: "chat", item }),
+    splitStable: splitStableMarkdown,
   });
   const chat: ChatControls = {
     conversation,
