@@ -2,7 +2,12 @@ import { Box } from "ink";
 import { describe, expect, it } from "vitest";
 import { renderInk } from "../../test-utils/render.js";
 import { createCodeHighlighter, type HighlightFn } from "./code-highlighter.js";
-import { CodeHighlighterContext, colorFromEnv, Markdown } from "./markdown.js";
+import {
+  CodeHighlighterContext,
+  colorFromEnv,
+  defaultCodeHighlighter,
+  Markdown,
+} from "./markdown.js";
 
 const ESC = "\u001b";
 
@@ -75,6 +80,12 @@ describe("<Markdown>", () => {
   it("loads the real highlighter on its own when no context provides one", async () => {
     const ui = renderInk(<Markdown text={"```js\nlet a = 1\n```"} color />);
     await ui.waitForFrame(`${ESC}[35mlet${ESC}[39m`);
+  });
+
+  it("highlights in the first frame once the shared highlighter is loaded, as <Static> needs", async () => {
+    await defaultCodeHighlighter.load();
+    const ui = renderInk(<Markdown text={"```js\nconst b = 2\n```"} color />);
+    expect(ui.frame()).toContain(`${ESC}[35mconst${ESC}[39m`);
   });
 });
 

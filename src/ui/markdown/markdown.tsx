@@ -12,10 +12,16 @@ import { type CodeHighlighter, createCodeHighlighter, hasFencedCode } from "./co
 import { renderMarkdown } from "./render.js";
 
 /**
- * The highlighter shared by every `<Markdown>` below it. Provide one per app so highlight.js
- * loads once and the chat can `await highlighter.load()` before committing code to `<Static>`.
+ * The highlighter used when no {@link CodeHighlighterContext} is provided. Whether highlight.js
+ * is loaded is process-wide anyway (the module cache), so one shared instance mirrors it.
+ * `<Static>` never re-renders, so call `load()` before code reaches it: when a turn starts
+ * (the model takes longer to answer than this takes to load) and before showing a resumed
+ * transcript.
  */
-export const CodeHighlighterContext = createContext<CodeHighlighter | undefined>(undefined);
+export const defaultCodeHighlighter: CodeHighlighter = createCodeHighlighter();
+
+/** The highlighter every `<Markdown>` below it uses; tests provide their own. */
+export const CodeHighlighterContext = createContext<CodeHighlighter>(defaultCodeHighlighter);
 
 /** Props of {@link Markdown}. */
 export interface MarkdownProps {
@@ -40,10 +46,7 @@ export function colorFromEnv(env: NodeJS.ProcessEnv): boolean {
 export function Markdown({ text, width, color }: MarkdownProps): ReactElement {
   const columns = useColumns();
   const useColor = color ?? colorFromEnv(process.env);
-  const shared = useContext(CodeHighlighterContext);
-  // Creating one is cheap (nothing loads until load()), and hooks must not be conditional.
-  const [own] = useState(createCodeHighlighter);
-  const highlighter = shared ?? own;
+  const highlighter = useContext(CodeHighlighterContext);
   const highlight = useSyncExternalStore(highlighter.subscribe, highlighter.getSnapshot);
   const wantsHighlight = useColor && !highlight && hasFencedCode(text);
   useEffect(() => {
