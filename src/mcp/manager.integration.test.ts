@@ -271,9 +271,14 @@ describe("createMcpManager", () => {
     await server.stop();
     server = await startHttpMock(["--port", String(port)]);
     servers.push(server);
-    expect(await m.callTool("h", "echo", { text: "again" })).toMatchObject({
-      content: [{ text: "again" }],
-    });
+    // Two calls fail on the stale session together; both end up on one new connection.
+    const [a, b] = await Promise.all([
+      m.callTool("h", "echo", { text: "again" }),
+      m.callTool("h", "echo", { text: "too" }),
+    ]);
+    expect(a).toMatchObject({ content: [{ text: "again" }] });
+    expect(b).toMatchObject({ content: [{ text: "too" }] });
+    expect(statusOf(m, "h")).toEqual({ state: "connected", toolCount: 11 });
   });
 
   it("an oversized result reaches the model truncated, with a note", async () => {

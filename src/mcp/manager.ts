@@ -196,6 +196,30 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     entry.restartTimer = undefined;
   }
 
+  /** Calls running on each connection, so a retired connection closes only once they end. */
+  const inflight = new Map<McpConnection, number>();
+  const retiring = new Set<McpConnection>();
+
+  /** Closes a connection that is no longer current, once its running calls have finished. */
+  function retire(connection: McpConnection): void {
+    if ((inflight.get(connection) ?? 0) === 0) void connection.close();
+    else retiring.add(connection);
+  }
+
+  async function trackCall<T>(connection: McpConnection, call: () => Promise<T>): Promise<T> {
+    inflight.set(connection, (inflight.get(connection) ?? 0) + 1);
+    try {
+      return await call();
+    } finally {
+      const left = (inflight.get(connection) ?? 1) - 1;
+      if (left > 0) inflight.set(connection, left);
+      else {
+        inflight.delete(connection);
+        if (retiring.delete(connection)) void connection.close();
+      }
+    }
+  }
+
   /** Ends the current attempt or connection without reporting it as a failure. */
   async function drop(entry: Entry): Promise<void> {
     entry.generation++;
@@ -392,9 +416,10 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     },
     async callTool(name, tool, args, callOptions = {}) {
       const entry = entryOf(name);
-      let connection = await ensureConnected(name);
+      const connection = await ensureConnected(name);
       try {
-        return await connection.callTool(tool, args, callOptions);
+        const current = connection;
+        return await trackCall(current, () => current.callTool(tool, args, callOptions));
       } catch (error) {
         if (callOptions.signal?.aborted) throw error;
         if (entry.config.type === "stdio" || !isDroppedConnection(error)) {
@@ -403,16 +428,21 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
           }
           throw error;
         }
-        await drop(entry);
         const reason = error instanceof Error ? error.message : String(error);
-        if (!isSafeToRetry(error)) {
-          // The call may have run; report it, and reconnect on the next use.
+        // Concurrent calls may fail together; only the first drops the dead connection.
+        if (entry.connection === connection) {
+          // Detach without aborting the other calls on it: each sees its own outcome.
+          entry.generation++;
+          entry.connection = undefined;
+          entry.tools = [];
+          retire(connection);
           setStatus(name, entry, { state: "failed", reason });
-          throw error;
         }
+        // The call may have run when the connection broke mid-request: report, do not repeat.
+        if (!isSafeToRetry(error)) throw error;
         log(`mcp ${name}: ${reason}; reconnecting`);
-        connection = await connectEntry(name, entry);
-        return connection.callTool(tool, args, callOptions);
+        const fresh = await ensureConnected(name);
+        return trackCall(fresh, () => fresh.callTool(tool, args, callOptions));
       }
     },
     async reconnect(name) {
@@ -451,7 +481,11 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     },
     async close() {
       closed = true;
-      await Promise.all([...entries.values()].map((entry) => drop(entry)));
+      await Promise.all([
+        ...[...entries.values()].map((entry) => drop(entry)),
+        ...[...retiring].map((connection) => connection.close()),
+      ]);
+      retiring.clear();
       listeners.clear();
     },
   };
