@@ -23,8 +23,9 @@ export interface ChatModelOptions {
   /** Where API keys and `OLLAMA_HOST` are read (default: `process.env`). */
   readonly env?: NodeJS.ProcessEnv;
   /**
-   * Retries of a failed request before any output (429, 5xx, network), with the SDK's backoff
-   * (2 s, 4 s, or the server's retry-after when under a minute). Default 2; tests use 0.
+   * Retries of a failed request before any output (429, 5xx, dropped connections), with the
+   * SDK's backoff (2 s, 4 s, or the server's retry-after when under a minute). Default: env
+   * `WREN_MODEL_RETRIES` if it is a whole number, else 2. Tests use 0.
    */
   readonly maxRetries?: number;
 }
@@ -39,10 +40,14 @@ export function createChatModel(
   config: ProvidersConfig,
   options: ChatModelOptions = {},
 ): ChatModel {
-  const resolved: ResolvedModel = resolveModel(modelId, config, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const resolved: ResolvedModel = resolveModel(modelId, config, env);
+  const fromEnv = Number(env.WREN_MODEL_RETRIES);
   const deps = {
     fetchFn: options.fetchFn ?? globalThis.fetch,
-    maxRetries: options.maxRetries ?? 2,
+    maxRetries:
+      options.maxRetries ??
+      (env.WREN_MODEL_RETRIES && Number.isSafeInteger(fromEnv) && fromEnv >= 0 ? fromEnv : 2),
   };
   return {
     id: resolved.id,

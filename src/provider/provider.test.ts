@@ -241,6 +241,30 @@ describe("createChatModel", () => {
     expect(calls).toHaveLength(1);
   });
 
+  it("takes the retry count from WREN_MODEL_RETRIES when none is passed", async () => {
+    let attempt = 0;
+    const { fetchFn, calls } = fakeFetch(() =>
+      ++attempt === 1
+        ? new Response("{}", { status: 503, headers: { "retry-after-ms": "0" } })
+        : sse([
+            chunk({ content: "ok" }),
+            `data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`,
+          ]),
+    );
+    const model = createChatModel(
+      "openai/gpt",
+      { providers: {} },
+      {
+        fetchFn,
+        env: { OPENAI_API_KEY: KEY, WREN_MODEL_RETRIES: "1" },
+      },
+    );
+    const { events, error } = await run(model.stream(request()));
+    expect(error).toBeUndefined();
+    expect(events[0]).toEqual({ type: "text-delta", text: "ok" });
+    expect(calls).toHaveLength(2);
+  });
+
   it("reports a body that ends without a finish as a cut stream", async () => {
     const { fetchFn } = fakeFetch(() => sse([chunk({ content: "half" })]));
     const { events, error } = await run(openai(fetchFn).stream(request()));
