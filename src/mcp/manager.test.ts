@@ -75,6 +75,22 @@ describe("createMcpManager (unit)", () => {
     await m.close();
   });
 
+  it("connects servers in parallel, not one after another", async () => {
+    const slow: ConnectFn = async (options) => {
+      await new Promise((r) => setTimeout(r, 200));
+      return fakeFactory({ [options.server.name]: fake(["x"]) })(options);
+    };
+    const configs = Array.from({ length: 20 }, (_, i) => stdioMock(`s${i}`));
+    const m = createMcpManager({ servers: configs, paths, clientFactory: slow });
+    const started = performance.now();
+    m.start();
+    expect(performance.now() - started).toBeLessThan(100);
+    await m.whenSettled();
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(m.getSnapshot().every((s) => s.status.state === "connected")).toBe(true);
+    await m.close();
+  });
+
   it("gives up restarting after maxAttempts failed restarts", async () => {
     const servers = { s: fake(["x"]) };
     const m = createMcpManager({
