@@ -1,6 +1,6 @@
 // Bundles the CLI into one ESM file. NODE_ENV=production selects React's production build,
 // which is what makes the first frame fast (see docs/adr/0001-bundle-and-lazy-load.md).
-import { chmod, readFile, rm } from "node:fs/promises";
+import { chmod, readFile, rename, rm } from "node:fs/promises";
 import { build } from "esbuild";
 
 const banner = [
@@ -74,11 +74,14 @@ const startupZod = {
   },
 };
 
-await rm("dist", { recursive: true, force: true });
+// Build beside dist/ and swap it in, so a test running the old build never finds dist/ missing
+// or half-written.
+const staging = `dist.build-${process.pid}`;
+await rm(staging, { recursive: true, force: true });
 
 await build({
   entryPoints: { wren: "src/cli.tsx" },
-  outdir: "dist",
+  outdir: staging,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -96,4 +99,8 @@ await build({
   logLevel: "warning",
   plugins: [yogaWithoutFetch, startupZod],
 });
-await chmod("dist/wren.js", 0o755);
+await chmod(`${staging}/wren.js`, 0o755);
+const old = `dist.old-${process.pid}`;
+await rename("dist", old).catch(() => {});
+await rename(staging, "dist");
+await rm(old, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { HELP_TEXT, parseCliArgs, USAGE_LINE } from "./cli-args.js";
 import { ConfigError } from "./config/errors.js";
-import { loadConfig } from "./config/load.js";
-import { resolvePaths } from "./utils/paths.js";
+import { loadConfig, type WrenConfig } from "./config/load.js";
+import { resolvePaths, type WrenPaths } from "./utils/paths.js";
 import { VERSION } from "./version.js";
 
 /** The process's streams and environment, passed in so the CLI can be driven by tests. */
@@ -27,6 +27,20 @@ export async function runCli(io: CliIo): Promise<number> {
     io.stderr.write(`wren: ${message}\n`);
     return code;
   };
+  /** Loads the configuration, or prints its problems and returns exit code 2. */
+  const loadOrFail = async (paths: WrenPaths): Promise<WrenConfig | number> => {
+    try {
+      return await loadConfig({
+        paths,
+        env: io.env,
+        ...("options" in request &&
+          request.options.mcpConfig !== undefined && { extraMcpConfig: request.options.mcpConfig }),
+      });
+    } catch (error) {
+      if (error instanceof ConfigError) return fail(`invalid configuration:\n${error.message}`);
+      throw error;
+    }
+  };
   switch (request.kind) {
     case "help":
       io.stdout.write(HELP_TEXT);
@@ -36,14 +50,50 @@ export async function runCli(io: CliIo): Promise<number> {
       return 0;
     case "usage-error":
       return fail(`${request.message}\n${USAGE_LINE}`);
-    case "print":
-      return fail("print mode (-p) is not available yet");
     case "auth-mcp":
       return fail("--auth-mcp is not available yet");
-    case "mcp":
-      return fail("wren mcp is not available yet");
+    case "mcp": {
+      const { runMcpCli } = await import("./mcp/cli.js");
+      return runMcpCli(request.argv, {
+        stdout: io.stdout,
+        stderr: io.stderr,
+        env: io.env,
+        cwd: io.cwd,
+        paths: resolvePaths(io.env, io.cwd),
+        ...(request.options.mcpConfig !== undefined && {
+          extraMcpConfig: request.options.mcpConfig,
+        }),
+      });
+    }
+    case "print": {
+      const paths = resolvePaths(io.env, io.cwd);
+      const config = await loadOrFail(paths);
+      if (typeof config === "number") return config;
+      const stdin = io.stdin.isTTY ? undefined : await readAll(io.stdin);
+      const controller = new AbortController();
+      const onSignal = (): void => controller.abort();
+      process.once("SIGINT", onSignal);
+      try {
+        const { runPrint } = await import("./app/print-mode.js");
+        return await runPrint({
+          paths,
+          config,
+          env: io.env,
+          prompt: request.prompt,
+          ...(stdin?.trim() && { stdin: stdin.trimEnd() }),
+          outputFormat: request.outputFormat,
+          allowedTools: request.allowedTools,
+          ...(request.resume && { resume: request.resume }),
+          ...(request.options.model !== undefined && { model: request.options.model }),
+          stdout: io.stdout,
+          stderr: io.stderr,
+          signal: controller.signal,
+        });
+      } finally {
+        process.off("SIGINT", onSignal);
+      }
+    }
     case "repl": {
-      if (request.resume) return fail("--continue and --resume are not available yet");
       if (!io.stdin.isTTY) {
         return fail('the REPL needs a terminal; to run one prompt from a script use wren -p "..."');
       }
@@ -64,11 +114,18 @@ export async function runCli(io: CliIo): Promise<number> {
         if (error instanceof ConfigError) return fail(`invalid configuration:\n${error.message}`);
         throw error;
       }
-      const { runRepl } = await repl;
+      const { runRepl, ResumeError } = await repl;
       const model = request.options.model ?? config.model;
       return runRepl({ paths, config, env: io.env, ...(model !== undefined && { model }) });
     }
   }
+}
+
+async function readAll(stream: NodeJS.ReadStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 const io: CliIo = {

@@ -1,5 +1,6 @@
 import { Box, render } from "ink";
 import { type ReactElement, useSyncExternalStore } from "react";
+import type { ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
 import { createElicitationStore, type ElicitationStore } from "../mcp/elicitation-store.js";
 import type { McpManager } from "../mcp/manager.js";
@@ -17,6 +18,8 @@ export interface ReplOptions {
   readonly config: WrenConfig;
   readonly model?: string;
   readonly env: NodeJS.ProcessEnv;
+  /** `--continue` or `--resume ID`. */
+  readonly resume?: ResumeRequest;
 }
 
 /** Runs the interactive REPL until the user leaves; resolves with the exit code. */
@@ -32,6 +35,20 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   const { transcript } = services;
   transcript.append({ kind: "header" });
   for (const warning of config.warnings) transcript.notice(`warning: ${warning}`, "warning");
+  if (options.resume) {
+    const id = "id" in options.resume ? options.resume.id : "latest";
+    try {
+      const resumed = await services.conversation.resume(id);
+      services.chat.replay(resumed.messages);
+      transcript.notice(
+        `resumed session ${resumed.id.slice(0, 8)} (${resumed.messages.length} messages)`,
+        "dim",
+      );
+    } catch (error) {
+      await services.close();
+      throw new ResumeError(errorText(error));
+    }
+  }
 
   const home = env.HOME;
   const displayPath = (path: string): string =>
@@ -120,6 +137,11 @@ function McpAwareApp(props: {
     props.elicitations.getSnapshot,
   );
   return props.render(manager, pending.length > 0);
+}
+
+/** `--continue` / `--resume` named no session: a usage error. */
+export class ResumeError extends Error {
+  override readonly name = "ResumeError";
 }
 
 function errorText(error: unknown): string {
