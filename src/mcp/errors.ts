@@ -165,7 +165,10 @@ export function classifyMcpError(
       cause: error,
     });
   }
-  return new McpConnectionError(server, "protocol", firstLine(message) || "unknown error", {
+  // fetch says only "fetch failed"; the reason (a TLS problem, a blocked port) is in its cause.
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : "";
+  const detail = cause && cause !== message ? `${message}: ${cause}` : message;
+  return new McpConnectionError(server, "protocol", firstLine(detail) || "unknown error", {
     cause: error,
   });
 }
