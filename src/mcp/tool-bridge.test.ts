@@ -193,14 +193,14 @@ describe("bridgeTool", () => {
     expect(progress).toEqual([{ progress: 1, total: 2 }]);
   });
 
-  it("marks read-only tools as reads", () => {
+  it("treats every MCP tool as external, whatever its annotations claim", () => {
     const tool = bridgeTool({
       server: "fs",
       definition: definition("read", { annotations: { readOnlyHint: true } }),
       name: "mcp__fs__read",
       call: async () => ({ content: [] }),
     });
-    expect(tool.effect).toBe("read");
+    expect(tool.effect).toBe("external");
   });
 
   it("turns thrown errors into error outcomes and aborts into cancelled", async () => {

@@ -228,7 +228,9 @@ export function bridgeTool(options: BridgeToolOptions): Tool {
     name,
     description: `${described}\n\n(MCP tool "${definition.name}" from server "${server}")`,
     inputSchema: definition.inputSchema,
-    effect: definition.annotations?.readOnlyHint === true ? "read" : "external",
+    // Annotations are hints from the server, not guarantees (the spec says not to trust them
+    // for decisions); a server's claim to be read-only must not skip the permission prompt.
+    effect: "external",
     origin: `mcp:${server}`,
     summarize(args) {
       const text = JSON.stringify(args) ?? "";
