@@ -4,8 +4,8 @@ import type { ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
 import { createElicitationStore, type ElicitationStore } from "../mcp/elicitation-store.js";
 import type { McpManager } from "../mcp/manager.js";
+import type { MarkdownRenderer } from "../ui/chat-view.js";
 import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
-import { Markdown } from "../ui/markdown/markdown.js";
 import { McpFooter } from "../ui/mcp-footer.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { createStore, type Store } from "../utils/store.js";
@@ -56,6 +56,8 @@ export async function runRepl(options: ReplOptions): Promise<number> {
 
   // MCP loads after the first frame: the SDK and transports are not needed to show the prompt.
   const mcp = createStore<McpManager | undefined>(undefined);
+  // The markdown renderer (marked) loads after the first frame too; answers come later anyway.
+  const markdown = createStore<MarkdownRenderer | undefined>(undefined);
   const elicitations = createElicitationStore();
 
   // Raw mode before the first frame: keys typed during startup (Ctrl+C included) reach the
@@ -65,7 +67,8 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     <McpAwareApp
       mcp={mcp}
       elicitations={elicitations}
-      render={(manager, modalOpen) => (
+      markdown={markdown}
+      render={(manager, modalOpen, Markdown) => (
         <App
           paths={paths}
           config={() => config}
@@ -77,7 +80,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
           chat={services.chat}
           services={manager ? { mcp: manager } : {}}
           displayPath={displayPath}
-          Markdown={Markdown}
+          {...(Markdown && { Markdown })}
           inputActive={!modalOpen}
           footer={
             <Box flexDirection="column">
@@ -90,6 +93,20 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     />,
     { exitOnCtrlC: false },
   );
+
+  setTimeout(() => void afterFirstFrame(), 0);
+  async function afterFirstFrame(): Promise<void> {
+    const module = await import("../ui/markdown/markdown.js");
+    markdown.set(module.Markdown);
+    // Code blocks go into <Static> once, so the highlighter must be ready before answers land.
+    services.conversation.subscribe(() => {
+      if (services.conversation.getSnapshot().running) void module.defaultCodeHighlighter.load();
+    });
+    if (services.settings.getSnapshot().model) {
+      const provider = await import("../provider/index.js");
+      await provider.preloadModelSdk().catch(() => {});
+    }
+  }
 
   if (config.servers.length > 0) {
     void startMcp(options, elicitations).then(
@@ -129,14 +146,20 @@ async function startMcp(options: ReplOptions, elicitations: ElicitationStore): P
 function McpAwareApp(props: {
   mcp: Store<McpManager | undefined>;
   elicitations: ElicitationStore;
-  render: (manager: McpManager | undefined, modalOpen: boolean) => ReactElement;
+  markdown: Store<MarkdownRenderer | undefined>;
+  render: (
+    manager: McpManager | undefined,
+    modalOpen: boolean,
+    Markdown: MarkdownRenderer | undefined,
+  ) => ReactElement;
 }): ReactElement {
   const manager = useSyncExternalStore(props.mcp.subscribe, props.mcp.getSnapshot);
   const pending = useSyncExternalStore(
     props.elicitations.subscribe,
     props.elicitations.getSnapshot,
   );
-  return props.render(manager, pending.length > 0);
+  const Markdown = useSyncExternalStore(props.markdown.subscribe, props.markdown.getSnapshot);
+  return props.render(manager, pending.length > 0, Markdown);
 }
 
 /** `--continue` / `--resume` named no session: a usage error. */
