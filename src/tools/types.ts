@@ -36,6 +36,27 @@ export interface ToolContext {
 /** How a tool affects the machine; decides whether it asks for permission. */
 export type ToolEffect = "read" | "write" | "execute" | "external";
 
+/** What a call would do, shown in the permission prompt before the user decides. */
+export type ToolPreview =
+  | {
+      readonly kind: "diff";
+      /** The file as the user knows it (relative to the project when inside it). */
+      readonly path: string;
+      /** Current content; "" when the file does not exist yet. */
+      readonly before: string;
+      readonly after: string;
+      readonly created: boolean;
+    }
+  | { readonly kind: "command"; readonly command: string; readonly cwd: string };
+
+/** What a call touches, for permission rules (`write_file(src/**)`, `run_command(git status)`). */
+export interface ToolAccess {
+  /** Paths as the call names them: relative to the project, or absolute. */
+  readonly paths: readonly string[];
+  /** The exact command line, for tools that run one. */
+  readonly command?: string;
+}
+
 /** A tool the model can call: built-in tools and MCP tools share this interface. */
 export interface Tool {
   /** Name the model sees: `[A-Za-z0-9_-]{1,64}`. */
@@ -48,5 +69,9 @@ export interface Tool {
   readonly origin: string;
   /** One-line summary of a call's arguments, for the transcript. */
   summarize?(args: unknown): string;
+  /** What the call touches; `null` when the arguments are invalid (the tool will refuse them). */
+  access?(args: unknown): ToolAccess | null;
+  /** What the call would change, for the permission prompt; undefined when it would fail. */
+  preview?(args: unknown, signal?: AbortSignal): Promise<ToolPreview | undefined>;
   execute(args: unknown, context: ToolContext): Promise<ToolOutcome>;
 }
