@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type WrenConfig } from "../config/load.js";
 import { createMcpManager, type McpManager } from "../mcp/manager.js";
 import { STDIO_MOCK, tempPaths } from "../mcp/test-support.js";
@@ -12,7 +12,8 @@ let cleanup: () => Promise<void>;
 let manager: McpManager;
 let context: CommandContext;
 
-beforeEach(async () => {
+// One manager for the file: starting servers is the slow part. Tests leave it as they found it.
+beforeAll(async () => {
   ({ paths, cleanup } = await tempPaths());
   await mkdir(paths.home, { recursive: true });
   const servers = {
@@ -27,7 +28,7 @@ beforeEach(async () => {
   await manager.whenSettled();
   context = { paths, config: () => config, signal: new AbortController().signal, mcp: manager };
 });
-afterEach(async () => {
+afterAll(async () => {
   await manager.close();
   await cleanup();
 });
