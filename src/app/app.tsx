@@ -4,10 +4,11 @@ import type { Conversation } from "../agent/conversation.js";
 import type { CommandRegistry } from "../commands/registry.js";
 import type { ChatControls, CommandContext, CommandOutput, OutputTone } from "../commands/types.js";
 import type { DisplayMode, WrenConfig } from "../config/load.js";
+import { estimateCost } from "../provider/cost.js";
 import type { InputHistory } from "../session/history.js";
 import { ChatItemView, LiveTurnView, type MarkdownRenderer } from "../ui/chat-view.js";
 import { PromptInput } from "../ui/prompt-input.js";
-import { formatTokens } from "../ui/tool-line.js";
+import { formatCost, formatTokens } from "../ui/tool-line.js";
 import type { WrenPaths } from "../utils/paths.js";
 import type { Store } from "../utils/store.js";
 import { VERSION } from "../version.js";
@@ -110,6 +111,9 @@ export function App(props: AppProps): ReactElement {
   };
 
   const usage = chat.usage.session;
+  const price = props.chat.price();
+  const cost =
+    price && usage.inputTokens + usage.outputTokens > 0 ? estimateCost(usage, price) : undefined;
   return (
     <Box flexDirection="column">
       <Static items={items as TranscriptItem[]}>
@@ -154,6 +158,7 @@ export function App(props: AppProps): ReactElement {
         {props.displayPath(props.paths.project)} · {settings.model ?? "no model configured"}
         {usage.inputTokens + usage.outputTokens > 0 &&
           ` · ${formatTokens(usage.inputTokens)} in / ${formatTokens(usage.outputTokens)} out`}
+        {cost !== undefined && ` · ${formatCost(cost)}`}
         {settings.display !== "standard" && ` · ${settings.display}`}
       </Text>
     </Box>

@@ -102,10 +102,18 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     services.conversation.subscribe(() => {
       if (services.conversation.getSnapshot().running) void module.defaultCodeHighlighter.load();
     });
+    const provider = await import("../provider/index.js");
     if (services.settings.getSnapshot().model) {
-      const provider = await import("../provider/index.js");
       await provider.preloadModelSdk().catch(() => {});
+      return;
     }
+    // First run: offer what this machine already has (API keys, a local Ollama).
+    const found = await provider.detectProviders(env);
+    if (found.length === 0 || services.settings.getSnapshot().model) return;
+    const lines = found.map(
+      (p) => `  ${p.reason}${p.suggestedModel ? ` → .model ${p.suggestedModel}` : ""}`,
+    );
+    transcript.notice(["No model configured yet. Found:", ...lines].join("\n"), "dim");
   }
 
   if (config.servers.length > 0) {

@@ -65,6 +65,10 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
     display: config.display,
   });
   const tools = createToolRegistry();
+  // Models named in settings, plus whatever `.model` has listed: Tab completes from these.
+  let knownModels = Object.entries(config.providers).flatMap(([provider, p]) =>
+    (p.models ?? []).map((m) => `${provider}/${m}`),
+  );
   const sessions = createSessionStore(paths);
   let model: ChatModel | undefined;
   const conversation = createConversation({
@@ -82,6 +86,12 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
   const chat: ChatControls = {
     conversation,
     model: () => settings.getSnapshot().model,
+    price() {
+      const id = settings.getSnapshot().model;
+      const slash = id?.indexOf("/") ?? -1;
+      if (!id || slash < 0) return undefined;
+      return config.providers[id.slice(0, slash)]?.prices?.[id.slice(slash + 1)];
+    },
     async setModel(id) {
       settings.update((s) => ({ ...s, model: id }));
       await updateJsonFile(paths.userSettings, ["model"], id);
@@ -104,7 +114,16 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
       }
     },
   };
-  const registry = builtinCommands({ sessions });
+  const registry = builtinCommands({
+    sessions,
+    async listModels(provider) {
+      const { listModels } = await import("../provider/index.js");
+      const models = await listModels(provider, config, { env });
+      knownModels = [...new Set([...knownModels, ...models.map((m) => `${provider}/${m.id}`)])];
+      return models.map((m) => m.id);
+    },
+    knownModels: () => knownModels,
+  });
   return {
     settings,
     registry,

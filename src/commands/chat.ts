@@ -1,4 +1,5 @@
-import { formatDuration, formatTokens } from "../ui/tool-line.js";
+import { estimateCost } from "../provider/cost.js";
+import { formatCost, formatDuration, formatTokens } from "../ui/tool-line.js";
 import { type Command, type CommandContext, type CommandResult, textResult } from "./types.js";
 
 const NO_CHAT = textResult("the chat is not available here", "error");
@@ -55,19 +56,30 @@ export const usageCommand: Command = {
     const chat = chatOf(context);
     if (!chat) return NO_CHAT;
     const { lastTurn, session } = chat.conversation.getSnapshot().usage;
+    const price = chat.price();
     const row = (name: string, u: typeof session): string[] => [
       name,
       formatTokens(u.inputTokens),
       formatTokens(u.cachedInputTokens),
       formatTokens(u.outputTokens),
+      ...(price ? [formatCost(estimateCost(u, price) ?? 0)] : []),
     ];
     return {
       output: [
         {
           kind: "table",
-          columns: ["", "input", "cached", "output"],
+          columns: ["", "input", "cached", "output", ...(price ? ["cost"] : [])],
           rows: [row("last turn", lastTurn), row("session", session)],
         },
+        ...(price
+          ? []
+          : [
+              {
+                kind: "text" as const,
+                tone: "dim" as const,
+                text: "cost: add providers.PROVIDER.prices.MODEL { inputPerMTok, outputPerMTok } to settings to see it",
+              },
+            ]),
       ],
     };
   },

@@ -2,6 +2,7 @@ import type { Conversation } from "../agent/conversation.js";
 import type { ChatMessage } from "../agent/messages.js";
 import type { DisplayMode, WrenConfig } from "../config/load.js";
 import type { McpManager } from "../mcp/manager.js";
+import type { ModelPrice } from "../provider/cost.js";
 import type { WrenPaths } from "../utils/paths.js";
 
 /** How a line of command output should look. */
@@ -61,6 +62,8 @@ export interface ChatControls {
   readonly conversation: Conversation;
   /** The model in force, `provider/model`. */
   model(): string | undefined;
+  /** Its price from settings (`providers.P.prices.MODEL`), when known. */
+  price(): ModelPrice | undefined;
   /** Switches the model for the next turns and saves it to the user settings. */
   setModel(id: string): Promise<void>;
   display(): DisplayMode;

@@ -158,6 +158,17 @@ export const ProviderSchema = z.strictObject({
   apiKey: z.optional(z.string()),
   headers: z.optional(z.record(z.string(), z.string())),
   models: z.optional(z.array(z.string())),
+  /** Prices per model in US dollars per million tokens, for cost in `.usage` and the footer. */
+  prices: z.optional(
+    z.record(
+      z.string(),
+      z.strictObject({
+        inputPerMTok: z.number().check(z.gte(0, "expected a price >= 0")),
+        outputPerMTok: z.number().check(z.gte(0, "expected a price >= 0")),
+        cachedInputPerMTok: z.optional(z.number().check(z.gte(0, "expected a price >= 0"))),
+      }),
+    ),
+  ),
 });
 export type ProviderSettings = z.infer<typeof ProviderSchema>;
 

@@ -47,3 +47,10 @@ function firstLine(text: string, max = 80): string {
   const line = text.trim().split("\n")[0]?.trim() ?? "";
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
+
+/** Dollars, with cents or finer for small amounts: $0.0042, $1.27. */
+export function formatCost(dollars: number): string {
+  if (dollars === 0) return "$0";
+  if (dollars < 0.01) return `$${dollars.toFixed(4)}`;
+  return `$${dollars.toFixed(2)}`;
+}
