@@ -202,6 +202,9 @@ function buildTransport(options: ConnectOptions, log: ServerLog): Transport {
  */
 export const connectMcpServer: ConnectFn = async (options) => {
   const { server } = options;
+  if (options.signal?.aborted) {
+    throw new McpConnectionError(server.name, "closed", "connection attempt cancelled");
+  }
   if (server.type === "stdio") {
     const cwd = resolve(options.paths.project, server.cwd ?? ".");
     // spawn reports a missing cwd as ENOENT, which would read as "command not found".
@@ -272,7 +275,6 @@ export const connectMcpServer: ConnectFn = async (options) => {
   const abort = (): void => void client.close().catch(() => {});
   options.signal?.addEventListener("abort", abort, { once: true });
   try {
-    if (options.signal?.aborted) throw new McpError(ErrorCode.ConnectionClosed, "aborted");
     await client.connect(transport, timeout === undefined ? {} : { timeout });
   } catch (error) {
     const classified = classifyMcpError(error, {
