@@ -38,7 +38,8 @@ export class McpAuthDeniedError extends McpAuthError {
   readonly code: string;
 
   constructor(server: string, code: string, description: string | undefined) {
-    const reason = code === "access_denied" ? "authorization denied" : `authorization failed (${code})`;
+    const reason =
+      code === "access_denied" ? "authorization denied" : `authorization failed (${code})`;
     super(server, description ? `${reason}: ${description}` : reason);
     this.code = code;
   }

@@ -1,0 +1,524 @@
+#!/usr/bin/env node
+// OAuth-protected mock MCP server with its own authorization server, for wren's OAuth tests and
+// `npm run demo`. Streamable HTTP at /mcp behind Bearer tokens; RFC 9728 + RFC 8414 metadata,
+// RFC 7591 registration, /authorize (auto-approve, consent page or deny), /token with PKCE,
+// single-use rotating refresh tokens with reuse detection, RFC 7009 revocation, insufficient_scope
+// step-up, and /__test hooks. Prints "listening on <port>". See README.md.
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { exitWithUsageError, readOptions, UsageError } from "./faults.mjs";
+import { connectMockServer, createMockServer } from "./tools.mjs";
+
+const USAGE =
+  "usage: node mock-mcps/http-oauth.mjs [--port N] [--token-ttl SECONDS] [--consent] [--deny]" +
+  " [--scopes 'A B'] [--require-scope TOOL=SCOPE] [--no-refresh-rotation]";
+
+const OPTION_SPEC = {
+  port: { type: "integer", default: 0 },
+  "token-ttl": { type: "integer", env: "MOCK_OAUTH_TOKEN_TTL", default: 3600 },
+  consent: { type: "boolean", env: "MOCK_OAUTH_CONSENT", default: false },
+  deny: { type: "boolean", env: "MOCK_OAUTH_DENY", default: false },
+  scopes: { type: "string", env: "MOCK_OAUTH_SCOPES", default: "mcp:read mcp:write" },
+  "require-scope": { type: "string", env: "MOCK_OAUTH_REQUIRE_SCOPE" },
+  "no-refresh-rotation": { type: "boolean", default: false },
+};
+
+function log(line) {
+  process.stderr.write(`mock-oauth: ${line}\n`);
+}
+
+const token = (prefix) => `${prefix}_${randomBytes(18).toString("base64url")}`;
+const sha256 = (text) => createHash("sha256").update(text).digest("base64url");
+
+function sendJson(res, status, body, headers = {}) {
+  res
+    .writeHead(status, {
+      "content-type": "application/json",
+      "cache-control": "no-store",
+      ...headers,
+    })
+    .end(JSON.stringify(body));
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+async function readBody(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseRequireScope(spec) {
+  if (!spec) return null;
+  const eq = spec.indexOf("=");
+  if (eq <= 0) throw new UsageError(`--require-scope expects TOOL=SCOPE, got "${spec}"`);
+  return { tool: spec.slice(0, eq), scope: spec.slice(eq + 1) };
+}
+
+function createOAuthMock(options) {
+  const stepUp = parseRequireScope(options.requireScope);
+  const scopesSupported = options.scopes.split(/\s+/).filter(Boolean);
+  if (stepUp && !scopesSupported.includes(stepUp.scope)) scopesSupported.push(stepUp.scope);
+  const clients = new Map(); // client_id -> registration
+  const codes = new Map(); // code -> { clientId, redirectUri, challenge, scope, resource, expiresAt }
+  const accessTokens = new Map(); // token -> { family, scope, expiresAt, clientId }
+  const refreshTokens = new Map(); // token -> { family, scope, clientId, used }
+  const revokedFamilies = new Set();
+  const pendingConsents = new Map(); // id -> authorize params
+  const sessions = new Map();
+  const presentations = new Map(); // refresh token -> times presented
+  const stats = {
+    register: 0,
+    authorize: 0,
+    tokenAuthorizationCode: 0,
+    tokenRefresh: 0,
+    refreshReuse: 0,
+    revoke: 0,
+    mcpRequests: 0,
+    unauthorized: 0,
+    insufficientScope: 0,
+    metadata: 0,
+  };
+  let force401 = 0;
+  let base = "";
+
+  const resourceUrl = () => `${base}/mcp`;
+  const resourceMetadataUrl = () => `${base}/.well-known/oauth-protected-resource/mcp`;
+
+  function authServerMetadata() {
+    return {
+      issuer: base,
+      authorization_endpoint: `${base}/authorize`,
+      token_endpoint: `${base}/token`,
+      registration_endpoint: `${base}/register`,
+      revocation_endpoint: `${base}/revoke`,
+      response_types_supported: ["code"],
+      grant_types_supported: ["authorization_code", "refresh_token"],
+      code_challenge_methods_supported: ["S256"],
+      token_endpoint_auth_methods_supported: ["none", "client_secret_basic", "client_secret_post"],
+      scopes_supported: scopesSupported,
+    };
+  }
+
+  function issueTokens(family, scope, clientId) {
+    const access = token("at");
+    accessTokens.set(access, {
+      family,
+      scope,
+      clientId,
+      expiresAt: Date.now() + options.tokenTtl * 1000,
+    });
+    const refresh = token("rt");
+    refreshTokens.set(refresh, { family, scope, clientId, used: false });
+    return {
+      access_token: access,
+      token_type: "Bearer",
+      expires_in: options.tokenTtl,
+      refresh_token: refresh,
+      scope,
+    };
+  }
+
+  function revokeFamily(family) {
+    revokedFamilies.add(family);
+    for (const [t, info] of accessTokens) if (info.family === family) accessTokens.delete(t);
+    for (const [t, info] of refreshTokens) if (info.family === family) refreshTokens.delete(t);
+  }
+
+  /** Client authentication at /token and /revoke: Basic, post, or a public client_id. */
+  function authenticateClient(req, params) {
+    let clientId = params.get("client_id");
+    let secret = params.get("client_secret");
+    const header = req.headers.authorization;
+    if (header?.startsWith("Basic ")) {
+      const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
+      const colon = decoded.indexOf(":");
+      clientId = decodeURIComponent(decoded.slice(0, colon));
+      secret = decodeURIComponent(decoded.slice(colon + 1));
+    }
+    const client = clientId ? clients.get(clientId) : undefined;
+    if (!client) return null;
+    if (client.client_secret && client.client_secret !== secret) return null;
+    return client;
+  }
+
+  function redirectWith(res, redirectUri, params) {
+    const url = new URL(redirectUri);
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
+    res.writeHead(302, { location: url.href, "cache-control": "no-store" }).end();
+  }
+
+  function approve(res, request) {
+    const code = token("code");
+    codes.set(code, { ...request, expiresAt: Date.now() + 60_000 });
+    redirectWith(res, request.redirectUri, { code, state: request.state });
+  }
+
+  function handleAuthorize(res, url) {
+    stats.authorize += 1;
+    const q = url.searchParams;
+    const client = clients.get(q.get("client_id") ?? "");
+    const redirectUri = q.get("redirect_uri") ?? "";
+    if (!client?.redirect_uris.includes(redirectUri)) {
+      return sendJson(res, 400, {
+        error: "invalid_request",
+        error_description: "unknown client or redirect_uri",
+      });
+    }
+    if (
+      q.get("response_type") !== "code" ||
+      q.get("code_challenge_method") !== "S256" ||
+      !q.get("code_challenge")
+    ) {
+      return redirectWith(res, redirectUri, {
+        error: "invalid_request",
+        error_description: "PKCE S256 is required",
+        state: q.get("state") ?? undefined,
+      });
+    }
+    const resource = q.get("resource");
+    if (resource && resource !== resourceUrl()) {
+      return redirectWith(res, redirectUri, {
+        error: "invalid_target",
+        error_description: `unknown resource ${resource}`,
+        state: q.get("state") ?? undefined,
+      });
+    }
+    const request = {
+      clientId: client.client_id,
+      redirectUri,
+      challenge: q.get("code_challenge"),
+      scope: q.get("scope") ?? scopesSupported.join(" "),
+      resource,
+      state: q.get("state") ?? undefined,
+    };
+    if (options.deny) {
+      return redirectWith(res, redirectUri, {
+        error: "access_denied",
+        error_description: "The user denied the request",
+        state: request.state,
+      });
+    }
+    if (!options.consent) return approve(res, request);
+    const id = randomUUID();
+    pendingConsents.set(id, request);
+    const page = `<!doctype html><html><head><meta charset="utf-8"><title>Mock sign-in</title></head>
+<body style="font-family: system-ui, sans-serif; margin: 3em">
+<h1>Allow ${escapeHtml(client.client_name ?? client.client_id)}?</h1>
+<p>It asks for: <code>${escapeHtml(request.scope)}</code></p>
+<p><a href="/authorize/decision?id=${id}&allow=1">Allow</a> &middot;
+<a href="/authorize/decision?id=${id}&allow=0">Deny</a></p></body></html>`;
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page);
+  }
+
+  function handleDecision(res, url) {
+    const request = pendingConsents.get(url.searchParams.get("id") ?? "");
+    if (!request) return sendJson(res, 400, { error: "invalid_request" });
+    pendingConsents.delete(url.searchParams.get("id"));
+    if (url.searchParams.get("allow") === "1") return approve(res, request);
+    return redirectWith(res, request.redirectUri, {
+      error: "access_denied",
+      error_description: "The user denied the request",
+      state: request.state,
+    });
+  }
+
+  async function handleRegister(req, res) {
+    stats.register += 1;
+    let metadata;
+    try {
+      metadata = JSON.parse(await readBody(req));
+    } catch {
+      return sendJson(res, 400, { error: "invalid_client_metadata" });
+    }
+    if (!Array.isArray(metadata.redirect_uris) || metadata.redirect_uris.length === 0) {
+      return sendJson(res, 400, {
+        error: "invalid_redirect_uri",
+        error_description: "redirect_uris required",
+      });
+    }
+    const isPublic = (metadata.token_endpoint_auth_method ?? "client_secret_basic") === "none";
+    const registration = {
+      ...metadata,
+      client_id: `client_${randomBytes(8).toString("hex")}`,
+      client_id_issued_at: Math.floor(Date.now() / 1000),
+      token_endpoint_auth_method: isPublic ? "none" : "client_secret_basic",
+      ...(!isPublic && { client_secret: token("secret"), client_secret_expires_at: 0 }),
+    };
+    clients.set(registration.client_id, registration);
+    sendJson(res, 201, registration);
+  }
+
+  async function handleToken(req, res) {
+    const params = new URLSearchParams(await readBody(req));
+    const client = authenticateClient(req, params);
+    if (!client)
+      return sendJson(res, 401, { error: "invalid_client", error_description: "unknown client" });
+    const resource = params.get("resource");
+    if (resource && resource !== resourceUrl()) {
+      return sendJson(res, 400, { error: "invalid_target" });
+    }
+    const grant = params.get("grant_type");
+    if (grant === "authorization_code") {
+      stats.tokenAuthorizationCode += 1;
+      const code = codes.get(params.get("code") ?? "");
+      codes.delete(params.get("code") ?? "");
+      if (!code || code.expiresAt < Date.now() || code.clientId !== client.client_id) {
+        return sendJson(res, 400, {
+          error: "invalid_grant",
+          error_description: "unknown or expired code",
+        });
+      }
+      if (code.redirectUri !== params.get("redirect_uri")) {
+        return sendJson(res, 400, {
+          error: "invalid_grant",
+          error_description: "redirect_uri mismatch",
+        });
+      }
+      if (sha256(params.get("code_verifier") ?? "") !== code.challenge) {
+        return sendJson(res, 400, {
+          error: "invalid_grant",
+          error_description: "PKCE verification failed",
+        });
+      }
+      return sendJson(res, 200, issueTokens(randomUUID(), code.scope, client.client_id));
+    }
+    if (grant === "refresh_token") {
+      stats.tokenRefresh += 1;
+      const presented = params.get("refresh_token") ?? "";
+      presentations.set(presented, (presentations.get(presented) ?? 0) + 1);
+      const info = refreshTokens.get(presented);
+      if (!info || info.clientId !== client.client_id) {
+        return sendJson(res, 400, {
+          error: "invalid_grant",
+          error_description: "unknown refresh token",
+        });
+      }
+      if (info.used) {
+        stats.refreshReuse += 1;
+        log(`refresh token reuse detected: revoking family ${info.family}`);
+        revokeFamily(info.family);
+        return sendJson(res, 400, {
+          error: "invalid_grant",
+          error_description: "refresh token reuse detected",
+        });
+      }
+      if (options.noRefreshRotation) {
+        const access = token("at");
+        accessTokens.set(access, {
+          family: info.family,
+          scope: info.scope,
+          clientId: client.client_id,
+          expiresAt: Date.now() + options.tokenTtl * 1000,
+        });
+        return sendJson(res, 200, {
+          access_token: access,
+          token_type: "Bearer",
+          expires_in: options.tokenTtl,
+          scope: info.scope,
+        });
+      }
+      info.used = true;
+      return sendJson(res, 200, issueTokens(info.family, info.scope, client.client_id));
+    }
+    return sendJson(res, 400, { error: "unsupported_grant_type" });
+  }
+
+  async function handleRevoke(req, res) {
+    stats.revoke += 1;
+    const params = new URLSearchParams(await readBody(req));
+    if (!authenticateClient(req, params)) return sendJson(res, 401, { error: "invalid_client" });
+    const value = params.get("token") ?? "";
+    const info = refreshTokens.get(value) ?? accessTokens.get(value);
+    if (info) revokeFamily(info.family);
+    res.writeHead(200).end();
+  }
+
+  function challenge(res, status, error, extra = {}) {
+    const parts = [`resource_metadata="${resourceMetadataUrl()}"`];
+    if (error) parts.push(`error="${error}"`);
+    if (extra.scope) parts.push(`scope="${extra.scope}"`);
+    res
+      .writeHead(status, {
+        "content-type": "application/json",
+        "www-authenticate": `Bearer ${parts.join(", ")}`,
+      })
+      .end(JSON.stringify({ error: error ?? "unauthorized" }));
+  }
+
+  async function handleMcp(req, res) {
+    stats.mcpRequests += 1;
+    let body;
+    if (req.method === "POST") {
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch {
+        return sendJson(res, 400, {
+          jsonrpc: "2.0",
+          error: { code: -32700, message: "Parse error" },
+          id: null,
+        });
+      }
+    }
+    const header = req.headers.authorization ?? "";
+    const presented = header.startsWith("Bearer ") ? header.slice(7) : "";
+    const info = accessTokens.get(presented);
+    if (force401 > 0) {
+      force401 -= 1;
+      stats.unauthorized += 1;
+      return challenge(res, 401, "invalid_token");
+    }
+    if (!info || info.expiresAt < Date.now()) {
+      stats.unauthorized += 1;
+      return challenge(res, 401, presented ? "invalid_token" : undefined);
+    }
+    if (stepUp && body?.method === "tools/call" && body.params?.name === stepUp.tool) {
+      const granted = info.scope.split(/\s+/);
+      if (!granted.includes(stepUp.scope)) {
+        stats.insufficientScope += 1;
+        return challenge(res, 403, "insufficient_scope", { scope: stepUp.scope });
+      }
+    }
+    const sessionId = req.headers["mcp-session-id"];
+    if (typeof sessionId === "string") {
+      const session = sessions.get(sessionId);
+      if (!session)
+        return sendJson(res, 404, {
+          jsonrpc: "2.0",
+          error: { code: -32001, message: "Session not found" },
+          id: null,
+        });
+      return session.transport.handleRequest(req, res, body);
+    }
+    if (req.method !== "POST" || !isInitializeRequest(body)) {
+      return sendJson(res, 400, {
+        jsonrpc: "2.0",
+        error: { code: -32000, message: "Bad Request: no valid session id" },
+        id: null,
+      });
+    }
+    const server = createMockServer({ name: "wren-mock-oauth", log });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (id) => sessions.set(id, { server, transport }),
+      onsessionclosed: () => void server.close(),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await connectMockServer(server, transport);
+    return transport.handleRequest(req, res, body);
+  }
+
+  function handleTestHook(res, url) {
+    switch (url.pathname) {
+      case "/__test/stats":
+        return sendJson(res, 200, {
+          ...stats,
+          clients: clients.size,
+          maxRefreshPresentations: Math.max(0, ...presentations.values()),
+          revokedFamilies: revokedFamilies.size,
+        });
+      case "/__test/force-401":
+        force401 += Number(url.searchParams.get("count") ?? "1");
+        return sendJson(res, 200, { force401 });
+      case "/__test/expire-access-tokens":
+        for (const info of accessTokens.values()) info.expiresAt = 0;
+        return sendJson(res, 200, { expired: accessTokens.size });
+      case "/__test/revoke-all":
+        for (const info of [...refreshTokens.values(), ...accessTokens.values()])
+          revokeFamily(info.family);
+        return sendJson(res, 200, { ok: true });
+      default:
+        return sendJson(res, 404, { error: "not_found" });
+    }
+  }
+
+  async function route(req, res) {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const path = url.pathname;
+    if (path.startsWith("/__test/")) return handleTestHook(res, url);
+    if (
+      req.method === "GET" &&
+      (path === "/.well-known/oauth-protected-resource/mcp" ||
+        path === "/.well-known/oauth-protected-resource")
+    ) {
+      stats.metadata += 1;
+      return sendJson(res, 200, {
+        resource: resourceUrl(),
+        authorization_servers: [base],
+        scopes_supported: options.scopes.split(/\s+/).filter(Boolean),
+        bearer_methods_supported: ["header"],
+      });
+    }
+    if (req.method === "GET" && path === "/.well-known/oauth-authorization-server") {
+      stats.metadata += 1;
+      return sendJson(res, 200, authServerMetadata());
+    }
+    if (req.method === "POST" && path === "/register") return handleRegister(req, res);
+    if (req.method === "GET" && path === "/authorize") return handleAuthorize(res, url);
+    if (req.method === "GET" && path === "/authorize/decision") return handleDecision(res, url);
+    if (req.method === "POST" && path === "/token") return handleToken(req, res);
+    if (req.method === "POST" && path === "/revoke") return handleRevoke(req, res);
+    if (path === "/mcp") return handleMcp(req, res);
+    return sendJson(res, 404, { error: "not_found", error_description: `no route ${path}` });
+  }
+
+  const httpServer = createServer((req, res) => {
+    route(req, res).catch((error) => {
+      log(
+        `error handling ${req.method} ${req.url}: ${error instanceof Error ? error.stack : error}`,
+      );
+      if (!res.headersSent) sendJson(res, 500, { error: "server_error" });
+    });
+  });
+
+  return {
+    listen(port) {
+      return new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, "127.0.0.1", () => {
+          const bound = httpServer.address().port;
+          base = `http://127.0.0.1:${bound}`;
+          resolve(bound);
+        });
+      });
+    },
+    async close() {
+      const open = [...sessions.values()];
+      sessions.clear();
+      await Promise.allSettled(open.map(({ server }) => server.close()));
+      const closed = new Promise((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+async function main() {
+  let options;
+  try {
+    options = readOptions(process.argv.slice(2), process.env, OPTION_SPEC);
+    parseRequireScope(options.requireScope);
+  } catch (error) {
+    if (error instanceof UsageError) exitWithUsageError(error, USAGE);
+    throw error;
+  }
+  const mock = createOAuthMock(options);
+  const port = await mock.listen(options.port);
+  for (const signal of ["SIGTERM", "SIGINT"]) {
+    process.once(signal, () => {
+      void mock.close().then(() => process.exit(0));
+    });
+  }
+  process.stdout.write(`listening on ${port}\n`);
+}
+
+main().catch((error) => {
+  log(`fatal: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+
+/** Whether `error` (or one of its causes) is the SDK's UnauthorizedError. */
+export function isUnauthorized(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof UnauthorizedError) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/** What withAuthRetry needs from the provider. */
+export interface AuthRetryProvider {
+  /** The sign-in the failed operation started (once), or undefined. */
+  takePendingCode(): Promise<string> | undefined;
+  /** The operation is over: forget any step-up in progress. */
+  endOperation(): void;
+}
+
+/** Options of {@link withAuthRetry}. */
+export interface AuthRetryOptions<T> {
+  readonly provider: AuthRetryProvider;
+  /**
+   * Exchanges the code for tokens: the failed transport's `finishAuth`, which holds the
+   * discovery state of this flow (or the provider's equivalent).
+   */
+  readonly finishAuth: (code: string) => Promise<void>;
+  /**
+   * What runs after the exchange, once. By default the operation again (mid-session, on the
+   * live client); at connect, a fresh transport+client pair, since the SDK cannot start the
+   * same transport or client twice.
+   */
+  readonly retry?: () => Promise<T>;
+}
+
+/**
+ * Runs `operation`. When it failed because it started a sign-in (a 401, or a 403
+ * `insufficient_scope` step-up), waits for the user to finish it, exchanges the code and
+ * runs `retry` once. Any other failure is rethrown untouched; a
+ * cancelled, denied or timed-out sign-in rejects with its McpAuthError.
+ */
+export async function withAuthRetry<T>(
+  operation: () => Promise<T>,
+  options: AuthRetryOptions<T>,
+): Promise<T> {
+  const { provider } = options;
+  try {
+    return await operation();
+  } catch (error) {
+    const pending = isUnauthorized(error) ? provider.takePendingCode() : undefined;
+    if (!pending) throw error;
+    const code = await pending;
+    await options.finishAuth(code);
+    return await (options.retry ?? operation)();
+  } finally {
+    provider.endOperation();
+  }
+}

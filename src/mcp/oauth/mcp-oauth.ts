@@ -1,0 +1,248 @@
+import { hostname as osHostname } from "node:os";
+import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { McpServerConfig, RemoteServerConfig } from "../../config/schema.js";
+import {
+  headlessReason,
+  type OpenUrlOptions,
+  type OpenUrlResult,
+  openUrl,
+} from "../../utils/open-url.js";
+import type { WrenPaths } from "../../utils/paths.js";
+import type { ConnectFn, McpConnection } from "../connect.js";
+import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
+import { withAuthRetry } from "./auth-retry.js";
+import type { AuthInteraction } from "./auth-store.js";
+import { McpAuthError } from "./errors.js";
+import { sshForwardHint } from "./flow.js";
+import type { Loopback } from "./loopback.js";
+import { type SignInOptions, WrenOAuthProvider } from "./provider.js";
+import { redactSecrets } from "./redact.js";
+import { type RevocationResult, revokeTokens } from "./revoke.js";
+import { createOAuthStorage, type OAuthStorage } from "./storage.js";
+
+/** What wren's OAuth needs from the app. */
+export interface McpOAuthOptions {
+  readonly paths: WrenPaths;
+  /** Shows sign-in prompts (the REPL's auth store, the CLI's terminal prompt); absent in print mode. */
+  readonly interaction?: AuthInteraction;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly platform?: NodeJS.Platform;
+  /** `--no-browser`. */
+  readonly noBrowser?: boolean;
+  readonly fetch?: FetchLike;
+  /** How long a sign-in prompt waits; default 5 minutes. */
+  readonly timeoutMs?: number;
+  readonly openUrl?: (url: string, options: OpenUrlOptions) => Promise<OpenUrlResult>;
+  /** Binds the callback listener (tests). */
+  readonly startLoopback?: (port: number) => Promise<Loopback>;
+  /** Diagnostics, never secrets. */
+  readonly log?: (line: string) => void;
+  /** A warning for the user (a corrupt state file was set aside). */
+  readonly warn?: (line: string) => void;
+  readonly clientVersion?: string;
+  readonly hostname?: string;
+}
+
+/** What `logout` did. */
+export interface LogoutResult {
+  /** Whether there were stored credentials to forget. */
+  readonly hadTokens: boolean;
+  readonly revocation: RevocationResult;
+}
+
+/** wren's OAuth for MCP servers: one per app (REPL, CLI command, conformance adapter). */
+export interface McpOAuth {
+  /**
+   * Wraps a ConnectFn (the manager's `clientFactory`) so remote servers get wren's provider:
+   * stored tokens, silent refresh, withAuthRetry on connect and on every call. A connect never
+   * starts a sign-in unless `signIn` asked for it; later 401s on a live connection do, when
+   * an interaction exists.
+   */
+  wrapConnect(connect: ConnectFn): ConnectFn;
+  /**
+   * Runs `reconnect` (e.g. `() => manager.reconnect(name)`) allowing that connect of `name` to
+   * sign in. Rejects with the sign-in's McpAuthError (cancelled, denied, timed out, port busy).
+   */
+  signIn<T>(name: string, reconnect: () => Promise<T>): Promise<T>;
+  /** Revokes (RFC 7009, when advertised) and deletes the stored tokens of `server`. */
+  logout(server: McpServerConfig): Promise<LogoutResult>;
+  /** Whether tokens are stored for `server` (without refreshing or any network). */
+  hasTokens(server: McpServerConfig): Promise<boolean>;
+}
+
+/** A remote server with OAuth not disabled. */
+type OAuthServerConfig = RemoteServerConfig & {
+  readonly oauth: Exclude<RemoteServerConfig["oauth"], false>;
+};
+
+function isOAuthServer(server: McpServerConfig): server is OAuthServerConfig {
+  return server.type !== "stdio" && server.oauth !== false;
+}
+
+/** Creates wren's OAuth for one app. */
+export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
+  const env = options.env ?? process.env;
+  const platform = options.platform ?? process.platform;
+  const browserEnv = { env, platform, ...(options.noBrowser && { noBrowserFlag: true }) };
+  const open = options.openUrl ?? openUrl;
+  const requested = new Set<string>();
+  const failures = new Map<string, McpAuthError>();
+
+  function storageFor(server: OAuthServerConfig): OAuthStorage {
+    return createOAuthStorage({
+      dir: options.paths.mcpOAuthDir,
+      serverName: server.name,
+      serverUrl: server.url,
+      ...(options.warn && { onWarning: options.warn }),
+    });
+  }
+
+  function signInOptions(signal: AbortSignal | undefined): SignInOptions | undefined {
+    const interaction = options.interaction;
+    if (!interaction) return undefined;
+    const headless = headlessReason(browserEnv);
+    const host = options.hostname ?? osHostname();
+    return {
+      interaction,
+      ...(headless === undefined
+        ? { openBrowser: (url: string) => open(url, browserEnv) }
+        : { headlessReason: headless }),
+      sshHint: (port) => sshForwardHint(port, env, host),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+      ...(options.startLoopback && { startLoopback: options.startLoopback }),
+      ...(signal && { signal }),
+    };
+  }
+
+  /** Errors leave here as the manager expects them, with any secret removed. */
+  function surface(server: OAuthServerConfig, error: unknown, signingIn = false): unknown {
+    if (error instanceof McpAuthError) {
+      if (signingIn) failures.set(server.name, error);
+      return new McpNeedsAuthError(server.name, { cause: error });
+    }
+    if (error instanceof McpConnectionError) {
+      const secrets = [server.oauth.clientSecret, ...Object.values(server.headers)];
+      const clean = redactSecrets(error.message, secrets);
+      if (clean !== error.message) {
+        return new McpConnectionError(error.server, error.kind, clean, {
+          ...(error.status !== undefined && { status: error.status }),
+        });
+      }
+    }
+    return error;
+  }
+
+  function wrapConnection(
+    server: OAuthServerConfig,
+    connection: McpConnection,
+    provider: WrenOAuthProvider,
+  ): McpConnection {
+    const retrying = async <T>(operation: () => Promise<T>): Promise<T> => {
+      try {
+        return await withAuthRetry(operation, {
+          provider,
+          finishAuth: (code) => provider.finishAuth(code),
+        });
+      } catch (error) {
+        throw surface(server, error);
+      }
+    };
+    return {
+      pid: connection.pid,
+      serverInfo: connection.serverInfo,
+      instructions: connection.instructions,
+      ended: connection.ended,
+      listTools: (listOptions) => retrying(() => connection.listTools(listOptions)),
+      callTool: (name, args, callOptions) =>
+        retrying(() => connection.callTool(name, args, callOptions)),
+      async close() {
+        await provider.close();
+        await connection.close();
+      },
+    };
+  }
+
+  return {
+    wrapConnect(connect) {
+      return async (connectOptions) => {
+        const server = connectOptions.server;
+        if (!isOAuthServer(server)) return connect(connectOptions);
+        const signInNow = requested.delete(server.name);
+        const provider = new WrenOAuthProvider({
+          server: { name: server.name, url: server.url, oauth: server.oauth },
+          storage: storageFor(server),
+          signIn: signInNow ? signInOptions(connectOptions.signal) : undefined,
+          ...((connectOptions.fetch ?? options.fetch) && {
+            fetch: connectOptions.fetch ?? options.fetch,
+          }),
+          ...(options.clientVersion !== undefined && { clientVersion: options.clientVersion }),
+          ...(options.log && { log: options.log }),
+        });
+        const withProvider = { ...connectOptions, authProvider: provider, fetch: provider.fetch };
+        let connection: McpConnection;
+        try {
+          connection = await withAuthRetry(() => connect(withProvider), {
+            provider,
+            finishAuth: (code) => provider.finishAuth(code),
+            // A fresh transport+client pair with the saved tokens; it must not prompt again.
+            retry: () => {
+              provider.setSignIn(undefined);
+              return connect(withProvider);
+            },
+          });
+        } catch (error) {
+          await provider.close();
+          throw surface(server, error, signInNow);
+        }
+        if (signInNow) failures.delete(server.name);
+        // Live connection: a later 401 may ask the user again, if someone can answer.
+        provider.setSignIn(signInOptions(undefined));
+        return wrapConnection(server, connection, provider);
+      };
+    },
+
+    async signIn(name, reconnect) {
+      requested.add(name);
+      failures.delete(name);
+      try {
+        let result: Awaited<ReturnType<typeof reconnect>>;
+        try {
+          result = await reconnect();
+        } catch (error) {
+          throw failures.get(name) ?? error;
+        }
+        const failure = failures.get(name);
+        if (failure) throw failure;
+        return result;
+      } finally {
+        requested.delete(name);
+        failures.delete(name);
+      }
+    },
+
+    async logout(server) {
+      if (!isOAuthServer(server)) return { hadTokens: false, revocation: { kind: "nothing" } };
+      const storage = storageFor(server);
+      const state = await storage.read();
+      const { clientId, clientSecret } = server.oauth;
+      const client =
+        clientId !== undefined
+          ? {
+              client_id: clientId,
+              ...(clientSecret !== undefined && { client_secret: clientSecret }),
+            }
+          : state.client?.information;
+      const revocation = await revokeTokens(state, client, options.fetch ?? fetch);
+      await storage.update((current) => {
+        const { tokens: _tokens, codeVerifier: _verifier, ...rest } = current;
+        return rest;
+      });
+      return { hadTokens: state.tokens !== undefined, revocation };
+    },
+
+    async hasTokens(server) {
+      if (!isOAuthServer(server)) return false;
+      return (await storageFor(server).read()).tokens !== undefined;
+    },
+  };
+}

@@ -1,0 +1,341 @@
+// The real provider, loopback, browser launcher and SDK client against mock-mcps/http-oauth.mjs,
+// with a fake browser (a script used as $BROWSER that follows the redirect).
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { RemoteServerConfig } from "../../config/schema.js";
+import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
+import { connectMcpServer, type McpConnection } from "../connect.js";
+import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
+import { type AuthPrompt, type AuthPromptStore, createAuthPromptStore } from "./auth-store.js";
+import { McpAuthCancelledError, McpAuthDeniedError, McpAuthTimeoutError } from "./errors.js";
+import { createMcpOAuth, type McpOAuth } from "./mcp-oauth.js";
+import { createOAuthStorage } from "./storage.js";
+import { FAKE_BROWSER, type OAuthMock, startOAuthMock } from "./test-support.js";
+
+let dir: string;
+let paths: WrenPaths;
+let browserLog: string;
+const connections: McpConnection[] = [];
+const mocks: OAuthMock[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "wren-oauth-it-"));
+  paths = resolvePaths({ WREN_HOME: join(dir, "home") }, dir);
+  browserLog = join(dir, "browser.log");
+});
+
+afterEach(async () => {
+  await Promise.all(connections.splice(0).map((c) => c.close()));
+  // A connection's background stream may still be finishing a write as it closes.
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+});
+
+afterAll(async () => {
+  await Promise.all(mocks.map((m) => m.close()));
+});
+
+async function mockWith(args: readonly string[] = []): Promise<OAuthMock> {
+  const mock = await startOAuthMock(args);
+  mocks.push(mock);
+  return mock;
+}
+
+function serverFor(mock: OAuthMock, name = "demo"): RemoteServerConfig {
+  return {
+    name,
+    type: "http",
+    url: mock.url,
+    headers: {},
+    oauth: {},
+    enabled: true,
+    source: join(dir, "settings.json"),
+  };
+}
+
+interface Harness {
+  readonly oauth: McpOAuth;
+  readonly store: AuthPromptStore;
+  connect(server: RemoteServerConfig): Promise<McpConnection>;
+  signIn(server: RemoteServerConfig): Promise<McpConnection>;
+}
+
+function harness(
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; interactive?: boolean } = {},
+): Harness {
+  const store = createAuthPromptStore();
+  const oauth = createMcpOAuth({
+    paths,
+    ...(options.interactive !== false && { interaction: store }),
+    env: {
+      BROWSER: FAKE_BROWSER,
+      FAKE_BROWSER_LOG: browserLog,
+      PATH: process.env.PATH,
+      ...options.env,
+    },
+    platform: "linux",
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+  });
+  const wrapped = oauth.wrapConnect(connectMcpServer);
+  const connect = async (server: RemoteServerConfig): Promise<McpConnection> => {
+    const connection = await wrapped({ server, paths, connectTimeoutMs: 10_000 });
+    connections.push(connection);
+    return connection;
+  };
+  return {
+    oauth,
+    store,
+    connect,
+    signIn: (server) => oauth.signIn(server.name, () => connect(server)),
+  };
+}
+
+async function browserUrls(): Promise<string[]> {
+  const text = await readFile(browserLog, "utf8").catch(() => "");
+  return text.split("\n").filter(Boolean);
+}
+
+/** Resolves with the first prompt the store shows. */
+function nextPrompt(store: AuthPromptStore): Promise<AuthPrompt> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const prompt = store.getSnapshot()[0];
+      if (prompt) {
+        unsubscribe();
+        resolve(prompt);
+      }
+    };
+    const unsubscribe = store.subscribe(check);
+    check();
+  });
+}
+
+/** Follows the authorization URL like a browser would, stopping at the loopback callback. */
+async function callbackUrlFor(authorizationUrl: string): Promise<string> {
+  const response = await fetch(authorizationUrl, { redirect: "manual" });
+  await response.body?.cancel();
+  const location = response.headers.get("location");
+  if (!location) throw new Error(`no redirect from ${authorizationUrl}`);
+  return location;
+}
+
+describe("OAuth sign-in against the mock", () => {
+  let mock: OAuthMock;
+  beforeAll(async () => {
+    mock = await mockWith();
+  });
+
+  it("signs in through the browser, stores tokens 0600 in a 0700 dir, and the next run opens no browser", async () => {
+    const server = serverFor(mock);
+    const first = harness();
+    const before = await mock.stats();
+    const connection = await first.signIn(server);
+    const tools = await connection.listTools();
+    expect(tools.map((t) => t.name)).toContain("echo");
+    expect(await browserUrls()).toHaveLength(1);
+    const after = await mock.stats();
+    expect(after.register - before.register).toBe(1);
+    expect(after.tokenAuthorizationCode - before.tokenAuthorizationCode).toBe(1);
+    expect(first.store.getSnapshot()).toEqual([]);
+
+    const files = await readdir(paths.mcpOAuthDir);
+    const stateFile = files.find((f) => f.endsWith(".json"));
+    expect(stateFile).toMatch(/^demo-[0-9a-f]{12}\.json$/);
+    expect((await stat(paths.mcpOAuthDir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(paths.mcpOAuthDir, stateFile ?? ""))).mode & 0o777).toBe(0o600);
+
+    // A second process (a new McpOAuth, no sign-in requested) connects with the stored tokens.
+    const second = harness();
+    const again = await second.connect(server);
+    const result = await again.callTool("echo", { text: "hi" });
+    expect(result.content).toEqual([{ type: "text", text: "hi" }]);
+    expect(await browserUrls()).toHaveLength(1);
+    expect((await mock.stats()).authorize).toBe(after.authorize);
+  });
+
+  it("never opens a browser or registers at startup: needs auth with a one-line hint", async () => {
+    const server = serverFor(mock, "fresh");
+    const before = await mock.stats();
+    const { connect, store } = harness();
+    const error = await connect(server).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpNeedsAuthError);
+    expect((error as Error).message).toBe("fresh needs sign-in: run .mcp auth fresh");
+    expect(store.getSnapshot()).toEqual([]);
+    expect(await browserUrls()).toEqual([]);
+    expect((await mock.stats()).register).toBe(before.register);
+  });
+
+  it("rethrows errors that are not a 401 untouched, without prompting", async () => {
+    const { signIn, store } = harness();
+    const server = { ...serverFor(mock), url: `${mock.base}/nope` };
+    const error = await signIn(server).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpConnectionError);
+    expect((error as McpConnectionError).kind).toBe("not-found");
+    expect(store.getSnapshot()).toEqual([]);
+    expect(await browserUrls()).toEqual([]);
+  });
+
+  it("re-authorizes on a 401 mid-session and retries the call once on the live client", async () => {
+    const server = serverFor(mock);
+    const { signIn } = harness();
+    const connection = await signIn(server);
+    // A 401 with a usable refresh token: refreshed silently, no browser.
+    await mock.hook("force-401");
+    expect((await connection.callTool("echo", { text: "a" })).isError).toBeFalsy();
+    expect(await browserUrls()).toHaveLength(1);
+    // Every token revoked: the refresh fails, so the flow runs again through the browser.
+    await mock.hook("revoke-all");
+    const result = await connection.callTool("echo", { text: "b" });
+    expect(result.content).toEqual([{ type: "text", text: "b" }]);
+    expect(await browserUrls()).toHaveLength(2);
+  });
+
+  it("refreshes silently before the request when the expiry is known", async () => {
+    const short = await mockWith(["--token-ttl", "1"]);
+    const server = serverFor(short);
+    const { signIn } = harness();
+    const connection = await signIn(server);
+    await new Promise((r) => setTimeout(r, 1100));
+    const before = await short.stats();
+    await connection.callTool("echo", { text: "later" });
+    const after = await short.stats();
+    expect(after.tokenRefresh - before.tokenRefresh).toBe(1);
+    expect(after.unauthorized).toBe(before.unauthorized);
+  });
+
+  it("rejects a callback with the wrong state in place and keeps waiting", async () => {
+    const { oauth, store } = harness({ env: { FAKE_BROWSER_MODE: "wrong-state" } });
+    const server = serverFor(mock);
+    const wrapped = oauth.wrapConnect(connectMcpServer);
+    const signing = oauth.signIn(server.name, () => wrapped({ server, paths }));
+    signing.catch(() => {});
+    const prompt = await nextPrompt(store);
+    await expect.poll(() => store.getSnapshot()[0]?.error).toMatch(/state does not match/);
+    // A pasted URL with a wrong state is rejected the same way; the prompt stays.
+    prompt.submit("http://127.0.0.1:1/callback?code=abc&state=nope");
+    expect(store.getSnapshot()[0]?.error).toMatch(/state does not match/);
+    store.getSnapshot()[0]?.cancel();
+    await expect(signing).rejects.toBeInstanceOf(McpAuthCancelledError);
+  });
+
+  it("turns access_denied into a readable error", async () => {
+    const denying = await mockWith(["--deny"]);
+    const { signIn } = harness();
+    const error = await signIn(serverFor(denying)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpAuthDeniedError);
+    expect((error as Error).message).toBe("authorization denied: The user denied the request");
+  });
+
+  it("Esc cancels with McpAuthCancelledError and closes the loopback", async () => {
+    const { signIn, store } = harness({ env: { FAKE_BROWSER_MODE: "ignore" } });
+    const signing = signIn(serverFor(mock));
+    signing.catch(() => {});
+    const prompt = await nextPrompt(store);
+    expect(prompt.url).toContain(`${mock.base}/authorize?`);
+    prompt.cancel();
+    const error = await signing.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpAuthCancelledError);
+    expect((error as Error).message).toBe("authorization cancelled");
+    expect(store.getSnapshot()).toEqual([]);
+    await expect(fetch(`http://127.0.0.1:${prompt.callbackPort}/callback`)).rejects.toThrow();
+  });
+
+  it("a pasted callback URL wins the race against the loopback", async () => {
+    const { signIn, store } = harness({ env: { FAKE_BROWSER_MODE: "ignore" } });
+    const signing = signIn(serverFor(mock));
+    const prompt = await nextPrompt(store);
+    const callback = await callbackUrlFor(prompt.url);
+    prompt.submit(callback);
+    const connection = await signing;
+    expect((await connection.listTools()).length).toBeGreaterThan(0);
+    expect(store.getSnapshot()).toEqual([]);
+    // The loopback was dismissed: nothing listens on the callback port any more.
+    await expect
+      .poll(() =>
+        fetch(callback).then(
+          () => "open",
+          () => "closed",
+        ),
+      )
+      .toBe("closed");
+  });
+
+  it("headless: opens no browser, leads with the paste and offers the ssh -L hint", async () => {
+    const { signIn, store } = harness({
+      env: { BROWSER: "", SSH_CONNECTION: "10.0.0.2 5555 10.0.0.1 22", USER: "dev" },
+    });
+    const signing = signIn(serverFor(mock));
+    const prompt = await nextPrompt(store);
+    expect(prompt.browser).toEqual({ kind: "off", reason: "ssh" });
+    expect(prompt.sshHint).toBe(
+      `ssh -N -L ${prompt.callbackPort}:127.0.0.1:${prompt.callbackPort} dev@10.0.0.1`,
+    );
+    // The query string alone is accepted too.
+    prompt.submit(new URL(await callbackUrlFor(prompt.url)).search);
+    await signing;
+    expect(await browserUrls()).toEqual([]);
+  });
+
+  it("times out when nobody answers", async () => {
+    const { signIn } = harness({ env: { FAKE_BROWSER_MODE: "ignore" }, timeoutMs: 300 });
+    const error = await signIn(serverFor(mock)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpAuthTimeoutError);
+  });
+
+  it("steps up on 403 insufficient_scope with the union of scopes, once", async () => {
+    const scoped = await mockWith(["--require-scope", "add=mcp:admin"]);
+    const { signIn } = harness();
+    const connection = await signIn(serverFor(scoped));
+    const result = await connection.callTool("add", { a: 2, b: 3 });
+    expect(result.structuredContent).toEqual({ sum: 5 });
+    const urls = await browserUrls();
+    expect(urls).toHaveLength(2);
+    expect(new URL(urls[1] ?? "").searchParams.get("scope")?.split(" ").sort()).toEqual([
+      "mcp:admin",
+      "mcp:read",
+      "mcp:write",
+    ]);
+  });
+
+  it("logout revokes at the server (RFC 7009) and deletes the tokens", async () => {
+    const server = serverFor(mock);
+    const { signIn, oauth } = harness();
+    await signIn(server);
+    const before = await mock.stats();
+    const result = await oauth.logout(server);
+    expect(result).toEqual({ hadTokens: true, revocation: { kind: "revoked", count: 2 } });
+    expect((await mock.stats()).revoke - before.revoke).toBe(2);
+    expect(await oauth.hasTokens(server)).toBe(false);
+  });
+
+  it("keeps secrets out of everything but the state file", async () => {
+    const server = serverFor(mock);
+    const { signIn } = harness();
+    const connection = await signIn(server);
+    await mock.hook("revoke-all");
+    await mock.hook("force-401", "count=50");
+    const quiet = harness({ interactive: false });
+    const error = await quiet.connect(server).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpNeedsAuthError);
+    await connection.close();
+    const storage = createOAuthStorage({
+      dir: paths.mcpOAuthDir,
+      serverName: "demo",
+      serverUrl: server.url,
+    });
+    const state = await storage.read();
+    const secrets = [state.client?.information.client_id ?? "x"].filter((s) => s.length > 8);
+    const text = JSON.stringify(error, Object.getOwnPropertyNames(error));
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(/at_[A-Za-z0-9_-]{10}|rt_[A-Za-z0-9_-]{10}/);
+    const logs = await readdir(paths.logsDir).catch(() => [] as string[]);
+    for (const file of logs) {
+      const content = await readFile(join(paths.logsDir, file), "utf8");
+      expect(content).not.toMatch(
+        /at_[A-Za-z0-9_-]{10}|rt_[A-Za-z0-9_-]{10}|code_[A-Za-z0-9_-]{10}/,
+      );
+    }
+    await writeFile(join(dir, "done"), "");
+  });
+});

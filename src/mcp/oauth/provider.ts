@@ -1,0 +1,540 @@
+import { createHash, randomBytes } from "node:crypto";
+import {
+  auth,
+  discoverAuthorizationServerMetadata,
+  type OAuthClientProvider,
+  type OAuthDiscoveryState,
+  refreshAuthorization,
+  selectResourceURL,
+} from "@modelcontextprotocol/sdk/client/auth.js";
+import { InvalidGrantError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from "@modelcontextprotocol/sdk/shared/auth.js";
+import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { OAuthSettings } from "../../config/schema.js";
+import type { OpenUrlResult } from "../../utils/open-url.js";
+import type { AuthInteraction } from "./auth-store.js";
+import { McpAuthError, McpAuthPortBusyError, McpAuthRequiredError } from "./errors.js";
+import { waitForAuthorizationCode } from "./flow.js";
+import { type Loopback, LoopbackPortBusyError, startLoopback } from "./loopback.js";
+import { guardRefreshFetch } from "./refresh-guard.js";
+import {
+  type OAuthState,
+  type OAuthStorage,
+  type StoredTokens,
+  toDiscoveryState,
+} from "./storage.js";
+
+/** The server a provider signs in to. */
+export interface OAuthServer {
+  readonly name: string;
+  readonly url: string;
+  readonly oauth: OAuthSettings;
+}
+
+/** What an interactive sign-in needs; absent at startup and in print mode. */
+export interface SignInOptions {
+  readonly interaction: AuthInteraction;
+  /** Opens the browser; undefined in headless mode (the prompt then leads with the paste input). */
+  readonly openBrowser?: (url: string) => Promise<OpenUrlResult>;
+  /** Shown when headless: why no browser opens. */
+  readonly headlessReason?: string;
+  /** The `ssh -L` hint for a port, shown when headless. */
+  readonly sshHint?: (port: number) => string;
+  readonly timeoutMs?: number;
+  /** Binds the loopback listener (tests inject failures). */
+  readonly startLoopback?: (port: number) => Promise<Loopback>;
+  readonly signal?: AbortSignal;
+}
+
+/** A sign-in between the redirect and the exchange of its code. */
+interface ActiveSignIn {
+  readonly verifier: string;
+  readonly code: Promise<string>;
+  readonly exchanges: Map<string, Promise<void>>;
+}
+
+/** Options of {@link WrenOAuthProvider}. */
+export interface WrenOAuthProviderOptions {
+  readonly server: OAuthServer;
+  readonly storage: OAuthStorage;
+  /** Present when a sign-in may be started now. */
+  readonly signIn?: SignInOptions;
+  /** The fetch used for token requests (wrapped with the cross-process refresh guard). */
+  readonly fetch?: FetchLike;
+  readonly now?: () => number;
+  /** Refresh this long before the access token's known expiry; default 60 s. */
+  readonly refreshSkewMs?: number;
+  readonly clientVersion?: string;
+  /** Diagnostics (never secrets). */
+  readonly log?: (line: string) => void;
+}
+
+const LOOPBACK_HOST = "127.0.0.1";
+
+/** Scopes of both strings, each once, in order. */
+export function unionScopes(...scopes: (string | undefined)[]): string | undefined {
+  const all = new Set<string>();
+  for (const s of scopes) for (const word of (s ?? "").split(/\s+/)) if (word) all.add(word);
+  return all.size === 0 ? undefined : [...all].join(" ");
+}
+
+function sameUrl(a: string, b: string): boolean {
+  try {
+    return new URL(a).href.replace(/\/$/, "") === new URL(b).href.replace(/\/$/, "");
+  } catch {
+    return a === b;
+  }
+}
+
+/**
+ * wren's disk-backed OAuthClientProvider. The SDK's `auth()` does the protocol (discovery,
+ * registration, PKCE, exchange, refresh); this class stores what it is given, decides the
+ * client identity and redirect port, runs the sign-in prompt when `auth()` redirects, and
+ * refreshes silently before a request when the expiry is known. Token requests go through a
+ * fetch guarded by a lock file, so peers never present the same refresh token twice.
+ */
+export class WrenOAuthProvider implements OAuthClientProvider {
+  readonly server: OAuthServer;
+  readonly storage: OAuthStorage;
+  /** The fetch to give the transport: refresh-guarded, and watching for insufficient_scope. */
+  readonly fetch: FetchLike;
+  private readonly options: WrenOAuthProviderOptions;
+  private readonly now: () => number;
+  private signIn: SignInOptions | undefined;
+  private cached: OAuthState | undefined;
+  private loopback: Loopback | undefined;
+  private flowState: string | undefined;
+  private verifier: string | undefined;
+  /** PKCE verifiers by their S256 challenge, so concurrent auth() calls cannot mix them up. */
+  private readonly verifiers = new Map<string, string>();
+  /** The sign-in in progress: from the redirect until its code is exchanged (or it failed). */
+  private active: ActiveSignIn | undefined;
+  private exchanging = false;
+  /** A sign-in that failed (cancelled, denied, timed out) before its caller asked for it. */
+  private failed: Promise<string> | undefined;
+  private loopbackStarting: Promise<void> | undefined;
+  private refreshing: Promise<StoredTokens | undefined> | undefined;
+  /** Union of granted and challenged scopes while a step-up is being negotiated. */
+  private stepUpScope: string | undefined;
+
+  constructor(options: WrenOAuthProviderOptions) {
+    this.options = options;
+    this.server = options.server;
+    this.storage = options.storage;
+    this.signIn = options.signIn;
+    this.now = options.now ?? Date.now;
+    const base = options.fetch ?? fetch;
+    const guarded = guardRefreshFetch(base, options.storage, this.now);
+    this.fetch = async (url, init) => {
+      const response = await guarded(url, init);
+      if (response.status === 403) this.noteForbidden(response);
+      return response;
+    };
+  }
+
+  /** Allows (or stops allowing) sign-ins from now on, e.g. once the startup connect is done. */
+  setSignIn(signIn: SignInOptions | undefined): void {
+    this.signIn = signIn;
+  }
+
+  get clientMetadataUrl(): string | undefined {
+    return this.server.oauth.clientMetadataUrl;
+  }
+
+  get redirectUrl(): string {
+    const port =
+      this.loopback?.port ?? this.server.oauth.callbackPort ?? this.cached?.client?.redirectPort;
+    // Without a port (a refresh in the background): RFC 8252 loopback URIs match on any port.
+    return port === undefined
+      ? `http://${LOOPBACK_HOST}/callback`
+      : `http://${LOOPBACK_HOST}:${port}/callback`;
+  }
+
+  get clientMetadata(): OAuthClientMetadata {
+    const metadata = {
+      client_name: "wren",
+      redirect_uris: [this.redirectUrl],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: this.server.oauth.clientSecret ? "client_secret_basic" : "none",
+      // RFC 7591 / OIDC registration: a native app on the user's machine with a loopback redirect.
+      application_type: "native",
+      software_id: "wren",
+      ...(this.options.clientVersion !== undefined && {
+        software_version: this.options.clientVersion,
+      }),
+      ...(this.server.oauth.scope !== undefined && { scope: this.server.oauth.scope }),
+    };
+    return metadata;
+  }
+
+  state(): string {
+    this.flowState = randomBytes(24).toString("base64url");
+    return this.flowState;
+  }
+
+  private async readState(): Promise<OAuthState> {
+    this.cached = await this.storage.read();
+    return this.cached;
+  }
+
+  async clientInformation(): Promise<OAuthClientInformationMixed | undefined> {
+    const { clientId, clientSecret } = this.server.oauth;
+    if (clientId !== undefined) {
+      return {
+        client_id: clientId,
+        ...(clientSecret !== undefined && { client_secret: clientSecret }),
+      };
+    }
+    return (await this.readState()).client?.information;
+  }
+
+  async saveClientInformation(information: OAuthClientInformationMixed): Promise<void> {
+    // Configured identities live in settings; the SDK's issuer stamp for them is not persisted.
+    if (this.server.oauth.clientId !== undefined) return;
+    const kind = information.client_id === this.clientMetadataUrl ? "metadata-url" : "dcr";
+    const port = this.loopback?.port;
+    this.cached = await this.storage.update((state) => ({
+      ...state,
+      client: { information, kind, ...(port !== undefined && { redirectPort: port }) },
+      ...(information.issuer !== undefined && { issuer: information.issuer }),
+    }));
+  }
+
+  /** The stored tokens; refreshed first when the access token is known to have expired. */
+  async tokens(): Promise<OAuthTokens | undefined> {
+    const state = await this.readState();
+    let tokens = state.tokens;
+    if (
+      tokens &&
+      this.isExpired(tokens) &&
+      tokens.refresh_token &&
+      this.stepUpScope === undefined
+    ) {
+      tokens = await this.refreshSilently();
+    }
+    if (!tokens) return undefined;
+    const { expires_at: _expiresAt, ...wire } = tokens;
+    // During a step-up the SDK would only refresh the same scopes; hide the refresh token so
+    // it starts a new authorization instead.
+    if (this.stepUpScope !== undefined) {
+      const { refresh_token: _hidden, ...rest } = wire;
+      return rest;
+    }
+    return wire;
+  }
+
+  async saveTokens(tokens: OAuthTokens): Promise<void> {
+    const expiresAt =
+      tokens.expires_in === undefined ? undefined : this.now() + tokens.expires_in * 1000;
+    const stored: StoredTokens = {
+      ...tokens,
+      ...(expiresAt !== undefined && { expires_at: expiresAt }),
+    };
+    this.cached = await this.storage.update((state) => {
+      const { codeVerifier: _used, tokens: _old, ...rest } = state;
+      return {
+        ...rest,
+        tokens: stored,
+        ...(tokens.issuer !== undefined && { issuer: tokens.issuer }),
+      };
+    });
+    this.verifier = undefined;
+    this.verifiers.clear();
+    this.stepUpScope = undefined;
+    if (!this.busy) await this.releaseLoopback();
+  }
+
+  async saveCodeVerifier(codeVerifier: string): Promise<void> {
+    this.verifiers.set(createHash("sha256").update(codeVerifier).digest("base64url"), codeVerifier);
+    if (this.active) return; // a concurrent auth() call; the prompt in progress keeps its verifier
+    this.verifier = codeVerifier;
+    this.cached = await this.storage.update((state) => ({ ...state, codeVerifier }));
+  }
+
+  async codeVerifier(): Promise<string> {
+    const verifier =
+      this.active?.verifier ?? this.verifier ?? (await this.readState()).codeVerifier;
+    if (verifier === undefined) throw new McpAuthError(this.server.name, "no sign-in in progress");
+    return verifier;
+  }
+
+  async saveDiscoveryState(discovery: OAuthDiscoveryState): Promise<void> {
+    this.cached = await this.storage.update((state) => {
+      const issuer = discovery.authorizationServerUrl;
+      const moved = state.issuer !== undefined && !sameUrl(state.issuer, issuer);
+      if (moved) {
+        this.options.log?.(
+          `${this.server.name}: authorization server changed; dropping credentials of the old one`,
+        );
+      }
+      const { client, tokens, codeVerifier, ...rest } = state;
+      return {
+        ...rest,
+        issuer,
+        discovery: { ...discovery },
+        ...(!moved && client && { client }),
+        ...(!moved && tokens && { tokens }),
+        ...(!moved && codeVerifier !== undefined && { codeVerifier }),
+      };
+    });
+  }
+
+  async discoveryState(): Promise<OAuthDiscoveryState | undefined> {
+    this.failed = undefined; // a new auth() call: an older failure is nobody's answer any more
+    const state = await this.readState();
+    const canRefresh = state.tokens?.refresh_token !== undefined && this.stepUpScope === undefined;
+    if (!this.busy && !canRefresh) {
+      // auth() is about to start a new authorization: only allowed when someone can answer.
+      if (!this.signIn) throw new McpAuthRequiredError(this.server.name);
+      await this.ensureLoopback(state);
+      // A sign-in re-discovers, so a server that moved to a new authorization server is followed.
+      if (this.stepUpScope === undefined) return undefined;
+    }
+    return state.discovery ? toDiscoveryState(state.discovery) : undefined;
+  }
+
+  async invalidateCredentials(
+    scope: "all" | "client" | "tokens" | "verifier" | "discovery",
+  ): Promise<void> {
+    this.cached = await this.storage.update((state) => {
+      const { client, tokens, codeVerifier, discovery, ...rest } = state;
+      const keep = {
+        client: scope !== "all" && scope !== "client",
+        tokens: scope !== "all" && scope !== "tokens",
+        codeVerifier: scope !== "all" && scope !== "verifier",
+        discovery: scope !== "all" && scope !== "discovery",
+      };
+      return {
+        ...rest,
+        ...(keep.client && client && { client }),
+        ...(keep.tokens && tokens && { tokens }),
+        ...(keep.codeVerifier && codeVerifier !== undefined && { codeVerifier }),
+        ...(keep.discovery && discovery && { discovery }),
+      };
+    });
+    if (scope === "all" || scope === "verifier") this.verifier = undefined;
+  }
+
+  async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
+    const signIn = this.signIn;
+    if (!signIn) throw new McpAuthRequiredError(this.server.name);
+    // Concurrent 401s (a POST and the GET stream) each run auth(): one prompt serves them all.
+    if (this.active) return;
+    const loopback = this.loopback;
+    const expectedState = authorizationUrl.searchParams.get("state") ?? this.flowState;
+    const challenge = authorizationUrl.searchParams.get("code_challenge") ?? "";
+    const verifier = this.verifiers.get(challenge) ?? this.verifier;
+    if (!loopback || expectedState === undefined || verifier === undefined) {
+      throw new McpAuthError(
+        this.server.name,
+        "could not start the sign-in (no callback listener); try .mcp auth again",
+      );
+    }
+    if (this.stepUpScope !== undefined)
+      authorizationUrl.searchParams.set("scope", this.stepUpScope);
+    const hint = signIn.openBrowser ? undefined : signIn.sshHint?.(loopback.port);
+    const flow = waitForAuthorizationCode({
+      server: this.server.name,
+      authorizationUrl: authorizationUrl.href,
+      expectedState,
+      loopback,
+      interaction: signIn.interaction,
+      ...(signIn.openBrowser && { openBrowser: signIn.openBrowser }),
+      ...(signIn.headlessReason !== undefined && { headlessReason: signIn.headlessReason }),
+      ...(hint !== undefined && { sshHint: hint }),
+      ...(signIn.timeoutMs !== undefined && { timeoutMs: signIn.timeoutMs }),
+      ...(signIn.signal && { signal: signIn.signal }),
+    });
+    const active: ActiveSignIn = {
+      verifier,
+      code: flow.then(
+        (code) => {
+          void this.releaseLoopback(true);
+          return code;
+        },
+        (error: unknown) => {
+          if (this.active === active) {
+            this.active = undefined;
+            // Kept for the caller whose request is still on its way out of the SDK.
+            this.failed = active.code;
+          }
+          this.stepUpScope = undefined;
+          void this.releaseLoopback(true);
+          throw error;
+        },
+      ),
+      exchanges: new Map(),
+    };
+    this.active = active;
+    // The SDK now throws UnauthorizedError; whoever catches it awaits `takePendingCode()`.
+    active.code.catch(() => {});
+  }
+
+  /**
+   * The code of the sign-in in progress (started by the failed request, or by a concurrent
+   * one), or undefined when none is. After it resolves, call {@link finishAuth} with the code.
+   */
+  takePendingCode(): Promise<string> | undefined {
+    const failed = this.failed;
+    this.failed = undefined;
+    return this.active?.code ?? failed;
+  }
+
+  /**
+   * Exchanges an authorization code for tokens: the SDK's `auth()` with the code, exactly what
+   * a transport's `finishAuth` does, using the discovery state saved during this flow.
+   * Callers sharing one sign-in share one exchange.
+   */
+  finishAuth(code: string): Promise<void> {
+    const active = this.active;
+    const existing = active?.exchanges.get(code);
+    if (existing) return existing;
+    const exchange = (async () => {
+      this.exchanging = true;
+      try {
+        const result = await auth(this, {
+          serverUrl: this.server.url,
+          authorizationCode: code,
+          fetchFn: this.fetch,
+        });
+        if (result !== "AUTHORIZED") {
+          throw new McpAuthError(this.server.name, "sign-in did not complete");
+        }
+      } finally {
+        this.exchanging = false;
+        if (active && this.active === active) this.active = undefined;
+        this.stepUpScope = undefined;
+      }
+    })();
+    active?.exchanges.set(code, exchange);
+    return exchange;
+  }
+
+  private get busy(): boolean {
+    return this.active !== undefined || this.exchanging;
+  }
+
+  /** Forgets any step-up in progress (the call it belonged to is over). */
+  endOperation(): void {
+    if (!this.busy) this.stepUpScope = undefined;
+  }
+
+  /** Closes the callback listener, if one is open. */
+  async close(): Promise<void> {
+    await this.releaseLoopback(true);
+  }
+
+  private async releaseLoopback(force = false): Promise<void> {
+    if (!force && this.busy) return;
+    const loopback = this.loopback;
+    this.loopback = undefined;
+    await loopback?.close();
+  }
+
+  private noteForbidden(response: Response): void {
+    const header = response.headers.get("www-authenticate") ?? "";
+    if (!/error="?insufficient_scope/.test(header)) return;
+    const challenged = /scope="([^"]*)"/.exec(header)?.[1] ?? /scope=([^\s,]+)/.exec(header)?.[1];
+    const granted = this.cached?.tokens?.scope ?? this.server.oauth.scope;
+    this.stepUpScope = unionScopes(granted, challenged) ?? "";
+  }
+
+  private isExpired(tokens: StoredTokens): boolean {
+    if (tokens.expires_at === undefined) return false;
+    // Refresh a little early, but never so early that short-lived tokens refresh on every request.
+    const lifetime = (tokens.expires_in ?? Number.POSITIVE_INFINITY) * 1000;
+    const skew = Math.min(this.options.refreshSkewMs ?? 60_000, lifetime / 10);
+    return tokens.expires_at - skew <= this.now();
+  }
+
+  /** Binds the callback listener on the configured, remembered or an ephemeral port. */
+  private ensureLoopback(state: OAuthState): Promise<void> {
+    if (this.loopback) return Promise.resolve();
+    this.loopbackStarting ??= this.bindLoopback(state).finally(() => {
+      this.loopbackStarting = undefined;
+    });
+    return this.loopbackStarting;
+  }
+
+  private async bindLoopback(state: OAuthState): Promise<void> {
+    const bind = this.signIn?.startLoopback ?? startLoopback;
+    const { callbackPort, clientId } = this.server.oauth;
+    if (callbackPort !== undefined) {
+      try {
+        this.loopback = await bind(callbackPort);
+      } catch (error) {
+        if (error instanceof LoopbackPortBusyError) {
+          throw new McpAuthPortBusyError(this.server.name, callbackPort);
+        }
+        throw error;
+      }
+    } else {
+      const remembered = clientId === undefined ? state.client?.redirectPort : undefined;
+      if (remembered !== undefined) {
+        try {
+          this.loopback = await bind(remembered);
+        } catch (error) {
+          if (!(error instanceof LoopbackPortBusyError)) throw error;
+          this.options.log?.(`${this.server.name}: callback port ${remembered} is busy`);
+        }
+      }
+      this.loopback ??= await bind(0);
+    }
+    // A registration made for another redirect port no longer matches: register again.
+    const client = state.client;
+    if (client?.kind === "dcr" && client.redirectPort !== this.loopback.port) {
+      await this.invalidateCredentials("client");
+    }
+  }
+
+  /** Refreshes expired tokens before a request (deduplicated within this process). */
+  private refreshSilently(): Promise<StoredTokens | undefined> {
+    this.refreshing ??= this.refreshNow().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async refreshNow(): Promise<StoredTokens | undefined> {
+    const state = await this.readState();
+    const tokens = state.tokens;
+    if (!tokens?.refresh_token || !state.discovery) return tokens;
+    const discovery = toDiscoveryState(state.discovery);
+    const clientInformation = await this.clientInformation();
+    if (!clientInformation) return tokens;
+    const asUrl = discovery.authorizationServerUrl;
+    try {
+      const metadata =
+        discovery.authorizationServerMetadata ??
+        (await discoverAuthorizationServerMetadata(asUrl, { fetchFn: this.fetch }));
+      // The same resource indicator auth() would send.
+      const selected = await selectResourceURL(this.server.url, this, discovery.resourceMetadata);
+      const resource =
+        selected && discovery.resourceMetadata ? discovery.resourceMetadata.resource : selected;
+      const fresh = await refreshAuthorization(asUrl, {
+        metadata,
+        clientInformation,
+        refreshToken: tokens.refresh_token,
+        ...(resource !== undefined && { resource }),
+        fetchFn: this.fetch,
+      });
+      await this.saveTokens({ ...fresh, issuer: tokens.issuer ?? asUrl });
+      return this.cached?.tokens;
+    } catch (error) {
+      if (error instanceof InvalidGrantError) {
+        // The guard re-read the store under the lock: the refresh token is dead for everyone.
+        this.options.log?.(`${this.server.name}: refresh token rejected; sign-in needed`);
+        return undefined;
+      }
+      this.options.log?.(
+        `${this.server.name}: silent refresh failed: ${error instanceof Error ? error.name : "error"}`,
+      );
+      return tokens;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import * as z from "zod/mini";
+import type { OAuthStorage, StoredTokens } from "./storage.js";
+
+const TokenResponseSchema = z.looseObject({
+  access_token: z.string(),
+  token_type: z.string(),
+  expires_in: z.optional(z.number()),
+  refresh_token: z.optional(z.string()),
+  scope: z.optional(z.string()),
+  id_token: z.optional(z.string()),
+});
+
+const ErrorResponseSchema = z.looseObject({ error: z.string() });
+
+function refreshParams(init: RequestInit | undefined): URLSearchParams | undefined {
+  if (init?.method?.toUpperCase() !== "POST") return undefined;
+  const body = init.body;
+  const params =
+    body instanceof URLSearchParams
+      ? body
+      : typeof body === "string"
+        ? new URLSearchParams(body)
+        : undefined;
+  return params?.get("grant_type") === "refresh_token" ? params : undefined;
+}
+
+/** A token response built from stored tokens, as if the server had just answered. */
+function storedTokenResponse(tokens: StoredTokens, now: number): Response {
+  const expiresIn =
+    tokens.expires_at === undefined
+      ? undefined
+      : Math.max(0, Math.floor((tokens.expires_at - now) / 1000));
+  const body = {
+    access_token: tokens.access_token,
+    token_type: tokens.token_type,
+    ...(expiresIn !== undefined && { expires_in: expiresIn }),
+    ...(tokens.refresh_token !== undefined && { refresh_token: tokens.refresh_token }),
+    ...(tokens.scope !== undefined && { scope: tokens.scope }),
+    ...(tokens.id_token !== undefined && { id_token: tokens.id_token }),
+  };
+  return new Response(JSON.stringify(body), {
+    status: 200,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Serializes refresh-token grants across every process sharing `storage`: under the lock
+ * file it re-reads the store, and if a peer already rotated the refresh token it answers with
+ * the peer's tokens instead of presenting the old one again (with single-use rotating refresh
+ * tokens and reuse detection, a second presentation would revoke the whole family). A new
+ * token set is written to the store before the lock is released; an `invalid_grant` for the
+ * newest refresh token drops the tokens. Other requests pass through untouched.
+ */
+export function guardRefreshFetch(
+  base: FetchLike,
+  storage: OAuthStorage,
+  now: () => number = Date.now,
+): FetchLike {
+  return async (url, init) => {
+    const params = refreshParams(init);
+    if (!params) return base(url, init);
+    const presented = params.get("refresh_token");
+    return storage.withLock(async (locked) => {
+      const state = await locked.read();
+      const current = state.tokens;
+      if (current?.refresh_token !== undefined && current.refresh_token !== presented) {
+        const fresh = current.expires_at === undefined || current.expires_at > now();
+        if (fresh) return storedTokenResponse(current, now());
+        // Still expired: present the newest refresh token (never used) instead of ours.
+        params.set("refresh_token", current.refresh_token);
+      }
+      const sent = params.get("refresh_token") ?? undefined;
+      const response = await base(url, { ...init, body: params });
+      const text = await response.text();
+      const json = parseJson(text);
+      if (response.ok) {
+        const parsed = z.safeParse(TokenResponseSchema, json);
+        if (parsed.success) {
+          const tokens = parsed.data;
+          const expiresAt =
+            tokens.expires_in === undefined ? undefined : now() + tokens.expires_in * 1000;
+          const stored: StoredTokens = {
+            ...tokens,
+            // RFC 6749 §6: no new refresh token means the old one stays valid.
+            ...(tokens.refresh_token === undefined &&
+              sent !== undefined && { refresh_token: sent }),
+            ...(expiresAt !== undefined && { expires_at: expiresAt }),
+            ...((current?.issuer ?? state.issuer) !== undefined && {
+              issuer: current?.issuer ?? state.issuer,
+            }),
+          };
+          await locked.write({ ...state, tokens: stored });
+        }
+      } else {
+        const error = z.safeParse(ErrorResponseSchema, json);
+        if (error.success && error.data.error === "invalid_grant" && state.tokens) {
+          // We hold the lock and presented the newest refresh token: it is dead for everyone.
+          const { tokens: _dead, ...rest } = state;
+          await locked.write(rest);
+        }
+      }
+      return new Response(text, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    });
+  };
+}

@@ -1,0 +1,80 @@
+import {
+  discoverAuthorizationServerMetadata,
+  selectClientAuthMethod,
+} from "@modelcontextprotocol/sdk/client/auth.js";
+import type { OAuthClientInformationMixed } from "@modelcontextprotocol/sdk/shared/auth.js";
+import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import * as z from "zod/mini";
+import { type OAuthState, toDiscoveryState } from "./storage.js";
+
+const RevocationMetadataSchema = z.looseObject({
+  revocation_endpoint: z.optional(z.string()),
+  revocation_endpoint_auth_methods_supported: z.optional(z.array(z.string())),
+  token_endpoint_auth_methods_supported: z.optional(z.array(z.string())),
+});
+
+/** What logging out did at the authorization server. */
+export type RevocationResult =
+  | { readonly kind: "revoked"; readonly count: number }
+  | { readonly kind: "unsupported" }
+  | { readonly kind: "nothing" }
+  | { readonly kind: "failed"; readonly reason: string };
+
+/**
+ * Revokes the stored refresh and access tokens (RFC 7009) when the authorization server
+ * advertises a `revocation_endpoint`; the refresh token first, since revoking it usually ends
+ * the whole grant. Never throws: logging out locally must work even if the server is down.
+ */
+export async function revokeTokens(
+  state: OAuthState,
+  client: OAuthClientInformationMixed | undefined,
+  fetchFn: FetchLike = fetch,
+): Promise<RevocationResult> {
+  const tokens = state.tokens;
+  if (!tokens || !client) return { kind: "nothing" };
+  try {
+    const discovery = state.discovery ? toDiscoveryState(state.discovery) : undefined;
+    const metadata =
+      discovery?.authorizationServerMetadata ??
+      (discovery
+        ? await discoverAuthorizationServerMetadata(discovery.authorizationServerUrl, { fetchFn })
+        : undefined);
+    const parsed = z.safeParse(RevocationMetadataSchema, metadata);
+    const endpoint = parsed.success ? parsed.data.revocation_endpoint : undefined;
+    if (!parsed.success || !endpoint) return { kind: "unsupported" };
+    const methods =
+      parsed.data.revocation_endpoint_auth_methods_supported ??
+      parsed.data.token_endpoint_auth_methods_supported ??
+      [];
+    const method = selectClientAuthMethod(client, methods);
+    const candidates: [string, string][] = [];
+    if (tokens.refresh_token) candidates.push([tokens.refresh_token, "refresh_token"]);
+    candidates.push([tokens.access_token, "access_token"]);
+    let count = 0;
+    for (const [token, hint] of candidates) {
+      const headers = new Headers({
+        "content-type": "application/x-www-form-urlencoded",
+        accept: "application/json",
+      });
+      const body = new URLSearchParams({ token, token_type_hint: hint });
+      if (method === "client_secret_basic" && client.client_secret) {
+        // Encoded as the SDK encodes it for token requests, so both endpoints see the same.
+        const pair = `${client.client_id}:${client.client_secret}`;
+        headers.set("authorization", `Basic ${Buffer.from(pair).toString("base64")}`);
+      } else {
+        body.set("client_id", client.client_id);
+        if (method === "client_secret_post" && client.client_secret) {
+          body.set("client_secret", client.client_secret);
+        }
+      }
+      const response = await fetchFn(endpoint, { method: "POST", headers, body });
+      await response.body?.cancel();
+      // RFC 7009 §2.2: 200 for revoked and for already-invalid tokens alike.
+      if (!response.ok) return { kind: "failed", reason: `HTTP ${response.status}` };
+      count++;
+    }
+    return { kind: "revoked", count };
+  } catch (error) {
+    return { kind: "failed", reason: error instanceof Error ? error.name : "error" };
+  }
+}

@@ -1,0 +1,84 @@
+// Test helpers for the OAuth tests: the mock OAuth server as a subprocess, and the fake browser.
+import { type ChildProcess, spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..", "..");
+
+/** The fake browser script (executable), for `BROWSER`. */
+export const FAKE_BROWSER = join(here, "fixtures", "fake-browser.mjs");
+/** The OAuth mock server script. */
+export const OAUTH_MOCK = join(root, "mock-mcps", "http-oauth.mjs");
+
+/** Counters the mock reports at `/__test/stats`. */
+export interface OAuthMockStats {
+  readonly register: number;
+  readonly authorize: number;
+  readonly tokenAuthorizationCode: number;
+  readonly tokenRefresh: number;
+  readonly refreshReuse: number;
+  readonly revoke: number;
+  readonly mcpRequests: number;
+  readonly unauthorized: number;
+  readonly insufficientScope: number;
+  readonly clients: number;
+  readonly maxRefreshPresentations: number;
+  readonly revokedFamilies: number;
+}
+
+/** A running mock. */
+export interface OAuthMock {
+  readonly port: number;
+  readonly base: string;
+  /** `http://127.0.0.1:<port>/mcp`. */
+  readonly url: string;
+  stats(): Promise<OAuthMockStats>;
+  /** Calls a `/__test/<name>` hook. */
+  hook(name: string, query?: string): Promise<unknown>;
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+/** Starts `mock-mcps/http-oauth.mjs` on an ephemeral port. */
+export async function startOAuthMock(args: readonly string[] = []): Promise<OAuthMock> {
+  const child: ChildProcess = spawn(process.execPath, [OAUTH_MOCK, "--port", "0", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on("line", (line) => {
+      const match = /^listening on (\d+)$/.exec(line);
+      if (match?.[1]) resolve(Number(match[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`mock exited ${code}: ${stderr}`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    base,
+    url: `${base}/mcp`,
+    async stats() {
+      const response = await fetch(`${base}/__test/stats`);
+      return (await response.json()) as OAuthMockStats;
+    },
+    async hook(name, query = "") {
+      const response = await fetch(`${base}/__test/${name}${query ? `?${query}` : ""}`, {
+        method: "POST",
+      });
+      return response.json();
+    },
+    stderr: () => stderr,
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
