@@ -101,22 +101,20 @@ export async function runCli(io: CliIo): Promise<number> {
       const repl = import("./app/run-repl.js");
       repl.catch(() => {});
       const paths = resolvePaths(io.env, io.cwd);
-      let config: Awaited<ReturnType<typeof loadConfig>>;
-      try {
-        config = await loadConfig({
-          paths,
-          env: io.env,
-          ...(request.options.mcpConfig !== undefined && {
-            extraMcpConfig: request.options.mcpConfig,
-          }),
-        });
-      } catch (error) {
-        if (error instanceof ConfigError) return fail(`invalid configuration:\n${error.message}`);
-        throw error;
-      }
+      const config = await loadOrFail(paths);
+      if (typeof config === "number") return config;
       const { runRepl, ResumeError } = await repl;
       const model = request.options.model ?? config.model;
-      return runRepl({ paths, config, env: io.env, ...(model !== undefined && { model }) });
+      return runRepl({
+        paths,
+        config,
+        env: io.env,
+        ...(model !== undefined && { model }),
+        ...(request.resume && { resume: request.resume }),
+      }).catch((error: unknown) => {
+        if (error instanceof ResumeError) return fail(error.message);
+        throw error;
+      });
     }
   }
 }

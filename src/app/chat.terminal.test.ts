@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ModelServer, startModelServer } from "../provider/test-support.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
@@ -14,7 +15,10 @@ afterEach(async () => {
 type Script = NonNullable<Parameters<typeof startModelServer>[0]>["script"];
 
 /** A WREN_HOME whose settings point the `mock` provider at a fresh mock model server. */
-async function mockModel(script: Script): Promise<{ server: ModelServer; home: string }> {
+async function mockModel(
+  script: Script,
+  extra: Record<string, unknown> = {},
+): Promise<{ server: ModelServer; home: string }> {
   const server = await startModelServer({ script });
   servers.push(server);
   const home = await mkdtemp(join(tmpdir(), "wren-chat-home-"));
@@ -23,6 +27,7 @@ async function mockModel(script: Script): Promise<{ server: ModelServer; home: s
     JSON.stringify({
       model: "mock/mock-model",
       providers: { mock: { type: "openai-compatible", baseURL: server.baseURL } },
+      ...extra,
     }),
   );
   return { server, home };
@@ -95,5 +100,43 @@ describe("chatting in a terminal", () => {
     await wren.type("again");
     wren.press(Keys.enter);
     await wren.waitFor("works again");
+  });
+});
+
+describe("tools and sessions in a terminal", () => {
+  it("runs an MCP tool the model calls and feeds the result back", async () => {
+    const stdioMock = fileURLToPath(new URL("../../mock-mcps/stdio.mjs", import.meta.url));
+    const { server, home } = await mockModel(
+      [
+        [{ toolCall: { name: "mcp__mock__echo", arguments: { text: "ping" } } }],
+        [{ text: "The server echoed ping back." }],
+      ],
+      { mcpServers: { mock: { command: process.execPath, args: [stdioMock] } } },
+    );
+    const wren = await terminals.startWren({ home });
+    await wren.waitFor(/mock ✓|mock.*1\d? tools|✓/);
+    await wren.type("use the echo tool");
+    wren.press(Keys.enter);
+    await wren.waitFor("The server echoed ping back.");
+    expect(wren.screen()).toMatch(/✓ mcp__mock__echo/);
+    const requests = await server.requests();
+    expect(JSON.stringify(requests[1]?.body)).toContain("ping");
+  });
+
+  it("resumes the latest session with --continue", async () => {
+    const { home } = await mockModel([
+      [{ text: "Noted: the codeword is heron." }],
+      [{ text: "It was heron." }],
+    ]);
+    const first = await terminals.startWren({ home });
+    await first.waitFor("Ask anything");
+    await first.type("remember the codeword heron");
+    first.press(Keys.enter);
+    await first.waitFor("Noted: the codeword is heron.");
+    first.press(Keys.ctrlD);
+    await first.waitForExit();
+    const second = await terminals.startWren({ home, cwd: first.cwd, args: ["--continue"] });
+    await second.waitFor("resumed session");
+    expect(second.screen()).toContain("Noted: the codeword is heron.");
   });
 });

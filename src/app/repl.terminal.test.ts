@@ -74,4 +74,10 @@ describe("wren REPL in a terminal", () => {
       "settings.json: mcpServers.fs.command: a stdio server needs a command",
     );
   });
+
+  it("exits 2 when --resume names no session", async () => {
+    const wren = await terminals.startWren({ args: ["--resume", "nope"] });
+    expect((await wren.waitForExit()).exitCode).toBe(2);
+    expect(wren.screen()).toContain('no session "nope"');
+  });
 });
