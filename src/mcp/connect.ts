@@ -234,7 +234,14 @@ export const connectMcpServer: ConnectFn = async (options) => {
     const { level, data } = notification.params;
     log.line(`server log (${level}): ${typeof data === "string" ? data : JSON.stringify(data)}`);
   });
-  client.onerror = (error) => log.line(`transport error: ${error.message}`);
+  // The stdio transport skips lines it cannot parse (SyntaxError, ZodError) and keeps going;
+  // any other error (an oversized message, a broken pipe) is why it then drops the connection.
+  let transportError: string | undefined;
+  client.onerror = (error) => {
+    log.line(`transport error: ${error.message}`);
+    const skipped = error instanceof SyntaxError || error.name === "ZodError";
+    if (server.type === "stdio" && !skipped) transportError = error.message;
+  };
 
   let closing = false;
   let exited = false;
@@ -249,6 +256,7 @@ export const connectMcpServer: ConnectFn = async (options) => {
       target: describeTarget(server),
       ...(server.timeout !== undefined && { timeoutMs: server.timeout }),
       ...(lastStderrLine !== undefined && { lastStderrLine }),
+      ...(transportError !== undefined && { transportError }),
       exited,
       oauthEnabled: server.type === "stdio" ? false : server.oauth !== false,
     };

@@ -37,6 +37,20 @@ describe("classifyMcpError", () => {
     ).toMatchObject({ kind: "exited", message: "server process exited: panic: x" });
   });
 
+  it("blames the transport error that made the SDK drop the connection", () => {
+    const closed = new McpError(ErrorCode.ConnectionClosed, "Connection closed");
+    const context2 = {
+      ...context,
+      exited: true,
+      lastStderrLine: "ready",
+      transportError: "too big",
+    };
+    expect(classifyMcpError(closed, context2)).toMatchObject({
+      kind: "closed",
+      message: "connection dropped: too big",
+    });
+  });
+
   it("keeps protocol errors to one line", () => {
     const error = new McpError(ErrorCode.InternalError, "line one\nline two");
     expect(classifyMcpError(error, context).message).toBe("MCP error -32603: line one");

@@ -86,6 +86,8 @@ export interface FailureContext {
   readonly lastStderrLine?: string;
   /** Whether the stdio child has exited. */
   readonly exited?: boolean;
+  /** A transport error that made the SDK drop the connection (e.g. an oversized message). */
+  readonly transportError?: string;
   /** `false` when OAuth is disabled for the server, so a 401 is a plain failure. */
   readonly oauthEnabled?: boolean;
 }
@@ -130,6 +132,12 @@ export function classifyMcpError(
       return new McpConnectionError(server, "timeout", `timed out${after}`, { cause: error });
     }
     if (error.code === ErrorCode.ConnectionClosed) {
+      if (context.transportError) {
+        const reason = firstLine(context.transportError);
+        return new McpConnectionError(server, "closed", `connection dropped: ${reason}`, {
+          cause: error,
+        });
+      }
       return context.exited || context.lastStderrLine
         ? new McpConnectionError(server, "exited", `server process exited${stderrHint}`, {
             cause: error,

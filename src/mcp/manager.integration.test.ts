@@ -281,6 +281,21 @@ describe("createMcpManager", () => {
     expect(statusOf(m, "h")).toEqual({ state: "connected", toolCount: 11 });
   });
 
+  it("a message over the stdio transport's 10 MB limit drops the connection with a clear error", async () => {
+    const { manager: m } = manager([stdioMock("huge")], {
+      restart: { baseDelayMs: 50, maxAttempts: 1, stableAfterMs: 60_000 },
+    });
+    m.start();
+    await m.whenSettled();
+    const huge = m.tools().find((t) => t.name === "mcp__huge__big");
+    const outcome = await huge?.execute({ bytes: 11_000_000 }, { signal });
+    expect(outcome).toEqual({
+      status: "error",
+      message: "huge: connection dropped: ReadBuffer exceeded maximum size of 10485760 bytes",
+    });
+    await expect.poll(() => statusOf(m, "huge")?.state, POLL).toBe("connected");
+  });
+
   it("an oversized result reaches the model truncated, with a note", async () => {
     const { manager: m } = manager([stdioMock("big")], {
       resultLimits: { maxTextChars: 1000, maxImageChars: 1000 },
