@@ -68,8 +68,8 @@ export function authLabel(config: McpServerConfig, status: McpServerStatus): str
     (h) => h.toLowerCase() === "authorization",
   );
   if (hasAuthHeader) return "header";
-  if (config.oauth === false) return "none";
-  return "oauth (on 401)";
+  // Connected with no credentials at all: the server does not ask for any.
+  return status.state === "connected" ? "none" : "-";
 }
 
 /** The transport column. */
