@@ -36,6 +36,11 @@ describe("ElicitationForm", () => {
     expect(frame).toMatch(/Count\s+: 3/);
     expect(frame).toMatch(/Confirm\s+: \[ \] no/);
     expect(frame).toContain("‹ choose ›  (red / green / blue)");
+    await ui.press(Keys.down);
+    expect(await ui.waitForFrame("range 0…1")).toContain("Esc cancel");
+    await ui.press(Keys.down);
+    await ui.press(Keys.down);
+    await ui.waitForFrame("Space or ←/→ change");
   });
 
   it("validates on Enter and points at the invalid field", async () => {

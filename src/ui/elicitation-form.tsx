@@ -141,9 +141,30 @@ export function ElicitationForm({
           {...(errors[field.key] !== undefined && { error: errors[field.key] })}
         />
       ))}
-      <Text dimColor>{ELICITATION_HINT}</Text>
+      <Text dimColor>
+        {ELICITATION_HINT}
+        {fieldHint(fields[focus])}
+      </Text>
     </Box>
   );
+}
+
+/** Keys that change the focused field, when they are not plain typing. */
+function fieldHint(field: FormField | undefined): string {
+  switch (field?.kind) {
+    case "boolean":
+    case "enum":
+      return " · Space or ←/→ change";
+    case "multi":
+      return " · ←/→ option · Space toggle";
+    case "number":
+    case "integer": {
+      const range = [field.minimum ?? "", field.maximum ?? ""].join("…");
+      return range === "…" ? "" : ` · range ${range}`;
+    }
+    default:
+      return "";
+  }
 }
 
 interface FieldLineProps {
