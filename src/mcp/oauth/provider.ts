@@ -117,6 +117,9 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   /** A sign-in that failed (cancelled, denied, timed out) before its caller asked for it. */
   private failed: Promise<string> | undefined;
   private loopbackStarting: Promise<void> | undefined;
+  /** The access token last handed to a transport, and the one in use when auth() last began. */
+  private lastAccessToken: string | undefined;
+  private rejectedAccessToken: string | undefined;
   private refreshing: Promise<StoredTokens | undefined> | undefined;
   /** Union of granted and challenged scopes while a step-up is being negotiated. */
   private stepUpScope: string | undefined;
@@ -128,7 +131,14 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     this.signIn = options.signIn;
     this.now = options.now ?? Date.now;
     const base = options.fetch ?? fetch;
-    const guarded = guardRefreshFetch(base, options.storage, this.now);
+    // After a 401, tokens a peer stored since our failed request are adopted, not refreshed again.
+    const guarded = guardRefreshFetch(
+      base,
+      options.storage,
+      this.now,
+      (stored) =>
+        this.rejectedAccessToken !== undefined && stored.access_token !== this.rejectedAccessToken,
+    );
     this.fetch = async (url, init) => {
       const response = await guarded(url, init);
       if (response.status === 403) this.noteForbidden(response);
@@ -218,6 +228,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       tokens = await this.refreshSilently();
     }
     if (!tokens) return undefined;
+    this.lastAccessToken = tokens.access_token;
     const { expires_at: _expiresAt, ...wire } = tokens;
     // During a step-up the SDK would only refresh the same scopes; hide the refresh token so
     // it starts a new authorization instead.
@@ -244,6 +255,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       };
     });
     this.verifier = undefined;
+    this.rejectedAccessToken = undefined;
     this.verifiers.clear();
     this.stepUpScope = undefined;
     if (!this.busy) await this.releaseLoopback();
@@ -286,6 +298,8 @@ export class WrenOAuthProvider implements OAuthClientProvider {
 
   async discoveryState(): Promise<OAuthDiscoveryState | undefined> {
     this.failed = undefined; // a new auth() call: an older failure is nobody's answer any more
+    // auth() starts here, after a 401 for the access token we handed out last.
+    this.rejectedAccessToken = this.lastAccessToken;
     const state = await this.readState();
     const canRefresh = state.tokens?.refresh_token !== undefined && this.stepUpScope === undefined;
     if (!this.busy && !canRefresh) {

@@ -65,6 +65,11 @@ export function guardRefreshFetch(
   base: FetchLike,
   storage: OAuthStorage,
   now: () => number = Date.now,
+  /**
+   * Also adopt stored tokens whose refresh token is the presented one, e.g. when the caller
+   * knows the request that failed used an older access token than the one stored.
+   */
+  adoptAnyway: (stored: StoredTokens) => boolean = () => false,
 ): FetchLike {
   return async (url, init) => {
     const params = refreshParams(init);
@@ -73,8 +78,12 @@ export function guardRefreshFetch(
     return storage.withLock(async (locked) => {
       const state = await locked.read();
       const current = state.tokens;
+      const fresh =
+        current !== undefined && (current.expires_at === undefined || current.expires_at > now());
+      if (current && fresh && current.refresh_token === presented && adoptAnyway(current)) {
+        return storedTokenResponse(current, now());
+      }
       if (current?.refresh_token !== undefined && current.refresh_token !== presented) {
-        const fresh = current.expires_at === undefined || current.expires_at > now();
         if (fresh) return storedTokenResponse(current, now());
         // Still expired: present the newest refresh token (never used) instead of ours.
         params.set("refresh_token", current.refresh_token);
