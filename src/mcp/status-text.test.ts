@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { McpServerStatus } from "./manager.js";
+import type { McpServerState, McpServerStatus } from "./manager.js";
 import { authLabel, describeStatus, statusBadges, statusLabel } from "./status-text.js";
 import { remoteServer, stdioMock } from "./test-support.js";
 
@@ -35,5 +35,25 @@ describe("status text", () => {
       { name: "b", config: stdioMock("b"), status: { state: "connected", toolCount: 3 } },
     ]);
     expect(badges).toEqual([{ name: "b", text: "b ✓ 3", tone: "success" }]);
+  });
+
+  it("summarizes many servers as counts and names only those needing attention", () => {
+    const state = (i: number, status: McpServerStatus): McpServerState => ({
+      name: `s${i}`,
+      config: stdioMock(`s${i}`),
+      status,
+    });
+    const states = Array.from({ length: 8 }, (_, i) =>
+      state(i, { state: "connected", toolCount: 1 }),
+    );
+    states[1] = state(1, { state: "connecting" });
+    states[2] = state(2, { state: "failed", reason: "x" });
+    states[3] = state(3, { state: "needs-auth", message: "" });
+    expect(statusBadges(states).map((b) => b.text)).toEqual([
+      "5 ✓",
+      "1 …",
+      "s2 ✗",
+      "s3 needs sign-in",
+    ]);
   });
 });

@@ -4,37 +4,58 @@ import type { McpServerState, McpServerStatus } from "./manager.js";
 /** How a piece of status text should look. */
 export type StatusTone = "success" | "warning" | "error" | "dim";
 
-/** One server in the footer: `fs ✓ 12`, `notion needs sign-in`, `old ✗`. */
+/** One piece of the footer: a server (`fs ✓ 12`, `old ✗`) or a count (`18 ✓`). */
 export interface StatusBadge {
+  /** A server name, or `*connected` / `*connecting` for the counts of a summary. */
   readonly name: string;
   readonly text: string;
   readonly tone: StatusTone;
 }
 
-/** Footer badges for every enabled server, in config order (disabled servers are left out). */
-export function statusBadges(states: readonly McpServerState[]): StatusBadge[] {
+/** Above this many enabled servers the footer summarizes the healthy ones as counts. */
+export const FOOTER_MAX_SERVERS = 5;
+
+function serverBadge(name: string, status: McpServerStatus): StatusBadge | undefined {
+  switch (status.state) {
+    case "disabled":
+      return undefined;
+    case "connecting":
+      return { name, text: `${name} …`, tone: "dim" };
+    case "connected":
+      return { name, text: `${name} ✓ ${status.toolCount}`, tone: "success" };
+    case "needs-auth":
+      return { name, text: `${name} needs sign-in`, tone: "warning" };
+    case "failed":
+      return {
+        name,
+        text: status.retryInMs === undefined ? `${name} ✗` : `${name} ✗ restarting`,
+        tone: "error",
+      };
+  }
+}
+
+/**
+ * Footer badges for the enabled servers in config order (disabled ones are left out). With
+ * many servers, connected and connecting ones become counts (`18 ✓ · 2 …`) and only the ones
+ * needing attention are named, so the line still fits.
+ */
+export function statusBadges(
+  states: readonly McpServerState[],
+  maxServers: number = FOOTER_MAX_SERVERS,
+): StatusBadge[] {
+  const enabled = states.filter((s) => s.status.state !== "disabled");
+  if (enabled.length <= maxServers) {
+    return enabled.flatMap(({ name, status }) => serverBadge(name, status) ?? []);
+  }
+  const connected = enabled.filter((s) => s.status.state === "connected").length;
+  const connecting = enabled.filter((s) => s.status.state === "connecting").length;
   const badges: StatusBadge[] = [];
-  for (const { name, status } of states) {
-    switch (status.state) {
-      case "disabled":
-        break;
-      case "connecting":
-        badges.push({ name, text: `${name} …`, tone: "dim" });
-        break;
-      case "connected":
-        badges.push({ name, text: `${name} ✓ ${status.toolCount}`, tone: "success" });
-        break;
-      case "needs-auth":
-        badges.push({ name, text: `${name} needs sign-in`, tone: "warning" });
-        break;
-      case "failed":
-        badges.push({
-          name,
-          text: status.retryInMs === undefined ? `${name} ✗` : `${name} ✗ restarting`,
-          tone: "error",
-        });
-        break;
-    }
+  if (connected > 0) badges.push({ name: "*connected", text: `${connected} ✓`, tone: "success" });
+  if (connecting > 0) badges.push({ name: "*connecting", text: `${connecting} …`, tone: "dim" });
+  for (const { name, status } of enabled) {
+    if (status.state !== "needs-auth" && status.state !== "failed") continue;
+    const badge = serverBadge(name, status);
+    if (badge) badges.push(badge);
   }
   return badges;
 }
