@@ -164,6 +164,19 @@ describe("remote", () => {
     expect(await sse.callTool("echo", { text: "b" })).toMatchObject({ content: [{ text: "b" }] });
   });
 
+  it("falls back to legacy SSE when an http server rejects the Streamable HTTP POST", async () => {
+    const server = await startHttpMock();
+    servers.push(server);
+    // Configured without a type, as configs for SSE servers often are.
+    const c = await connected({
+      server: remoteServer("legacy", `http://127.0.0.1:${server.port}/sse`),
+      paths,
+    });
+    expect(await c.callTool("echo", { text: "old" })).toMatchObject({ content: [{ text: "old" }] });
+    const log = await readFile(serverLogFile(paths, "legacy"), "utf8");
+    expect(log).toContain("connecting (sse 127.0.0.1");
+  });
+
   it("sends configured headers; a 401 means needs-auth, or a failure when OAuth is off", async () => {
     const server = await startHttpMock(["--require-header", "X-Key=secret"]);
     servers.push(server);

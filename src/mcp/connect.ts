@@ -199,8 +199,31 @@ function buildTransport(options: ConnectOptions, log: ServerLog): Transport {
 /**
  * Connects to one server: builds its transport (stdio with stderr to the server's log file,
  * Streamable HTTP, or legacy SSE), performs the MCP handshake and returns the connection.
+ * An `http` server that answers the Streamable HTTP POST with 404 or 405 is tried once more
+ * over legacy SSE, as the spec's backwards-compatibility section advises: configs pasted
+ * from other clients often give an SSE server's URL without a type.
  */
 export const connectMcpServer: ConnectFn = async (options) => {
+  try {
+    return await connectOnce(options);
+  } catch (error) {
+    const { server } = options;
+    const fallback =
+      server.type === "http" &&
+      error instanceof McpConnectionError &&
+      (error.status === 404 || error.status === 405) &&
+      !options.signal?.aborted;
+    if (!fallback) throw error;
+    try {
+      return await connectOnce({ ...options, server: { ...server, type: "sse" } });
+    } catch {
+      // The server is no SSE server either: the Streamable HTTP answer is the one to report.
+      throw error;
+    }
+  }
+};
+
+const connectOnce: ConnectFn = async (options) => {
   const { server } = options;
   if (options.signal?.aborted) {
     throw new McpConnectionError(server.name, "closed", "connection attempt cancelled");
