@@ -1,0 +1,100 @@
+import { Box, Text, useInput } from "ink";
+import Spinner from "ink-spinner";
+import TextInput from "ink-text-input";
+import { type ReactElement, useState, useSyncExternalStore } from "react";
+import type { AuthPrompt, AuthPromptStore, BrowserState } from "./auth-store.js";
+
+/** Props of {@link AuthModal}. */
+export interface AuthModalProps {
+  readonly store: AuthPromptStore;
+  /** False while another component owns the keyboard. */
+  readonly isActive?: boolean;
+}
+
+/**
+ * The pending sign-in, if any: server, full authorization URL, a spinner while the browser
+ * is out, a paste input (callback URL, query string or code) and `Esc to cancel`. Headless,
+ * the paste input leads and the `ssh -L` alternative is shown. Renders nothing otherwise.
+ */
+export function AuthModal({ store, isActive = true }: AuthModalProps): ReactElement | null {
+  const prompts = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const prompt = prompts[0];
+  if (!prompt) return null;
+  return <AuthPromptView key={prompt.id} prompt={prompt} isActive={isActive} />;
+}
+
+function browserLine(browser: BrowserState): string {
+  switch (browser.kind) {
+    case "opening":
+      return "Opening the browser…";
+    case "opened":
+      return "Waiting for you to finish in the browser…";
+    case "failed":
+      return `Could not open a browser (${browser.reason}); open the URL yourself.`;
+    case "off":
+      return `No browser here (${browser.reason}).`;
+  }
+}
+
+function AuthPromptView({
+  prompt,
+  isActive,
+}: {
+  prompt: AuthPrompt;
+  isActive: boolean;
+}): ReactElement {
+  const [value, setValue] = useState("");
+  const headless = prompt.browser.kind === "off";
+  useInput(
+    (_input, key) => {
+      if (key.escape) prompt.cancel();
+    },
+    { isActive },
+  );
+  const submit = (text: string): void => {
+    if (text.trim() === "") return;
+    setValue("");
+    prompt.submit(text);
+  };
+  const paste = (
+    <Box flexDirection="column">
+      <Text>
+        {headless
+          ? "Open this URL in a browser, sign in, then paste the URL it ends on (or the code):"
+          : "Or paste the URL the browser ends on (or the code):"}
+      </Text>
+      <Box>
+        <Text color="cyan">{"› "}</Text>
+        <TextInput value={value} onChange={setValue} onSubmit={submit} focus={isActive} />
+      </Box>
+      {prompt.error !== undefined && <Text color="red">{prompt.error}</Text>}
+    </Box>
+  );
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
+      <Text bold>Sign in to {prompt.server}</Text>
+      {headless ? (
+        <Text dimColor>{browserLine(prompt.browser)}</Text>
+      ) : (
+        <Text>
+          <Text color="yellow">
+            <Spinner type="dots" />
+          </Text>{" "}
+          {browserLine(prompt.browser)}
+        </Text>
+      )}
+      <Text>{headless ? "URL:" : "If the browser did not open, visit:"}</Text>
+      <Text color="blue">{prompt.url}</Text>
+      {paste}
+      {headless && prompt.sshHint !== undefined && (
+        <Box flexDirection="column">
+          <Text dimColor>
+            Or forward the callback port from your machine and open the URL there:
+          </Text>
+          <Text>{`  ${prompt.sshHint}`}</Text>
+        </Box>
+      )}
+      <Text dimColor>Esc to cancel</Text>
+    </Box>
+  );
+}

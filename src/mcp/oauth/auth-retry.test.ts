@@ -1,0 +1,76 @@
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { describe, expect, it } from "vitest";
+import { McpNeedsAuthError } from "../errors.js";
+import { type AuthRetryProvider, withAuthRetry } from "./auth-retry.js";
+import { McpAuthCancelledError } from "./errors.js";
+
+function provider(pending?: Promise<string>): AuthRetryProvider & { ended: number } {
+  return {
+    ended: 0,
+    takePendingCode: () => pending,
+    endOperation() {
+      this.ended++;
+    },
+  };
+}
+
+describe("withAuthRetry", () => {
+  it("rethrows errors that are not a 401 untouched, even with a sign-in pending", async () => {
+    const error = new Error("boom");
+    const p = provider(Promise.resolve("code"));
+    await expect(
+      withAuthRetry(() => Promise.reject(error), { provider: p, finishAuth: async () => {} }),
+    ).rejects.toBe(error);
+    expect(p.ended).toBe(1);
+  });
+
+  it("rethrows a 401 that started no sign-in", async () => {
+    const error = new McpNeedsAuthError("s", { cause: new UnauthorizedError() });
+    await expect(
+      withAuthRetry(() => Promise.reject(error), {
+        provider: provider(),
+        finishAuth: async () => {},
+      }),
+    ).rejects.toBe(error);
+  });
+
+  it("waits for the code, exchanges it, and retries once", async () => {
+    const exchanged: string[] = [];
+    let attempts = 0;
+    const result = await withAuthRetry(
+      async () => {
+        attempts++;
+        if (attempts === 1) throw new UnauthorizedError();
+        return "ok";
+      },
+      {
+        provider: provider(Promise.resolve("the-code")),
+        finishAuth: async (c) => void exchanged.push(c),
+      },
+    );
+    expect(result).toBe("ok");
+    expect(exchanged).toEqual(["the-code"]);
+    expect(attempts).toBe(2);
+  });
+
+  it("uses `retry` when given (a fresh pair at connect) and never retries twice", async () => {
+    const second = new UnauthorizedError("again");
+    await expect(
+      withAuthRetry(() => Promise.reject(new UnauthorizedError()), {
+        provider: provider(Promise.resolve("c")),
+        finishAuth: async () => {},
+        retry: () => Promise.reject(second),
+      }),
+    ).rejects.toBe(second);
+  });
+
+  it("surfaces a cancelled sign-in", async () => {
+    const cancelled = new McpAuthCancelledError("s");
+    await expect(
+      withAuthRetry(() => Promise.reject(new UnauthorizedError()), {
+        provider: provider(Promise.reject(cancelled)),
+        finishAuth: async () => {},
+      }),
+    ).rejects.toBe(cancelled);
+  });
+});

@@ -1,0 +1,75 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RemoteServerConfig } from "../../config/schema.js";
+import { resolvePaths } from "../../utils/paths.js";
+import { type AuthCliIo, runAuthCli, runLogoutCli } from "./cli.js";
+import { type OAuthMock, startOAuthMock } from "./test-support.js";
+
+let mock: OAuthMock;
+let dir: string;
+
+beforeAll(async () => {
+  mock = await startOAuthMock();
+  dir = await mkdtemp(join(tmpdir(), "wren-oauth-cli-"));
+});
+
+afterAll(async () => {
+  await mock.close();
+  await rm(dir, { recursive: true, force: true, maxRetries: 5 });
+});
+
+function io(): AuthCliIo & { out(): string; err(): string; stdin: PassThrough } {
+  let out = "";
+  let err = "";
+  const stdin = new PassThrough();
+  return {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+    stdin,
+    env: { PATH: process.env.PATH },
+    paths: resolvePaths({ WREN_HOME: join(dir, "home") }, dir),
+    noBrowser: true,
+    oauth: { platform: "linux" },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+const server = (): RemoteServerConfig => ({
+  name: "demo",
+  type: "http",
+  url: mock.url,
+  headers: {},
+  oauth: {},
+  enabled: true,
+  source: "test",
+});
+
+describe("wren mcp auth / logout", () => {
+  it("signs in headless by pasting the callback URL, exits 0, then logs out", async () => {
+    const cli = io();
+    const running = runAuthCli(server(), cli);
+    await expect.poll(() => /^http:\S+\/authorize\?\S+$/m.test(cli.out())).toBe(true);
+    const url = /^(http:\S+\/authorize\?\S+)$/m.exec(cli.out())?.[1] ?? "";
+    expect(cli.out()).toContain("No browser here (--no-browser)");
+    const response = await fetch(url, { redirect: "manual" });
+    cli.stdin.write("not a callback at all\n");
+    cli.stdin.write(`${response.headers.get("location")}\n`);
+    expect(await running).toBe(0);
+    expect(cli.err()).toContain("not a callback URL or a code");
+    expect(cli.out()).toContain("Signed in to demo.");
+
+    const out = io();
+    expect(await runLogoutCli(server(), out)).toBe(0);
+    expect(out.out()).toBe("demo: signed out (tokens revoked at the server and deleted)\n");
+  });
+
+  it("refuses servers that cannot sign in with exit 2", async () => {
+    const cli = io();
+    expect(await runAuthCli({ ...server(), oauth: false }, cli)).toBe(2);
+    expect(cli.err()).toContain('OAuth is disabled for demo ("oauth": false)');
+  });
+});

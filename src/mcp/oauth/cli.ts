@@ -1,0 +1,164 @@
+import { createInterface } from "node:readline";
+import type { McpServerConfig } from "../../config/schema.js";
+import type { WrenPaths } from "../../utils/paths.js";
+import { connectMcpServer } from "../connect.js";
+import type { AuthInteraction, BrowserState } from "./auth-store.js";
+import { createMcpOAuth, type McpOAuthOptions } from "./mcp-oauth.js";
+
+/** Where `wren mcp auth` / `wren mcp logout` read and write. */
+export interface AuthCliIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  /** Lines pasted by the user (the callback URL or code). */
+  readonly stdin: NodeJS.ReadableStream;
+  readonly env: NodeJS.ProcessEnv;
+  readonly paths: WrenPaths;
+  /** `--no-browser`. */
+  readonly noBrowser?: boolean;
+  readonly connectTimeoutMs?: number;
+  /** Test seams. */
+  readonly oauth?: Partial<
+    Pick<McpOAuthOptions, "platform" | "timeoutMs" | "openUrl" | "hostname">
+  >;
+}
+
+const OK = 0;
+const FAILED = 1;
+const USAGE = 2;
+
+function browserText(browser: BrowserState): string {
+  switch (browser.kind) {
+    case "opening":
+      return "Opening the browser…";
+    case "opened":
+      return `Opened the browser (${browser.command}); waiting for you to finish there.`;
+    case "failed":
+      return `Could not open a browser (${browser.reason}): open the URL above yourself.`;
+    case "off":
+      return `No browser here (${browser.reason}): open the URL above on a machine with a browser.`;
+  }
+}
+
+/**
+ * The sign-in prompt on a plain terminal: prints the URL in full, reads pasted lines from
+ * stdin (callback URL, query string or code), and Ctrl+C cancels.
+ */
+export function createTerminalInteraction(io: AuthCliIo): AuthInteraction {
+  return {
+    open(init, handlers) {
+      const out = (line: string): void => void io.stdout.write(`${line}\n`);
+      out(`Sign in to ${init.server}. Open this URL in a browser:`);
+      out("");
+      out(init.url);
+      out("");
+      out(browserText(init.browser));
+      if (init.sshHint !== undefined) {
+        out(`Or forward the callback port from your machine first: ${init.sshHint}`);
+      }
+      out("Paste the URL the browser ends on (or the code) and press Enter. Ctrl+C cancels.");
+      const lines = createInterface({ input: io.stdin, terminal: false });
+      lines.on("line", (line) => {
+        if (line.trim() !== "") handlers.onSubmit(line);
+      });
+      const cancel = (): void => handlers.onCancel();
+      lines.on("SIGINT", cancel);
+      process.on("SIGINT", cancel);
+      let closed = false;
+      return {
+        update(patch) {
+          if (closed) return;
+          if (patch.browser && patch.browser.kind !== "opening") out(browserText(patch.browser));
+          if (patch.error !== undefined) io.stderr.write(`wren: ${patch.error}\n`);
+        },
+        close() {
+          if (closed) return;
+          closed = true;
+          process.off("SIGINT", cancel);
+          lines.close();
+        },
+      };
+    },
+  };
+}
+
+function oauthFor(io: AuthCliIo, interactive: boolean): ReturnType<typeof createMcpOAuth> {
+  return createMcpOAuth({
+    paths: io.paths,
+    env: io.env,
+    ...(interactive && { interaction: createTerminalInteraction(io) }),
+    ...(io.noBrowser && { noBrowser: true }),
+    warn: (line) => io.stderr.write(`wren: warning: ${line}\n`),
+    ...io.oauth,
+  });
+}
+
+function checkRemote(server: McpServerConfig, io: AuthCliIo): boolean {
+  if (server.type === "stdio") {
+    io.stderr.write(`wren: ${server.name} is a stdio server; only remote servers sign in\n`);
+    return false;
+  }
+  if (server.oauth === false) {
+    io.stderr.write(`wren: OAuth is disabled for ${server.name} ("oauth": false)\n`);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * `wren mcp auth NAME` / `wren --auth-mcp NAME`: runs the sign-in on the terminal and exits
+ * 0 only when tokens are stored; 1 when it failed or was cancelled; 2 for a server that
+ * cannot sign in.
+ */
+export async function runAuthCli(server: McpServerConfig, io: AuthCliIo): Promise<number> {
+  if (!checkRemote(server, io)) return USAGE;
+  const oauth = oauthFor(io, true);
+  const connect = oauth.wrapConnect(connectMcpServer);
+  try {
+    const connection = await oauth.signIn(server.name, () =>
+      connect({
+        server: { ...server, enabled: true },
+        paths: io.paths,
+        connectTimeoutMs: io.connectTimeoutMs ?? 30_000,
+      }),
+    );
+    await connection.close();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`wren: ${server.name}: ${message}\n`);
+    return FAILED;
+  }
+  if (!(await oauth.hasTokens(server))) {
+    io.stderr.write(
+      `wren: ${server.name} connected without asking for a sign-in; nothing stored\n`,
+    );
+    return FAILED;
+  }
+  io.stdout.write(`Signed in to ${server.name}.\n`);
+  return OK;
+}
+
+/** `wren mcp logout NAME`: revokes (RFC 7009, where supported) and deletes stored tokens. */
+export async function runLogoutCli(server: McpServerConfig, io: AuthCliIo): Promise<number> {
+  if (!checkRemote(server, io)) return USAGE;
+  const result = await oauthFor(io, false).logout(server);
+  io.stdout.write(`${describeLogout(server.name, result)}\n`);
+  return OK;
+}
+
+/** One line for the user about what logout did. */
+export function describeLogout(
+  name: string,
+  result: Awaited<ReturnType<ReturnType<typeof createMcpOAuth>["logout"]>>,
+): string {
+  if (!result.hadTokens) return `${name}: no stored sign-in`;
+  switch (result.revocation.kind) {
+    case "revoked":
+      return `${name}: signed out (tokens revoked at the server and deleted)`;
+    case "unsupported":
+      return `${name}: signed out (tokens deleted; the server offers no revocation)`;
+    case "failed":
+      return `${name}: signed out (tokens deleted; revocation failed: ${result.revocation.reason})`;
+    case "nothing":
+      return `${name}: signed out`;
+  }
+}
