@@ -517,7 +517,8 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   private async refreshNow(): Promise<StoredTokens | undefined> {
     const state = await this.readState();
     const tokens = state.tokens;
-    if (!tokens?.refresh_token || !state.discovery) return tokens;
+    // A peer may have refreshed since we looked: use its tokens rather than rotate again.
+    if (!tokens?.refresh_token || !state.discovery || !this.isExpired(tokens)) return tokens;
     const discovery = toDiscoveryState(state.discovery);
     const clientInformation = await this.clientInformation();
     if (!clientInformation) return tokens;
