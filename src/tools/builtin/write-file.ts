@@ -1,0 +1,129 @@
+import { readFile, stat } from "node:fs/promises";
+import { z } from "zod";
+import { writeFileAtomic } from "../../utils/atomic-write.js";
+import type { Tool, ToolOutcome, ToolPreview } from "../types.js";
+import {
+  errorCode,
+  errorResult,
+  fsErrorText,
+  jsonSchemaOf,
+  looksBinary,
+  parseArgs,
+  short,
+  textResult,
+} from "./common.js";
+import { type ResolvedPath, resolvePath } from "./paths.js";
+
+const WriteFileArgs = z.object({
+  path: z
+    .string()
+    .min(1)
+    .describe("File to write, relative to the project directory (or absolute)."),
+  content: z.string().describe("The complete new content of the file."),
+});
+
+/** The current text of a file about to be replaced, or why it cannot be replaced. */
+export type CurrentFile =
+  | { readonly kind: "missing" }
+  | { readonly kind: "text"; readonly text: string; readonly mode: number }
+  | { readonly kind: "directory"; readonly message: string }
+  /** Binary, too large or unreadable: not editable as text. */
+  | { readonly kind: "problem"; readonly message: string };
+
+/** Reads what a write or an edit would replace. */
+export async function readCurrent(target: ResolvedPath, maxBytes: number): Promise<CurrentFile> {
+  try {
+    const info = await stat(target.real);
+    if (info.isDirectory())
+      return { kind: "directory", message: `${target.display} is a directory` };
+    if (info.size > maxBytes)
+      return {
+        kind: "problem",
+        message: `${target.display} is ${info.size} bytes, larger than the ${maxBytes} bytes wren edits`,
+      };
+    const buffer = await readFile(target.real);
+    if (looksBinary(buffer))
+      return {
+        kind: "problem",
+        message: `${target.display} is a binary file; it is not edited as text`,
+      };
+    return { kind: "text", text: buffer.toString("utf8"), mode: info.mode & 0o7777 };
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return { kind: "missing" };
+    return { kind: "problem", message: fsErrorText(error, target.display) };
+  }
+}
+
+/** Writes the file in place of `target.real`, keeping its permissions (an executable stays one). */
+export async function writeText(target: ResolvedPath, text: string, mode?: number): Promise<void> {
+  await writeFileAtomic(target.real, text, mode === undefined ? {} : { mode });
+}
+
+function lineCount(text: string): number {
+  if (text === "") return 0;
+  const lines = text.split("\n").length;
+  return text.endsWith("\n") ? lines - 1 : lines;
+}
+
+/** `write_file`: creates or replaces a whole file, atomically. */
+export function createWriteFileTool(project: string, maxBytes: number): Tool {
+  const plan = async (
+    args: unknown,
+  ): Promise<
+    | { ok: true; target: ResolvedPath; current: CurrentFile; content: string }
+    | { ok: false; outcome: ToolOutcome }
+  > => {
+    const parsed = parseArgs(WriteFileArgs, args);
+    if (!parsed.ok) return parsed;
+    const target = await resolvePath(project, parsed.value.path);
+    const current = await readCurrent(target, maxBytes);
+    // Replacing a binary or oversized file wholesale is fine; a directory is not.
+    if (current.kind === "directory") return { ok: false, outcome: errorResult(current.message) };
+    return { ok: true, target, current, content: parsed.value.content };
+  };
+  return {
+    name: "write_file",
+    description:
+      "Create a file or replace its whole content. Parent directories are created. " +
+      "Prefer edit_file for changing part of an existing file. Read a file before overwriting it.",
+    inputSchema: jsonSchemaOf(WriteFileArgs),
+    effect: "write",
+    origin: "builtin",
+    summarize(args) {
+      const parsed = WriteFileArgs.safeParse(args);
+      if (!parsed.success) return "(invalid arguments)";
+      const lines = lineCount(parsed.data.content);
+      return `${short(parsed.data.path, 70)} (${lines} line${lines === 1 ? "" : "s"})`;
+    },
+    access(args) {
+      const parsed = WriteFileArgs.safeParse(args);
+      return parsed.success ? { paths: [parsed.data.path] } : null;
+    },
+    async preview(args): Promise<ToolPreview | undefined> {
+      const planned = await plan(args);
+      if (!planned.ok) return undefined;
+      const { current, target, content } = planned;
+      return {
+        kind: "diff",
+        path: target.display,
+        before: current.kind === "text" ? current.text : "",
+        after: content,
+        created: current.kind === "missing",
+      };
+    },
+    async execute(args, { signal }): Promise<ToolOutcome> {
+      const planned = await plan(args);
+      if (!planned.ok) return planned.outcome;
+      if (signal.aborted) return { status: "cancelled" };
+      const { current, target, content } = planned;
+      try {
+        await writeText(target, content, current.kind === "text" ? current.mode : undefined);
+      } catch (error) {
+        return errorResult(fsErrorText(error, target.display));
+      }
+      const lines = lineCount(content);
+      const verb = current.kind === "missing" ? "Created" : "Wrote";
+      return textResult(`${verb} ${target.display} (${lines} line${lines === 1 ? "" : "s"})`);
+    },
+  };
+}
