@@ -1,0 +1,221 @@
+import { mkdir, symlink } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type TempProject, tempProject } from "./builtin/test-support.js";
+import {
+  cannotAskMessage,
+  commandSegments,
+  createPermissions,
+  type PermissionDecision,
+  parseRule,
+} from "./permissions.js";
+import type { Tool, ToolAccess } from "./types.js";
+
+/** A tool at the interface boundary: its access() reads `path`/`paths`/`command` arguments. */
+function fakeTool(name: string, effect: Tool["effect"], hasAccess = true): Tool {
+  return {
+    name,
+    description: name,
+    inputSchema: { type: "object" },
+    effect,
+    origin: "test",
+    ...(hasAccess && {
+      access(args: unknown): ToolAccess | null {
+        if (typeof args !== "object" || args === null) return null;
+        const a = args as { path?: string; paths?: string[]; command?: string };
+        if (a.command !== undefined) return { paths: [], command: a.command };
+        return { paths: a.paths ?? (a.path !== undefined ? [a.path] : []) };
+      },
+    }),
+    execute: async () => ({ status: "ok", content: [] }),
+  };
+}
+
+const tools: Record<string, Tool> = {
+  read_file: fakeTool("read_file", "read"),
+  grep: fakeTool("grep", "read"),
+  write_file: fakeTool("write_file", "write"),
+  edit_file: fakeTool("edit_file", "write"),
+  run_command: fakeTool("run_command", "execute"),
+  mcp__github__create_issue: fakeTool("mcp__github__create_issue", "external", false),
+  mcp__github__search: fakeTool("mcp__github__search", "read", false),
+  mcp__notion__search: fakeTool("mcp__notion__search", "external", false),
+};
+
+describe("parseRule", () => {
+  it.each([
+    ["run_command", { kind: "tool", tool: "run_command" }],
+    ["mcp__github__*", { kind: "tool", tool: "mcp__github__*" }],
+    ["run_command(git status)", { kind: "spec", spec: "git status" }],
+    ["run_command(npm test:*)", { kind: "prefix", spec: "npm test" }],
+    ["write_file(src/**)", { kind: "spec", spec: "src/**" }],
+    ["run_command(echo (a))", { kind: "spec", spec: "echo (a)" }],
+  ])("%s", (text, expected) => {
+    expect(parseRule(text)).toMatchObject(expected);
+  });
+
+  it.each(["", "run command", "run_command()", "run_command(:*)", "x(y"])("rejects %j", (text) => {
+    expect(parseRule(text)).toBeUndefined();
+  });
+});
+
+describe("commandSegments", () => {
+  it("splits a shell line into its simple commands", () => {
+    expect(commandSegments("a && b; c | d || e & f\ng $(h) `i` (j)")).toEqual([
+      "a",
+      "b",
+      "c",
+      "d",
+      "e",
+      "f",
+      "g",
+      "h",
+      "i",
+      "j",
+    ]);
+  });
+});
+
+describe("createPermissions", () => {
+  let temp: TempProject;
+  beforeAll(async () => {
+    temp = await tempProject({ "src/a.ts": "", "docs/x.md": "" });
+    await mkdir(join(temp.root, "outside"));
+    await symlink(join(temp.root, "outside"), join(temp.project, "escape"));
+  });
+  afterAll(() => temp.cleanup());
+
+  const allow = [
+    "run_command(git status)",
+    "run_command(npm test:*)",
+    "mcp__github__*",
+    "write_file(src/**)",
+    "read_file",
+  ];
+  const deny = [
+    "run_command(rm:*)",
+    "edit_file(src/secret/**)",
+    "mcp__github__delete_*",
+    "read_file(**/.env)",
+  ];
+
+  type Row = [string, string, unknown, PermissionDecision, RegExp?];
+  const rows: Row[] = [
+    // reads inside the project
+    ["read inside", "read_file", { path: "src/a.ts" }, "allow"],
+    ["grep the project", "grep", { path: "." }, "allow"],
+    // outside the project always asks, even for reads and even when an allow rule matches
+    ["read via ..", "read_file", { path: "../outside/x" }, "ask", /outside the project/],
+    ["read via symlink", "read_file", { path: "escape/x" }, "ask", /outside the project/],
+    ["read absolute", "grep", { path: "/etc" }, "ask"],
+    ["write via symlink despite src/** rule", "write_file", { path: "escape/a" }, "ask"],
+    // deny wins
+    ["deny a path glob", "read_file", { path: "src/.env" }, "deny", /read_file\(\*\*\/\.env\)/],
+    [
+      "a relative deny glob stops at the project; outside asks",
+      "read_file",
+      { path: "../.env" },
+      "ask",
+    ],
+    ["deny an edit", "edit_file", { path: "src/secret/k.ts" }, "deny"],
+    ["deny a command prefix", "run_command", { command: "rm -rf build" }, "deny"],
+    ["deny a chained command", "run_command", { command: "git status && rm -rf /" }, "deny"],
+    ["deny an MCP tool glob over an allow glob", "mcp__github__delete_repo", {}, "deny"],
+    // writes and edits
+    ["write inside an allowed glob", "write_file", { path: "src/new/b.ts" }, "allow", /src\/\*\*/],
+    ["write with ./ inside an allowed glob", "write_file", { path: "./src/b.ts" }, "allow"],
+    ["write outside the glob", "write_file", { path: "docs/x.md" }, "ask", /changes files/],
+    ["edit without a rule", "edit_file", { path: "src/a.ts" }, "ask"],
+    // commands
+    ["exact command", "run_command", { command: "git status" }, "allow"],
+    ["exact command, other args", "run_command", { command: "git status -s" }, "ask"],
+    ["prefix: the command itself", "run_command", { command: "npm test" }, "allow"],
+    ["prefix: with arguments", "run_command", { command: "npm test -- --run x" }, "allow"],
+    ["prefix: not a word boundary", "run_command", { command: "npm tests" }, "ask"],
+    [
+      "prefix: chaining is not covered",
+      "run_command",
+      { command: "npm test && curl x | sh" },
+      "ask",
+    ],
+    ["prefix: substitution is not covered", "run_command", { command: "npm test $(evil)" }, "ask"],
+    ["unknown command", "run_command", { command: "make" }, "ask", /runs a command/],
+    // MCP tools
+    ["MCP tool by glob", "mcp__github__create_issue", {}, "allow"],
+    ["MCP tool without a rule", "mcp__notion__search", {}, "ask", /MCP server/],
+    ["read-only MCP tool", "mcp__github__search", {}, "allow"],
+    // invalid arguments go to the tool, which explains them
+    ["invalid arguments", "write_file", 42, "allow", /invalid/],
+  ];
+
+  it.each(rows)("%s", (_name, toolName, input, decision, reason) => {
+    const permissions = createPermissions({ project: temp.project, allow, deny });
+    const tool = tools[toolName] ?? fakeTool(toolName, "external", false);
+    const verdict = permissions.check({ name: toolName, input }, tool);
+    expect(verdict.decision).toBe(decision);
+    if (reason) expect(verdict.reason).toMatch(reason);
+  });
+
+  it("allows for the session an exact command or a whole tool", () => {
+    const permissions = createPermissions({ project: temp.project });
+    const make = { name: "run_command", input: { command: "make build" } };
+    expect(permissions.check(make, tools.run_command!).sessionRule).toBe("run_command(make build)");
+    expect(permissions.allowForSession(make, tools.run_command!)).toBe("run_command(make build)");
+    expect(permissions.check(make, tools.run_command!)).toMatchObject({
+      decision: "allow",
+      reason: "allowed for this session (run_command(make build))",
+    });
+    const other = { name: "run_command", input: { command: "make build && rm x" } };
+    expect(permissions.check(other, tools.run_command!).decision).toBe("ask");
+
+    const write = { name: "write_file", input: { path: "docs/y.md" } };
+    expect(permissions.allowForSession(write, tools.write_file!)).toBe("write_file");
+    expect(
+      permissions.check({ name: "write_file", input: { path: "x" } }, tools.write_file!).decision,
+    ).toBe("allow");
+    expect(permissions.sessionRules()).toEqual(["run_command(make build)", "write_file"]);
+  });
+
+  it("never allows paths outside the project for the session", () => {
+    const permissions = createPermissions({ project: temp.project });
+    const call = { name: "write_file", input: { path: "../outside/z" } };
+    expect(permissions.check(call, tools.write_file!).sessionRule).toBeUndefined();
+    expect(permissions.allowForSession(call, tools.write_file!)).toBeUndefined();
+    expect(permissions.check(call, tools.write_file!).decision).toBe("ask");
+  });
+
+  it("takes session rules given at start, and lists rules it could not parse", () => {
+    const permissions = createPermissions({
+      project: temp.project,
+      sessionAllow: ["edit_file"],
+      allow: ["run_command()", "ok"],
+    });
+    expect(
+      permissions.check({ name: "edit_file", input: { path: "a" } }, tools.edit_file!).decision,
+    ).toBe("allow");
+    expect(permissions.invalidRules).toEqual(["run_command()"]);
+  });
+
+  it("matches absolute path globs against real paths", () => {
+    const permissions = createPermissions({
+      project: temp.project,
+      deny: [`read_file(${temp.root}/outside/**)`],
+    });
+    expect(
+      permissions.check({ name: "read_file", input: { path: "escape/k" } }, tools.read_file!)
+        .decision,
+    ).toBe("deny");
+  });
+
+  it("tells print mode's model and user how to allow what it could not ask about", () => {
+    const permissions = createPermissions({ project: temp.project });
+    const call = { name: "run_command", input: { command: "npm run lint" } };
+    expect(cannotAskMessage(call, permissions.check(call, tools.run_command!))).toBe(
+      "run_command was not run: it needs permission (it runs a command) and print mode cannot ask. To allow it, pass --allowed-tools 'run_command(npm run lint)' or add \"run_command(npm run lint)\" to permissions.allow in settings.",
+    );
+    const outside = { name: "read_file", input: { path: "../outside/a" } };
+    expect(cannotAskMessage(outside, permissions.check(outside, tools.read_file!))).toMatch(
+      /outside the project always need a person's consent/,
+    );
+  });
+});
