@@ -1,4 +1,3 @@
-import picomatch from "picomatch";
 import type { ToolDecision } from "../agent/loop.js";
 import { runTurn, type TurnEvent } from "../agent/loop.js";
 import type { ChatMessage, ToolCall } from "../agent/messages.js";
@@ -6,6 +5,7 @@ import type { OutputFormat, ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
 import type { McpManager } from "../mcp/manager.js";
 import { createSessionStore } from "../session/session-store.js";
+import { cannotAskMessage, createPermissions } from "../tools/permissions.js";
 import { createToolRegistry } from "../tools/registry.js";
 import type { Tool } from "../tools/types.js";
 import type { WrenPaths } from "../utils/paths.js";
@@ -30,23 +30,21 @@ export interface PrintOptions {
 }
 
 /**
- * Decides a tool call in print mode, which never prompts: reads are allowed, anything else
- * only when `--allowed-tools` or `permissions.allow` names it; `permissions.deny` always wins.
+ * Decides a tool call in print mode, which never prompts: the permission rules decide, and a
+ * call that would ask is denied with a message telling the model and the user how to allow it
+ * (`--allowed-tools` and `permissions.allow` take the same rules).
  */
 export function printModeAuthorizer(
   allowed: readonly string[],
   deny: readonly string[],
+  project: string,
 ): (call: ToolCall, tool: Tool) => Promise<ToolDecision> {
-  const isAllowed = picomatch(allowed.length > 0 ? [...allowed] : ["\0"]);
-  const isDenied = picomatch(deny.length > 0 ? [...deny] : ["\0"]);
+  const permissions = createPermissions({ project, allow: allowed, deny });
   return async (call, tool) => {
-    if (isDenied(call.name))
-      return { allow: false, reason: `${call.name} is denied by permissions.deny` };
-    if (tool.effect === "read" || isAllowed(call.name)) return { allow: true };
-    return {
-      allow: false,
-      reason: `${call.name} needs permission, and print mode cannot ask: allow it with --allowed-tools ${call.name}`,
-    };
+    const verdict = permissions.check(call, tool);
+    if (verdict.decision === "allow") return { allow: true };
+    if (verdict.decision === "deny") return { allow: false, reason: verdict.reason };
+    return { allow: false, reason: cannotAskMessage(call, verdict) };
   };
 }
 
@@ -108,6 +106,7 @@ export async function runPrint(options: PrintOptions): Promise<number> {
       authorize: printModeAuthorizer(
         [...options.allowedTools, ...config.permissions.allow],
         config.permissions.deny,
+        paths.project,
       ),
     })) {
       if (options.outputFormat === "stream-json")
