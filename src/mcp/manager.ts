@@ -18,6 +18,7 @@ import {
   McpNeedsAuthError,
   McpServerUnavailableError,
 } from "./errors.js";
+import { createMcpOAuth, type LogoutResult, type McpOAuth } from "./oauth/mcp-oauth.js";
 import { describeStatus } from "./status-text.js";
 import { assignToolNames, bridgeTool, filterTools, type ResultLimits } from "./tool-bridge.js";
 
@@ -79,6 +80,12 @@ export interface McpManagerOptions {
   readonly resultLimits?: ResultLimits;
   /** Persists `enabled` for a server; by default edits the settings file it came from. */
   readonly persistEnabled?: (server: McpServerConfig, enabled: boolean) => Promise<void>;
+  /**
+   * OAuth for remote servers (stored tokens, silent refresh, sign-in on `signIn`). By default
+   * one that uses stored tokens but can never prompt; the REPL passes one with its auth store.
+   * A custom `clientFactory` is only wrapped when this is given.
+   */
+  readonly oauth?: McpOAuth;
 }
 
 /** The MCP client side as the app sees it: servers, their status and their tools. */
@@ -103,6 +110,13 @@ export interface McpManager {
   reconnect(name: string): Promise<McpServerState>;
   /** Enables or disables a server, persisting the choice; resolves once connected or closed. */
   setEnabled(name: string, enabled: boolean): Promise<McpServerState>;
+  /**
+   * Signs in to a remote server (`.mcp auth`): reconnects it allowing the OAuth flow, and
+   * resolves with the new state; rejects with the sign-in's McpAuthError (cancelled, denied...).
+   */
+  signIn(name: string): Promise<McpServerState>;
+  /** Revokes (RFC 7009, where supported) and forgets the server's tokens, then reconnects it. */
+  logout(name: string): Promise<LogoutResult>;
   /** Resolves when no server is connecting (all connected, failed, disabled or waiting). */
   whenSettled(): Promise<void>;
   /** Closes every client and ends every stdio child. */
@@ -146,9 +160,15 @@ async function persistEnabledInSource(server: McpServerConfig, enabled: boolean)
 
 /** Creates the manager; nothing connects until `start()` (or a call that needs a server). */
 export function createMcpManager(options: McpManagerOptions): McpManager {
-  const connect = options.clientFactory ?? connectMcpServer;
   const restart: RestartPolicy = { ...DEFAULT_RESTART, ...options.restart };
   const log = options.log ?? (() => {});
+  const oauth =
+    options.oauth ??
+    createMcpOAuth({ paths: options.paths, ...(options.fetch && { fetch: options.fetch }), log });
+  const connect =
+    options.clientFactory && !options.oauth
+      ? options.clientFactory
+      : oauth.wrapConnect(options.clientFactory ?? connectMcpServer);
   const persistEnabled = options.persistEnabled ?? persistEnabledInSource;
   const entries = new Map<string, Entry>();
   for (const config of options.servers) {
@@ -454,6 +474,19 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
       entry.restartAttempts = 0;
       await connectEntry(name, entry).catch(() => {});
       return stateOf(name);
+    },
+    async signIn(name) {
+      const entry = entryOf(name);
+      if (!entry.config.enabled) {
+        throw new McpServerUnavailableError(name, `${name} is disabled: run .mcp enable ${name}`);
+      }
+      return oauth.signIn(name, () => manager.reconnect(name));
+    },
+    async logout(name) {
+      const entry = entryOf(name);
+      const result = await oauth.logout(entry.config);
+      if (entry.config.enabled) await manager.reconnect(name);
+      return result;
     },
     async setEnabled(name, enabled) {
       const entry = entryOf(name);
