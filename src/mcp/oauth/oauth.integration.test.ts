@@ -8,6 +8,7 @@ import type { RemoteServerConfig } from "../../config/schema.js";
 import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
 import { connectMcpServer, type McpConnection } from "../connect.js";
 import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
+import { createMcpManager } from "../manager.js";
 import { type AuthPrompt, type AuthPromptStore, createAuthPromptStore } from "./auth-store.js";
 import { McpAuthCancelledError, McpAuthDeniedError, McpAuthTimeoutError } from "./errors.js";
 import { createMcpOAuth, type McpOAuth } from "./mcp-oauth.js";
@@ -310,11 +311,13 @@ describe("OAuth sign-in against the mock", () => {
   });
 
   it("keeps secrets out of everything but the state file", async () => {
-    const server = serverFor(mock);
+    // Its own mock: the forced 401s below must not leak into other tests.
+    const own = await mockWith();
+    const server = serverFor(own);
     const { signIn } = harness();
     const connection = await signIn(server);
-    await mock.hook("revoke-all");
-    await mock.hook("force-401", "count=50");
+    await own.hook("revoke-all");
+    await own.hook("force-401", "count=50");
     const quiet = harness({ interactive: false });
     const error = await quiet.connect(server).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(McpNeedsAuthError);
@@ -337,5 +340,32 @@ describe("OAuth sign-in against the mock", () => {
       );
     }
     await writeFile(join(dir, "done"), "");
+  });
+
+  it("through the manager: needs auth at start, .mcp auth signs in, logout needs it again", async () => {
+    const server = serverFor(mock);
+    const store = createAuthPromptStore();
+    const oauth = createMcpOAuth({
+      paths,
+      interaction: store,
+      env: { BROWSER: FAKE_BROWSER, PATH: process.env.PATH },
+      platform: "linux",
+    });
+    const manager = createMcpManager({ servers: [server], paths, oauth });
+    try {
+      manager.start();
+      await manager.whenSettled();
+      expect(manager.getSnapshot()[0]?.status).toEqual({
+        state: "needs-auth",
+        message: "demo needs sign-in: run .mcp auth demo",
+      });
+      expect((await manager.signIn("demo")).status.state).toBe("connected");
+      expect(manager.tools().length).toBeGreaterThan(0);
+      const result = await manager.logout("demo");
+      expect(result.revocation).toEqual({ kind: "revoked", count: 2 });
+      expect(manager.getSnapshot()[0]?.status.state).toBe("needs-auth");
+    } finally {
+      await manager.close();
+    }
   });
 });
