@@ -4,10 +4,12 @@
 //
 // Programs run in a real pseudo-terminal whose output feeds a headless xterm, like
 // src/test-utils/pty.ts (a .ts file plain node cannot import, hence this small duplicate).
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
+import { execFileSync, spawn as spawnProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { spawn } from "@lydell/node-pty";
 import xtermHeadless from "@xterm/headless";
@@ -19,6 +21,7 @@ const COLS = 100;
 const ROWS = 30;
 const RUN_TIMEOUT_MS = 20_000;
 const DEFAULT_RUNS = 7;
+const MIN_RUNS = 5;
 const WREN_TARGET_RATIO = 1.3;
 
 // ---------------------------------------------------------------------------------------------
@@ -325,7 +328,432 @@ async function startup({ runs }) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Registry and entry point. Add a section as { name, description, run({ runs }) => { ok } }.
+// Section: stream (issue 5 item 8). A 20,000-token answer from the mock model server streams
+// through the REPL after an empty transcript and after a resumed 500-message session, in the
+// same run. Measured: the wren process's CPU time (/proc/<pid>/stat, user + sys) from Enter
+// until the end marker is on the screen, per 1,000 tokens, with the model as fast as it goes
+// (target: 500 messages within 1.2x of empty, i.e. finished items are not re-rendered); then,
+// after 500 messages at 1,000 tokens/s, how far the screen trails the server (end marker on
+// screen minus the server's last byte) and the rate the screen showed between the markers.
+// WREN_BENCH_NODE_ARGS (space-separated) go before dist/wren.js on node's command line, e.g.
+// "--cpu-prof --cpu-prof-dir=/tmp/prof" (NODE_OPTIONS may not hold --cpu-prof); each run ends
+// with `.exit`, so a profile gets written.
+
+const STREAM_TOKENS = 20_000;
+const STREAM_PACED_RATE = 1_000;
+const STREAM_HISTORY = 500;
+const STREAM_TARGET_RATIO = 1.2;
+const STREAM_DEFAULT_RUNS = 3;
+const STREAM_START = "START-OF-ANSWER";
+const STREAM_END = "END-OF-ANSWER";
+const HISTORY_TAIL = "HISTORY-TAIL-MARKER";
+const modelServerScript = join(repoRoot, "mock-mcps", "model-server.mjs");
+
+const liveChildren = new Set();
+process.on("exit", () => {
+  for (const child of liveChildren) child.kill("SIGKILL");
+});
+
+/** The mock model server as a subprocess; `stop()` kills it (also done on exit). */
+function startModelServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawnProcess(process.execPath, [modelServerScript, "--port", "0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    liveChildren.add(child);
+    let out = "";
+    let err = "";
+    const stop = () =>
+      new Promise((r) => {
+        liveChildren.delete(child);
+        if (child.exitCode !== null || child.signalCode !== null) return r();
+        child.once("exit", () => r());
+        child.kill("SIGKILL");
+      });
+    child.stderr.on("data", (d) => {
+      err += d;
+    });
+    child.stdout.on("data", (d) => {
+      out += d;
+      const match = /listening on (\d+)/.exec(out);
+      if (!match) return;
+      const base = `http://127.0.0.1:${match[1]}`;
+      resolve({
+        baseURL: `${base}/v1`,
+        async setScript(script) {
+          const res = await fetch(`${base}/_script`, {
+            method: "POST",
+            body: JSON.stringify(script),
+          });
+          if (!res.ok)
+            throw new MeasureError(`mock server refused the script: ${await res.text()}`);
+          await fetch(`${base}/_requests`, { method: "DELETE" });
+        },
+        async requests() {
+          return (await fetch(`${base}/_requests`)).json();
+        },
+        stop,
+      });
+    });
+    child.once("exit", (code, signal) =>
+      reject(new MeasureError(`mock model server exited (${signal ?? code}): ${err.trim()}`)),
+    );
+  });
+}
+
+let clockTicks;
+
+/** User + system CPU milliseconds of a live process, all its threads included (Linux). */
+function cpuMs(pid) {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+}
+
+/** A program in a pty with a headless xterm: wait for text, type, read CPU, dispose. */
+function openPty({ command, args, cwd, env }) {
+  const xterm = new xtermHeadless.Terminal({
+    cols: COLS,
+    rows: ROWS,
+    scrollback: 1_000,
+    allowProposedApi: true,
+  });
+  const pty = spawn(command, args, {
+    name: "xterm-256color",
+    cols: COLS,
+    rows: ROWS,
+    cwd,
+    env: { ...env, TERM: "xterm-256color" },
+  });
+  live.add(pty);
+  let exited = false;
+  let disposed = false;
+  const exitPromise = new Promise((r) => pty.onExit(r)).then((status) => {
+    exited = true;
+    for (const w of waiters) w.fail(`wren exited (${status.signal ?? status.exitCode})`);
+    return status;
+  });
+  // Each waiter: screen text (parsed screen) or raw text (output stream, marker may scroll by).
+  const waiters = new Set();
+  let rawTail = "";
+  const check = () => {
+    if (waiters.size === 0) return;
+    const now = performance.now();
+    const screen = [...waiters].some((w) => w.screen) ? screenText(xterm) : "";
+    for (const w of waiters) {
+      if (w.raw ? rawTail.includes(w.raw) : screen.includes(w.screen)) w.done(now);
+    }
+  };
+  xterm.onData((data) => {
+    if (!exited && !disposed) pty.write(data);
+  });
+  pty.onData((data) => {
+    if (disposed) return;
+    xterm.write(data, () => {
+      rawTail = (rawTail + data).slice(-4_096);
+      check();
+    });
+  });
+  return {
+    pid: pty.pid,
+    write: (data) => pty.write(data),
+    screen: () => screenText(xterm),
+    /** Resolves with performance.now() when the text is seen; rejects on timeout or exit. */
+    waitFor(until, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const w = {
+          ...until,
+          done: (t) => {
+            waiters.delete(w);
+            clearTimeout(timer);
+            resolve(t);
+          },
+          fail: (why) => {
+            waiters.delete(w);
+            clearTimeout(timer);
+            reject(
+              new MeasureError(
+                `${why} waiting for ${JSON.stringify(until.screen ?? until.raw)}\n--- screen ---\n${screenText(xterm)}\n--------------`,
+              ),
+            );
+          },
+        };
+        const timer = setTimeout(() => w.fail(`timed out after ${timeoutMs} ms`), timeoutMs);
+        waiters.add(w);
+        if (exited) w.fail("wren had exited");
+        else xterm.write("", check);
+      });
+    },
+    /** `.exit` (so a --cpu-prof profile is written), then SIGKILL for whatever is left. */
+    async dispose() {
+      if (!exited) {
+        pty.write(".exit\r");
+        await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 5_000))]);
+      }
+      disposed = true;
+      killGroup(pty);
+      await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 3_000))]);
+      live.delete(pty);
+      xterm.dispose();
+    },
+  };
+}
+
+/** Like projectSlug in src/session/session-store.ts: where wren keeps this project's sessions. */
+function projectSlug(project) {
+  const slug = project.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "root";
+  if (slug.length <= 80) return slug;
+  let hash = 0;
+  for (const char of project) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) >>> 0;
+  return `${slug.slice(-70)}-${hash.toString(16)}`;
+}
+
+/** A session file of `count` alternating user/assistant messages with a little markdown each. */
+function historySession(project, count) {
+  const created = new Date(Date.now() - 3_600_000);
+  const at = (i) => new Date(created.getTime() + i * 1_000).toISOString();
+  const lines = [
+    { type: "session", version: 1, id: "bench-history", project, created: created.toISOString() },
+  ];
+  for (let i = 0; i < count; i++) {
+    const n = i >> 1;
+    const message =
+      i % 2 === 0
+        ? {
+            role: "user",
+            id: `u${n}`,
+            time: at(i),
+            text: `Question ${n}: how does part ${n} work?`,
+          }
+        : {
+            role: "assistant",
+            id: `a${n}`,
+            time: at(i),
+            model: "mock/mock-model",
+            parts: [
+              {
+                type: "text",
+                text: [
+                  `## Part ${n}`,
+                  "",
+                  `Part ${n} reads the **config**, calls \`load()\` and then:`,
+                  "",
+                  "- validates the input",
+                  `- writes [the result](https://example.com/${n}) to disk`,
+                  ...(n % 10 === 0 ? ["", "```ts", `const part${n} = load("${n}");`, "```"] : []),
+                  ...(i === count - 1 ? ["", HISTORY_TAIL] : []),
+                ].join("\n"),
+              },
+            ],
+          };
+    lines.push({ type: "message", message });
+  }
+  return `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`;
+}
+
+/** One REPL session: start wren, send a prompt, stream the scripted answer to its end marker. */
+async function streamOnce({ root, server, env, project, history, perSecond, index }) {
+  const wrenHome = join(root, `wren-home-${index}`);
+  await mkdir(wrenHome, { recursive: true });
+  await writeFile(
+    join(wrenHome, "settings.json"),
+    JSON.stringify({
+      model: "mock/mock-model",
+      providers: { mock: { type: "openai-compatible", baseURL: server.baseURL } },
+    }),
+  );
+  if (history > 0) {
+    const dir = join(wrenHome, "sessions", projectSlug(project));
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "bench-history.jsonl"), historySession(project, history));
+  }
+  await server.setScript([
+    [
+      { text: `${STREAM_START} ` },
+      { slowTokens: { count: STREAM_TOKENS, ...(perSecond && { perSecond }) } },
+      { text: ` ${STREAM_END}` },
+    ],
+  ]);
+  const wren = openPty({
+    command: process.execPath,
+    args: [
+      ...(process.env.WREN_BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      wrenBin,
+      ...(history > 0 ? ["--continue"] : []),
+    ],
+    cwd: project,
+    env: { ...env, WREN_HOME: wrenHome },
+  });
+  const spawnedAt = performance.now();
+  try {
+    await wren.waitFor({ screen: "Ask anything" }, 30_000);
+    // The resumed transcript's last message: proof that --continue replayed the session.
+    if (history > 0) await wren.waitFor({ screen: HISTORY_TAIL }, 10_000);
+    const readyMs = performance.now() - spawnedAt;
+    wren.write("stream please");
+    await wren.waitFor({ screen: "stream please" }, 5_000);
+    const startedAt = performance.now();
+    const cpuBefore = cpuMs(wren.pid);
+    wren.write("\r");
+    const streamMs = perSecond ? (STREAM_TOKENS / perSecond) * 1000 : 0;
+    const firstOnScreen = wren.waitFor({ raw: STREAM_START }, 30_000);
+    const endOnScreen = wren.waitFor({ screen: STREAM_END }, streamMs + 120_000);
+    firstOnScreen.catch(() => {});
+    // At a set rate, note when the server has written its last byte (polled, ~20 ms steps).
+    let serverDoneAt;
+    const serverDone = perSecond
+      ? (async () => {
+          const first = await firstOnScreen;
+          await sleep(Math.max(0, first + streamMs - 1_500 - performance.now()));
+          for (let settled = false; !settled; ) {
+            const requests = await server.requests();
+            const outcome = requests.at(-1)?.outcome;
+            if (outcome === "completed") serverDoneAt ??= performance.now();
+            settled = outcome !== undefined && outcome !== "streaming" && outcome !== "pending";
+            if (!settled) await sleep(20);
+          }
+        })()
+      : Promise.resolve();
+    serverDone.catch(() => {});
+    const endAt = await endOnScreen;
+    const cpuAfter = cpuMs(wren.pid);
+    const firstAt = await firstOnScreen;
+    await serverDone;
+    return {
+      readyMs,
+      cpuPer1k: ((cpuAfter - cpuBefore) / STREAM_TOKENS) * 1000,
+      wallMs: endAt - startedAt,
+      screenRate: (STREAM_TOKENS / (endAt - firstAt)) * 1000,
+      lagMs: serverDoneAt === undefined ? undefined : endAt - serverDoneAt,
+    };
+  } finally {
+    await wren.dispose();
+  }
+}
+
+async function streamBench({ runs }) {
+  if (!existsSync(wrenBin)) {
+    console.log(
+      `  ${wrenBin} does not exist: run \`npm run build\` first (\`npm run bench\` does).`,
+    );
+    return { ok: false };
+  }
+  const began = performance.now();
+  const loadBefore = loadavg()[0];
+  const root = await realpath(await mkdtemp(join(tmpdir(), "wren-bench-stream-")));
+  let server;
+  try {
+    const home = join(root, "home");
+    const project = join(root, "project");
+    await Promise.all([home, project].map((d) => mkdir(d, { recursive: true })));
+    const env = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      LANG: process.env.LANG ?? "C.UTF-8",
+      HOME: home,
+      BROWSER: "none",
+      WREN_MODEL_RETRIES: "0",
+    };
+    server = await startModelServer();
+    const paced = STREAM_PACED_RATE;
+    const subjects = [
+      { name: "fast, empty", history: 0 },
+      { name: `fast, ${STREAM_HISTORY} msgs`, history: STREAM_HISTORY },
+      // Keeping up is tested on the harder transcript only: a paced run takes 20 s.
+      { name: `${paced}/s, ${STREAM_HISTORY} msgs`, history: STREAM_HISTORY, perSecond: paced },
+    ];
+    const samples = new Map(subjects.map((s) => [s.name, []]));
+    const errors = new Map();
+    let index = 0;
+    // No warm-up round: every run is a fresh process and the timed part starts after startup.
+    // Subjects interleave so load drift hits all of them alike.
+    for (let round = 0; round < runs; round++) {
+      for (const subject of subjects) {
+        if (errors.has(subject.name)) continue;
+        try {
+          samples
+            .get(subject.name)
+            .push(await streamOnce({ root, server, env, project, ...subject, index: index++ }));
+        } catch (error) {
+          errors.set(subject.name, error);
+        }
+      }
+    }
+
+    const summary = (subject, key) => {
+      const values = samples
+        .get(subject.name)
+        .map((s) => s[key])
+        .filter((v) => v !== undefined);
+      return values.length > 0 ? stats(values) : undefined;
+    };
+    const fixed = (st, digits) => (st === undefined ? "-" : st.median.toFixed(digits));
+    const rows = subjects.map((s) => {
+      const cpu = summary(s, "cpuPer1k");
+      return [
+        s.name,
+        fixed(summary(s, "readyMs"), 0),
+        cpu ? fixed(cpu, 0) : "error",
+        cpu ? `${cpu.min.toFixed(0)}-${cpu.max.toFixed(0)}` : "-",
+        fixed(summary(s, "wallMs"), 0),
+        fixed(summary(s, "screenRate"), 0),
+        s.perSecond ? fixed(summary(s, "lagMs"), 0) : "",
+      ];
+    });
+    console.log(
+      `  ${STREAM_TOKENS} tokens per answer. CPU: wren's user+sys from Enter until the end marker is on screen.\n` +
+        "  ready: spawn until the prompt (and the resumed transcript) is on screen. screen tok/s: tokens\n" +
+        "  between the start and end markers appearing. lag: end marker on screen after the server's\n" +
+        "  last byte.\n",
+    );
+    console.log(
+      table(
+        ["stream", "ready ms", "CPU ms/1k tok", "min-max", "wall ms", "screen tok/s", "lag ms"],
+        rows,
+      ),
+    );
+    console.log("");
+    const cpuEmpty = summary(subjects[0], "cpuPer1k")?.median;
+    const cpuFull = summary(subjects[1], "cpuPer1k")?.median;
+    if (cpuEmpty !== undefined && cpuFull !== undefined) {
+      const r = cpuFull / cpuEmpty;
+      console.log(
+        `  CPU per token, ${STREAM_HISTORY} msgs / empty = ${r.toFixed(2)}x (target <= ${STREAM_TARGET_RATIO}x): ${r <= STREAM_TARGET_RATIO ? "within target" : "OVER TARGET"}`,
+      );
+    }
+    for (const subject of subjects.filter((s) => s.perSecond)) {
+      const rate = summary(subject, "screenRate")?.median;
+      const lag = summary(subject, "lagMs")?.median;
+      if (rate === undefined) continue;
+      // Keeping up: the screen within 2% of the server's rate and under half a second behind.
+      const keepsUp = rate >= subject.perSecond * 0.98 && lag !== undefined && lag < 500;
+      console.log(
+        `  ${subject.name}: screen ${rate.toFixed(0)} tok/s, ${lag === undefined ? "?" : lag.toFixed(0)} ms behind the server: ${keepsUp ? "keeps up" : "FALLS BEHIND"}`,
+      );
+    }
+    console.log(
+      `\n  ${((performance.now() - began) / 1000).toFixed(0)} s; 1-min load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after (${cpus().length} CPUs): CPU time is inflated when the machine is busy`,
+    );
+    for (const [name, error] of errors) {
+      console.log(`\n  ${name}: not measured: ${error instanceof Error ? error.message : error}`);
+    }
+    return { ok: errors.size === 0 };
+  } finally {
+    await server?.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registry and entry point. Add a section as { name, description, run({ runs }) => { ok } },
+// optionally with defaultRuns / minRuns (default DEFAULT_RUNS / MIN_RUNS) and warmUp: false.
 
 const benchmarks = [
   {
@@ -333,11 +761,20 @@ const benchmarks = [
     description: "time to first screen: node -e 0, a bundled one-line Ink program, wren's prompt",
     run: startup,
   },
+  {
+    name: "stream",
+    description: `CPU per 1,000 tokens of a ${STREAM_TOKENS}-token answer after 0 and ${STREAM_HISTORY} messages; lag at ${STREAM_PACED_RATE} tokens/s`,
+    // Each run streams four 20,000-token answers (two of them at 1,000/s): ~1 min per run.
+    defaultRuns: STREAM_DEFAULT_RUNS,
+    minRuns: 3,
+    warmUp: false,
+    run: streamBench,
+  },
 ];
 
 function parseArgs(argv) {
   const names = [];
-  let runs = DEFAULT_RUNS;
+  let runs;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--runs") {
@@ -350,15 +787,15 @@ function parseArgs(argv) {
       names.push(arg);
     }
   }
-  if (!Number.isInteger(runs) || runs < 5) {
-    throw new MeasureError("--runs must be an integer >= 5 (medians need a few samples)");
+  if (runs !== undefined && !Number.isInteger(runs)) {
+    throw new MeasureError("--runs must be an integer");
   }
   return { names, runs };
 }
 
 function usage() {
   const list = benchmarks.map((b) => `  ${b.name.padEnd(10)} ${b.description}`).join("\n");
-  return `usage: node scripts/bench.mjs [section...] [--runs N]   (N >= 5, default ${DEFAULT_RUNS})\n\nsections:\n${list}`;
+  return `usage: node scripts/bench.mjs [section...] [--runs N]   (N >= ${MIN_RUNS}, default ${DEFAULT_RUNS}; stream: N >= 3, default ${STREAM_DEFAULT_RUNS})\n\nsections:\n${list}`;
 }
 
 async function main() {
@@ -380,17 +817,28 @@ async function main() {
   }
   const selected =
     args.names.length > 0 ? benchmarks.filter((b) => args.names.includes(b.name)) : benchmarks;
+  const runsOf = (b) => args.runs ?? b.defaultRuns ?? DEFAULT_RUNS;
+  const tooFew = selected.find((b) => runsOf(b) < (b.minRuns ?? MIN_RUNS));
+  if (tooFew) {
+    console.error(
+      `--runs must be >= ${tooFew.minRuns ?? MIN_RUNS} for ${tooFew.name} (medians need a few samples)\n\n${usage()}`,
+    );
+    return 2;
+  }
 
   const cpu = cpus();
   console.log(
     `wren bench — node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? "cpu"}, ` +
-      `median of ${args.runs} runs after 1 warm-up, ${COLS}x${ROWS} pty\n`,
+      `medians of each section's runs, ${COLS}x${ROWS} pty\n`,
   );
   let ok = true;
   for (const benchmark of selected) {
-    console.log(`[${benchmark.name}]`);
+    const runs = runsOf(benchmark);
+    console.log(
+      `[${benchmark.name}] median of ${runs} runs${benchmark.warmUp === false ? "" : " after 1 warm-up"}`,
+    );
     try {
-      const result = await benchmark.run({ runs: args.runs });
+      const result = await benchmark.run({ runs });
       ok &&= result.ok;
     } catch (error) {
       ok = false;
