@@ -3,6 +3,7 @@ import type { McpServerConfig } from "../../config/schema.js";
 import type { WrenPaths } from "../../utils/paths.js";
 import { connectMcpServer } from "../connect.js";
 import type { AuthInteraction, BrowserState } from "./auth-store.js";
+import { describeLogout } from "./logout-text.js";
 import { createMcpOAuth, type McpOAuthOptions } from "./mcp-oauth.js";
 
 /** Where `wren mcp auth` / `wren mcp logout` read and write. */
@@ -143,22 +144,4 @@ export async function runLogoutCli(server: McpServerConfig, io: AuthCliIo): Prom
   const result = await oauthFor(io, false).logout(server);
   io.stdout.write(`${describeLogout(server.name, result)}\n`);
   return OK;
-}
-
-/** One line for the user about what logout did. */
-export function describeLogout(
-  name: string,
-  result: Awaited<ReturnType<ReturnType<typeof createMcpOAuth>["logout"]>>,
-): string {
-  if (!result.hadTokens) return `${name}: no stored sign-in`;
-  switch (result.revocation.kind) {
-    case "revoked":
-      return `${name}: signed out (tokens revoked at the server and deleted)`;
-    case "unsupported":
-      return `${name}: signed out (tokens deleted; the server offers no revocation)`;
-    case "failed":
-      return `${name}: signed out (tokens deleted; revocation failed: ${result.revocation.reason})`;
-    case "nothing":
-      return `${name}: signed out`;
-  }
 }
