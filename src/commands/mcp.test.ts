@@ -88,7 +88,9 @@ describe(".mcp", () => {
       "remote is disabled: run .mcp enable remote",
     );
     expect(text(await mcpCommand.run("reconnect broken", context))).toMatch(/^broken: failed: /);
-    expect(text(await mcpCommand.run("auth mock", context))).toBe(".mcp auth is not available yet");
+    expect(text(await mcpCommand.run("auth mock", context))).toBe(
+      "mock is a stdio server; only remote servers sign in",
+    );
     expect(text(await mcpCommand.run("", { ...context, mcp: undefined }))).toBe(
       "MCP is not available in this session",
     );
@@ -106,6 +108,7 @@ describe(".mcp", () => {
     ]);
     expect(mcpCommand.complete?.(["tools"], context)).toEqual(["mock", "broken", "remote"]);
     expect(mcpCommand.complete?.(["enable"], context)).toEqual(["remote"]);
+    expect(mcpCommand.complete?.(["auth"], context)).toEqual(["remote"]);
     expect(mcpCommand.complete?.(["disable"], context)).toEqual(["mock", "broken"]);
     expect(mcpCommand.complete?.(["tools", "mock"], context)).toEqual([]);
   });

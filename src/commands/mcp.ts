@@ -1,4 +1,5 @@
 import type { McpManager } from "../mcp/manager.js";
+import { describeLogout } from "../mcp/oauth/logout-text.js";
 import { describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "../mcp/status-text.js";
 import { type Command, type CommandContext, type CommandResult, textResult } from "./types.js";
 
@@ -42,6 +43,14 @@ async function tools(mcp: McpManager, name: string): Promise<CommandResult> {
   };
 }
 
+/** Why `name` cannot sign in or out (a stdio server, or `oauth: false`), if it cannot. */
+function cannotSignIn(mcp: McpManager, name: string): string | undefined {
+  const config = mcp.getSnapshot().find((s) => s.name === name)?.config;
+  if (config?.type === "stdio") return `${name} is a stdio server; only remote servers sign in`;
+  if (config?.oauth === false) return `OAuth is disabled for ${name} ("oauth": false)`;
+  return undefined;
+}
+
 async function run(args: string, context: CommandContext): Promise<CommandResult> {
   const [sub = "list", name, ...extra] = args.trim().split(/\s+/).filter(Boolean);
   const mcp = context.mcp;
@@ -74,6 +83,21 @@ async function run(args: string, context: CommandContext): Promise<CommandResult
           ok ? "success" : "warning",
         );
       }
+      case "auth": {
+        const problem = cannotSignIn(mcp, name);
+        if (problem) return textResult(problem, "error");
+        const state = await mcp.signIn(name);
+        const ok = state.status.state === "connected";
+        const text = ok
+          ? `${name}: signed in, ${describeStatus(state.status)}`
+          : `${name}: ${describeStatus(state.status)}`;
+        return textResult(text, ok ? "success" : "error");
+      }
+      case "logout": {
+        const problem = cannotSignIn(mcp, name);
+        if (problem) return textResult(problem, "error");
+        return textResult(describeLogout(name, await mcp.logout(name)), "success");
+      }
       default:
         return textResult(`.mcp ${sub} is not available yet`, "warning");
     }
@@ -85,7 +109,7 @@ async function run(args: string, context: CommandContext): Promise<CommandResult
 /** `.mcp`: list MCP servers and their tools, reconnect, enable or disable them. */
 export const mcpCommand: Command = {
   name: "mcp",
-  summary: "MCP servers: list, tools NAME, reconnect NAME, enable/disable NAME",
+  summary: "MCP servers: list, tools NAME, reconnect NAME, enable/disable NAME, auth/logout NAME",
   usage: USAGE,
   complete(words, context) {
     if (words.length === 0) return [...SUBCOMMANDS];
@@ -96,6 +120,10 @@ export const mcpCommand: Command = {
       .filter((s) => {
         if (sub === "enable") return s.status.state === "disabled";
         if (sub === "disable") return s.status.state !== "disabled";
+        // Only remote servers with OAuth can sign in or out.
+        if (sub === "auth" || sub === "logout") {
+          return s.config.type !== "stdio" && s.config.oauth !== false;
+        }
         return true;
       })
       .map((s) => s.name);
