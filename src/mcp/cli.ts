@@ -26,6 +26,10 @@ export interface McpCliIo {
   readonly extraMcpConfig?: string;
   /** Handshake timeout for servers without their own `timeout` (ms). */
   readonly connectTimeoutMs?: number;
+  /** Where `mcp auth` reads a pasted callback URL; process.stdin by default. */
+  readonly stdin?: NodeJS.ReadableStream;
+  /** `--no-browser` given before `mcp` on the command line. */
+  readonly noBrowser?: boolean;
 }
 
 /** Exit codes of the design page: 0 ok, 1 the task failed, 2 usage or configuration error. */
@@ -43,7 +47,8 @@ export const MCP_CLI_USAGE = `usage: wren mcp <command>
   add NAME URL [--transport http|sse] [--header "K: V"]... [--scope user|project]
   add NAME [--env K=V]... [--scope user|project] -- CMD [ARGS...]
   remove NAME [--scope user|project]
-  auth NAME | logout NAME          sign in to / out of a server (not available yet)
+  auth NAME [--no-browser]         sign in (browser, or paste the callback URL); exit 0 once signed in
+  logout NAME                      revoke (where supported) and forget the server's tokens
 
 --scope user writes ~/.wren/settings.json (default); project writes ./.mcp.json.`;
 
@@ -397,6 +402,38 @@ async function withConfig(
 
 const FLAG_OPTIONS = { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
 
+/** `wren mcp auth NAME [--no-browser]` / `wren mcp logout NAME`. */
+async function signInOrOut(
+  io: McpCliIo,
+  sub: "auth" | "logout",
+  argv: readonly string[],
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: sub === "auth" ? { "no-browser": { type: "boolean" } } : {},
+    allowPositionals: true,
+    strict: true,
+  });
+  const [name, ...extra] = positionals;
+  if (!name || extra.length > 0) {
+    throw new UsageError(`usage: wren mcp ${sub} NAME${sub === "auth" ? " [--no-browser]" : ""}`);
+  }
+  return withConfig(io, async (session) => {
+    const server = findServer(session, name);
+    const { runAuthCli, runLogoutCli } = await import("./oauth/cli.js");
+    const authIo = {
+      stdout: io.stdout,
+      stderr: io.stderr,
+      stdin: io.stdin ?? process.stdin,
+      env: io.env,
+      paths: io.paths,
+      noBrowser: io.noBrowser === true || values["no-browser"] === true,
+      ...(io.connectTimeoutMs !== undefined && { connectTimeoutMs: io.connectTimeoutMs }),
+    };
+    return sub === "auth" ? runAuthCli(server, authIo) : runLogoutCli(server, authIo);
+  });
+}
+
 async function dispatch(argv: readonly string[], io: McpCliIo): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined) {
@@ -409,10 +446,7 @@ async function dispatch(argv: readonly string[], io: McpCliIo): Promise<number> 
   }
   if (sub === "add") return add(io, rest);
   if (sub === "remove") return remove(io, rest);
-  if (sub === "auth" || sub === "logout") {
-    io.stderr.write(`wren: mcp ${sub} is not available yet\n`);
-    return FAILED;
-  }
+  if (sub === "auth" || sub === "logout") return signInOrOut(io, sub, rest);
   const { values, positionals } = parseArgs({
     args: rest,
     options: FLAG_OPTIONS,
