@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RemoteServerConfig } from "../../config/schema.js";
 import { resolvePaths } from "../../utils/paths.js";
+import { runMcpCli } from "../cli.js";
 import { type AuthCliIo, runAuthCli, runLogoutCli } from "./cli.js";
 import { type OAuthMock, startOAuthMock } from "./test-support.js";
 
@@ -71,5 +72,26 @@ describe("wren mcp auth / logout", () => {
     const cli = io();
     expect(await runAuthCli({ ...server(), oauth: false }, cli)).toBe(2);
     expect(cli.err()).toContain('OAuth is disabled for demo ("oauth": false)');
+  });
+
+  it("wren mcp auth NAME --no-browser, then wren mcp list uses the stored tokens", async () => {
+    const cli = io();
+    const home = join(dir, "home2");
+    const paths = resolvePaths({ WREN_HOME: home }, dir);
+    await mkdir(home, { recursive: true });
+    await writeFile(
+      paths.userSettings,
+      JSON.stringify({ mcpServers: { demo: { url: mock.url } } }),
+    );
+    const mcpIo = { ...cli, paths, cwd: dir, env: { PATH: process.env.PATH } };
+    const running = runMcpCli(["auth", "demo", "--no-browser"], mcpIo);
+    await expect.poll(() => /^http:\S+\/authorize\?\S+$/m.test(cli.out())).toBe(true);
+    const url = /^(http:\S+\/authorize\?\S+)$/m.exec(cli.out())?.[1] ?? "";
+    const response = await fetch(url, { redirect: "manual" });
+    cli.stdin.write(`${response.headers.get("location")}\n`);
+    expect(await running).toBe(0);
+    const list = io();
+    expect(await runMcpCli(["list", "--json"], { ...list, paths, cwd: dir, env: {} })).toBe(0);
+    expect(JSON.parse(list.out())[0]).toMatchObject({ name: "demo", status: "connected" });
   });
 });
