@@ -5,8 +5,11 @@ import { type TempProject, tempProject } from "./builtin/test-support.js";
 import {
   cannotAskMessage,
   commandSegments,
+  createAuthorizer,
   createPermissions,
+  type PermissionAnswer,
   type PermissionDecision,
+  type PermissionRequest,
   parseRule,
 } from "./permissions.js";
 import type { Tool, ToolAccess } from "./types.js";
@@ -217,5 +220,115 @@ describe("createPermissions", () => {
     expect(cannotAskMessage(outside, permissions.check(outside, tools.read_file!))).toMatch(
       /outside the project always need a person's consent/,
     );
+  });
+});
+
+describe("createAuthorizer", () => {
+  let temp: TempProject;
+  beforeAll(async () => {
+    temp = await tempProject({ "a.txt": "" });
+  });
+  afterAll(() => temp.cleanup());
+  const signal = new AbortController().signal;
+
+  /** A prompt at the UI boundary: records requests and answers them when told. */
+  function fakePrompt() {
+    const requests: PermissionRequest[] = [];
+    const answers: ((answer: PermissionAnswer) => void)[] = [];
+    const ask = (request: PermissionRequest) =>
+      new Promise<PermissionAnswer>((resolve) => {
+        requests.push(request);
+        answers.push(resolve);
+      });
+    const answer = async (value: PermissionAnswer) => {
+      await until(() => answers.length > 0);
+      answers.shift()?.(value);
+    };
+    return { requests, ask, answer };
+  }
+
+  async function until(check: () => boolean): Promise<void> {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  it("lets the rules decide without asking", async () => {
+    const prompt = fakePrompt();
+    const authorize = createAuthorizer(
+      createPermissions({ project: temp.project, deny: ["run_command(rm:*)"] }),
+      prompt.ask,
+    );
+    expect(
+      await authorize({ name: "read_file", input: { path: "a.txt" } }, tools.read_file!, signal),
+    ).toEqual({
+      allow: true,
+    });
+    expect(
+      await authorize(
+        { name: "run_command", input: { command: "rm -rf x" } },
+        tools.run_command!,
+        signal,
+      ),
+    ).toMatchObject({ allow: false, reason: expect.stringMatching(/permissions\.deny/) });
+    expect(prompt.requests).toEqual([]);
+  });
+
+  it("asks with the verdict and preview; deny carries the user's note to the model", async () => {
+    const prompt = fakePrompt();
+    const tool: Tool = {
+      ...tools.run_command!,
+      preview: async () => ({ kind: "command", command: "make", cwd: temp.project }),
+    };
+    const authorize = createAuthorizer(createPermissions({ project: temp.project }), prompt.ask);
+    const pending = authorize({ name: "run_command", input: { command: "make" } }, tool, signal);
+    await prompt.answer({ kind: "deny", note: " use npm run build " });
+    expect(await pending).toEqual({ allow: false, reason: "use npm run build" });
+    expect(prompt.requests[0]).toMatchObject({
+      verdict: { decision: "ask", sessionRule: "run_command(make)" },
+      preview: { kind: "command", command: "make" },
+    });
+  });
+
+  it("asks one call at a time, and an allow for the session covers the calls waiting", async () => {
+    const prompt = fakePrompt();
+    const authorize = createAuthorizer(createPermissions({ project: temp.project }), prompt.ask);
+    const first = authorize(
+      { name: "write_file", input: { path: "a.txt" } },
+      tools.write_file!,
+      signal,
+    );
+    const second = authorize(
+      { name: "write_file", input: { path: "b.txt" } },
+      tools.write_file!,
+      signal,
+    );
+    const read = authorize(
+      { name: "read_file", input: { path: "a.txt" } },
+      tools.read_file!,
+      signal,
+    );
+    expect(await read).toEqual({ allow: true });
+    await until(() => prompt.requests.length > 0);
+    expect(prompt.requests).toHaveLength(1);
+    await prompt.answer({ kind: "allow-session" });
+    expect(await first).toEqual({ allow: true });
+    expect(await second).toEqual({ allow: true });
+    expect(prompt.requests).toHaveLength(1);
+
+    const once = authorize(
+      { name: "edit_file", input: { path: "a.txt" } },
+      tools.edit_file!,
+      signal,
+    );
+    await prompt.answer({ kind: "allow-once" });
+    expect(await once).toEqual({ allow: true });
+    const again = authorize(
+      { name: "edit_file", input: { path: "a.txt" } },
+      tools.edit_file!,
+      signal,
+    );
+    await until(() => prompt.requests.length === 3);
+    expect(prompt.requests).toHaveLength(3);
+    await prompt.answer({ kind: "deny" });
+    expect(await again).toEqual({ allow: false, reason: "" });
   });
 });

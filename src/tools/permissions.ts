@@ -1,7 +1,7 @@
 import { isAbsolute } from "node:path";
 import picomatch from "picomatch";
 import { type ResolvedPath, resolvePathSync, toPosix } from "./builtin/paths.js";
-import type { Tool, ToolAccess } from "./types.js";
+import type { Tool, ToolAccess, ToolPreview } from "./types.js";
 
 /** What to do with a tool call before it runs. */
 export type PermissionDecision = "allow" | "deny" | "ask";
@@ -268,4 +268,68 @@ export function cannotAskMessage(call: PermissionCall, verdict: PermissionVerdic
     return `${call.name} was not run: ${verdict.reason}. Paths outside the project always need a person's consent, so print mode denies them; run wren from a directory that contains them.`;
   }
   return `${call.name} was not run: it needs permission (${verdict.reason}) and print mode cannot ask. To allow it, pass --allowed-tools '${verdict.sessionRule}' or add "${verdict.sessionRule}" to permissions.allow in settings.`;
+}
+
+/** What the permission prompt shows for one call that asks. */
+export interface PermissionRequest {
+  readonly call: PermissionCall;
+  readonly tool: Tool;
+  /** `reason` says why it asks; `sessionRule` undefined means: offer no "allow for this session". */
+  readonly verdict: PermissionVerdict;
+  /** A diff (write_file, edit_file) or the exact command (run_command); absent for MCP tools. */
+  readonly preview?: ToolPreview;
+}
+
+/** The user's answer in the permission prompt. */
+export type PermissionAnswer =
+  | { readonly kind: "allow-once" }
+  | { readonly kind: "allow-session" }
+  /** `note` goes to the model as the reason. */
+  | { readonly kind: "deny"; readonly note?: string };
+
+/** A decision in the turn loop's shape (`ToolDecision`). */
+export type AuthorizeDecision =
+  | { readonly allow: true }
+  | { readonly allow: false; readonly reason: string };
+
+/**
+ * The turn loop's `authorize` hook for an interactive session: rules decide what they can; the
+ * rest goes to `ask` (the REPL's prompt), one call at a time, so an "allow for this session"
+ * answer also covers the parallel calls waiting behind it. `ask` should settle (or reject) when
+ * `signal` aborts.
+ */
+export function createAuthorizer(
+  permissions: Permissions,
+  ask: (request: PermissionRequest, signal: AbortSignal) => Promise<PermissionAnswer>,
+): (call: PermissionCall, tool: Tool, signal: AbortSignal) => Promise<AuthorizeDecision> {
+  let queue: Promise<unknown> = Promise.resolve();
+  const byRules = (call: PermissionCall, tool: Tool): AuthorizeDecision | PermissionVerdict => {
+    const verdict = permissions.check(call, tool);
+    if (verdict.decision === "allow") return { allow: true };
+    if (verdict.decision === "deny") return { allow: false, reason: verdict.reason };
+    return verdict;
+  };
+  const prompt = async (
+    call: PermissionCall,
+    tool: Tool,
+    signal: AbortSignal,
+  ): Promise<AuthorizeDecision> => {
+    if (signal.aborted) return { allow: false, reason: "interrupted" };
+    // Checked again: an answer to an earlier prompt may have allowed this call for the session.
+    const verdict = byRules(call, tool);
+    if ("allow" in verdict) return verdict;
+    const preview = await tool.preview?.(call.input, signal).catch(() => undefined);
+    const answer = await ask({ call, tool, verdict, ...(preview && { preview }) }, signal);
+    if (answer.kind === "deny") return { allow: false, reason: answer.note?.trim() ?? "" };
+    if (answer.kind === "allow-session") permissions.allowForSession(call, tool);
+    return { allow: true };
+  };
+  return async (call, tool, signal) => {
+    // Calls the rules decide never wait behind a prompt.
+    const first = byRules(call, tool);
+    if ("allow" in first) return first;
+    const turn = queue.then(() => prompt(call, tool, signal));
+    queue = turn.catch(() => {});
+    return turn;
+  };
 }
