@@ -141,7 +141,7 @@ export async function startLoopback(port: number): Promise<Loopback> {
       resolve();
     });
   });
-  server.unref();
+  // Referenced: a CLI waiting only for the browser must not exit; closed when the flow ends.
   const bound = (server.address() as AddressInfo).port;
   let closed = false;
 
