@@ -9,6 +9,8 @@ import { loadConfig } from "../src/config/load.js";
 import { formFields, initialValues, validateForm } from "../src/mcp/elicitation-fields.js";
 import { createElicitationStore, type ElicitationStore } from "../src/mcp/elicitation-store.js";
 import { createMcpManager } from "../src/mcp/manager.js";
+import { createAuthPromptStore } from "../src/mcp/oauth/auth-store.js";
+import { createMcpOAuth } from "../src/mcp/oauth/mcp-oauth.js";
 import { describeStatus } from "../src/mcp/status-text.js";
 import { resolvePaths } from "../src/utils/paths.js";
 
@@ -50,6 +52,29 @@ function acceptPrefilledForms(store: ElicitationStore): void {
   });
 }
 
+/** The URL the auth/basic-cimd scenario expects as client_id (SEP-991). */
+const CIMD_URL = "https://conformance-test.local/client-metadata.json";
+
+/** `oauth` settings from the suite's MCP_CONFORMANCE_CONTEXT (pre-registered clients) and CIMD. */
+function oauthSettings(): { oauth?: Record<string, string> } {
+  let context: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}");
+    if (parsed !== null && typeof parsed === "object") context = { ...parsed };
+  } catch {
+    // no context
+  }
+  const clientId = typeof context.client_id === "string" ? context.client_id : undefined;
+  const secret = typeof context.client_secret === "string" ? context.client_secret : undefined;
+  return {
+    oauth: {
+      clientMetadataUrl: CIMD_URL,
+      ...(clientId !== undefined && { clientId }),
+      ...(secret !== undefined && { clientSecret: secret }),
+    },
+  };
+}
+
 async function main(): Promise<number> {
   const url = process.argv.at(-1);
   const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? "(none)";
@@ -61,19 +86,30 @@ async function main(): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "wren-conformance-"));
   const paths = resolvePaths({ WREN_HOME: join(dir, "home") }, join(dir, "project"));
   await mkdir(paths.project, { recursive: true });
-  await writeFile(paths.projectMcpJson, JSON.stringify({ mcpServers: { [SERVER]: { url } } }));
+  await writeFile(
+    paths.projectMcpJson,
+    JSON.stringify({ mcpServers: { [SERVER]: { url, ...oauthSettings() } } }),
+  );
   const store = createElicitationStore();
   acceptPrefilledForms(store);
   const config = await loadConfig({ paths, env: process.env });
+  // wren's real OAuth: provider, loopback and browser launcher ($BROWSER, which the suite runner
+  // points at a script that follows the redirect). Nobody types into the prompt.
+  const oauth = createMcpOAuth({ paths, interaction: createAuthPromptStore(), log });
   const manager = createMcpManager({
     servers: config.servers,
     paths,
     elicitation: store.handler,
     log,
+    oauth,
   });
   try {
     manager.start();
     await manager.whenSettled();
+    if (manager.getSnapshot().find((s) => s.name === SERVER)?.status.state === "needs-auth") {
+      log("needs sign-in: running .mcp auth");
+      await manager.signIn(SERVER);
+    }
     const state = manager.getSnapshot().find((s) => s.name === SERVER);
     if (state?.status.state !== "connected") {
       log(`not connected: ${state ? describeStatus(state.status) : "unknown server"}`);
