@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -7,7 +8,7 @@ import type { RemoteServerConfig } from "../../config/schema.js";
 import { resolvePaths } from "../../utils/paths.js";
 import { runMcpCli } from "../cli.js";
 import { type AuthCliIo, runAuthCli, runLogoutCli } from "./cli.js";
-import { type OAuthMock, startOAuthMock } from "./test-support.js";
+import { FAKE_BROWSER, type OAuthMock, startOAuthMock, WREN } from "./test-support.js";
 
 let mock: OAuthMock;
 let dir: string;
@@ -93,5 +94,48 @@ describe("wren mcp auth / logout", () => {
     const list = io();
     expect(await runMcpCli(["list", "--json"], { ...list, paths, cwd: dir, env: {} })).toBe(0);
     expect(JSON.parse(list.out())[0]).toMatchObject({ name: "demo", status: "connected" });
+  });
+
+  it("the built binary: wren mcp auth with $BROWSER, exit 0; mcp get shows no secret", async () => {
+    const home = join(dir, "home3");
+    const paths = resolvePaths({ WREN_HOME: home }, dir);
+    await mkdir(home, { recursive: true });
+    await writeFile(
+      paths.userSettings,
+      JSON.stringify({
+        mcpServers: { demo: { url: mock.url, oauth: { clientSecret: "configured-secret-123" } } },
+      }),
+    );
+    const env = { PATH: process.env.PATH, WREN_HOME: home, BROWSER: FAKE_BROWSER, DISPLAY: ":0" };
+    const auth = spawnSync(process.execPath, [WREN, "mcp", "auth", "demo"], {
+      cwd: dir,
+      env,
+      encoding: "utf8",
+    });
+    expect(auth.stderr).toBe("");
+    expect(auth.stdout).toContain("Signed in to demo.");
+    expect(auth.status).toBe(0);
+    const get = spawnSync(process.execPath, [WREN, "mcp", "get", "demo", "--json"], {
+      cwd: dir,
+      env,
+      encoding: "utf8",
+    });
+    expect(get.status).toBe(0);
+    expect(JSON.parse(get.stdout)).toMatchObject({ status: "connected (11 tools)" });
+    const stored = await readFile(
+      join(
+        paths.mcpOAuthDir,
+        (await readdir(paths.mcpOAuthDir)).find((f) => f.endsWith(".json")) ?? "",
+      ),
+      "utf8",
+    );
+    const tokens = [...stored.matchAll(/"(?:at|rt)_[A-Za-z0-9_-]+"/g)].map((m) =>
+      m[0].slice(1, -1),
+    );
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const secret of [...tokens, "configured-secret-123"]) {
+      expect(get.stdout).not.toContain(secret);
+      expect(auth.stdout).not.toContain(secret);
+    }
   });
 });

@@ -1,5 +1,7 @@
 import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
-import * as z from "zod/mini";
+// Classic zod/v4, as the SDK uses: this loads with the SDK, never on the startup path, and the
+// build gives zod/mini importers only the functions the config code calls.
+import * as z from "zod/v4";
 import type { OAuthStorage, StoredTokens } from "./storage.js";
 
 const TokenResponseSchema = z.looseObject({

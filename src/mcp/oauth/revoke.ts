@@ -4,7 +4,9 @@ import {
 } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { OAuthClientInformationMixed } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
-import * as z from "zod/mini";
+// Classic zod/v4, as the SDK uses: this loads with the SDK, never on the startup path, and the
+// build gives zod/mini importers only the functions the config code calls.
+import * as z from "zod/v4";
 import { type OAuthState, toDiscoveryState } from "./storage.js";
 
 const RevocationMetadataSchema = z.looseObject({

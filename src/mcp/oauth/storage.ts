@@ -7,7 +7,9 @@ import {
   OAuthProtectedResourceMetadataSchema,
   OpenIdProviderDiscoveryMetadataSchema,
 } from "@modelcontextprotocol/sdk/shared/auth.js";
-import * as z from "zod/mini";
+// Classic zod/v4, as the SDK uses: this loads with the SDK, never on the startup path, and the
+// build gives zod/mini importers only the functions the config code calls.
+import * as z from "zod/v4";
 import { writeFileAtomic } from "../../utils/atomic-write.js";
 import { withFileLock } from "./lock.js";
 

@@ -9,6 +9,8 @@ const root = join(here, "..", "..", "..");
 
 /** The fake browser script (executable), for `BROWSER`. */
 export const FAKE_BROWSER = join(here, "fixtures", "fake-browser.mjs");
+/** The built binary (`npm run build` first). */
+export const WREN = join(root, "dist", "wren.js");
 /** The OAuth mock server script. */
 export const OAUTH_MOCK = join(root, "mock-mcps", "http-oauth.mjs");
 
