@@ -66,7 +66,12 @@ const zodMiniSource = await vendoredZodMini();
 const startupZod = {
   name: "startup-zod-mini",
   setup(b) {
-    b.onResolve({ filter: /^zod\/mini$/ }, () => ({ path: "zod-mini", namespace: "startup-zod" }));
+    // Only config code gets the subset; anything else importing zod/mini gets the real package.
+    b.onResolve({ filter: /^zod\/mini$/ }, (args) =>
+      /[\\/]src[\\/]config[\\/]/.test(args.importer)
+        ? { path: "zod-mini", namespace: "startup-zod" }
+        : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: "startup-zod" }, () => ({
       contents: zodMiniSource,
       loader: "js",
