@@ -79,6 +79,16 @@ function isOAuthServer(server: McpServerConfig): server is OAuthServerConfig {
   return server.type !== "stdio" && server.oauth !== false;
 }
 
+/** The McpAuthError in an error's cause chain, if any. */
+function authErrorIn(error: unknown): McpAuthError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof McpAuthError) return current;
+    current = current.cause;
+  }
+  return undefined;
+}
+
 /** Creates wren's OAuth for one app. */
 export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
   const env = options.env ?? process.env;
@@ -115,7 +125,9 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
   }
 
   /** Errors leave here as the manager expects them, with any secret removed. */
-  function surface(server: OAuthServerConfig, error: unknown, signingIn = false): unknown {
+  function surface(server: OAuthServerConfig, thrown: unknown, signingIn = false): unknown {
+    // A sign-in failure raised inside the SDK's auth() reaches us wrapped by connect's mapping.
+    const error = authErrorIn(thrown) ?? thrown;
     if (error instanceof McpAuthError) {
       if (signingIn) failures.set(server.name, error);
       return new McpNeedsAuthError(server.name, { cause: error });

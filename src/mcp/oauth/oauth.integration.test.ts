@@ -1,6 +1,7 @@
 // The real provider, loopback, browser launcher and SDK client against mock-mcps/http-oauth.mjs,
 // with a fake browser (a script used as $BROWSER that follows the redirect).
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -10,7 +11,12 @@ import { connectMcpServer, type McpConnection } from "../connect.js";
 import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
 import { createMcpManager } from "../manager.js";
 import { type AuthPrompt, type AuthPromptStore, createAuthPromptStore } from "./auth-store.js";
-import { McpAuthCancelledError, McpAuthDeniedError, McpAuthTimeoutError } from "./errors.js";
+import {
+  McpAuthCancelledError,
+  McpAuthDeniedError,
+  McpAuthPortBusyError,
+  McpAuthTimeoutError,
+} from "./errors.js";
 import { createMcpOAuth, type McpOAuth } from "./mcp-oauth.js";
 import { createOAuthStorage } from "./storage.js";
 import { FAKE_BROWSER, type OAuthMock, startOAuthMock } from "./test-support.js";
@@ -366,6 +372,38 @@ describe("OAuth sign-in against the mock", () => {
       expect(manager.getSnapshot()[0]?.status.state).toBe("needs-auth");
     } finally {
       await manager.close();
+    }
+  });
+
+  it("a busy remembered port re-registers on another port; a busy fixed port is a clear error", async () => {
+    const server = serverFor(mock, "ports");
+    const first = harness();
+    await first.signIn(server);
+    const storage = createOAuthStorage({
+      dir: paths.mcpOAuthDir,
+      serverName: "ports",
+      serverUrl: mock.url,
+    });
+    const remembered = (await storage.read()).client?.redirectPort ?? 0;
+    await first.oauth.logout(server);
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(remembered, "127.0.0.1", r));
+    try {
+      const before = await mock.stats();
+      await harness().signIn(server);
+      expect((await mock.stats()).register - before.register).toBe(1);
+      expect((await storage.read()).client?.redirectPort).not.toBe(remembered);
+      const fixed = { ...server, oauth: { callbackPort: remembered } };
+      await harness().oauth.logout(fixed);
+      const error = await harness()
+        .signIn(fixed)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(McpAuthPortBusyError);
+      expect((error as Error).message).toBe(
+        `callback port ${remembered} on 127.0.0.1 is in use: free it, or change oauth.callbackPort of ports`,
+      );
+    } finally {
+      blocker.close();
     }
   });
 });

@@ -1,0 +1,127 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { guardRefreshFetch } from "./refresh-guard.js";
+import { createOAuthStorage, type OAuthStorage } from "./storage.js";
+
+const NOW = 1_000_000;
+let dir: string;
+let storage: OAuthStorage;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "wren-guard-"));
+  storage = createOAuthStorage({ dir, serverName: "s", serverUrl: "https://s/mcp" });
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function server(answer: (params: URLSearchParams) => Response): FetchLike & { seen: string[] } {
+  const seen: string[] = [];
+  const fn = async (_url: string | URL, init?: RequestInit): Promise<Response> => {
+    const params = new URLSearchParams(String(init?.body));
+    seen.push(params.get("refresh_token") ?? params.get("grant_type") ?? "");
+    return answer(params);
+  };
+  return Object.assign(fn, { seen });
+}
+
+const refresh = (token: string): RequestInit => ({
+  method: "POST",
+  body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: token }),
+});
+
+const json = (status: number, body: unknown): Response =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+describe("guardRefreshFetch", () => {
+  it("passes other requests through untouched", async () => {
+    const base = server(() => json(200, {}));
+    const guarded = guardRefreshFetch(base, storage, () => NOW);
+    await guarded("https://as/token", {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "authorization_code" }),
+    });
+    expect(base.seen).toEqual(["authorization_code"]);
+  });
+
+  it("stores the rotated tokens under the lock before answering", async () => {
+    await storage.update((s) => ({
+      ...s,
+      tokens: { access_token: "a1", token_type: "Bearer", refresh_token: "r1" },
+    }));
+    const base = server(() =>
+      json(200, { access_token: "a2", token_type: "Bearer", refresh_token: "r2", expires_in: 60 }),
+    );
+    const response = await guardRefreshFetch(
+      base,
+      storage,
+      () => NOW,
+    )("https://as/token", refresh("r1"));
+    expect(((await response.json()) as { access_token: string }).access_token).toBe("a2");
+    expect((await storage.read()).tokens).toMatchObject({
+      access_token: "a2",
+      refresh_token: "r2",
+      expires_at: NOW + 60_000,
+    });
+  });
+
+  it("adopts a peer's fresher tokens instead of presenting an old refresh token", async () => {
+    await storage.update((s) => ({
+      ...s,
+      tokens: {
+        access_token: "peer",
+        token_type: "Bearer",
+        refresh_token: "r2",
+        expires_at: NOW + 30_000,
+      },
+    }));
+    const base = server(() => json(500, {}));
+    const response = await guardRefreshFetch(
+      base,
+      storage,
+      () => NOW,
+    )("https://as/token", refresh("r1"));
+    expect(base.seen).toEqual([]);
+    expect(await response.json()).toEqual({
+      access_token: "peer",
+      token_type: "Bearer",
+      expires_in: 30,
+      refresh_token: "r2",
+    });
+  });
+
+  it("presents the newest refresh token when the stored tokens are expired too", async () => {
+    await storage.update((s) => ({
+      ...s,
+      tokens: {
+        access_token: "old",
+        token_type: "Bearer",
+        refresh_token: "r2",
+        expires_at: NOW - 1,
+      },
+    }));
+    const base = server(() =>
+      json(200, { access_token: "a3", token_type: "Bearer", refresh_token: "r3" }),
+    );
+    await guardRefreshFetch(base, storage, () => NOW)("https://as/token", refresh("r1"));
+    expect(base.seen).toEqual(["r2"]);
+  });
+
+  it("drops tokens whose refresh token the server calls invalid_grant", async () => {
+    await storage.update((s) => ({
+      ...s,
+      tokens: { access_token: "a1", token_type: "Bearer", refresh_token: "r1" },
+    }));
+    const base = server(() => json(400, { error: "invalid_grant" }));
+    const response = await guardRefreshFetch(
+      base,
+      storage,
+      () => NOW,
+    )("https://as/token", refresh("r1"));
+    expect(response.status).toBe(400);
+    expect((await storage.read()).tokens).toBeUndefined();
+  });
+});
