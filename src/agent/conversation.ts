@@ -92,6 +92,8 @@ export interface ConversationOptions {
   /** Splits growing markdown into a part that will not change and a tail (see ui/markdown). */
   readonly splitStable?: (text: string) => { stable: string; tail: string };
   readonly authorize?: TurnOptions["authorize"];
+  /** Awaited before each turn (tools and the system prompt load after the first frame). */
+  readonly beforeTurn?: () => Promise<void>;
   /** Token budget for the conversation sent to the model. */
   readonly contextBudget?: number;
   readonly maxSteps?: number;
@@ -193,6 +195,7 @@ export function createConversation(options: ConversationOptions): Conversation {
     let end: TurnEnd = "error";
     let usage = ZERO;
     try {
+      await options.beforeTurn?.();
       const model = options.model();
       const fitted = fitToContext(history, budget);
       if (fitted.dropped > 0) {

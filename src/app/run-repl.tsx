@@ -4,9 +4,11 @@ import type { ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
 import { createElicitationStore, type ElicitationStore } from "../mcp/elicitation-store.js";
 import type { McpManager } from "../mcp/manager.js";
+import type { PermissionPrompts } from "../tools/permission-prompts.js";
 import type { MarkdownRenderer } from "../ui/chat-view.js";
 import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
 import { McpFooter } from "../ui/mcp-footer.js";
+import { PermissionPrompt } from "../ui/permission-prompt.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { createStore, type Store } from "../utils/store.js";
 import { App } from "./app.js";
@@ -35,6 +37,9 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   const { transcript } = services;
   transcript.append({ kind: "header" });
   for (const warning of config.warnings) transcript.notice(`warning: ${warning}`, "warning");
+  for (const rule of services.permissions.invalidRules) {
+    transcript.notice(`warning: permission rule ignored: ${rule}`, "warning");
+  }
   if (options.resume) {
     const id = "id" in options.resume ? options.resume.id : "latest";
     try {
@@ -67,6 +72,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     <McpAwareApp
       mcp={mcp}
       elicitations={elicitations}
+      prompts={services.prompts}
       markdown={markdown}
       render={(manager, modalOpen, Markdown) => (
         <App
@@ -84,6 +90,10 @@ export async function runRepl(options: ReplOptions): Promise<number> {
           inputActive={!modalOpen}
           footer={
             <Box flexDirection="column">
+              <PermissionPrompt
+                prompts={services.prompts}
+                onEscape={() => services.conversation.interrupt()}
+              />
               <ElicitationPrompt store={elicitations} />
               {manager && <McpFooter manager={manager} />}
             </Box>
@@ -96,6 +106,9 @@ export async function runRepl(options: ReplOptions): Promise<number> {
 
   setTimeout(() => void afterFirstFrame(), 0);
   async function afterFirstFrame(): Promise<void> {
+    void services.loadLate().catch((error: unknown) => {
+      transcript.notice(`could not load the built-in tools: ${errorText(error)}`, "error");
+    });
     const module = await import("../ui/markdown/markdown.js");
     markdown.set(module.Markdown);
     // Code blocks go into <Static> once, so the highlighter must be ready before answers land.
@@ -154,6 +167,7 @@ async function startMcp(options: ReplOptions, elicitations: ElicitationStore): P
 function McpAwareApp(props: {
   mcp: Store<McpManager | undefined>;
   elicitations: ElicitationStore;
+  prompts: PermissionPrompts;
   markdown: Store<MarkdownRenderer | undefined>;
   render: (
     manager: McpManager | undefined,
@@ -166,8 +180,9 @@ function McpAwareApp(props: {
     props.elicitations.subscribe,
     props.elicitations.getSnapshot,
   );
+  const asking = useSyncExternalStore(props.prompts.subscribe, props.prompts.getSnapshot);
   const Markdown = useSyncExternalStore(props.markdown.subscribe, props.markdown.getSnapshot);
-  return props.render(manager, pending.length > 0, Markdown);
+  return props.render(manager, pending.length > 0 || asking.length > 0, Markdown);
 }
 
 /** `--continue` / `--resume` named no session: a usage error. */

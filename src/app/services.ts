@@ -7,7 +7,10 @@ import { updateJsonFile } from "../config/write.js";
 import type { ChatModel, ModelEvent, ModelRequest } from "../provider/types.js";
 import { type InputHistory, openInputHistory } from "../session/history.js";
 import { createSessionStore, type SessionStore } from "../session/session-store.js";
+import { createPermissionPrompts, type PermissionPrompts } from "../tools/permission-prompts.js";
+import { createAuthorizer, createPermissions, type Permissions } from "../tools/permissions.js";
 import { createToolRegistry, type ToolRegistry } from "../tools/registry.js";
+import type { Tool } from "../tools/types.js";
 import { splitStableMarkdown } from "../ui/markdown/split.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { createStore, type Store } from "../utils/store.js";
@@ -16,6 +19,10 @@ import { createTranscript, type Transcript } from "./transcript.js";
 
 /** What the REPL is made of; `runRepl` renders it, tests drive it. */
 export interface ReplServices {
+  readonly permissions: Permissions;
+  readonly prompts: PermissionPrompts;
+  /** Loads what the first frame does not need: built-in tools, the system prompt. */
+  loadLate(): Promise<void>;
   readonly settings: Store<SessionSettings>;
   readonly registry: CommandRegistry;
   readonly history: InputHistory;
@@ -70,6 +77,28 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
     (p.models ?? []).map((m) => `${provider}/${m}`),
   );
   const sessions = createSessionStore(paths);
+  const permissions = createPermissions({
+    project: paths.project,
+    allow: config.permissions.allow,
+    deny: config.permissions.deny,
+  });
+  const prompts = createPermissionPrompts();
+  let systemPrompt: string | undefined;
+  // Built-in tools (and their zod schemas) load after the first frame; see loadLate().
+  let builtins: readonly Tool[] = [];
+  tools.addSource(() => builtins);
+  let late: Promise<void> | undefined;
+  const loadLate = (): Promise<void> => {
+    late ??= (async () => {
+      const [{ createBuiltinTools }, { loadSystemPrompt }] = await Promise.all([
+        import("../tools/builtin/index.js"),
+        import("../agent/instructions.js"),
+      ]);
+      builtins = createBuiltinTools({ project: paths.project, env });
+      systemPrompt = await loadSystemPrompt({ paths });
+    })();
+    return late;
+  };
   let model: ChatModel | undefined;
   const conversation = createConversation({
     model: () => {
@@ -82,6 +111,9 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
     sessions,
     onFinished: (item) => transcript.append({ kind: "chat", item }),
     splitStable: splitStableMarkdown,
+    system: () => systemPrompt,
+    beforeTurn: () => loadLate(),
+    authorize: createAuthorizer(permissions, (request, signal) => prompts.ask(request, signal)),
   });
   const chat: ChatControls = {
     conversation,
@@ -125,6 +157,9 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
     knownModels: () => knownModels,
   });
   return {
+    permissions,
+    prompts,
+    loadLate,
     settings,
     registry,
     history,
