@@ -117,6 +117,11 @@ describe("tools and sessions in a terminal", () => {
     await wren.waitFor(/mock ✓|mock.*1\d? tools|✓/);
     await wren.type("use the echo tool");
     wren.press(Keys.enter);
+    // MCP tools ask first; the prompt shows the server and the arguments.
+    const prompt = await wren.waitFor("Allow once");
+    expect(prompt).toContain("mcp__mock__echo");
+    expect(prompt).toContain('"text": "ping"');
+    wren.press(Keys.enter);
     await wren.waitFor("The server echoed ping back.");
     expect(wren.screen()).toMatch(/✓ mcp__mock__echo/);
     const requests = await server.requests();

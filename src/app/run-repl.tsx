@@ -35,12 +35,18 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     writeTerminal: (data) => process.stdout.write(data),
   });
   const { transcript } = services;
+  // The markdown renderer (marked) loads after the first frame; answers come later anyway.
+  const markdown = createStore<MarkdownRenderer | undefined>(undefined);
   transcript.append({ kind: "header" });
   for (const warning of config.warnings) transcript.notice(`warning: ${warning}`, "warning");
   for (const rule of services.permissions.invalidRules) {
     transcript.notice(`warning: permission rule ignored: ${rule}`, "warning");
   }
   if (options.resume) {
+    // Resumed answers go into <Static> once, so render them as markdown from the start.
+    const module = await import("../ui/markdown/markdown.js");
+    markdown.set(module.Markdown);
+    await module.defaultCodeHighlighter.load().catch(() => undefined);
     const id = "id" in options.resume ? options.resume.id : "latest";
     try {
       const resumed = await services.conversation.resume(id);
@@ -61,8 +67,6 @@ export async function runRepl(options: ReplOptions): Promise<number> {
 
   // MCP loads after the first frame: the SDK and transports are not needed to show the prompt.
   const mcp = createStore<McpManager | undefined>(undefined);
-  // The markdown renderer (marked) loads after the first frame too; answers come later anyway.
-  const markdown = createStore<MarkdownRenderer | undefined>(undefined);
   const elicitations = createElicitationStore();
 
   // Raw mode before the first frame: keys typed during startup (Ctrl+C included) reach the
@@ -134,6 +138,20 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       (manager) => {
         services.tools.addSource(() => manager.tools());
         mcp.set(manager);
+        // One line per server that needs sign-in, once: "notion needs sign-in: run .mcp auth notion".
+        const told = new Set<string>();
+        const tell = (): void => {
+          for (const server of manager.getSnapshot()) {
+            if (server.status.state !== "needs-auth") {
+              told.delete(server.name);
+            } else if (!told.has(server.name)) {
+              told.add(server.name);
+              transcript.notice(server.status.message, "warning");
+            }
+          }
+        };
+        manager.subscribe(tell);
+        tell();
       },
       (error: unknown) => transcript.notice(`MCP could not start: ${errorText(error)}`, "error"),
     );

@@ -17,6 +17,8 @@ import { createStore, type Store } from "../utils/store.js";
 import type { SessionSettings } from "./app.js";
 import { createTranscript, type Transcript } from "./transcript.js";
 
+const REPLAY_LIMIT = 40;
+
 /** What the REPL is made of; `runRepl` renders it, tests drive it. */
 export interface ReplServices {
   readonly permissions: Permissions;
@@ -137,7 +139,16 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
       options.writeTerminal(`\u001b]52;c;${Buffer.from(text, "utf8").toString("base64")}\u0007`);
     },
     replay(messages) {
-      for (const message of messages) {
+      // The last messages are enough to pick up the thread; drawing thousands of lines would
+      // delay the first frame. The model still gets the whole conversation.
+      const shown = messages.slice(-REPLAY_LIMIT);
+      if (shown.length < messages.length) {
+        transcript.notice(
+          `⋯ ${messages.length - shown.length} earlier messages not shown (the model still has them)`,
+          "dim",
+        );
+      }
+      for (const message of shown) {
         if (message.role === "user")
           transcript.append({ kind: "chat", item: { kind: "user", text: message.text } });
         if (message.role !== "assistant") continue;

@@ -1,4 +1,4 @@
-import { Box, Text } from "ink";
+import { Box, Text, useStdout } from "ink";
 import Spinner from "ink-spinner";
 import type { ReactElement } from "react";
 import type { FinishedItem, LiveTurn, ToolCallView } from "../agent/conversation.js";
@@ -6,9 +6,11 @@ import type { DisplayMode } from "../config/load.js";
 import { formatDuration, formatTokens, summarizeOutcome } from "./tool-line.js";
 
 /** Renders assistant markdown; injected so this file stays free of the renderer's weight. */
-export type MarkdownRenderer = (props: { text: string }) => ReactElement;
+export type MarkdownRenderer = (props: { text: string; maxLines?: number }) => ReactElement;
 
-const PlainText: MarkdownRenderer = ({ text }) => <Text>{text}</Text>;
+const PlainText: MarkdownRenderer = ({ text, maxLines }) => (
+  <Text>{maxLines === undefined ? text : text.split("\n").slice(-maxLines).join("\n")}</Text>
+);
 
 /** One finished chat item in the transcript. */
 export function ChatItemView(props: {
@@ -142,6 +144,7 @@ export function LiveTurnView(props: {
 }): ReactElement | null {
   const { live, queue, display } = props;
   const Markdown = props.Markdown ?? PlainText;
+  const rows = useStdout().stdout.rows || 24;
   if (!live && queue.length === 0) return null;
   const reasoningTail = live?.reasoning
     ? live.reasoning.trim().split("\n").slice(-3).join("\n")
@@ -156,7 +159,7 @@ export function LiveTurnView(props: {
           <Text dimColor>{reasoningTail}</Text>
         </Box>
       )}
-      {live?.text && <Markdown text={live.text} />}
+      {live?.text && <Markdown text={live.text} maxLines={Math.max(4, rows - 12)} />}
       {live?.tools.map((call) => (
         <ToolLine key={call.id} call={call} display={display} />
       ))}

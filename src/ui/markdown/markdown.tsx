@@ -28,6 +28,11 @@ export interface MarkdownProps {
   readonly text: string;
   /** Columns to fit; default the terminal's width, following resizes. */
   readonly width?: number;
+  /**
+   * Show only the last lines (the live area of a streaming answer): a frame taller than the
+   * terminal makes Ink clear the screen and repaint the whole transcript on every update.
+   */
+  readonly maxLines?: number;
   /** Styles and colours; default on unless NO_COLOR is set. */
   readonly color?: boolean;
 }
@@ -43,7 +48,7 @@ export function colorFromEnv(env: NodeJS.ProcessEnv): boolean {
  * Markdown rendered for the terminal. Fenced code shows plain until the highlighter has
  * loaded (it starts loading on the first fence), then re-renders highlighted.
  */
-export function Markdown({ text, width, color }: MarkdownProps): ReactElement {
+export function Markdown({ text, width, color, maxLines }: MarkdownProps): ReactElement {
   const columns = useColumns();
   const useColor = color ?? colorFromEnv(process.env);
   const highlighter = useContext(CodeHighlighterContext);
@@ -56,6 +61,18 @@ export function Markdown({ text, width, color }: MarkdownProps): ReactElement {
     () => renderMarkdown(text, { width: width ?? columns, color: useColor, highlight }),
     [text, width, columns, useColor, highlight],
   );
+  if (maxLines !== undefined) {
+    const lines = rendered.split("\n");
+    if (lines.length > maxLines) {
+      const hidden = lines.length - maxLines + 1;
+      return (
+        <Text>
+          <Text dimColor>{`⋯ ${hidden} more lines above (shown in full when finished)\n`}</Text>
+          {lines.slice(-(maxLines - 1)).join("\n")}
+        </Text>
+      );
+    }
+  }
   return <Text>{rendered}</Text>;
 }
 
