@@ -214,6 +214,9 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
     },
 
     async signIn(name, reconnect) {
+      if (!options.interaction) {
+        throw new McpAuthError(name, `no sign-in prompt here: run wren mcp auth ${name}`);
+      }
       requested.add(name);
       failures.delete(name);
       try {
