@@ -34,12 +34,10 @@ describe("wren command line", () => {
     expect(result.stderr).toContain("usage: wren");
   });
 
-  it("says 'not available yet' and exits 2 for features not built", () => {
-    for (const args of [["--auth-mcp", "x"]]) {
-      const result = wren(args);
-      expect(result.code, args.join(" ")).toBe(2);
-      expect(result.stderr, args.join(" ")).toContain("not available yet");
-    }
+  it("exits 2 when --auth-mcp names no configured server", () => {
+    const result = wren(["--auth-mcp", "nope"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no MCP server named "nope"');
   });
 
   it("asks for a terminal when the REPL is started without one", () => {

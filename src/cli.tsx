@@ -51,10 +51,12 @@ export async function runCli(io: CliIo): Promise<number> {
     case "usage-error":
       return fail(`${request.message}\n${USAGE_LINE}`);
     case "auth-mcp":
-      return fail("--auth-mcp is not available yet");
     case "mcp": {
       const { runMcpCli } = await import("./mcp/cli.js");
-      return runMcpCli(request.argv, {
+      const argv = request.kind === "auth-mcp" ? ["auth", request.server] : request.argv;
+      return runMcpCli(argv, {
+        stdin: io.stdin,
+        ...(request.options.noBrowser && { noBrowser: true }),
         stdout: io.stdout,
         stderr: io.stderr,
         env: io.env,
@@ -111,6 +113,7 @@ export async function runCli(io: CliIo): Promise<number> {
         env: io.env,
         ...(model !== undefined && { model }),
         ...(request.resume && { resume: request.resume }),
+        ...(request.options.noBrowser && { noBrowser: true }),
       }).catch((error: unknown) => {
         if (error instanceof ResumeError) return fail(error.message);
         throw error;

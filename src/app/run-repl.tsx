@@ -4,6 +4,8 @@ import type { ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
 import { createElicitationStore, type ElicitationStore } from "../mcp/elicitation-store.js";
 import type { McpManager } from "../mcp/manager.js";
+import { AuthModal } from "../mcp/oauth/auth-modal.js";
+import { type AuthPromptStore, createAuthPromptStore } from "../mcp/oauth/auth-store.js";
 import type { PermissionPrompts } from "../tools/permission-prompts.js";
 import type { MarkdownRenderer } from "../ui/chat-view.js";
 import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
@@ -22,6 +24,8 @@ export interface ReplOptions {
   readonly env: NodeJS.ProcessEnv;
   /** `--continue` or `--resume ID`. */
   readonly resume?: ResumeRequest;
+  /** `--no-browser`: sign-in shows the URL and takes a pasted callback instead. */
+  readonly noBrowser?: boolean;
 }
 
 /** Runs the interactive REPL until the user leaves; resolves with the exit code. */
@@ -68,6 +72,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   // MCP loads after the first frame: the SDK and transports are not needed to show the prompt.
   const mcp = createStore<McpManager | undefined>(undefined);
   const elicitations = createElicitationStore();
+  const authPrompts = createAuthPromptStore();
 
   // Raw mode before the first frame: keys typed during startup (Ctrl+C included) reach the
   // input line instead of the terminal's line discipline.
@@ -77,6 +82,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       mcp={mcp}
       elicitations={elicitations}
       prompts={services.prompts}
+      authPrompts={authPrompts}
       markdown={markdown}
       render={(manager, modalOpen, Markdown) => (
         <App
@@ -94,6 +100,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
           inputActive={!modalOpen}
           footer={
             <Box flexDirection="column">
+              <AuthModal store={authPrompts} />
               <PermissionPrompt
                 prompts={services.prompts}
                 onEscape={() => services.conversation.interrupt()}
@@ -134,7 +141,9 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   }
 
   if (config.servers.length > 0) {
-    void startMcp(options, elicitations).then(
+    void startMcp(options, elicitations, authPrompts, (line) =>
+      transcript.notice(line, "warning"),
+    ).then(
       (manager) => {
         services.tools.addSource(() => manager.tools());
         mcp.set(manager);
@@ -171,12 +180,27 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   return 0;
 }
 
-async function startMcp(options: ReplOptions, elicitations: ElicitationStore): Promise<McpManager> {
-  const { createMcpManager } = await import("../mcp/manager.js");
+async function startMcp(
+  options: ReplOptions,
+  elicitations: ElicitationStore,
+  authPrompts: AuthPromptStore,
+  warn: (line: string) => void,
+): Promise<McpManager> {
+  const [{ createMcpManager }, { createMcpOAuth }] = await Promise.all([
+    import("../mcp/manager.js"),
+    import("../mcp/oauth/mcp-oauth.js"),
+  ]);
   const manager = createMcpManager({
     servers: options.config.servers,
     paths: options.paths,
     elicitation: elicitations.handler,
+    oauth: createMcpOAuth({
+      paths: options.paths,
+      interaction: authPrompts,
+      env: options.env,
+      warn,
+      ...(options.noBrowser && { noBrowser: true }),
+    }),
   });
   manager.start();
   return manager;
@@ -186,6 +210,7 @@ function McpAwareApp(props: {
   mcp: Store<McpManager | undefined>;
   elicitations: ElicitationStore;
   prompts: PermissionPrompts;
+  authPrompts: AuthPromptStore;
   markdown: Store<MarkdownRenderer | undefined>;
   render: (
     manager: McpManager | undefined,
@@ -199,8 +224,12 @@ function McpAwareApp(props: {
     props.elicitations.getSnapshot,
   );
   const asking = useSyncExternalStore(props.prompts.subscribe, props.prompts.getSnapshot);
+  const signingIn = useSyncExternalStore(
+    props.authPrompts.subscribe,
+    props.authPrompts.getSnapshot,
+  );
   const Markdown = useSyncExternalStore(props.markdown.subscribe, props.markdown.getSnapshot);
-  return props.render(manager, pending.length > 0 || asking.length > 0, Markdown);
+  return props.render(manager, pending.length + asking.length + signingIn.length > 0, Markdown);
 }
 
 /** `--continue` / `--resume` named no session: a usage error. */

@@ -67,7 +67,7 @@ export interface Terminal {
   press(key: string, times?: number): void;
   /** Types text: one write, or one write per character with `delayMs` between them. */
   type(text: string, options?: { delayMs?: number }): Promise<void>;
-  /** Sends text wrapped in bracketed-paste markers. */
+  /** Pastes text: wrapped in bracketed-paste markers when the program enabled that mode. */
   paste(text: string): void;
   /** The visible screen: rows trimmed at the right (so match `"›"`, not `"› "`), joined with `\n`, trailing blank rows dropped. */
   screen(): string;
@@ -290,7 +290,8 @@ export async function startTerminal(options: StartTerminalOptions): Promise<Term
       }
     },
     paste(text) {
-      write(bracketedPaste(text));
+      // Like a real terminal: markers only while the program has bracketed paste switched on.
+      write(xterm.modes.bracketedPasteMode ? bracketedPaste(text) : text);
     },
     screen,
     fullText() {

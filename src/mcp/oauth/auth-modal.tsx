@@ -65,7 +65,12 @@ function AuthPromptView({
       </Text>
       <Box>
         <Text color="cyan">{"› "}</Text>
-        <TextInput value={value} onChange={setValue} onSubmit={submit} focus={isActive} />
+        <TextInput
+          value={value}
+          onChange={(next) => setValue(withoutPasteMarkers(next))}
+          onSubmit={(text) => submit(withoutPasteMarkers(text))}
+          focus={isActive}
+        />
       </Box>
       {prompt.error !== undefined && <Text color="red">{prompt.error}</Text>}
     </Box>
@@ -97,4 +102,12 @@ function AuthPromptView({
       <Text dimColor>Esc to cancel</Text>
     </Box>
   );
+}
+
+/**
+ * The REPL turns on bracketed paste, and Ink hands its markers to inputs as text ("[200~");
+ * a pasted callback URL must arrive without them.
+ */
+function withoutPasteMarkers(text: string): string {
+  return text.replace(/\u001b?\[20[01]~/g, "");
 }

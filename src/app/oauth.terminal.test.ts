@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { Keys, useTerminals } from "../test-utils/pty.js";
+
+const terminals = useTerminals();
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+});
+
+const mockServer = fileURLToPath(new URL("../../mock-mcps/http-oauth.mjs", import.meta.url));
+const fakeBrowser = fileURLToPath(
+  new URL("../mcp/oauth/fixtures/fake-browser.mjs", import.meta.url),
+);
+
+/** Starts the OAuth-protected mock MCP server on an ephemeral port. */
+async function startOAuthServer(): Promise<number> {
+  const child = spawn(process.execPath, [mockServer, "--port", "0"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    const match = /^listening on (\d+)$/.exec(line);
+    if (match) return Number(match[1]);
+  }
+  throw new Error("the mock OAuth server did not start");
+}
+
+async function home(port: number): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "wren-oauth-home-"));
+  await writeFile(
+    join(dir, "settings.json"),
+    JSON.stringify({ mcpServers: { demo: { type: "http", url: `http://127.0.0.1:${port}/mcp` } } }),
+  );
+  return dir;
+}
+
+describe("signing in to an MCP server from the REPL", () => {
+  it("marks the server as needing sign-in, then .mcp auth completes through the browser", async () => {
+    const port = await startOAuthServer();
+    const wren = await terminals.startWren({
+      home: await home(port),
+      env: { BROWSER: `${process.execPath} ${fakeBrowser}`, DISPLAY: ":0" },
+    });
+    await wren.waitFor("demo needs sign-in: run .mcp auth demo", { timeout: 15_000 });
+    await wren.type(".mcp auth demo");
+    wren.press(Keys.enter);
+    await wren.waitFor(/demo.*(✓|connected)/, { timeout: 15_000 });
+    const files = await readdir(join(wren.home, "mcp-oauth"));
+    expect(files.some((f) => f.startsWith("demo-") && f.endsWith(".json"))).toBe(true);
+    await wren.type(".mcp tools demo");
+    wren.press(Keys.enter);
+    await wren.waitFor("echo");
+  });
+
+  it("cancels with Esc and keeps the REPL usable", async () => {
+    const port = await startOAuthServer();
+    const wren = await terminals.startWren({
+      home: await home(port),
+      env: {
+        BROWSER: `${process.execPath} ${fakeBrowser}`,
+        DISPLAY: ":0",
+        FAKE_BROWSER_MODE: "ignore",
+      },
+    });
+    await wren.waitFor("needs sign-in", { timeout: 15_000 });
+    await wren.type(".mcp auth demo");
+    wren.press(Keys.enter);
+    await wren.waitFor("Esc to cancel", { timeout: 15_000 });
+    expect(wren.screen()).toContain(`http://127.0.0.1:${port}/authorize?`);
+    wren.press(Keys.escape);
+    await wren.waitFor("authorization cancelled");
+    await wren.type(".help");
+    wren.press(Keys.enter);
+    await wren.waitFor("Commands (/ works as well as .)");
+  });
+
+  it("completes with a pasted callback URL when started with --no-browser", async () => {
+    const port = await startOAuthServer();
+    const wren = await terminals.startWren({ home: await home(port), args: ["--no-browser"] });
+    await wren.waitFor("needs sign-in", { timeout: 15_000 });
+    await wren.type(".mcp auth demo");
+    wren.press(Keys.enter);
+    const screen = await wren.waitFor(/ssh -N -L/, { timeout: 15_000 });
+    // The URL is shown in full, wrapped over the lines after "URL:" (which hold no spaces).
+    const lines = screen.split("\n").map((line) => line.replace(/^[\s│]+|[\s│]+$/g, ""));
+    const urlLines: string[] = [];
+    for (const line of lines.slice(lines.indexOf("URL:") + 1)) {
+      if (line === "" || line.includes(" ")) break;
+      urlLines.push(line);
+    }
+    const url = urlLines.join("");
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/authorize\?/);
+    // Play the browser: the authorization server redirects to the callback; paste that URL.
+    const response = await fetch(url, { redirect: "manual" });
+    const callback = response.headers.get("location");
+    expect(callback, `${url}\n${screen}`).toContain("/callback?code=");
+    wren.paste(callback!);
+    await wren.waitFor("/callback?code=");
+    wren.press(Keys.enter);
+    await wren.waitFor(/demo.*(✓|connected)/, { timeout: 15_000 });
+  });
+});
