@@ -109,5 +109,5 @@ function AuthPromptView({
  * a pasted callback URL must arrive without them.
  */
 function withoutPasteMarkers(text: string): string {
-  return text.replace(/\u001b?\[20[01]~/g, "");
+  return text.replaceAll("\u001b", "").replace(/\[20[01]~/g, "");
 }
