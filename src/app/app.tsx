@@ -187,12 +187,7 @@ function TranscriptEntry(props: {
         </Box>
       );
     case "user":
-      return (
-        <Box marginTop={1}>
-          <Text color="cyan">› </Text>
-          <Text>{item.text}</Text>
-        </Box>
-      );
+      return <ChatItemView item={{ kind: "user", text: item.text }} display={props.display} />;
     case "notice":
       return <Text color={TONE_COLORS[item.tone]}>{item.text}</Text>;
     case "output":
