@@ -5,7 +5,7 @@
 // Programs run in a real pseudo-terminal whose output feeds a headless xterm, like
 // src/test-utils/pty.ts (a .ts file plain node cannot import, hence this small duplicate).
 import { execFileSync, spawn as spawnProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -752,6 +752,332 @@ async function streamBench({ runs }) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Section: mcp.
+
+const MCP_SERVER_COUNTS = [0, 1, 20];
+const MCP_TARGET_RATIO = 2;
+const MCP_DEFAULT_RUNS = 4;
+const MCP_TIMEOUT_MS = 30_000;
+const mockStdioScript = join(repoRoot, "mock-mcps", "stdio.mjs");
+
+// Every mock the section starts (through wren or directly) carries this variable; whatever
+// still has it after a run is killed by pid, also when the bench exits early.
+const mcpMarkers = new Set();
+process.on("exit", () => {
+  for (const marker of mcpMarkers) killMarked(marker);
+});
+
+/** SIGKILLs this user's processes whose environment holds `marker`; returns how many. */
+function killMarked(marker) {
+  let killed = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(marker)) continue;
+      process.kill(Number(entry), "SIGKILL");
+      killed++;
+    } catch {
+      // Not ours, or already gone.
+    }
+  }
+  return killed;
+}
+
+/**
+ * Milliseconds between the first and the last start of this user's processes whose environment
+ * holds `marker` (from /proc start times, 10 ms steps), and how many there are.
+ */
+function markedStartSpread(marker) {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  const starts = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(marker)) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      starts.push(Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]));
+    } catch {
+      // Not ours, or already gone.
+    }
+  }
+  if (starts.length === 0) return undefined;
+  return {
+    processes: starts.length,
+    spreadMs: ((Math.max(...starts) - Math.min(...starts)) * 1000) / clockTicks,
+  };
+}
+
+/** One wren start with `count` stdio mocks: ms from spawn to the prompt and to all connected. */
+async function mcpWrenOnce({ env, project, wrenHome, count, marker }) {
+  const started = performance.now();
+  const wren = openPty({
+    command: process.execPath,
+    args: [wrenBin],
+    cwd: project,
+    env: { ...env, WREN_HOME: wrenHome },
+  });
+  try {
+    // The footer: one badge per server up to 5 (`s1 ✓ 12`), counts above that (`MCP: 20 ✓`).
+    const footer = count === 0 ? undefined : count === 1 ? "s1 ✓" : `MCP: ${count} ✓`;
+    const connected = footer && wren.waitFor({ screen: footer }, MCP_TIMEOUT_MS);
+    connected?.catch(() => {});
+    const promptAt = await wren.waitFor({ screen: "›" }, MCP_TIMEOUT_MS);
+    const connectedAt = await connected;
+    // Parallel or serial: how far apart wren started its servers (read while they all live).
+    const spread = count > 1 ? markedStartSpread(marker) : undefined;
+    if (spread && spread.processes !== count) {
+      throw new MeasureError(`expected ${count} mock processes, found ${spread.processes}`);
+    }
+    return {
+      promptMs: promptAt - started,
+      connectedMs: connectedAt === undefined ? undefined : connectedAt - started,
+      spreadMs: spread?.spreadMs,
+    };
+  } finally {
+    await wren.dispose();
+    killMarked(marker);
+  }
+}
+
+/**
+ * The floor: `count` mocks spawned at once, each sent initialize, notifications/initialized
+ * and tools/list (what wren waits for before showing ✓); ms until the last tools/list answer.
+ */
+async function mcpFloorOnce({ env, count, marker }) {
+  const started = performance.now();
+  const children = [];
+  const answered = [];
+  for (let i = 0; i < count; i++) {
+    const child = spawnProcess(process.execPath, [mockStdioScript], {
+      stdio: ["pipe", "pipe", "ignore"],
+      env,
+    });
+    children.push(child);
+    liveChildren.add(child);
+    answered.push(
+      new Promise((resolve, reject) => {
+        const send = (message) =>
+          child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
+        let buffer = "";
+        child.stdin.on("error", () => {});
+        child.stdout.on("data", (data) => {
+          buffer += data;
+          for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
+            const line = buffer.slice(0, nl);
+            buffer = buffer.slice(nl + 1);
+            let message;
+            try {
+              message = JSON.parse(line);
+            } catch {
+              continue;
+            }
+            if (message.id === 1) {
+              send({ method: "notifications/initialized" });
+              send({ id: 2, method: "tools/list", params: {} });
+            } else if (message.id === 2) {
+              resolve(performance.now());
+            }
+          }
+        });
+        child.once("exit", (code, signal) =>
+          reject(
+            new MeasureError(
+              `mock ${i + 1} of ${count} exited (${signal ?? code}) before answering tools/list`,
+            ),
+          ),
+        );
+        send({
+          id: 1,
+          method: "initialize",
+          params: {
+            protocolVersion: "2025-06-18",
+            capabilities: {},
+            clientInfo: { name: "wren-bench", version: "0" },
+          },
+        });
+      }),
+    );
+  }
+  const timer = new Promise((_, reject) =>
+    setTimeout(
+      () => reject(new MeasureError(`timed out after ${MCP_TIMEOUT_MS} ms`)),
+      MCP_TIMEOUT_MS,
+    ).unref(),
+  );
+  try {
+    const times = await Promise.race([Promise.all(answered), timer]);
+    // The same spread for a plain synchronous spawn loop: what "all at once" costs here.
+    const spread = count > 1 ? markedStartSpread(marker) : undefined;
+    return { connectedMs: Math.max(...times) - started, spreadMs: spread?.spreadMs };
+  } finally {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise((resolve) => {
+            liveChildren.delete(child);
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once("exit", () => resolve());
+            child.kill("SIGKILL");
+          }),
+      ),
+    );
+    killMarked(marker);
+  }
+}
+
+async function mcpBench({ runs }) {
+  if (!existsSync(wrenBin)) {
+    console.log(
+      `  ${wrenBin} does not exist: run \`npm run build\` first (\`npm run bench\` does).`,
+    );
+    return { ok: false };
+  }
+  const began = performance.now();
+  const loadBefore = loadavg()[0];
+  const root = await realpath(await mkdtemp(join(tmpdir(), "wren-bench-mcp-")));
+  const marker = `WREN_BENCH_MCP=${root}`;
+  mcpMarkers.add(marker);
+  try {
+    const home = join(root, "home");
+    const project = join(root, "project");
+    await Promise.all([home, project].map((d) => mkdir(d, { recursive: true })));
+    const env = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      LANG: process.env.LANG ?? "C.UTF-8",
+      HOME: home,
+      BROWSER: "none",
+    };
+    const subjects = [];
+    for (const count of MCP_SERVER_COUNTS) {
+      const wrenHome = join(root, `wren-home-${count}`);
+      await mkdir(wrenHome, { recursive: true });
+      const mcpServers = {};
+      for (let i = 1; i <= count; i++) {
+        mcpServers[`s${i}`] = {
+          command: process.execPath,
+          args: [mockStdioScript],
+          env: { WREN_BENCH_MCP: root },
+        };
+      }
+      await writeFile(join(wrenHome, "settings.json"), JSON.stringify({ mcpServers }));
+      subjects.push({
+        name: `wren, ${count} server${count === 1 ? "" : "s"}`,
+        count,
+        measure: () => mcpWrenOnce({ env, project, wrenHome, count, marker }),
+      });
+    }
+    for (const count of [1, 20]) {
+      subjects.push({
+        name: `floor: ${count} mock${count === 1 ? "" : "s"} alone`,
+        count,
+        floor: true,
+        measure: () => mcpFloorOnce({ env: { ...env, WREN_BENCH_MCP: root }, count, marker }),
+      });
+    }
+
+    // One warm-up round (discarded), then `runs` rounds; subjects interleave so load drift
+    // hits all of them alike.
+    const samples = new Map(subjects.map((s) => [s.name, []]));
+    const errors = new Map();
+    for (let round = 0; round <= runs; round++) {
+      for (const subject of subjects) {
+        if (errors.has(subject.name)) continue;
+        try {
+          const sample = await subject.measure();
+          if (round > 0) samples.get(subject.name).push(sample);
+        } catch (error) {
+          errors.set(subject.name, error);
+        }
+      }
+    }
+
+    const summary = (name, key) => {
+      const values = (samples.get(name) ?? []).map((s) => s[key]).filter((v) => v !== undefined);
+      return values.length > 0 ? stats(values) : undefined;
+    };
+    const median = (name, key) => summary(name, key)?.median;
+    const range = (st) => (st ? `${ms(st.min)}-${ms(st.max)}` : "-");
+    const rows = subjects.map((s) => {
+      const prompt = summary(s.name, "promptMs");
+      const connected = summary(s.name, "connectedMs");
+      const failed = errors.has(s.name) && samples.get(s.name).length === 0;
+      return [
+        s.name,
+        s.floor ? "-" : failed ? "error" : ms(prompt?.median),
+        s.floor ? "-" : range(prompt),
+        s.count === 0 ? "-" : failed ? "error" : ms(connected?.median),
+        s.count === 0 ? "-" : range(connected),
+      ];
+    });
+    console.log(
+      "  stdio mock servers (mock-mcps/stdio.mjs) in WREN_HOME/settings.json. prompt: spawn until `›` is\n" +
+        "  on screen. connected: spawn until the footer shows every server ✓ (`s1 ✓`, `MCP: 20 ✓`).\n" +
+        "  floor: the mocks started by the bench itself, all at once, until each has answered\n" +
+        "  initialize and tools/list (what wren waits for before ✓): the machine's own cost.\n",
+    );
+    console.log(table(["mcp", "prompt ms", "min-max", "connected ms", "min-max"], rows));
+    console.log("");
+
+    const prompt0 = median("wren, 0 servers", "promptMs");
+    const prompt20 = median("wren, 20 servers", "promptMs");
+    const wren1 = median("wren, 1 server", "connectedMs");
+    const wren20 = median("wren, 20 servers", "connectedMs");
+    const floor1 = median("floor: 1 mock alone", "connectedMs");
+    const floor20 = median("floor: 20 mocks alone", "connectedMs");
+    if (prompt0 !== undefined && prompt20 !== undefined) {
+      // Within 10% (or 30 ms) counts as "no later": the difference of two noisy medians.
+      const late = prompt20 > Math.max(prompt0 * 1.1, prompt0 + 30);
+      console.log(
+        `  prompt, 20 servers / 0 servers = ${ratio(prompt20, prompt0)} (${ms(prompt20)} vs ${ms(prompt0)} ms; target: no later): ${late ? "LATER" : "no later"}`,
+      );
+    }
+    if (wren1 !== undefined && wren20 !== undefined) {
+      const r = wren20 / wren1;
+      console.log(
+        `  all connected, 20 servers / 1 server = ${r.toFixed(2)}x (target <= ${MCP_TARGET_RATIO}x): ${r <= MCP_TARGET_RATIO ? "within target" : "OVER TARGET"}`,
+      );
+    }
+    if (floor1 !== undefined && floor20 !== undefined) {
+      console.log(
+        `  floor, 20 mocks / 1 mock = ${ratio(floor20, floor1)} on ${cpus().length} CPUs: the servers' own startup, no wren`,
+      );
+    }
+    const spread = summary("wren, 20 servers", "spreadMs");
+    const floorSpread = median("floor: 20 mocks alone", "spreadMs");
+    if (spread !== undefined && wren1 !== undefined && prompt0 !== undefined) {
+      // A serial manager would start server k+1 only after server k answered tools/list.
+      console.log(
+        `  wren started its 20 mocks within ${ms(spread.median)} ms of each other (max ${ms(spread.max)}; serial would space` +
+          ` them ~${ms(wren1 - prompt0)} ms apart, ~${ms(19 * (wren1 - prompt0))} ms in all; the floor's spawn loop: ${ms(floorSpread)} ms): ${spread.median < 0.25 * 19 * (wren1 - prompt0) ? "parallel" : "NOT PARALLEL"}`,
+      );
+    }
+    if (wren1 !== undefined && wren20 !== undefined && floor20 !== undefined) {
+      console.log(
+        `  20 servers connected ${ms(wren20 - floor20)} ms after 20 mocks alone are ready (${ratio(wren20, floor20)});` +
+          ` on this machine 20/1 cannot go below ~floor 20 / wren 1 = ${ratio(floor20, wren1)}`,
+      );
+    }
+    console.log(
+      `\n  ${((performance.now() - began) / 1000).toFixed(0)} s; 1-min load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after (${cpus().length} CPUs)`,
+    );
+    for (const [name, error] of errors) {
+      console.log(`\n  ${name}: not measured: ${error instanceof Error ? error.message : error}`);
+    }
+    return { ok: errors.size === 0 };
+  } finally {
+    killMarked(marker);
+    mcpMarkers.delete(marker);
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Registry and entry point. Add a section as { name, description, run({ runs }) => { ok } },
 // optionally with defaultRuns / minRuns (default DEFAULT_RUNS / MIN_RUNS) and warmUp: false.
 
@@ -769,6 +1095,15 @@ const benchmarks = [
     minRuns: 3,
     warmUp: false,
     run: streamBench,
+  },
+  {
+    name: "mcp",
+    description:
+      "prompt and all-connected times with 0, 1 and 20 stdio mock MCP servers, beside 20 mocks started alone",
+    // Each run starts wren three times and the mocks twice: ~15-20 s per run on 2 CPUs.
+    defaultRuns: MCP_DEFAULT_RUNS,
+    minRuns: 3,
+    run: mcpBench,
   },
 ];
 
@@ -795,7 +1130,7 @@ function parseArgs(argv) {
 
 function usage() {
   const list = benchmarks.map((b) => `  ${b.name.padEnd(10)} ${b.description}`).join("\n");
-  return `usage: node scripts/bench.mjs [section...] [--runs N]   (N >= ${MIN_RUNS}, default ${DEFAULT_RUNS}; stream: N >= 3, default ${STREAM_DEFAULT_RUNS})\n\nsections:\n${list}`;
+  return `usage: node scripts/bench.mjs [section...] [--runs N]   (N >= ${MIN_RUNS}, default ${DEFAULT_RUNS}; stream: N >= 3, default ${STREAM_DEFAULT_RUNS}; mcp: N >= 3, default ${MCP_DEFAULT_RUNS})\n\nsections:\n${list}`;
 }
 
 async function main() {
