@@ -108,7 +108,8 @@ describe("startTerminal", () => {
 
   it("drives an Ink program: arrow keys, Enter and Esc", async () => {
     const term = await start({ command: process.execPath, args: [fixture("ink-counter.mjs")] });
-    await term.waitFor("count: 0");
+    // Unbundled Ink loads a few hundred modules from node_modules: slow on a cold, busy machine.
+    await term.waitFor("count: 0", { timeout: 15_000 });
     term.press(Keys.up);
     await term.waitFor("count: 1");
     term.press(Keys.up);

@@ -17,7 +17,9 @@ type XTermInstance = InstanceType<typeof XTerm>;
 
 const DEFAULT_COLS = 100;
 const DEFAULT_ROWS = 30;
-const DEFAULT_WAIT_MS = 5_000;
+// Generous because CI machines are shared and run two test files at once: a wait that
+// matches returns at once, so this only lengthens a failing test.
+const DEFAULT_WAIT_MS = 10_000;
 // After SIGKILL the pty closes almost at once; this only bounds a pathological wait.
 const KILL_WAIT_MS = 3_000;
 
@@ -47,7 +49,7 @@ export interface StartTerminalOptions {
 
 /** Options for the `waitFor*` methods. */
 export interface WaitOptions {
-  /** Milliseconds before the wait fails; default 5000. */
+  /** Milliseconds before the wait fails; default 10000. */
   timeout?: number;
 }
 
