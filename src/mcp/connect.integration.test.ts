@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { WrenPaths } from "../utils/paths.js";
@@ -136,6 +137,18 @@ describe("stdio", () => {
     await expect
       .poll(async () => readFile(serverLogFile(paths, "slow"), "utf8"), POLL)
       .toContain("slow: cancelled after");
+  });
+
+  it("leaves no listener on a signal shared by many calls", async () => {
+    // One turn's signal goes to every tool call of the turn; past ten listeners Node prints a
+    // warning on stderr, over the REPL's screen.
+    const c = await connected({ server: stdioMock("mock"), paths });
+    const { signal } = new AbortController();
+    for (let i = 0; i < 12; i++) {
+      await c.callTool("add", { a: i, b: 1 }, { signal });
+      await c.listTools({ signal });
+    }
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
   });
 
   it("close() ends the child process", async () => {

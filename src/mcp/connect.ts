@@ -107,6 +107,27 @@ export type ConnectFn = (options: ConnectOptions) => Promise<McpConnection>;
 const DEFAULT_CLIENT_INFO: Implementation = { name: "wren", version: VERSION };
 
 /** The log file receiving a server's stderr and diagnostics: `<logs>/mcp-<name>.log`. */
+/**
+ * Runs one SDK request with a signal of its own that follows `outer`. The SDK adds an abort
+ * listener to the signal of every request and never removes it, so a turn's signal shared by
+ * many calls would collect them, and past ten Node warns on stderr, over the REPL's screen.
+ */
+async function withRequestSignal<T>(
+  outer: AbortSignal | undefined,
+  request: (signal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
+  if (!outer) return request(undefined);
+  const own = new AbortController();
+  const forward = (): void => own.abort(outer.reason);
+  if (outer.aborted) forward();
+  else outer.addEventListener("abort", forward, { once: true });
+  try {
+    return await request(own.signal);
+  } finally {
+    outer.removeEventListener("abort", forward);
+  }
+}
+
 export function serverLogFile(paths: WrenPaths, name: string): string {
   return join(paths.logsDir, `mcp-${name.replace(/[^A-Za-z0-9_.-]/g, "_")}.log`);
 }
@@ -335,9 +356,9 @@ const connectOnce: ConnectFn = async (options) => {
       try {
         // Bounded so a server that repeats its cursor cannot loop forever.
         for (let page = 0; page < 100; page++) {
-          const result = await client.listTools(
-            cursor === undefined ? {} : { cursor },
-            requestOptions(signal ? { signal } : {}),
+          const params = cursor === undefined ? {} : { cursor };
+          const result = await withRequestSignal(signal, (own) =>
+            client.listTools(params, requestOptions(own ? { signal: own } : {})),
           );
           tools.push(...result.tools);
           cursor = result.nextCursor;
@@ -350,22 +371,24 @@ const connectOnce: ConnectFn = async (options) => {
     },
     async callTool(name, args, { signal, onProgress } = {}) {
       try {
-        const result = await client.callTool(
-          { name, arguments: args },
-          CallToolResultSchema,
-          requestOptions({
-            ...(signal && { signal }),
-            ...(onProgress && {
-              onprogress: (p) =>
-                onProgress({
-                  progress: p.progress,
-                  ...(p.total !== undefined && { total: p.total }),
-                  ...(p.message !== undefined && { message: p.message }),
-                }),
-              // A tool that reports progress is alive; do not time it out mid-work.
-              resetTimeoutOnProgress: true,
+        const result = await withRequestSignal(signal, (own) =>
+          client.callTool(
+            { name, arguments: args },
+            CallToolResultSchema,
+            requestOptions({
+              ...(own && { signal: own }),
+              ...(onProgress && {
+                onprogress: (p) =>
+                  onProgress({
+                    progress: p.progress,
+                    ...(p.total !== undefined && { total: p.total }),
+                    ...(p.message !== undefined && { message: p.message }),
+                  }),
+                // A tool that reports progress is alive; do not time it out mid-work.
+                resetTimeoutOnProgress: true,
+              }),
             }),
-          }),
+          ),
         );
         return CallToolResultSchema.parse(result);
       } catch (error) {

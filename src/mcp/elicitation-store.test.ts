@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import type { ElicitRequestFormParams } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { createElicitationStore, declineElicitations } from "./elicitation-store.js";
@@ -39,6 +40,15 @@ describe("createElicitationStore", () => {
     expect(store.getSnapshot()).toEqual([]);
     // Resolving an id that is gone is harmless.
     store.resolve(1, { action: "cancel" });
+  });
+
+  it("leaves no listener on the signal once answered", async () => {
+    const store = createElicitationStore();
+    const { signal } = new AbortController();
+    const pending = store.handler("a", params, signal);
+    store.resolve(store.getSnapshot()[0]?.id ?? 0, { action: "decline" });
+    expect(await pending).toEqual({ action: "decline" });
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
   });
 
   it("unsubscribes", () => {

@@ -71,14 +71,18 @@ export function createElicitationStore(): ElicitationStore {
     handler(server, params, signal) {
       const id = nextId++;
       return new Promise<ElicitResult>((resolve) => {
-        waiting.set(id, resolve);
+        const onAbort = (): void => settle(id, { action: "cancel" });
+        waiting.set(id, (result) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(result);
+        });
         snapshot = [
           ...snapshot,
           { id, server, message: params.message, schema: params.requestedSchema },
         ];
         emit();
         // The server (or the tool call behind it) gave up: drop the form.
-        signal.addEventListener("abort", () => settle(id, { action: "cancel" }), { once: true });
+        signal.addEventListener("abort", onAbort, { once: true });
       });
     },
   };

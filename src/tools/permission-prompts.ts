@@ -44,11 +44,14 @@ export function createPermissionPrompts(
         preview?.kind === "diff" ? await diffOf(preview.before, preview.after) : undefined;
       const id = nextId++;
       return new Promise<PermissionAnswer>((resolve) => {
-        waiting.set(id, resolve);
-        store.update((pending) => [...pending, { id, request, ...(diff && { diff }) }]);
-        signal.addEventListener("abort", () => settle(id, { kind: "deny", note: "cancelled" }), {
-          once: true,
+        const onAbort = (): void => settle(id, { kind: "deny", note: "cancelled" });
+        // The signal is the turn's, shared by every question of the turn: leave nothing on it.
+        waiting.set(id, (answer) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(answer);
         });
+        store.update((pending) => [...pending, { id, request, ...(diff && { diff }) }]);
+        signal.addEventListener("abort", onAbort, { once: true });
       });
     },
     answer: settle,

@@ -1,7 +1,6 @@
 import { Box, Text, useInput } from "ink";
 import { type ReactElement, useRef, useState, useSyncExternalStore } from "react";
 import type { PendingPermission, PermissionPrompts } from "../tools/permission-prompts.js";
-import type { PermissionAnswer } from "../tools/permissions.js";
 
 const MAX_DIFF_ROWS = 40;
 
