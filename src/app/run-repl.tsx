@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { Box, render } from "ink";
 import { type ReactElement, useSyncExternalStore } from "react";
 import type { ResumeRequest } from "../cli-args.js";
@@ -12,6 +13,7 @@ import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
 import { McpFooter } from "../ui/mcp-footer.js";
 import { PermissionPrompt } from "../ui/permission-prompt.js";
 import type { WrenPaths } from "../utils/paths.js";
+import { logProcessWarnings } from "../utils/process-warnings.js";
 import { createStore, type Store } from "../utils/store.js";
 import { App } from "./app.js";
 import { createReplServices } from "./services.js";
@@ -74,6 +76,8 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   const elicitations = createElicitationStore();
   const authPrompts = createAuthPromptStore();
 
+  // Node's warnings (often from dependencies) would print over the screen; log them instead.
+  const restoreWarnings = logProcessWarnings(join(paths.logsDir, "wren.log"));
   // Raw mode before the first frame: keys typed during startup (Ctrl+C included) reach the
   // input line instead of the terminal's line discipline.
   if (process.stdin.isTTY) process.stdin.setRawMode(true);
@@ -176,6 +180,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await Promise.all([services.close(), mcp.getSnapshot()?.close()]);
+    restoreWarnings();
   }
   return 0;
 }

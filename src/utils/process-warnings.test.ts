@@ -1,0 +1,31 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { logProcessWarnings } from "./process-warnings.js";
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("logProcessWarnings", () => {
+  it("writes warnings to the log file instead of stderr, and restores the handlers", async () => {
+    dir = await mkdtemp(join(tmpdir(), "wren-warnings-"));
+    const file = join(dir, "logs", "wren.log");
+    const before = process.listeners("warning");
+    const restore = logProcessWarnings(file);
+    try {
+      expect(process.listeners("warning")).toHaveLength(1);
+      process.emitWarning("something is deprecated", "DeprecationWarning");
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await readFile(file, "utf8")).toMatch(
+        /^\S+Z DeprecationWarning: something is deprecated\n$/,
+      );
+    } finally {
+      restore();
+    }
+    expect(process.listeners("warning")).toEqual(before);
+  });
+});
