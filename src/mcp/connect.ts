@@ -88,6 +88,8 @@ export interface McpConnection {
   readonly pid: number | undefined;
   readonly serverInfo: Implementation | undefined;
   readonly instructions: string | undefined;
+  /** `oauth` when requests carry wren's stored OAuth tokens; undefined otherwise. */
+  readonly auth?: "oauth";
   /** Lists every tool, following pagination. */
   listTools(options?: { signal?: AbortSignal }): Promise<McpToolDefinition[]>;
   callTool(

@@ -26,7 +26,12 @@ import { assignToolNames, bridgeTool, filterTools, type ResultLimits } from "./t
 export type McpServerStatus =
   | { readonly state: "disabled" }
   | { readonly state: "connecting" }
-  | { readonly state: "connected"; readonly toolCount: number }
+  | {
+      readonly state: "connected";
+      readonly toolCount: number;
+      /** `oauth` when signed in with wren's stored tokens. */
+      readonly auth?: "oauth";
+    }
   | { readonly state: "needs-auth"; readonly message: string }
   | {
       readonly state: "failed";
@@ -138,6 +143,14 @@ interface Entry {
 }
 
 /** Errors that mean a remote server is gone: it is reconnected on next use. */
+function connectedStatus(entry: Entry, connection: McpConnection): McpServerStatus {
+  return {
+    state: "connected",
+    toolCount: entry.tools.length,
+    ...(connection.auth && { auth: connection.auth }),
+  };
+}
+
 function isDroppedConnection(error: unknown): boolean {
   return (
     error instanceof McpConnectionError &&
@@ -299,7 +312,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
         entry.connection = connection;
         entry.connectedAt = Date.now();
         entry.tools = filterTools(tools, entry.config.includeTools, entry.config.excludeTools);
-        setStatus(name, entry, { state: "connected", toolCount: entry.tools.length });
+        setStatus(name, entry, connectedStatus(entry, connection));
         void connection.ended.then((end) => {
           if (generation !== entry.generation || closed || end.requested) return;
           onUnexpectedEnd(name, entry, end.error.message);
@@ -373,7 +386,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
       const tools = await connection.listTools();
       if (generation !== entry.generation) return;
       entry.tools = filterTools(tools, entry.config.includeTools, entry.config.excludeTools);
-      setStatus(name, entry, { state: "connected", toolCount: entry.tools.length });
+      setStatus(name, entry, connectedStatus(entry, connection));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       log(`mcp ${name}: refreshing tools failed: ${reason}`);

@@ -27,6 +27,9 @@ describe("status text", () => {
     );
     const withHeader = remoteServer("r", "https://x", { headers: { authorization: "Bearer x" } });
     expect(authLabel(withHeader, connected)).toBe("header");
+    expect(authLabel(remoteServer("r", "https://x"), { ...connected, auth: "oauth" })).toBe(
+      "oauth",
+    );
   });
 
   it("leaves disabled servers out of the footer", () => {

@@ -85,6 +85,7 @@ export function toolsLabel(status: McpServerStatus): string {
 export function authLabel(config: McpServerConfig, status: McpServerStatus): string {
   if (config.type === "stdio") return "-";
   if (status.state === "needs-auth") return "needs sign-in";
+  if (status.state === "connected" && status.auth === "oauth") return "oauth";
   const hasAuthHeader = Object.keys(config.headers).some(
     (h) => h.toLowerCase() === "authorization",
   );

@@ -93,7 +93,11 @@ describe("wren mcp auth / logout", () => {
     expect(await running).toBe(0);
     const list = io();
     expect(await runMcpCli(["list", "--json"], { ...list, paths, cwd: dir, env: {} })).toBe(0);
-    expect(JSON.parse(list.out())[0]).toMatchObject({ name: "demo", status: "connected" });
+    expect(JSON.parse(list.out())[0]).toMatchObject({
+      name: "demo",
+      status: "connected",
+      auth: "oauth",
+    });
   });
 
   it("the built binary: wren mcp auth with $BROWSER, exit 0; mcp get shows no secret", async () => {

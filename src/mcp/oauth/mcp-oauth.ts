@@ -163,6 +163,9 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       pid: connection.pid,
       serverInfo: connection.serverInfo,
       instructions: connection.instructions,
+      get auth() {
+        return provider.usedTokens ? ("oauth" as const) : undefined;
+      },
       ended: connection.ended,
       listTools: (listOptions) => retrying(() => connection.listTools(listOptions)),
       callTool: (name, args, callOptions) =>

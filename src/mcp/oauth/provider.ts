@@ -215,6 +215,11 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     }));
   }
 
+  /** Whether tokens were handed to the SDK: the connection is signed in with OAuth. */
+  get usedTokens(): boolean {
+    return this.lastAccessToken !== undefined;
+  }
+
   /** The stored tokens; refreshed first when the access token is known to have expired. */
   async tokens(): Promise<OAuthTokens | undefined> {
     const state = await this.readState();
