@@ -232,7 +232,7 @@ describe.each<Flavor>(["openai-compatible", "anthropic"])("%s flavour", (flavor)
     expect(events).toHaveLength(3);
     // The server sees the client go away long before the 5000 tokens (25 s) are out.
     await expect
-      .poll(async () => (await mock.requests())[0]?.outcome, { timeout: 3000 })
+      .poll(async () => (await mock.requests())[0]?.outcome, { timeout: 10_000 })
       .toBe("client-closed");
     expect((await mock.requests())[0]?.chunks).toBeLessThan(100);
   });

@@ -103,7 +103,7 @@ describe("startTerminal", () => {
     expect(term.exited).toBe(true);
     expect(isAlive(term.pid)).toBe(false);
     // The grandchild was in the same process group; SIGKILL delivery is not instantaneous.
-    await expect.poll(() => isAlive(childPid), { timeout: 2_000, interval: 10 }).toBe(false);
+    await expect.poll(() => isAlive(childPid), { timeout: 5_000, interval: 10 }).toBe(false);
   });
 
   it("drives an Ink program: arrow keys, Enter and Esc", async () => {
