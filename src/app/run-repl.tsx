@@ -10,6 +10,7 @@ import { type AuthPromptStore, createAuthPromptStore } from "../mcp/oauth/auth-s
 import type { PermissionPrompts } from "../tools/permission-prompts.js";
 import type { MarkdownRenderer } from "../ui/chat-view.js";
 import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
+import { KeyRouterProvider } from "../ui/keys.js";
 import { McpFooter } from "../ui/mcp-footer.js";
 import { PermissionPrompt } from "../ui/permission-prompt.js";
 import type { WrenPaths } from "../utils/paths.js";
@@ -82,40 +83,42 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   // input line instead of the terminal's line discipline.
   if (process.stdin.isTTY) process.stdin.setRawMode(true);
   const instance = render(
-    <McpAwareApp
-      mcp={mcp}
-      elicitations={elicitations}
-      prompts={services.prompts}
-      authPrompts={authPrompts}
-      markdown={markdown}
-      render={(manager, modalOpen, Markdown) => (
-        <App
-          paths={paths}
-          config={() => config}
-          settings={services.settings}
-          registry={services.registry}
-          history={services.history}
-          transcript={transcript}
-          conversation={services.conversation}
-          chat={services.chat}
-          services={manager ? { mcp: manager } : {}}
-          displayPath={displayPath}
-          {...(Markdown && { Markdown })}
-          inputActive={!modalOpen}
-          footer={
-            <Box flexDirection="column">
-              <AuthModal store={authPrompts} />
-              <PermissionPrompt
-                prompts={services.prompts}
-                onEscape={() => services.conversation.interrupt()}
-              />
-              <ElicitationPrompt store={elicitations} />
-              {manager && <McpFooter manager={manager} />}
-            </Box>
-          }
-        />
-      )}
-    />,
+    <KeyRouterProvider>
+      <McpAwareApp
+        mcp={mcp}
+        elicitations={elicitations}
+        prompts={services.prompts}
+        authPrompts={authPrompts}
+        markdown={markdown}
+        render={(manager, modalOpen, Markdown) => (
+          <App
+            paths={paths}
+            config={() => config}
+            settings={services.settings}
+            registry={services.registry}
+            history={services.history}
+            transcript={transcript}
+            conversation={services.conversation}
+            chat={services.chat}
+            services={manager ? { mcp: manager } : {}}
+            displayPath={displayPath}
+            {...(Markdown && { Markdown })}
+            inputActive={!modalOpen}
+            footer={
+              <Box flexDirection="column">
+                <AuthModal store={authPrompts} />
+                <PermissionPrompt
+                  prompts={services.prompts}
+                  onEscape={() => services.conversation.interrupt()}
+                />
+                <ElicitationPrompt store={elicitations} />
+                {manager && <McpFooter manager={manager} />}
+              </Box>
+            }
+          />
+        )}
+      />
+    </KeyRouterProvider>,
     { exitOnCtrlC: false },
   );
 

@@ -36,6 +36,11 @@ export interface InkHarness extends InkInstance {
   press(key: string, options?: FrameWaitOptions): Promise<void>;
   /** Sends text as one chunk, as a fast typist or a paste without bracketed-paste markers would. */
   type(text: string, options?: FrameWaitOptions): Promise<void>;
+  /**
+   * Sends keys as separate chunks, all before React renders any of them (keys typed quickly
+   * over a pty), then yields as {@link InkHarness.press} does.
+   */
+  burst(keys: readonly string[], options?: FrameWaitOptions): Promise<void>;
   /** Resolves with the last frame once no new frame has been written for `quietMs`. */
   settle(options?: SettleOptions): Promise<string>;
 }
@@ -87,7 +92,7 @@ export function renderInk(element: ReactElement): InkHarness {
     }
   };
 
-  const press = async (key: string, options?: FrameWaitOptions): Promise<void> => {
+  const burst = async (keys: readonly string[], options?: FrameWaitOptions): Promise<void> => {
     const timeout = options?.timeout ?? DEFAULT_WAIT_MS;
     // Ink attaches its stdin listener in an effect after the first render; a key written
     // before then would be dropped, so wait for a reader rather than for a fixed time.
@@ -95,11 +100,12 @@ export function renderInk(element: ReactElement): InkHarness {
       () => instance.stdin.listenerCount("readable") > 0,
       timeout,
       () =>
-        `press(${JSON.stringify(key)}): no component read input within ${timeout} ms (no active useInput)`,
+        `press(${JSON.stringify(keys.join(""))}): no component read input within ${timeout} ms (no active useInput)`,
     );
-    instance.stdin.write(key);
+    for (const key of keys) instance.stdin.write(key);
     await drainImmediates();
   };
+  const press = (key: string, options?: FrameWaitOptions): Promise<void> => burst([key], options);
 
   return {
     ...instance,
@@ -118,6 +124,7 @@ export function renderInk(element: ReactElement): InkHarness {
     },
     press,
     type: press,
+    burst,
     async settle(options) {
       const quietMs = options?.quietMs ?? DEFAULT_QUIET_MS;
       const timeout = options?.timeout ?? DEFAULT_WAIT_MS;

@@ -90,6 +90,18 @@ describe("ElicitationForm", () => {
     expect(responses).toEqual([]);
   });
 
+  it("keeps every key typed faster than it renders", async () => {
+    const { ui, responses } = renderForm();
+    await ui.burst([...Array(4).fill(Keys.backspace), "a", "b", Keys.down, "1", Keys.tab]);
+    await ui.burst([Keys.tab, Keys.tab, Keys.right, Keys.enter]);
+    expect(responses).toEqual([
+      {
+        action: "accept",
+        content: { name: "ab", ratio: 1, count: 3, confirm: false, color: "red" },
+      },
+    ]);
+  });
+
   it("declines with Ctrl+D and cancels with Esc", async () => {
     const declined = renderForm();
     await declined.ui.press(Keys.ctrlD);

@@ -1,5 +1,5 @@
-import { Box, type Key, Text, useInput } from "ink";
-import { type ReactElement, useMemo, useState } from "react";
+import { Box, type Key, Text } from "ink";
+import { type ReactElement, useMemo } from "react";
 import {
   type FieldValue,
   type FormField,
@@ -8,6 +8,8 @@ import {
   validateForm,
 } from "../mcp/elicitation-fields.js";
 import type { ElicitationResponse, PendingElicitation } from "../mcp/elicitation-store.js";
+import { useKeys } from "./keys.js";
+import { useRefState } from "./ref-state.js";
 
 /** Props of the elicitation form. */
 export interface ElicitationFormProps {
@@ -47,14 +49,17 @@ export function ElicitationForm({
   isActive = true,
 }: ElicitationFormProps): ReactElement {
   const fields = useMemo(() => formFields(request.schema), [request.schema]);
-  const [values, setValues] = useState<Record<string, FieldValue>>(() => initialValues(fields));
-  const [focus, setFocus] = useState(0);
-  const [optionCursor, setOptionCursor] = useState(0);
-  const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
-  const [done, setDone] = useState(false);
+  // Handlers read through refs: keys typed quickly arrive before React renders the last one.
+  const [values, setValues, valuesRef] = useRefState<Record<string, FieldValue>>(() =>
+    initialValues(fields),
+  );
+  const [focus, setFocus, focusRef] = useRefState(0);
+  const [optionCursor, setOptionCursor, optionCursorRef] = useRefState(0);
+  const [errors, setErrors] = useRefState<Readonly<Record<string, string>>>({});
+  const [done, setDone, doneRef] = useRefState(false);
 
   const respond = (response: ElicitationResponse): void => {
-    if (done) return;
+    if (doneRef.current) return;
     setDone(true);
     onRespond(response);
   };
@@ -75,7 +80,7 @@ export function ElicitationForm({
   };
 
   const submit = (): void => {
-    const result = validateForm(fields, values);
+    const result = validateForm(fields, valuesRef.current);
     if (result.ok) {
       respond({ action: "accept", content: result.content });
       return;
@@ -85,17 +90,17 @@ export function ElicitationForm({
     if (firstInvalid >= 0) setFocus(firstInvalid);
   };
 
-  useInput(
+  useKeys(
     (input: string, key: Key) => {
-      if (done) return;
+      if (doneRef.current) return;
       if (key.escape) return respond({ action: "cancel" });
       if (key.ctrl && input === "d") return respond({ action: "decline" });
       if (key.return) return submit();
       if (key.upArrow || (key.tab && key.shift)) return move(-1);
       if (key.downArrow || key.tab) return move(1);
-      const field = fields[focus];
+      const field = fields[focusRef.current];
       if (!field) return;
-      const value = values[field.key];
+      const value = valuesRef.current[field.key];
       if (isTextField(field)) {
         const text = typeof value === "string" ? value : "";
         if (key.backspace || key.delete) return update(field.key, text.slice(0, -1));
@@ -106,7 +111,7 @@ export function ElicitationForm({
         const n = field.options.length;
         if (key.leftArrow) return setOptionCursor((c) => (c - 1 + n) % n);
         if (key.rightArrow) return setOptionCursor((c) => (c + 1) % n);
-        const option = field.options[optionCursor];
+        const option = field.options[optionCursorRef.current];
         if (input === " " && option) {
           const chosen = Array.isArray(value) ? value : [];
           update(

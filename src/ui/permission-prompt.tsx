@@ -1,6 +1,8 @@
-import { Box, Text, useInput } from "ink";
-import { type ReactElement, useRef, useState, useSyncExternalStore } from "react";
+import { Box, Text } from "ink";
+import { type ReactElement, useSyncExternalStore } from "react";
 import type { PendingPermission, PermissionPrompts } from "../tools/permission-prompts.js";
+import { useKeys } from "./keys.js";
+import { useRefState } from "./ref-state.js";
 
 const MAX_DIFF_ROWS = 40;
 
@@ -45,41 +47,36 @@ function PermissionQuestion(props: {
       : []),
     { kind: "deny", label: "Deny, and tell the model why (optional)" },
   ];
-  const [selected, setSelected] = useState(0);
-  const [noting, setNoting] = useState(false);
-  const [note, setNote] = useState("");
-  const noteRef = useRef("");
-  const setNoteText = (text: string): void => {
-    noteRef.current = text;
-    setNote(text);
-  };
+  const [selected, setSelected, selectedRef] = useRefState(0);
+  const [noting, setNoting, notingRef] = useRefState(false);
+  const [note, setNote, noteRef] = useRefState("");
 
   const choose = (kind: Choice): void => {
     if (kind === "deny") setNoting(true);
     else props.onAnswer({ kind });
   };
 
-  // One input handler for both steps: switching handlers between keys could drop a fast typist's
-  // first characters of the note.
-  useInput((input, key) => {
-    if (noting) {
+  // One input handler for both steps, reading refs: "3" and the note's first characters can
+  // arrive before React renders the note step.
+  useKeys((input, key) => {
+    if (notingRef.current) {
       const deny = (text: string): void =>
         props.onAnswer({ kind: "deny", ...(text.trim() && { note: text.trim() }) });
       if (key.escape) setNoting(false);
       else if (key.return) deny(noteRef.current);
-      else if (key.backspace || key.delete) setNoteText(noteRef.current.slice(0, -1));
+      else if (key.backspace || key.delete) setNote(noteRef.current.slice(0, -1));
       else if (!key.ctrl && !key.meta && input) {
         // Typed quickly, the note and its Enter can arrive as one chunk.
         const enter = input.search(/[\r\n]/);
         if (enter >= 0) deny(noteRef.current + input.slice(0, enter));
-        else setNoteText(noteRef.current + input);
+        else setNote(noteRef.current + input);
       }
       return;
     }
     if (key.escape) return props.onEscape();
     if (key.upArrow) setSelected((s) => (s + choices.length - 1) % choices.length);
     else if (key.downArrow || key.tab) setSelected((s) => (s + 1) % choices.length);
-    else if (key.return) choose(choices[selected]?.kind ?? "deny");
+    else if (key.return) choose(choices[selectedRef.current]?.kind ?? "deny");
     else if (/^[1-9]$/.test(input)) {
       const choice = choices[Number(input) - 1];
       if (choice) choose(choice.kind);

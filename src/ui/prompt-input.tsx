@@ -1,7 +1,9 @@
-import { Box, type Key, Text, useInput, useStdout } from "ink";
+import { Box, type Key, Text, useStdout } from "ink";
 import { type ReactElement, useEffect, useRef, useState } from "react";
 import { type HistoryWalk, stepHistory } from "../session/history.js";
 import * as edit from "./editor.js";
+import { useKeys } from "./keys.js";
+import { useRefState } from "./ref-state.js";
 
 /** Completion the prompt applies on Tab. */
 export interface PromptCompletion {
@@ -105,23 +107,13 @@ function controlLetter(char: string): string {
 export function PromptInput(props: PromptInputProps): ReactElement {
   // Keys can arrive faster than React commits (pastes, fast typists, ptys), so handlers read
   // and write the latest values through refs; state only drives rendering.
-  const [state, setRenderedState] = useState<edit.EditorState>(edit.emptyEditor);
-  const stateRef = useRef(state);
-  const setState = (next: edit.EditorState): void => {
-    stateRef.current = next;
-    setRenderedState(next);
-  };
+  const [state, setState, stateRef] = useRefState<edit.EditorState>(edit.emptyEditor);
   const walkRef = useRef<HistoryWalk | null>(null);
   const setWalk = (next: HistoryWalk | null): void => {
     walkRef.current = next;
   };
   const [candidates, setCandidates] = useState<readonly string[]>([]);
-  const [exitArmed, setRenderedExitArmed] = useState(false);
-  const exitArmedRef = useRef(false);
-  const setExitArmed = (next: boolean): void => {
-    exitArmedRef.current = next;
-    setRenderedExitArmed(next);
-  };
+  const [exitArmed, setExitArmed, exitArmedRef] = useRefState(false);
   const armTimer = useRef<NodeJS.Timeout | undefined>(undefined);
   // Text between bracketed-paste markers, or null when not inside a paste.
   const pasteRef = useRef<string | null>(null);
@@ -283,7 +275,7 @@ export function PromptInput(props: PromptInputProps): ReactElement {
     change(edit.insert(state, input));
   };
 
-  useInput(
+  useKeys(
     (input, key) => {
       // Ink hands over a chunk whole; over SSH or a pty, keys typed quickly arrive together
       // ("\u0015.exit"), so control characters inside a chunk are split out as keys of their own.

@@ -54,4 +54,35 @@ describe("AuthModal", () => {
     await ui.waitForFrame("state does not match this sign-in");
     expect(ui.frame()).toContain("Sign in to demo");
   });
+
+  it("takes a pasted URL and its Enter sent faster than it renders, and edits the field", async () => {
+    const store = createAuthPromptStore();
+    const ui = renderInk(<AuthModal store={store} />);
+    const submitted: string[] = [];
+    store.open(
+      { server: "demo", url: URL_TEXT, callbackPort: 9, browser: { kind: "off", reason: "ssh" } },
+      { onSubmit: (text) => submitted.push(text), onCancel: () => {} },
+    );
+    await ui.waitForFrame("No browser here (ssh)");
+    await ui.burst([
+      "\u001b[200~",
+      "http://127.0.0.1:9/callback?code=a",
+      "\u001b[201~",
+      Keys.enter,
+    ]);
+    expect(submitted).toEqual(["http://127.0.0.1:9/callback?code=a"]);
+    // ←, Backspace and typing edit in place; a chunk ending in Enter submits.
+    await ui.burst([
+      "cde",
+      Keys.left,
+      Keys.left,
+      "o",
+      Keys.right,
+      Keys.right,
+      "xx",
+      Keys.backspace,
+      "\r",
+    ]);
+    expect(submitted.at(-1)).toBe("codex");
+  });
 });

@@ -1,7 +1,8 @@
-import { Box, Text, useInput } from "ink";
+import { Box, Text } from "ink";
 import Spinner from "ink-spinner";
-import TextInput from "ink-text-input";
-import { type ReactElement, useState, useSyncExternalStore } from "react";
+import { type ReactElement, useSyncExternalStore } from "react";
+import { useKeys } from "../../ui/keys.js";
+import { TextField } from "../../ui/text-field.js";
 import type { AuthPrompt, AuthPromptStore, BrowserState } from "./auth-store.js";
 
 /** Props of {@link AuthModal}. */
@@ -43,19 +44,13 @@ function AuthPromptView({
   prompt: AuthPrompt;
   isActive: boolean;
 }): ReactElement {
-  const [value, setValue] = useState("");
   const headless = prompt.browser.kind === "off";
-  useInput(
+  useKeys(
     (_input, key) => {
       if (key.escape) prompt.cancel();
     },
     { isActive },
   );
-  const submit = (text: string): void => {
-    if (text.trim() === "") return;
-    setValue("");
-    prompt.submit(text);
-  };
   const paste = (
     <Box flexDirection="column">
       <Text>
@@ -65,11 +60,10 @@ function AuthPromptView({
       </Text>
       <Box>
         <Text color="cyan">{"› "}</Text>
-        <TextInput
-          value={value}
-          onChange={(next) => setValue(withoutPasteMarkers(next))}
-          onSubmit={(text) => submit(withoutPasteMarkers(text))}
-          focus={isActive}
+        <TextField
+          onSubmit={(text) => prompt.submit(text)}
+          clean={withoutPasteMarkers}
+          isActive={isActive}
         />
       </Box>
       {prompt.error !== undefined && <Text color="red">{prompt.error}</Text>}
