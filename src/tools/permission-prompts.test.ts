@@ -1,21 +1,9 @@
 import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { createPermissionPrompts } from "./permission-prompts.js";
-import type { PermissionRequest } from "./permissions.js";
+import { commandPermissionRequest } from "./test-support.js";
 
-const request: PermissionRequest = {
-  call: { name: "run_command", input: { command: "make" } },
-  tool: {
-    name: "run_command",
-    description: "runs a command",
-    inputSchema: { type: "object" },
-    effect: "execute",
-    origin: "builtin",
-    execute: async () => ({ status: "ok", content: [] }),
-  },
-  verdict: { decision: "ask", reason: "not allowed yet", outside: [] },
-  preview: { kind: "command", command: "make", cwd: "/project" },
-};
+const request = commandPermissionRequest;
 
 describe("createPermissionPrompts", () => {
   it("queues a question until answered, then drops it", async () => {

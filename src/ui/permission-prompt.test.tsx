@@ -1,27 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { Keys, renderInk } from "../test-utils/render.js";
 import { createPermissionPrompts } from "../tools/permission-prompts.js";
-import type { PermissionAnswer, PermissionRequest } from "../tools/permissions.js";
+import type { PermissionAnswer } from "../tools/permissions.js";
+import { commandPermissionRequest } from "../tools/test-support.js";
 import { PermissionPrompt } from "./permission-prompt.js";
 
-const request: PermissionRequest = {
-  call: { name: "run_command", input: { command: "make" } },
-  tool: {
-    name: "run_command",
-    description: "runs a command",
-    inputSchema: { type: "object" },
-    effect: "execute",
-    origin: "builtin",
-    execute: async () => ({ status: "ok", content: [] }),
-  },
-  verdict: {
-    decision: "ask",
-    reason: "it runs a command",
-    outside: [],
-    sessionRule: "run_command(make)",
-  },
-  preview: { kind: "command", command: "make", cwd: "/project" },
-};
+const request = commandPermissionRequest;
 
 function ask() {
   const prompts = createPermissionPrompts();
