@@ -108,7 +108,6 @@ export type ConnectFn = (options: ConnectOptions) => Promise<McpConnection>;
 
 const DEFAULT_CLIENT_INFO: Implementation = { name: "wren", version: VERSION };
 
-/** The log file receiving a server's stderr and diagnostics: `<logs>/mcp-<name>.log`. */
 /**
  * Runs one SDK request with a signal of its own that follows `outer`. The SDK adds an abort
  * listener to the signal of every request and never removes it, so a turn's signal shared by
@@ -130,6 +129,7 @@ async function withRequestSignal<T>(
   }
 }
 
+/** The log file receiving a server's stderr and diagnostics: `<logs>/mcp-<name>.log`. */
 export function serverLogFile(paths: WrenPaths, name: string): string {
   return join(paths.logsDir, `mcp-${name.replace(/[^A-Za-z0-9_.-]/g, "_")}.log`);
 }

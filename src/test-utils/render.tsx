@@ -100,7 +100,7 @@ export function renderInk(element: ReactElement): InkHarness {
       () => instance.stdin.listenerCount("readable") > 0,
       timeout,
       () =>
-        `press(${JSON.stringify(keys.join(""))}): no component read input within ${timeout} ms (no active useInput)`,
+        `keys ${JSON.stringify(keys.join(""))}: no component read input within ${timeout} ms (no active useInput)`,
     );
     for (const key of keys) instance.stdin.write(key);
     await drainImmediates();

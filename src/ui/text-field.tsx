@@ -1,7 +1,8 @@
 import { Text } from "ink";
-import { type ReactElement, useRef, useState } from "react";
+import type { ReactElement } from "react";
 import * as edit from "./editor.js";
 import { useKeys } from "./keys.js";
+import { useRefState } from "./ref-state.js";
 
 /** Props of {@link TextField}. */
 export interface TextFieldProps {
@@ -15,16 +16,11 @@ export interface TextFieldProps {
 /**
  * A one-line text input for modals (a pasted callback URL, a code). Keys can arrive faster
  * than React commits, so the handler edits the latest text through a ref; state only renders.
- * ←/→, Home/End (Ctrl+A/E), Backspace, Delete, Ctrl+U/K/W; a chunk ending in Enter (a paste
+ * ←/→, Home/End (Ctrl+A/E), Backspace, Ctrl+U/K/W; a chunk ending in Enter (a paste
  * and its Enter together) is inserted and submitted.
  */
 export function TextField({ onSubmit, clean, isActive = true }: TextFieldProps): ReactElement {
-  const [state, setRendered] = useState(edit.emptyEditor);
-  const stateRef = useRef(state);
-  const setState = (next: edit.EditorState): void => {
-    stateRef.current = next;
-    setRendered(next);
-  };
+  const [state, setState, stateRef] = useRefState(edit.emptyEditor);
   const insert = (text: string): edit.EditorState =>
     edit.insert(stateRef.current, (clean ? clean(text) : text).replace(/[\r\n]+/g, ""));
   const submit = (text: string): void => {
