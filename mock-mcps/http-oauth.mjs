@@ -13,12 +13,13 @@ import { connectMockServer, createMockServer } from "./tools.mjs";
 
 const USAGE =
   "usage: node mock-mcps/http-oauth.mjs [--port N] [--token-ttl SECONDS] [--consent] [--deny]" +
-  " [--scopes 'A B'] [--require-scope TOOL=SCOPE] [--no-refresh-rotation]";
+  " [--scopes 'A B'] [--require-scope TOOL=SCOPE] [--no-refresh-rotation] [--open-initialize]";
 
 const OPTION_SPEC = {
   port: { type: "integer", default: 0 },
   "token-ttl": { type: "integer", env: "MOCK_OAUTH_TOKEN_TTL", default: 3600 },
   consent: { type: "boolean", env: "MOCK_OAUTH_CONSENT", default: false },
+  "open-initialize": { type: "boolean", env: "MOCK_OAUTH_OPEN_INITIALIZE", default: false },
   deny: { type: "boolean", env: "MOCK_OAUTH_DENY", default: false },
   scopes: { type: "string", env: "MOCK_OAUTH_SCOPES", default: "mcp:read mcp:write" },
   "require-scope": { type: "string", env: "MOCK_OAUTH_REQUIRE_SCOPE" },
@@ -372,7 +373,14 @@ function createOAuthMock(options) {
       stats.unauthorized += 1;
       return challenge(res, 401, "invalid_token");
     }
-    if (!info || info.expiresAt < Date.now()) {
+    // --open-initialize: the handshake needs no token, listing and calling tools do.
+    const handshake =
+      req.method === "GET" ||
+      body?.method === "initialize" ||
+      body?.method === "notifications/initialized";
+    if (options.openInitialize && !presented && handshake) {
+      // let the handshake through
+    } else if (!info || info.expiresAt < Date.now()) {
       stats.unauthorized += 1;
       return challenge(res, 401, presented ? "invalid_token" : undefined);
     }

@@ -4,12 +4,18 @@ import { McpNeedsAuthError } from "../errors.js";
 import { type AuthRetryProvider, withAuthRetry } from "./auth-retry.js";
 import { McpAuthCancelledError } from "./errors.js";
 
-function provider(pending?: Promise<string>): AuthRetryProvider & { ended: number } {
+function provider(
+  pending?: Promise<string>,
+): AuthRetryProvider & { ended: number; abandoned: number } {
   return {
     ended: 0,
+    abandoned: 0,
     takePendingCode: () => pending,
     endOperation() {
       this.ended++;
+    },
+    abandonPendingSignIn() {
+      this.abandoned++;
     },
   };
 }
@@ -55,13 +61,16 @@ describe("withAuthRetry", () => {
 
   it("uses `retry` when given (a fresh pair at connect) and never retries twice", async () => {
     const second = new UnauthorizedError("again");
+    const p = provider(Promise.resolve("c"));
     await expect(
       withAuthRetry(() => Promise.reject(new UnauthorizedError()), {
-        provider: provider(Promise.resolve("c")),
+        provider: p,
         finishAuth: async () => {},
         retry: () => Promise.reject(second),
       }),
     ).rejects.toBe(second);
+    // The sign-in the failed retry started is ended, not left waiting for the user.
+    expect(p.abandoned).toBe(1);
   });
 
   it("surfaces a cancelled sign-in", async () => {

@@ -16,6 +16,8 @@ export interface AuthRetryProvider {
   takePendingCode(): Promise<string> | undefined;
   /** The operation is over: forget any step-up in progress. */
   endOperation(): void;
+  /** Ends a sign-in that was started but that nobody waits for. */
+  abandonPendingSignIn(): void;
 }
 
 /** Options of {@link withAuthRetry}. */
@@ -38,7 +40,8 @@ export interface AuthRetryOptions<T> {
  * Runs `operation`. When it failed because it started a sign-in (a 401, or a 403
  * `insufficient_scope` step-up), waits for the user to finish it, exchanges the code and
  * runs `retry` once. Any other failure is rethrown untouched; a
- * cancelled, denied or timed-out sign-in rejects with its McpAuthError.
+ * cancelled, denied or timed-out sign-in rejects with its McpAuthError. A sign-in that the
+ * retry itself started (the server still refuses) is abandoned, never left open.
  */
 export async function withAuthRetry<T>(
   operation: () => Promise<T>,
@@ -52,7 +55,12 @@ export async function withAuthRetry<T>(
     if (!pending) throw error;
     const code = await pending;
     await options.finishAuth(code);
-    return await (options.retry ?? operation)();
+    try {
+      return await (options.retry ?? operation)();
+    } catch (retryError) {
+      if (isUnauthorized(retryError)) provider.abandonPendingSignIn();
+      throw retryError;
+    }
   } finally {
     provider.endOperation();
   }

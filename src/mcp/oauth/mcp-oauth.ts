@@ -144,10 +144,15 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
     return error;
   }
 
+  /**
+   * `goLive` allows sign-ins on the connection; it runs at the first call, or once the tools
+   * listing that completes a connect is over, so a background connect never prompts.
+   */
   function wrapConnection(
     server: OAuthServerConfig,
     connection: McpConnection,
     provider: WrenOAuthProvider,
+    goLive: () => void,
   ): McpConnection {
     const retrying = async <T>(operation: () => Promise<T>): Promise<T> => {
       try {
@@ -167,9 +172,17 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
         return provider.usedTokens ? ("oauth" as const) : undefined;
       },
       ended: connection.ended,
-      listTools: (listOptions) => retrying(() => connection.listTools(listOptions)),
-      callTool: (name, args, callOptions) =>
-        retrying(() => connection.callTool(name, args, callOptions)),
+      async listTools(listOptions) {
+        try {
+          return await retrying(() => connection.listTools(listOptions));
+        } finally {
+          goLive();
+        }
+      },
+      callTool(name, args, callOptions) {
+        goLive();
+        return retrying(() => connection.callTool(name, args, callOptions));
+      },
       async close() {
         await provider.close();
         await connection.close();
@@ -210,9 +223,17 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
           throw surface(server, error, signInNow);
         }
         if (signInNow) failures.delete(server.name);
-        // Live connection: a later 401 may ask the user again, if someone can answer.
-        provider.setSignIn(signInOptions(undefined));
-        return wrapConnection(server, connection, provider);
+        // Live connection: a later 401 may ask the user again, if someone can answer. Not
+        // yet for the tools listing that completes a connect nobody asked to sign in: a 401
+        // there means "needs sign-in", as it does for the connect itself.
+        let live = false;
+        const goLive = (): void => {
+          if (live) return;
+          live = true;
+          provider.setSignIn(signInOptions(undefined));
+        };
+        if (signInNow) goLive();
+        return wrapConnection(server, connection, provider, goLive);
       };
     },
 

@@ -375,6 +375,37 @@ describe("OAuth sign-in against the mock", () => {
     }
   });
 
+  it("a server that asks only after the handshake: needs auth at start, no browser until .mcp auth", async () => {
+    const open = await mockWith(["--open-initialize"]);
+    const server = serverFor(open);
+    const store = createAuthPromptStore();
+    const oauth = createMcpOAuth({
+      paths,
+      interaction: store,
+      env: { BROWSER: FAKE_BROWSER, FAKE_BROWSER_LOG: browserLog, PATH: process.env.PATH },
+      platform: "linux",
+    });
+    const manager = createMcpManager({ servers: [server], paths, oauth });
+    try {
+      manager.start();
+      await manager.whenSettled();
+      expect(manager.getSnapshot()[0]?.status).toEqual({
+        state: "needs-auth",
+        message: "demo needs sign-in: run .mcp auth demo",
+      });
+      expect(store.getSnapshot()).toEqual([]);
+      expect(await browserUrls()).toEqual([]);
+      expect((await open.stats()).authorize).toBe(0);
+      expect((await manager.signIn("demo")).status).toMatchObject({
+        state: "connected",
+        auth: "oauth",
+      });
+      expect(await browserUrls()).toHaveLength(1);
+    } finally {
+      await manager.close();
+    }
+  });
+
   it("a busy remembered port re-registers on another port; a busy fixed port is a clear error", async () => {
     const server = serverFor(mock, "ports");
     const first = harness();

@@ -55,6 +55,10 @@ interface ActiveSignIn {
   readonly verifier: string;
   readonly code: Promise<string>;
   readonly exchanges: Map<string, Promise<void>>;
+  /** Ends the prompt and the wait for the callback. */
+  readonly abandon: AbortController;
+  /** Whether a caller took the code with takePendingCode() and waits for it. */
+  taken: boolean;
 }
 
 /** Options of {@link WrenOAuthProvider}. */
@@ -357,6 +361,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     if (this.stepUpScope !== undefined)
       authorizationUrl.searchParams.set("scope", this.stepUpScope);
     const hint = signIn.openBrowser ? undefined : signIn.sshHint?.(loopback.port);
+    const abandon = new AbortController();
     const flow = waitForAuthorizationCode({
       server: this.server.name,
       authorizationUrl: authorizationUrl.href,
@@ -367,9 +372,11 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       ...(signIn.headlessReason !== undefined && { headlessReason: signIn.headlessReason }),
       ...(hint !== undefined && { sshHint: hint }),
       ...(signIn.timeoutMs !== undefined && { timeoutMs: signIn.timeoutMs }),
-      ...(signIn.signal && { signal: signIn.signal }),
+      signal: signIn.signal ? AbortSignal.any([signIn.signal, abandon.signal]) : abandon.signal,
     });
     const active: ActiveSignIn = {
+      abandon,
+      taken: false,
       verifier,
       code: flow.then(
         (code) => {
@@ -401,7 +408,22 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   takePendingCode(): Promise<string> | undefined {
     const failed = this.failed;
     this.failed = undefined;
+    if (this.active) this.active.taken = true;
     return this.active?.code ?? failed;
+  }
+
+  /**
+   * Ends the sign-in in progress when no caller took its code: the request that started it
+   * was already a retry after a sign-in, and one more prompt would wait for an answer nobody
+   * uses (and a second flow in parallel could be answered with the other's code).
+   */
+  abandonPendingSignIn(): void {
+    const active = this.active;
+    if (!active || active.taken || this.exchanging) return;
+    this.active = undefined;
+    active.abandon.abort(
+      new McpAuthError(this.server.name, "the server still refused access after signing in"),
+    );
   }
 
   /**
