@@ -6,10 +6,12 @@ import { McpAuthCancelledError } from "./errors.js";
 
 function provider(
   pending?: Promise<string>,
+  steppingUp = false,
 ): AuthRetryProvider & { ended: number; abandoned: number } {
   return {
     ended: 0,
     abandoned: 0,
+    steppingUp,
     takePendingCode: () => pending,
     endOperation() {
       this.ended++;
@@ -57,6 +59,24 @@ describe("withAuthRetry", () => {
     expect(result).toBe("ok");
     expect(exchanged).toEqual(["the-code"]);
     expect(attempts).toBe(2);
+  });
+
+  it("signs in a second time only for a step-up, and never a third", async () => {
+    const exchanged: string[] = [];
+    let attempts = 0;
+    const p = provider(Promise.resolve("code"), true);
+    await expect(
+      withAuthRetry(
+        async () => {
+          attempts++;
+          throw new UnauthorizedError();
+        },
+        { provider: p, finishAuth: async (c) => void exchanged.push(c) },
+      ),
+    ).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(attempts).toBe(3);
+    expect(exchanged).toEqual(["code", "code"]);
+    expect(p.abandoned).toBe(1);
   });
 
   it("uses `retry` when given (a fresh pair at connect) and never retries twice", async () => {

@@ -18,6 +18,8 @@ export interface AuthRetryProvider {
   endOperation(): void;
   /** Ends a sign-in that was started but that nobody waits for. */
   abandonPendingSignIn(): void;
+  /** Whether the sign-in in progress asks for more scopes (a 403 `insufficient_scope`). */
+  readonly steppingUp: boolean;
 }
 
 /** Options of {@link withAuthRetry}. */
@@ -39,27 +41,33 @@ export interface AuthRetryOptions<T> {
 /**
  * Runs `operation`. When it failed because it started a sign-in (a 401, or a 403
  * `insufficient_scope` step-up), waits for the user to finish it, exchanges the code and
- * runs `retry` once. Any other failure is rethrown untouched; a
- * cancelled, denied or timed-out sign-in rejects with its McpAuthError. A sign-in that the
- * retry itself started (the server still refuses) is abandoned, never left open.
+ * runs `retry`. That happens once, plus once more when the retry asks for more scopes
+ * (signed in, then the call needs a scope the first sign-in did not grant). Any other failure
+ * is rethrown untouched; a cancelled, denied or timed-out sign-in rejects with its
+ * McpAuthError. A sign-in past that limit is abandoned, never left open.
  */
 export async function withAuthRetry<T>(
   operation: () => Promise<T>,
   options: AuthRetryOptions<T>,
 ): Promise<T> {
   const { provider } = options;
+  let run = operation;
   try {
-    return await operation();
-  } catch (error) {
-    const pending = isUnauthorized(error) ? provider.takePendingCode() : undefined;
-    if (!pending) throw error;
-    const code = await pending;
-    await options.finishAuth(code);
-    try {
-      return await (options.retry ?? operation)();
-    } catch (retryError) {
-      if (isUnauthorized(retryError)) provider.abandonPendingSignIn();
-      throw retryError;
+    for (let signIns = 0; ; signIns++) {
+      try {
+        return await run();
+      } catch (error) {
+        if (!isUnauthorized(error)) throw error;
+        if (signIns === 2 || (signIns === 1 && !provider.steppingUp)) {
+          provider.abandonPendingSignIn();
+          throw error;
+        }
+        const pending = provider.takePendingCode();
+        if (!pending) throw error;
+        const code = await pending;
+        await options.finishAuth(code);
+        run = options.retry ?? operation;
+      }
     }
   } finally {
     provider.endOperation();

@@ -305,6 +305,18 @@ describe("OAuth sign-in against the mock", () => {
     ]);
   });
 
+  it("signs in and then steps up within one call when the new token lacks a scope", async () => {
+    const scoped = await mockWith(["--require-scope", "add=mcp:admin"]);
+    const { signIn } = harness();
+    const connection = await signIn(serverFor(scoped));
+    await scoped.hook("revoke-all");
+    const result = await connection.callTool("add", { a: 2, b: 3 });
+    expect(result.structuredContent).toEqual({ sum: 5 });
+    const urls = await browserUrls();
+    expect(urls).toHaveLength(3);
+    expect(new URL(urls[2] ?? "").searchParams.get("scope")?.split(" ")).toContain("mcp:admin");
+  });
+
   it("logout revokes at the server (RFC 7009) and deletes the tokens", async () => {
     const server = serverFor(mock);
     const { signIn, oauth } = harness();

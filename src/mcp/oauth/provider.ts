@@ -460,6 +460,10 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     return this.active !== undefined || this.exchanging;
   }
 
+  get steppingUp(): boolean {
+    return this.stepUpScope !== undefined;
+  }
+
   /** Forgets any step-up in progress (the call it belonged to is over). */
   endOperation(): void {
     if (!this.busy) this.stepUpScope = undefined;
