@@ -6,26 +6,12 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { bundleEntry } from "../scripts/bundle-entry.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = await mkdtemp(join(tmpdir(), "wren-conformance-build-"));
 const outfile = join(dir, "client.mjs");
-await build({
-  entryPoints: [join(here, "client.ts")],
-  outfile,
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  // Prefer ESM builds: UMD builds (jsonc-parser) hide their requires from the bundler.
-  mainFields: ["module", "main"],
-  // Bundled CommonJS dependencies call require(); give the ESM bundle one.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
-  logLevel: "warning",
-});
+await bundleEntry({ entry: join(here, "client.ts"), outfile, logLevel: "warning" });
 // The adapter ends with process.exit, so clean up synchronously on exit.
 process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
 await import(pathToFileURL(outfile).href);

@@ -8,23 +8,14 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleEntry } from "./bundle-entry.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dir = await mkdtemp(join(tmpdir(), "wren-bench-oauth-build-"));
 const outfile = join(dir, "bench.mjs");
-await build({
-  entryPoints: [join(root, "src", "mcp", "oauth", "fixtures", "bench-oauth.ts")],
+await bundleEntry({
+  entry: join(root, "src", "mcp", "oauth", "fixtures", "bench-oauth.ts"),
   outfile,
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  mainFields: ["module", "main"],
-  banner: {
-    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  },
-  logLevel: "error",
 });
 const mock = spawn(process.execPath, [join(root, "mock-mcps", "http-oauth.mjs"), "--port", "0"], {
   stdio: ["ignore", "pipe", "inherit"],

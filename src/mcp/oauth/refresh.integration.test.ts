@@ -6,8 +6,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleEntry } from "../../../scripts/bundle-entry.mjs";
 import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
 import { connectMcpServer } from "../connect.js";
 import { createAuthPromptStore } from "./auth-store.js";
@@ -25,19 +25,8 @@ let mock: OAuthMock;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "wren-refresh-it-"));
   worker = join(dir, "worker.mjs");
-  await build({
-    entryPoints: [join(here, "fixtures", "refresh-worker.ts")],
-    outfile: worker,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    mainFields: ["module", "main"],
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: "error",
-  });
+  await bundleEntry({ entry: join(here, "fixtures", "refresh-worker.ts"), outfile: worker });
+
   mock = await startOAuthMock();
 }, 60_000);
 
