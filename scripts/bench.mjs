@@ -66,34 +66,55 @@ function screenText(xterm) {
 }
 
 /**
+ * A program in a COLS x ROWS pty (tracked in `live`), with a headless xterm for its screen that
+ * answers terminal queries (cursor position, device attributes) as a real terminal would,
+ * until the program exits or `stopAnswering()` is called.
+ */
+function startInPty({ command, args, cwd, env }) {
+  const xterm = new xtermHeadless.Terminal({
+    cols: COLS,
+    rows: ROWS,
+    scrollback: 1_000,
+    allowProposedApi: true,
+  });
+  const pty = spawn(command, args, {
+    name: "xterm-256color",
+    cols: COLS,
+    rows: ROWS,
+    cwd,
+    env: { ...env, TERM: "xterm-256color" },
+  });
+  live.add(pty);
+  let answering = true;
+  const exitPromise = new Promise((resolve) => pty.onExit(resolve));
+  void exitPromise.then(() => {
+    answering = false;
+  });
+  xterm.onData((data) => {
+    if (answering) pty.write(data);
+  });
+  const stopAnswering = () => {
+    answering = false;
+  };
+  return { xterm, pty, exitPromise, stopAnswering };
+}
+
+/**
  * Starts a program in a pty and resolves with the milliseconds from spawn until `until`
  * happens: `{ screen: "text" }` (text visible on the parsed screen) or `{ exit: true }`.
  * The process group is killed and the pty closed before the promise settles.
  */
-function timeInPty({ command, args, cwd, env, until }) {
+function timeInPty({ until, ...program }) {
   return new Promise((resolve, reject) => {
-    const xterm = new xtermHeadless.Terminal({
-      cols: COLS,
-      rows: ROWS,
-      scrollback: 1_000,
-      allowProposedApi: true,
-    });
     const start = performance.now();
-    const pty = spawn(command, args, {
-      name: "xterm-256color",
-      cols: COLS,
-      rows: ROWS,
-      cwd,
-      env: { ...env, TERM: "xterm-256color" },
-    });
-    live.add(pty);
+    const { xterm, pty, exitPromise, stopAnswering } = startInPty(program);
     let settled = false;
     let exited = false;
-    const exitPromise = new Promise((resolveExit) => pty.onExit(resolveExit));
 
     const finish = async (error, elapsed) => {
       if (settled) return;
       settled = true;
+      stopAnswering();
       clearTimeout(timer);
       if (!exited) killGroup(pty);
       // Bounded: a pty whose socket never closes must not hang the bench.
@@ -110,10 +131,6 @@ function timeInPty({ command, args, cwd, env, until }) {
       () => fail(`timed out after ${RUN_TIMEOUT_MS} ms waiting for ${describe(until)}`),
       RUN_TIMEOUT_MS,
     );
-    // Answer terminal queries (cursor position, device attributes) as a real terminal would.
-    xterm.onData((data) => {
-      if (!exited && !settled) pty.write(data);
-    });
     pty.onData((data) => {
       if (settled) return;
       xterm.write(data, () => {
@@ -419,24 +436,12 @@ function cpuMs(pid) {
 }
 
 /** A program in a pty with a headless xterm: wait for text, type, read CPU, dispose. */
-function openPty({ command, args, cwd, env }) {
-  const xterm = new xtermHeadless.Terminal({
-    cols: COLS,
-    rows: ROWS,
-    scrollback: 1_000,
-    allowProposedApi: true,
-  });
-  const pty = spawn(command, args, {
-    name: "xterm-256color",
-    cols: COLS,
-    rows: ROWS,
-    cwd,
-    env: { ...env, TERM: "xterm-256color" },
-  });
-  live.add(pty);
+function openPty(program) {
+  const started = startInPty(program);
+  const { xterm, pty, stopAnswering } = started;
   let exited = false;
   let disposed = false;
-  const exitPromise = new Promise((r) => pty.onExit(r)).then((status) => {
+  const exitPromise = started.exitPromise.then((status) => {
     exited = true;
     for (const w of waiters) w.fail(`wren exited (${status.signal ?? status.exitCode})`);
     return status;
@@ -452,9 +457,6 @@ function openPty({ command, args, cwd, env }) {
       if (w.raw ? rawTail.includes(w.raw) : screen.includes(w.screen)) w.done(now);
     }
   };
-  xterm.onData((data) => {
-    if (!exited && !disposed) pty.write(data);
-  });
   pty.onData((data) => {
     if (disposed) return;
     xterm.write(data, () => {
@@ -499,6 +501,7 @@ function openPty({ command, args, cwd, env }) {
         await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 5_000))]);
       }
       disposed = true;
+      stopAnswering();
       killGroup(pty);
       await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 3_000))]);
       live.delete(pty);
