@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ToolOutcome } from "../types.js";
+import type { ToolAccess, ToolOutcome } from "../types.js";
 
 /** Sizes that keep a tool's result within a model's context. */
 export interface BuiltinLimits {
@@ -55,6 +55,19 @@ export function parseArgs<T>(schema: z.ZodType<T>, args: unknown): Parsed<T> {
 }
 
 /** The JSON Schema the model sees, derived from the schema that validates the call. */
+/**
+ * `access` for a tool whose `path` argument (the project when absent) is all it touches;
+ * null when the arguments do not parse.
+ */
+export function accessByPath(
+  schema: z.ZodType<{ path?: string | undefined }>,
+): (args: unknown) => ToolAccess | null {
+  return (args) => {
+    const parsed = schema.safeParse(args);
+    return parsed.success ? { paths: [parsed.data.path ?? "."] } : null;
+  };
+}
+
 export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input" });
   return rest;

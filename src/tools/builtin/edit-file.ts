@@ -1,6 +1,14 @@
 import { z } from "zod";
 import type { Tool, ToolOutcome, ToolPreview } from "../types.js";
-import { errorResult, fsErrorText, jsonSchemaOf, parseArgs, short, textResult } from "./common.js";
+import {
+  accessByPath,
+  errorResult,
+  fsErrorText,
+  jsonSchemaOf,
+  parseArgs,
+  short,
+  textResult,
+} from "./common.js";
 import { type ResolvedPath, resolvePath } from "./paths.js";
 import { readCurrent, writeText } from "./write-file.js";
 
@@ -127,10 +135,7 @@ export function createEditFileTool(project: string, maxBytes: number): Tool {
       if (!parsed.success) return "(invalid arguments)";
       return `${short(parsed.data.path, 70)}${parsed.data.replace_all ? " (all)" : ""}`;
     },
-    access(args) {
-      const parsed = EditFileArgs.safeParse(args);
-      return parsed.success ? { paths: [parsed.data.path] } : null;
-    },
+    access: accessByPath(EditFileArgs),
     async preview(args): Promise<ToolPreview | undefined> {
       const planned = await plan(args);
       if (!planned.ok) return undefined;

@@ -4,6 +4,7 @@ import picomatch from "picomatch";
 import { z } from "zod";
 import type { Tool, ToolOutcome } from "../types.js";
 import {
+  accessByPath,
   type BuiltinLimits,
   errorResult,
   fsErrorText,
@@ -43,10 +44,7 @@ export function createGlobTool(project: string, limits: BuiltinLimits): Tool {
       const { pattern, path } = parsed.data;
       return short(path ? `${pattern} in ${path}` : pattern);
     },
-    access(args) {
-      const parsed = GlobArgs.safeParse(args);
-      return parsed.success ? { paths: [parsed.data.path ?? "."] } : null;
-    },
+    access: accessByPath(GlobArgs),
     async execute(args, { signal }): Promise<ToolOutcome> {
       const parsed = parseArgs(GlobArgs, args);
       if (!parsed.ok) return parsed.outcome;

@@ -3,6 +3,7 @@ import { relative } from "node:path";
 import { z } from "zod";
 import type { Tool, ToolOutcome } from "../types.js";
 import {
+  accessByPath,
   type BuiltinLimits,
   clipLine,
   errorResult,
@@ -67,10 +68,7 @@ export function createGrepTool(
       const { pattern, path, glob } = parsed.data;
       return short(`"${pattern}"${path ? ` in ${path}` : ""}${glob ? ` (${glob})` : ""}`);
     },
-    access(args) {
-      const parsed = GrepArgs.safeParse(args);
-      return parsed.success ? { paths: [parsed.data.path ?? "."] } : null;
-    },
+    access: accessByPath(GrepArgs),
     async execute(args, { signal }): Promise<ToolOutcome> {
       const parsed = parseArgs(GrepArgs, args);
       if (!parsed.ok) return parsed.outcome;

@@ -3,7 +3,15 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { Tool, ToolOutcome } from "../types.js";
-import { errorResult, fsErrorText, jsonSchemaOf, parseArgs, short, textResult } from "./common.js";
+import {
+  accessByPath,
+  errorResult,
+  fsErrorText,
+  jsonSchemaOf,
+  parseArgs,
+  short,
+  textResult,
+} from "./common.js";
 import { resolvePath } from "./paths.js";
 import { createGitignoreMatcher } from "./walk.js";
 
@@ -29,10 +37,7 @@ export function createListDirTool(project: string, maxEntries: number): Tool {
       const parsed = ListDirArgs.safeParse(args);
       return parsed.success ? short(parsed.data.path ?? ".") : "(invalid arguments)";
     },
-    access(args) {
-      const parsed = ListDirArgs.safeParse(args);
-      return parsed.success ? { paths: [parsed.data.path ?? "."] } : null;
-    },
+    access: accessByPath(ListDirArgs),
     async execute(args): Promise<ToolOutcome> {
       const parsed = parseArgs(ListDirArgs, args);
       if (!parsed.ok) return parsed.outcome;

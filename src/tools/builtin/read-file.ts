@@ -2,6 +2,7 @@ import { open, stat } from "node:fs/promises";
 import { z } from "zod";
 import type { Tool, ToolOutcome } from "../types.js";
 import {
+  accessByPath,
   type BuiltinLimits,
   clipLine,
   errorResult,
@@ -46,10 +47,7 @@ export function createReadFileTool(project: string, limits: BuiltinLimits): Tool
       const from = offset ?? 1;
       return short(`${path}:${from}-${limit === undefined ? "" : from + limit - 1}`);
     },
-    access(args) {
-      const parsed = ReadFileArgs.safeParse(args);
-      return parsed.success ? { paths: [parsed.data.path] } : null;
-    },
+    access: accessByPath(ReadFileArgs),
     async execute(args, { signal }): Promise<ToolOutcome> {
       const parsed = parseArgs(ReadFileArgs, args);
       if (!parsed.ok) return parsed.outcome;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { writeFileAtomic } from "../../utils/atomic-write.js";
 import type { Tool, ToolOutcome, ToolPreview } from "../types.js";
 import {
+  accessByPath,
   errorCode,
   errorResult,
   fsErrorText,
@@ -95,10 +96,7 @@ export function createWriteFileTool(project: string, maxBytes: number): Tool {
       const lines = lineCount(parsed.data.content);
       return `${short(parsed.data.path, 70)} (${lines} line${lines === 1 ? "" : "s"})`;
     },
-    access(args) {
-      const parsed = WriteFileArgs.safeParse(args);
-      return parsed.success ? { paths: [parsed.data.path] } : null;
-    },
+    access: accessByPath(WriteFileArgs),
     async preview(args): Promise<ToolPreview | undefined> {
       const planned = await plan(args);
       if (!planned.ok) return undefined;
