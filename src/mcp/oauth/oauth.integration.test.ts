@@ -9,7 +9,7 @@ import type { RemoteServerConfig } from "../../config/schema.js";
 import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
 import { connectMcpServer, type McpConnection } from "../connect.js";
 import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
-import { createMcpManager } from "../manager.js";
+import { createMcpManager, type McpManager } from "../manager.js";
 import { type AuthPrompt, type AuthPromptStore, createAuthPromptStore } from "./auth-store.js";
 import {
   McpAuthCancelledError,
@@ -96,6 +96,17 @@ function harness(
     connect,
     signIn: (server) => oauth.signIn(server.name, () => connect(server)),
   };
+}
+
+/** A manager of `server` with the harness's OAuth, started and settled; the test closes it. */
+async function settledManager(
+  server: RemoteServerConfig,
+): Promise<{ manager: McpManager; store: AuthPromptStore }> {
+  const { oauth, store } = harness();
+  const manager = createMcpManager({ servers: [server], paths, oauth });
+  manager.start();
+  await manager.whenSettled();
+  return { manager, store };
 }
 
 async function browserUrls(): Promise<string[]> {
@@ -361,18 +372,8 @@ describe("OAuth sign-in against the mock", () => {
   });
 
   it("through the manager: needs auth at start, .mcp auth signs in, logout needs it again", async () => {
-    const server = serverFor(mock);
-    const store = createAuthPromptStore();
-    const oauth = createMcpOAuth({
-      paths,
-      interaction: store,
-      env: { BROWSER: FAKE_BROWSER, PATH: process.env.PATH },
-      platform: "linux",
-    });
-    const manager = createMcpManager({ servers: [server], paths, oauth });
+    const { manager } = await settledManager(serverFor(mock));
     try {
-      manager.start();
-      await manager.whenSettled();
       expect(manager.getSnapshot()[0]?.status).toEqual({
         state: "needs-auth",
         message: "demo needs sign-in: run .mcp auth demo",
@@ -389,18 +390,8 @@ describe("OAuth sign-in against the mock", () => {
 
   it("a server that asks only after the handshake: needs auth at start, no browser until .mcp auth", async () => {
     const open = await mockWith(["--open-initialize"]);
-    const server = serverFor(open);
-    const store = createAuthPromptStore();
-    const oauth = createMcpOAuth({
-      paths,
-      interaction: store,
-      env: { BROWSER: FAKE_BROWSER, FAKE_BROWSER_LOG: browserLog, PATH: process.env.PATH },
-      platform: "linux",
-    });
-    const manager = createMcpManager({ servers: [server], paths, oauth });
+    const { manager, store } = await settledManager(serverFor(open));
     try {
-      manager.start();
-      await manager.whenSettled();
       expect(manager.getSnapshot()[0]?.status).toEqual({
         state: "needs-auth",
         message: "demo needs sign-in: run .mcp auth demo",
