@@ -1,41 +1,13 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
-import { type ModelServer, startModelServer } from "../provider/test-support.js";
+import { describe, expect, it } from "vitest";
+import { mockModelHome } from "../provider/test-support.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
 
 const terminals = useTerminals();
-const servers: ModelServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-
-type Script = NonNullable<Parameters<typeof startModelServer>[0]>["script"];
-
-/** A WREN_HOME whose settings point the `mock` provider at a fresh mock model server. */
-async function mockModel(
-  script: Script,
-  extra: Record<string, unknown> = {},
-): Promise<{ server: ModelServer; home: string }> {
-  const server = await startModelServer({ script });
-  servers.push(server);
-  const home = await mkdtemp(join(tmpdir(), "wren-chat-home-"));
-  await writeFile(
-    join(home, "settings.json"),
-    JSON.stringify({
-      model: "mock/mock-model",
-      providers: { mock: { type: "openai-compatible", baseURL: server.baseURL } },
-      ...extra,
-    }),
-  );
-  return { server, home };
-}
 
 describe("chatting in a terminal", () => {
   it("streams a markdown answer and keeps the REPL usable", async () => {
-    const { server, home } = await mockModel([
+    const { server, home } = await mockModelHome([
       [{ text: "Here is **bold** and a list:\n\n- one\n- two\n" }],
     ]);
     const wren = await terminals.startWren({ home });
@@ -52,7 +24,7 @@ describe("chatting in a terminal", () => {
   });
 
   it("interrupts a streaming answer with Esc, keeps the partial text, and takes the next message", async () => {
-    const { home } = await mockModel([
+    const { home } = await mockModelHome([
       [{ text: "Starting a long answer." }, { slowTokens: { count: 5000, perSecond: 50 } }],
       [{ text: "Second answer." }],
     ]);
@@ -70,7 +42,7 @@ describe("chatting in a terminal", () => {
   });
 
   it("queues a message typed while the model answers and sends it afterwards", async () => {
-    const { server, home } = await mockModel([
+    const { server, home } = await mockModelHome([
       [{ delayMs: 150 }, { text: "first reply takes a while to arrive in pieces" }],
       [{ text: "reply to the queued one" }],
     ]);
@@ -87,7 +59,7 @@ describe("chatting in a terminal", () => {
   });
 
   it("shows a model error as one line and stays usable", async () => {
-    const { home } = await mockModel([
+    const { home } = await mockModelHome([
       [{ error: { status: 401, message: "bad key" } }],
       [{ text: "works again" }],
     ]);
@@ -106,12 +78,12 @@ describe("chatting in a terminal", () => {
 describe("tools and sessions in a terminal", () => {
   it("runs an MCP tool the model calls and feeds the result back", async () => {
     const stdioMock = fileURLToPath(new URL("../../mock-mcps/stdio.mjs", import.meta.url));
-    const { server, home } = await mockModel(
+    const { server, home } = await mockModelHome(
       [
         [{ toolCall: { name: "mcp__mock__echo", arguments: { text: "ping" } } }],
         [{ text: "The server echoed ping back." }],
       ],
-      { mcpServers: { mock: { command: process.execPath, args: [stdioMock] } } },
+      { settings: { mcpServers: { mock: { command: process.execPath, args: [stdioMock] } } } },
     );
     const wren = await terminals.startWren({ home });
     await wren.waitFor(/mock ✓|mock.*1\d? tools|✓/);
@@ -129,7 +101,7 @@ describe("tools and sessions in a terminal", () => {
   });
 
   it("resumes the latest session with --continue", async () => {
-    const { home } = await mockModel([
+    const { home } = await mockModelHome([
       [{ text: "Noted: the codeword is heron." }],
       [{ text: "It was heron." }],
     ]);

@@ -1,34 +1,13 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type ModelServer, startModelServer } from "../provider/test-support.js";
+import { describe, expect, it } from "vitest";
+import { mockModelHome, type ScriptTurn } from "../provider/test-support.js";
 import { wrenBin } from "../test-utils/pty.js";
 
-const servers: ModelServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-
-type Script = NonNullable<Parameters<typeof startModelServer>[0]>["script"];
-
-async function setup(script: Script, settings: Record<string, unknown> = {}) {
-  const server = await startModelServer({ script });
-  servers.push(server);
-  const root = await mkdtemp(join(tmpdir(), "wren-print-"));
-  await writeFile(
-    join(root, "settings.json"),
-    JSON.stringify({
-      model: "mock/mock-model",
-      providers: {
-        mock: { type: "openai-compatible", baseURL: server.baseURL, apiKey: "sk-secret-key-123" },
-      },
-      ...settings,
-    }),
-  );
-  return { server, home: root };
-}
+const setup = (script: readonly ScriptTurn[]) =>
+  mockModelHome(script, { apiKey: "sk-secret-key-123" });
 
 function wren(
   home: string,

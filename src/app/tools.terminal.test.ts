@@ -2,37 +2,22 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type ModelServer, startModelServer } from "../provider/test-support.js";
+import { describe, expect, it } from "vitest";
+import { mockModelHome, type ScriptTurn } from "../provider/test-support.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
 
 const terminals = useTerminals();
-const servers: ModelServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
 
-type Script = NonNullable<Parameters<typeof startModelServer>[0]>["script"];
-
-async function setup(script: Script) {
-  const server = await startModelServer({ script });
-  servers.push(server);
-  const home = await mkdtemp(join(tmpdir(), "wren-tools-home-"));
+async function setup(script: readonly ScriptTurn[]) {
+  const { server, home } = await mockModelHome(script);
   const project = await mkdtemp(join(tmpdir(), "wren-tools-project-"));
-  await writeFile(
-    join(home, "settings.json"),
-    JSON.stringify({
-      model: "mock/mock-model",
-      providers: { mock: { type: "openai-compatible", baseURL: server.baseURL } },
-    }),
-  );
   await writeFile(join(project, "greeting.txt"), "hello world\n");
   const wren = await terminals.startWren({ home, cwd: project });
   await wren.waitFor("Ask anything");
   return { server, wren, project };
 }
 
-const editScript: Script = [
+const editScript: readonly ScriptTurn[] = [
   [
     {
       toolCall: {

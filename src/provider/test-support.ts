@@ -1,8 +1,11 @@
 // Starts mock-mcps/model-server.mjs for tests (provider, agent, print mode, terminal tests).
 // Used by *.test.ts only.
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { onTestFinished } from "vitest";
 
 /** The scripted mock model server. */
 export const MODEL_SERVER = join(
@@ -129,4 +132,28 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * A fresh WREN_HOME whose settings.json selects `mock/mock-model`, with the `mock` provider
+ * pointed at a new mock model server playing `script`. `settings` adds top-level keys; the
+ * server stops when the current test ends.
+ */
+export async function mockModelHome(
+  script: readonly ScriptTurn[],
+  options: { apiKey?: string; settings?: Record<string, unknown> } = {},
+): Promise<{ server: ModelServer; home: string }> {
+  const server = await startModelServer({ script });
+  onTestFinished(() => server.stop());
+  const home = await mkdtemp(join(tmpdir(), "wren-model-home-"));
+  const mock = {
+    type: "openai-compatible",
+    baseURL: server.baseURL,
+    ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
+  };
+  await writeFile(
+    join(home, "settings.json"),
+    JSON.stringify({ model: "mock/mock-model", providers: { mock }, ...options.settings }),
+  );
+  return { server, home };
 }
