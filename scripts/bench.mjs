@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { spawn } from "@lydell/node-pty";
 import xtermHeadless from "@xterm/headless";
 import { build } from "esbuild";
+import { inkInteractive } from "./ink-interactive.mjs";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wrenBin = join(repoRoot, "dist", "wren.js");
@@ -234,6 +235,7 @@ async function bundleInkFloor(dir) {
     chunkNames: "chunks/[name]-[hash]",
     legalComments: "none",
     logLevel: "warning",
+    plugins: [inkInteractive],
   });
   return join(dir, "dist", "ink-floor.js");
 }

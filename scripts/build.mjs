@@ -2,6 +2,7 @@
 // which is what makes the first frame fast (see docs/adr/0001-bundle-and-lazy-load.md).
 import { chmod, readFile, rename, rm } from "node:fs/promises";
 import { build } from "esbuild";
+import { inkInteractive } from "./ink-interactive.mjs";
 
 const banner = [
   "#!/usr/bin/env node",
@@ -102,7 +103,7 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   legalComments: "none",
   logLevel: "warning",
-  plugins: [yogaWithoutFetch, startupZod],
+  plugins: [yogaWithoutFetch, startupZod, inkInteractive],
 });
 await chmod(`${staging}/wren.js`, 0o755);
 const old = `dist.old-${process.pid}`;

@@ -22,6 +22,14 @@ describe("wren REPL in a terminal", () => {
     expect(wren.output).toContain("\u001b[?2004l");
   });
 
+  it("stays interactive when the user's shell exports CI variables", async () => {
+    // Ink draws nothing until exit when it believes it runs in CI; the bundle tells it otherwise.
+    const wren = await terminals.startWren({ env: { CI: "true", CONTINUOUS_INTEGRATION: "1" } });
+    await wren.waitFor("Ask anything");
+    await wren.type("typed in CI");
+    await wren.waitFor("› typed in CI");
+  });
+
   it("completes commands with Tab and suggests the nearest one for a typo", async () => {
     const wren = await terminals.startWren();
     await wren.waitFor("Ask anything");
