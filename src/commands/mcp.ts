@@ -99,7 +99,8 @@ async function run(args: string, context: CommandContext): Promise<CommandResult
         return textResult(describeLogout(name, await mcp.logout(name)), "success");
       }
       default:
-        return textResult(`.mcp ${sub} is not available yet`, "warning");
+        // Unreachable: `sub` was checked against SUBCOMMANDS above.
+        return textResult(`unknown subcommand "${sub}"; usage: .mcp ${USAGE}`, "error");
     }
   } catch (error) {
     return textResult(errorMessage(error), "error");
