@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // OAuth-protected mock MCP server with its own authorization server, for wren's OAuth tests and
-// `npm run demo`. Streamable HTTP at /mcp behind Bearer tokens; RFC 9728 + RFC 8414 metadata,
+// `npm run demo`. Streamable HTTP at /mcp and legacy HTTP+SSE at /sse (+ /messages), both behind
+// Bearer tokens and each its own protected resource; RFC 9728 + RFC 8414 metadata,
 // RFC 7591 registration, /authorize (auto-approve, consent page or deny), /token with PKCE,
 // single-use rotating refresh tokens with reuse detection, RFC 7009 revocation, insufficient_scope
 // step-up, and /__test hooks. Prints "listening on <port>". See README.md.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
+import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { exitWithUsageError, readOptions, UsageError } from "./faults.mjs";
@@ -87,8 +89,10 @@ function createOAuthMock(options) {
   let force401 = 0;
   let base = "";
 
-  const resourceUrl = () => `${base}/mcp`;
-  const resourceMetadataUrl = () => `${base}/.well-known/oauth-protected-resource/mcp`;
+  // The protected resources: Streamable HTTP and legacy SSE, named by their endpoint paths.
+  const RESOURCE_PATHS = ["/mcp", "/sse"];
+  const isResource = (url) => RESOURCE_PATHS.some((path) => url === `${base}${path}`);
+  const resourceMetadataUrl = (path) => `${base}/.well-known/oauth-protected-resource${path}`;
 
   function authServerMetadata() {
     return {
@@ -182,7 +186,7 @@ function createOAuthMock(options) {
       });
     }
     const resource = q.get("resource");
-    if (resource && resource !== resourceUrl()) {
+    if (resource && !isResource(resource)) {
       return redirectWith(res, redirectUri, {
         error: "invalid_target",
         error_description: `unknown resource ${resource}`,
@@ -260,7 +264,7 @@ function createOAuthMock(options) {
     if (!client)
       return sendJson(res, 401, { error: "invalid_client", error_description: "unknown client" });
     const resource = params.get("resource");
-    if (resource && resource !== resourceUrl()) {
+    if (resource && !isResource(resource)) {
       return sendJson(res, 400, { error: "invalid_target" });
     }
     const grant = params.get("grant_type");
@@ -339,8 +343,8 @@ function createOAuthMock(options) {
     res.writeHead(200).end();
   }
 
-  function challenge(res, status, error, extra = {}) {
-    const parts = [`resource_metadata="${resourceMetadataUrl()}"`];
+  function challenge(res, status, resourcePath, error, extra = {}) {
+    const parts = [`resource_metadata="${resourceMetadataUrl(resourcePath)}"`];
     if (error) parts.push(`error="${error}"`);
     if (extra.scope) parts.push(`scope="${extra.scope}"`);
     res
@@ -351,46 +355,64 @@ function createOAuthMock(options) {
       .end(JSON.stringify({ error: error ?? "unauthorized" }));
   }
 
-  async function handleMcp(req, res) {
-    stats.mcpRequests += 1;
-    let body;
-    if (req.method === "POST") {
-      try {
-        body = JSON.parse(await readBody(req));
-      } catch {
-        return sendJson(res, 400, {
-          jsonrpc: "2.0",
-          error: { code: -32700, message: "Parse error" },
-          id: null,
-        });
-      }
-    }
+  /**
+   * The Bearer check of both transports: sends the 401/403 challenge for `resourcePath` and
+   * returns false when the request may not go on.
+   */
+  function admits(req, res, body, resourcePath) {
     const header = req.headers.authorization ?? "";
     const presented = header.startsWith("Bearer ") ? header.slice(7) : "";
     const info = accessTokens.get(presented);
     if (force401 > 0) {
       force401 -= 1;
       stats.unauthorized += 1;
-      return challenge(res, 401, "invalid_token");
+      challenge(res, 401, resourcePath, "invalid_token");
+      return false;
     }
     // --open-initialize: the handshake needs no token, listing and calling tools do.
     const handshake =
       req.method === "GET" ||
       body?.method === "initialize" ||
       body?.method === "notifications/initialized";
-    if (options.openInitialize && !presented && handshake) {
-      // let the handshake through
-    } else if (!info || info.expiresAt < Date.now()) {
+    if (options.openInitialize && !presented && handshake) return true;
+    if (!info || info.expiresAt < Date.now()) {
       stats.unauthorized += 1;
-      return challenge(res, 401, presented ? "invalid_token" : undefined);
+      challenge(res, 401, resourcePath, presented ? "invalid_token" : undefined);
+      return false;
     }
     if (stepUp && body?.method === "tools/call" && body.params?.name === stepUp.tool) {
       const granted = info.scope.split(/\s+/);
       if (!granted.includes(stepUp.scope)) {
         stats.insufficientScope += 1;
-        return challenge(res, 403, "insufficient_scope", { scope: stepUp.scope });
+        challenge(res, 403, resourcePath, "insufficient_scope", { scope: stepUp.scope });
+        return false;
       }
     }
+    return true;
+  }
+
+  /** Parses a JSON-RPC POST body; answers a parse error itself and returns undefined. */
+  async function readRpcBody(req, res) {
+    try {
+      return JSON.parse(await readBody(req));
+    } catch {
+      sendJson(res, 400, {
+        jsonrpc: "2.0",
+        error: { code: -32700, message: "Parse error" },
+        id: null,
+      });
+      return undefined;
+    }
+  }
+
+  async function handleMcp(req, res) {
+    stats.mcpRequests += 1;
+    let body;
+    if (req.method === "POST") {
+      body = await readRpcBody(req, res);
+      if (body === undefined) return;
+    }
+    if (!admits(req, res, body, "/mcp")) return;
     const sessionId = req.headers["mcp-session-id"];
     if (typeof sessionId === "string") {
       const session = sessions.get(sessionId);
@@ -422,6 +444,33 @@ function createOAuthMock(options) {
     return transport.handleRequest(req, res, body);
   }
 
+  /** GET /sse: the legacy transport's event stream, one McpServer per stream. */
+  async function openSse(req, res) {
+    stats.mcpRequests += 1;
+    if (!admits(req, res, undefined, "/sse")) return;
+    const server = createMockServer({ name: "wren-mock-oauth", log });
+    const transport = new SSEServerTransport("/messages", res);
+    sessions.set(transport.sessionId, { server, transport });
+    transport.onclose = () => sessions.delete(transport.sessionId);
+    await connectMockServer(server, transport);
+  }
+
+  /** POST /messages?sessionId=: a message for an SSE stream, behind the same Bearer check. */
+  async function postSseMessage(req, res, sessionId) {
+    stats.mcpRequests += 1;
+    const body = await readRpcBody(req, res);
+    if (body === undefined || !admits(req, res, body, "/sse")) return;
+    const session = sessionId ? sessions.get(sessionId) : undefined;
+    if (!(session?.transport instanceof SSEServerTransport)) {
+      return sendJson(res, 404, {
+        jsonrpc: "2.0",
+        error: { code: -32001, message: "Session not found" },
+        id: null,
+      });
+    }
+    return session.transport.handlePostMessage(req, res, body);
+  }
+
   function handleTestHook(res, url) {
     switch (url.pathname) {
       case "/__test/stats":
@@ -450,14 +499,16 @@ function createOAuthMock(options) {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const path = url.pathname;
     if (path.startsWith("/__test/")) return handleTestHook(res, url);
-    if (
-      req.method === "GET" &&
-      (path === "/.well-known/oauth-protected-resource/mcp" ||
-        path === "/.well-known/oauth-protected-resource")
-    ) {
+    const prm = "/.well-known/oauth-protected-resource";
+    if (req.method === "GET" && (path === prm || path.startsWith(`${prm}/`))) {
+      // The root document describes /mcp; /mcp and /sse each have their own.
+      const resourcePath = path === prm ? "/mcp" : path.slice(prm.length);
+      if (!RESOURCE_PATHS.includes(resourcePath)) {
+        return sendJson(res, 404, { error: "not_found", error_description: `no resource ${path}` });
+      }
       stats.metadata += 1;
       return sendJson(res, 200, {
-        resource: resourceUrl(),
+        resource: `${base}${resourcePath}`,
         authorization_servers: [base],
         scopes_supported: options.scopes.split(/\s+/).filter(Boolean),
         bearer_methods_supported: ["header"],
@@ -473,6 +524,10 @@ function createOAuthMock(options) {
     if (req.method === "POST" && path === "/token") return handleToken(req, res);
     if (req.method === "POST" && path === "/revoke") return handleRevoke(req, res);
     if (path === "/mcp") return handleMcp(req, res);
+    if (req.method === "GET" && path === "/sse") return openSse(req, res);
+    if (req.method === "POST" && path === "/messages") {
+      return postSseMessage(req, res, url.searchParams.get("sessionId"));
+    }
     return sendJson(res, 404, { error: "not_found", error_description: `no route ${path}` });
   }
 

@@ -209,6 +209,34 @@ describe("OAuth sign-in against the mock", () => {
     expect(await browserUrls()).toHaveLength(2);
   });
 
+  it("over legacy SSE: signs in with the /sse resource, reuses the tokens and re-authorizes on a 401", async () => {
+    const server: RemoteServerConfig = {
+      ...serverFor(mock, "legacy"),
+      type: "sse",
+      url: mock.sseUrl,
+    };
+    const { signIn } = harness();
+    const connection = await signIn(server);
+    expect((await connection.listTools()).map((t) => t.name)).toContain("echo");
+    const [first] = await browserUrls();
+    expect(new URL(first ?? "").searchParams.get("resource")).toBe(mock.sseUrl);
+
+    // Another process connects with the stored tokens, no browser.
+    const again = await harness().connect(server);
+    expect((await again.callTool("echo", { text: "stored" })).content).toEqual([
+      { type: "text", text: "stored" },
+    ]);
+    // A 401 on a message POST: refreshed silently and the call retried.
+    await mock.hook("force-401");
+    expect((await connection.callTool("echo", { text: "a" })).isError).toBeFalsy();
+    expect(await browserUrls()).toHaveLength(1);
+    // Every token revoked: the browser flow again, then the call goes through.
+    await mock.hook("revoke-all");
+    const result = await connection.callTool("echo", { text: "b" });
+    expect(result.content).toEqual([{ type: "text", text: "b" }]);
+    expect(await browserUrls()).toHaveLength(2);
+  });
+
   it("refreshes silently before the request when the expiry is known", async () => {
     const short = await mockWith(["--token-ttl", "1"]);
     const server = serverFor(short);

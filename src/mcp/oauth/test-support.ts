@@ -36,6 +36,8 @@ export interface OAuthMock {
   readonly base: string;
   /** `http://127.0.0.1:<port>/mcp`. */
   readonly url: string;
+  /** `http://127.0.0.1:<port>/sse`: the same server over the legacy HTTP+SSE transport. */
+  readonly sseUrl: string;
   stats(): Promise<OAuthMockStats>;
   /** Calls a `/__test/<name>` hook. */
   hook(name: string, query?: string): Promise<unknown>;
@@ -65,6 +67,7 @@ export async function startOAuthMock(args: readonly string[] = []): Promise<OAut
     port,
     base,
     url: `${base}/mcp`,
+    sseUrl: `${base}/sse`,
     async stats() {
       const response = await fetch(`${base}/__test/stats`);
       return (await response.json()) as OAuthMockStats;
