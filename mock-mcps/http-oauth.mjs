@@ -486,6 +486,12 @@ function createOAuthMock(options) {
       case "/__test/expire-access-tokens":
         for (const info of accessTokens.values()) info.expiresAt = 0;
         return sendJson(res, 200, { expired: accessTokens.size });
+      case "/__test/forget-clients":
+        // As if the authorization server was reset: registrations and their tokens are gone.
+        for (const info of [...refreshTokens.values(), ...accessTokens.values()])
+          revokeFamily(info.family);
+        clients.clear();
+        return sendJson(res, 200, { ok: true });
       case "/__test/revoke-all":
         for (const info of [...refreshTokens.values(), ...accessTokens.values()])
           revokeFamily(info.family);

@@ -237,6 +237,27 @@ describe("OAuth sign-in against the mock", () => {
     expect(await browserUrls()).toHaveLength(2);
   });
 
+  it("two calls refused at once after the server forgot the client: one registration, one prompt", async () => {
+    const fresh = await mockWith();
+    const server = serverFor(fresh);
+    const { signIn } = harness();
+    const connection = await signIn(server);
+    await fresh.hook("forget-clients");
+    const before = await fresh.stats();
+    const results = await Promise.all([
+      connection.callTool("echo", { text: "one" }),
+      connection.callTool("echo", { text: "two" }),
+    ]);
+    expect(results.map((r) => r.content)).toEqual([
+      [{ type: "text", text: "one" }],
+      [{ type: "text", text: "two" }],
+    ]);
+    const after = await fresh.stats();
+    expect(after.register - before.register).toBe(1);
+    expect(after.clients).toBe(1);
+    expect(await browserUrls()).toHaveLength(2);
+  });
+
   it("refreshes silently before the request when the expiry is known", async () => {
     const short = await mockWith(["--token-ttl", "1"]);
     const server = serverFor(short);

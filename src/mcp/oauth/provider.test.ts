@@ -88,6 +88,57 @@ describe("WrenOAuthProvider", () => {
     expect(state.codeVerifier).toBe("v");
   });
 
+  it("a refused client is forgotten only while it is the stored one", async () => {
+    await storage.update((s) => ({
+      ...s,
+      client: { information: { client_id: "new" }, kind: "dcr" },
+      codeVerifier: "v",
+    }));
+    // The token endpoint refuses "old": a concurrent flow has registered "new" since.
+    const refuse: typeof fetch = async () =>
+      Response.json({ error: "invalid_client" }, { status: 401 });
+    const provider = new WrenOAuthProvider({ server, storage, fetch: refuse });
+    const tokenRequest = { method: "POST", body: new URLSearchParams({ client_id: "old" }) };
+    await provider.fetch("https://as/token", tokenRequest);
+    await provider.invalidateCredentials("all");
+    expect((await storage.read()).client?.information.client_id).toBe("new");
+    expect((await storage.read()).codeVerifier).toBe("v");
+    // Now "new" itself is refused: it goes.
+    await provider.fetch("https://as/token", {
+      ...tokenRequest,
+      body: new URLSearchParams({ client_id: "new" }),
+    });
+    await provider.invalidateCredentials("all");
+    expect((await storage.read()).client).toBeUndefined();
+  });
+
+  it("concurrent auth() calls share one registration at the discovered endpoint", async () => {
+    let registrations = 0;
+    const as: typeof fetch = async () => {
+      registrations++;
+      await new Promise((r) => setTimeout(r, 20));
+      return Response.json({ client_id: `c${registrations}` }, { status: 201 });
+    };
+    const provider = new WrenOAuthProvider({ server, storage, fetch: as });
+    await provider.saveDiscoveryState({
+      authorizationServerUrl: "https://as",
+      authorizationServerMetadata: {
+        issuer: "https://as",
+        authorization_endpoint: "https://as/authorize",
+        token_endpoint: "https://as/token",
+        registration_endpoint: "https://as/register",
+        response_types_supported: ["code"],
+      },
+    });
+    const register = () =>
+      provider.fetch("https://as/register", { method: "POST", body: "{}" }).then((r) => r.json());
+    expect(await Promise.all([register(), register()])).toEqual([
+      { client_id: "c1" },
+      { client_id: "c1" },
+    ]);
+    expect(registrations).toBe(1);
+  });
+
   it("unions scopes once each", () => {
     expect(unionScopes("a b", "b c")).toBe("a b c");
     expect(unionScopes(undefined, undefined)).toBeUndefined();

@@ -17,6 +17,7 @@ import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { OAuthSettings } from "../../config/schema.js";
 import type { OpenUrlResult } from "../../utils/open-url.js";
 import type { AuthInteraction } from "./auth-store.js";
+import { refusedClientId, SharedRegistration } from "./client-registration.js";
 import { McpAuthError, McpAuthPortBusyError, McpAuthRequiredError } from "./errors.js";
 import { waitForAuthorizationCode } from "./flow.js";
 import { type Loopback, LoopbackPortBusyError, startLoopback } from "./loopback.js";
@@ -79,6 +80,8 @@ export interface WrenOAuthProviderOptions {
 
 const LOOPBACK_HOST = "127.0.0.1";
 
+type CredentialScope = "all" | "client" | "tokens" | "verifier" | "discovery";
+
 /** Scopes of both strings, each once, in order. */
 export function unionScopes(...scopes: (string | undefined)[]): string | undefined {
   const all = new Set<string>();
@@ -127,6 +130,9 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   private refreshing: Promise<StoredTokens | undefined> | undefined;
   /** Union of granted and challenged scopes while a step-up is being negotiated. */
   private stepUpScope: string | undefined;
+  private readonly registration = new SharedRegistration();
+  /** The client_id the authorization server refused last. */
+  private refusedClient: string | undefined;
 
   constructor(options: WrenOAuthProviderOptions) {
     this.options = options;
@@ -144,10 +150,24 @@ export class WrenOAuthProvider implements OAuthClientProvider {
         this.rejectedAccessToken !== undefined && stored.access_token !== this.rejectedAccessToken,
     );
     this.fetch = async (url, init) => {
+      const endpoint = init?.method === "POST" ? this.registrationEndpoint(url) : undefined;
+      if (endpoint) return this.registration.fetch(endpoint, init, guarded);
       const response = await guarded(url, init);
       if (response.status === 403) this.noteForbidden(response);
+      const refused = await refusedClientId(init, response);
+      if (refused !== undefined) this.refusedClient = refused;
       return response;
     };
+  }
+
+  /** `url` when it is the discovered registration endpoint (RFC 7591). */
+  private registrationEndpoint(url: string | URL): string | undefined {
+    const discovery = this.cached?.discovery;
+    const endpoint = discovery && toDiscoveryState(discovery).authorizationServerMetadata;
+    const registration = endpoint?.registration_endpoint;
+    return registration !== undefined && sameUrl(String(url), registration)
+      ? String(url)
+      : undefined;
   }
 
   /** Allows (or stops allowing) sign-ins from now on, e.g. once the startup connect is done. */
@@ -321,11 +341,24 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     return state.discovery ? toDiscoveryState(state.discovery) : undefined;
   }
 
-  async invalidateCredentials(
-    scope: "all" | "client" | "tokens" | "verifier" | "discovery",
-  ): Promise<void> {
+  /** The SDK's call after the server refused a client (`all`) or a grant (`tokens`). */
+  invalidateCredentials(scope: CredentialScope): Promise<void> {
+    return this.dropCredentials(scope, this.refusedClient);
+  }
+
+  /**
+   * Forgets stored credentials. `refused` is the client the server refused: when another
+   * client is stored instead, a concurrent auth() has already replaced it (or is about to:
+   * its discovery and registration are under way), and what that one stored stays.
+   */
+  private async dropCredentials(scope: CredentialScope, refused?: string): Promise<void> {
     this.cached = await this.storage.update((state) => {
       const { client, tokens, codeVerifier, discovery, ...rest } = state;
+      if (scope === "all" || scope === "client") {
+        const stored = this.server.oauth.clientId ?? client?.information.client_id;
+        if (refused !== undefined && stored !== refused) return state;
+        this.registration.forget(stored);
+      }
       const keep = {
         client: scope !== "all" && scope !== "client",
         tokens: scope !== "all" && scope !== "tokens",
@@ -533,7 +566,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     // A registration made for another redirect port no longer matches: register again.
     const client = state.client;
     if (client?.kind === "dcr" && client.redirectPort !== this.loopback.port) {
-      await this.invalidateCredentials("client");
+      await this.dropCredentials("client");
     }
   }
 
