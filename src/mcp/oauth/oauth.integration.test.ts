@@ -258,6 +258,24 @@ describe("OAuth sign-in against the mock", () => {
     expect(await browserUrls()).toHaveLength(2);
   });
 
+  it("two processes signing in at once for the first time both end up signed in", async () => {
+    const fresh = await mockWith();
+    const server = serverFor(fresh);
+    // Two McpOAuth instances over one WREN_HOME: two wren processes as far as storage goes.
+    const [one, two] = await Promise.all([harness().signIn(server), harness().signIn(server)]);
+    for (const connection of [one, two]) {
+      expect((await connection.callTool("echo", { text: "hi" })).isError).toBeFalsy();
+    }
+    expect((await fresh.stats()).register).toBe(2);
+    // What is stored is one consistent client + tokens pair: a third process refreshes with it
+    // and connects without a browser.
+    await fresh.hook("expire-access-tokens");
+    const third = await harness().connect(server);
+    expect((await fresh.stats()).tokenRefresh).toBe(1);
+    expect((await third.callTool("echo", { text: "stored" })).isError).toBeFalsy();
+    expect(await browserUrls()).toHaveLength(2);
+  });
+
   it("refreshes silently before the request when the expiry is known", async () => {
     const short = await mockWith(["--token-ttl", "1"]);
     const server = serverFor(short);

@@ -25,6 +25,7 @@ import { guardRefreshFetch } from "./refresh-guard.js";
 import {
   type OAuthState,
   type OAuthStorage,
+  type StoredClient,
   type StoredTokens,
   toDiscoveryState,
 } from "./storage.js";
@@ -60,6 +61,13 @@ interface ActiveSignIn {
   readonly abandon: AbortController;
   /** Whether a caller took the code with takePendingCode() and waits for it. */
   taken: boolean;
+  /**
+   * The client the authorization URL names. A peer process may store another one meanwhile
+   * (two first sign-ins at once): the code is exchanged, and the tokens stored, with this one.
+   */
+  readonly client: StoredClient | undefined;
+  /** The loopback port of the redirect URI the code was issued for (the exchange names it too). */
+  readonly redirectPort: number;
 }
 
 /** Options of {@link WrenOAuthProvider}. */
@@ -79,8 +87,6 @@ export interface WrenOAuthProviderOptions {
 }
 
 const LOOPBACK_HOST = "127.0.0.1";
-
-type CredentialScope = "all" | "client" | "tokens" | "verifier" | "discovery";
 
 /** Scopes of both strings, each once, in order. */
 export function unionScopes(...scopes: (string | undefined)[]): string | undefined {
@@ -131,6 +137,8 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   /** Union of granted and challenged scopes while a step-up is being negotiated. */
   private stepUpScope: string | undefined;
   private readonly registration = new SharedRegistration();
+  /** The client this provider registered and saved last. */
+  private registered: StoredClient | undefined;
   /** The client_id the authorization server refused last. */
   private refusedClient: string | undefined;
 
@@ -180,8 +188,12 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   }
 
   get redirectUrl(): string {
+    // The loopback closes once the code arrives; the exchange still names the flow's port.
     const port =
-      this.loopback?.port ?? this.server.oauth.callbackPort ?? this.cached?.client?.redirectPort;
+      this.loopback?.port ??
+      this.active?.redirectPort ??
+      this.server.oauth.callbackPort ??
+      this.cached?.client?.redirectPort;
     // Without a port (a refresh in the background): RFC 8252 loopback URIs match on any port.
     return port === undefined
       ? `http://${LOOPBACK_HOST}/callback`
@@ -224,7 +236,16 @@ export class WrenOAuthProvider implements OAuthClientProvider {
         ...(clientSecret !== undefined && { client_secret: clientSecret }),
       };
     }
-    return (await this.readState()).client?.information;
+    if (this.exchanging && this.active?.client) return this.active.client.information;
+    const client = (await this.readState()).client;
+    // Signing in on a loopback port the stored registration does not name (the remembered port
+    // was busy, or a peer process registered for its own port meanwhile): the SDK registers
+    // one for this port instead.
+    const port = this.loopback?.port;
+    if (client?.kind === "dcr" && port !== undefined && client.redirectPort !== port) {
+      return undefined;
+    }
+    return client?.information;
   }
 
   async saveClientInformation(information: OAuthClientInformationMixed): Promise<void> {
@@ -232,9 +253,15 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     if (this.server.oauth.clientId !== undefined) return;
     const kind = information.client_id === this.clientMetadataUrl ? "metadata-url" : "dcr";
     const port = this.loopback?.port;
+    const client: StoredClient = {
+      information,
+      kind,
+      ...(port !== undefined && { redirectPort: port }),
+    };
+    this.registered = client;
     this.cached = await this.storage.update((state) => ({
       ...state,
-      client: { information, kind, ...(port !== undefined && { redirectPort: port }) },
+      client,
       ...(information.issuer !== undefined && { issuer: information.issuer }),
     }));
   }
@@ -275,10 +302,13 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       ...tokens,
       ...(expiresAt !== undefined && { expires_at: expiresAt }),
     };
+    // Tokens from a code exchange belong with the client of that sign-in.
+    const client = this.exchanging ? this.active?.client : undefined;
     this.cached = await this.storage.update((state) => {
       const { codeVerifier: _used, tokens: _old, ...rest } = state;
       return {
         ...rest,
+        ...(client && { client }),
         tokens: stored,
         ...(tokens.issuer !== undefined && { issuer: tokens.issuer }),
       };
@@ -341,17 +371,15 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     return state.discovery ? toDiscoveryState(state.discovery) : undefined;
   }
 
-  /** The SDK's call after the server refused a client (`all`) or a grant (`tokens`). */
-  invalidateCredentials(scope: CredentialScope): Promise<void> {
-    return this.dropCredentials(scope, this.refusedClient);
-  }
-
   /**
-   * Forgets stored credentials. `refused` is the client the server refused: when another
-   * client is stored instead, a concurrent auth() has already replaced it (or is about to:
-   * its discovery and registration are under way), and what that one stored stays.
+   * The SDK's call after the server refused a client (`all`) or a grant (`tokens`). When the
+   * refused client is no longer the stored one, a concurrent auth() has already replaced it
+   * (or is about to: its discovery and registration are under way), and what it stored stays.
    */
-  private async dropCredentials(scope: CredentialScope, refused?: string): Promise<void> {
+  async invalidateCredentials(
+    scope: "all" | "client" | "tokens" | "verifier" | "discovery",
+  ): Promise<void> {
+    const refused = this.refusedClient;
     this.cached = await this.storage.update((state) => {
       const { client, tokens, codeVerifier, discovery, ...rest } = state;
       if (scope === "all" || scope === "client") {
@@ -407,10 +435,15 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       ...(signIn.timeoutMs !== undefined && { timeoutMs: signIn.timeoutMs }),
       signal: signIn.signal ? AbortSignal.any([signIn.signal, abandon.signal]) : abandon.signal,
     });
+    const clientId = authorizationUrl.searchParams.get("client_id");
     const active: ActiveSignIn = {
       abandon,
       taken: false,
       verifier,
+      client: [this.registered, this.cached?.client].find(
+        (c) => c !== undefined && c.information.client_id === clientId,
+      ),
+      redirectPort: loopback.port,
       code: flow.then(
         (code) => {
           void this.releaseLoopback(true);
@@ -562,11 +595,6 @@ export class WrenOAuthProvider implements OAuthClientProvider {
         }
       }
       this.loopback ??= await bind(0);
-    }
-    // A registration made for another redirect port no longer matches: register again.
-    const client = state.client;
-    if (client?.kind === "dcr" && client.redirectPort !== this.loopback.port) {
-      await this.dropCredentials("client");
     }
   }
 
