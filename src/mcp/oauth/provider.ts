@@ -170,10 +170,13 @@ export class WrenOAuthProvider implements OAuthClientProvider {
 
   /** `url` when it is the discovered registration endpoint (RFC 7591). */
   private registrationEndpoint(url: string | URL): string | undefined {
-    const discovery = this.cached?.discovery;
-    const endpoint = discovery && toDiscoveryState(discovery).authorizationServerMetadata;
-    const registration = endpoint?.registration_endpoint;
-    return registration !== undefined && sameUrl(String(url), registration)
+    // Read raw, not parsed: this runs for every POST, MCP messages included.
+    const metadata = this.cached?.discovery?.authorizationServerMetadata;
+    const registration =
+      typeof metadata === "object" && metadata !== null && "registration_endpoint" in metadata
+        ? metadata.registration_endpoint
+        : undefined;
+    return typeof registration === "string" && sameUrl(String(url), registration)
       ? String(url)
       : undefined;
   }
