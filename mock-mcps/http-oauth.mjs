@@ -15,7 +15,8 @@ import { connectMockServer, createMockServer } from "./tools.mjs";
 
 const USAGE =
   "usage: node mock-mcps/http-oauth.mjs [--port N] [--token-ttl SECONDS] [--consent] [--deny]" +
-  " [--scopes 'A B'] [--require-scope TOOL=SCOPE] [--no-refresh-rotation] [--open-initialize]";
+  " [--scopes 'A B'] [--require-scope TOOL=SCOPE] [--no-refresh-rotation] [--open-initialize]" +
+  " [--client-credentials ID:SECRET]";
 
 const OPTION_SPEC = {
   port: { type: "integer", default: 0 },
@@ -26,6 +27,7 @@ const OPTION_SPEC = {
   scopes: { type: "string", env: "MOCK_OAUTH_SCOPES", default: "mcp:read mcp:write" },
   "require-scope": { type: "string", env: "MOCK_OAUTH_REQUIRE_SCOPE" },
   "no-refresh-rotation": { type: "boolean", default: false },
+  "client-credentials": { type: "string", env: "MOCK_OAUTH_CLIENT_CREDENTIALS" },
 };
 
 function log(line) {
@@ -62,11 +64,27 @@ function parseRequireScope(spec) {
   return { tool: spec.slice(0, eq), scope: spec.slice(eq + 1) };
 }
 
+/** `ID:SECRET` → a pre-registered confidential client allowed the client_credentials grant. */
+function parseClientCredentials(spec) {
+  if (!spec) return null;
+  const colon = spec.indexOf(":");
+  if (colon <= 0 || colon === spec.length - 1) {
+    throw new UsageError(`--client-credentials expects ID:SECRET, got "${spec}"`);
+  }
+  return {
+    client_id: spec.slice(0, colon),
+    client_secret: spec.slice(colon + 1),
+    grant_types: ["client_credentials"],
+  };
+}
+
 function createOAuthMock(options) {
   const stepUp = parseRequireScope(options.requireScope);
   const scopesSupported = options.scopes.split(/\s+/).filter(Boolean);
   if (stepUp && !scopesSupported.includes(stepUp.scope)) scopesSupported.push(stepUp.scope);
   const clients = new Map(); // client_id -> registration
+  const machineClient = parseClientCredentials(options.clientCredentials);
+  if (machineClient) clients.set(machineClient.client_id, machineClient);
   const codes = new Map(); // code -> { clientId, redirectUri, challenge, scope, resource, expiresAt }
   const accessTokens = new Map(); // token -> { family, scope, expiresAt, clientId }
   const refreshTokens = new Map(); // token -> { family, scope, clientId, used }
@@ -79,6 +97,7 @@ function createOAuthMock(options) {
     authorize: 0,
     tokenAuthorizationCode: 0,
     tokenRefresh: 0,
+    tokenClientCredentials: 0,
     refreshReuse: 0,
     revoke: 0,
     mcpRequests: 0,
@@ -102,7 +121,11 @@ function createOAuthMock(options) {
       registration_endpoint: `${base}/register`,
       revocation_endpoint: `${base}/revoke`,
       response_types_supported: ["code"],
-      grant_types_supported: ["authorization_code", "refresh_token"],
+      grant_types_supported: [
+        "authorization_code",
+        "refresh_token",
+        ...(machineClient ? ["client_credentials"] : []),
+      ],
       code_challenge_methods_supported: ["S256"],
       token_endpoint_auth_methods_supported: ["none", "client_secret_basic", "client_secret_post"],
       scopes_supported: scopesSupported,
@@ -291,6 +314,19 @@ function createOAuthMock(options) {
         });
       }
       return sendJson(res, 200, issueTokens(randomUUID(), code.scope, client.client_id));
+    }
+    if (grant === "client_credentials") {
+      stats.tokenClientCredentials += 1;
+      if (!client.grant_types?.includes("client_credentials") || !client.client_secret) {
+        return sendJson(res, 400, { error: "unauthorized_client" });
+      }
+      // OAuth 2.1 §4.2: no refresh token; the client asks again when it needs one.
+      const { refresh_token: _none, ...issued } = issueTokens(
+        randomUUID(),
+        params.get("scope") ?? options.scopes,
+        client.client_id,
+      );
+      return sendJson(res, 200, issued);
     }
     if (grant === "refresh_token") {
       stats.tokenRefresh += 1;
@@ -573,6 +609,7 @@ async function main() {
   try {
     options = readOptions(process.argv.slice(2), process.env, OPTION_SPEC);
     parseRequireScope(options.requireScope);
+    parseClientCredentials(options.clientCredentials);
   } catch (error) {
     if (error instanceof UsageError) exitWithUsageError(error, USAGE);
     throw error;

@@ -1,5 +1,6 @@
 import type { McpManager } from "../mcp/manager.js";
 import { describeLogout } from "../mcp/oauth/logout-text.js";
+import { whyNoSignIn } from "../mcp/oauth/sign-in-check.js";
 import { describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "../mcp/status-text.js";
 import { type Command, type CommandContext, type CommandResult, textResult } from "./types.js";
 
@@ -43,12 +44,10 @@ async function tools(mcp: McpManager, name: string): Promise<CommandResult> {
   };
 }
 
-/** Why `name` cannot sign in or out (a stdio server, or `oauth: false`), if it cannot. */
+/** Why `name` cannot sign in or out (a stdio server, `oauth: false`, client credentials), if it cannot. */
 function cannotSignIn(mcp: McpManager, name: string): string | undefined {
   const config = mcp.getSnapshot().find((s) => s.name === name)?.config;
-  if (config?.type === "stdio") return `${name} is a stdio server; only remote servers sign in`;
-  if (config?.oauth === false) return `OAuth is disabled for ${name} ("oauth": false)`;
-  return undefined;
+  return config && whyNoSignIn(config);
 }
 
 async function run(args: string, context: CommandContext): Promise<CommandResult> {
@@ -121,10 +120,8 @@ export const mcpCommand: Command = {
       .filter((s) => {
         if (sub === "enable") return s.status.state === "disabled";
         if (sub === "disable") return s.status.state !== "disabled";
-        // Only remote servers with OAuth can sign in or out.
-        if (sub === "auth" || sub === "logout") {
-          return s.config.type !== "stdio" && s.config.oauth !== false;
-        }
+        // Only servers someone signs in to can sign in or out.
+        if (sub === "auth" || sub === "logout") return whyNoSignIn(s.config) === undefined;
         return true;
       })
       .map((s) => s.name);

@@ -18,8 +18,54 @@ export const OAuthSettingsSchema = z.strictObject({
       ),
   ),
   clientMetadataUrl: z.optional(httpUrl()),
+  /** `client_credentials`: machine-to-machine, no person signs in (OAuth 2.1 §4.2, SEP-1046). */
+  grantType: z.optional(z.enum(["authorization_code", "client_credentials"])),
+  /**
+   * The authorization server (its issuer URL) that issued client_credentials: they are sent
+   * there only, whatever server the MCP server names.
+   */
+  issuer: z.optional(httpUrl()),
+  /** PEM private key for `private_key_jwt` client authentication (RFC 7523). */
+  privateKey: z.optional(nonEmpty()),
+  /** File holding that PEM key: absolute, `~/...`, or relative to the project directory. */
+  privateKeyFile: z.optional(nonEmpty()),
+  /** JWS algorithm of the client assertion; inferred from the key when absent. */
+  signingAlgorithm: z.optional(nonEmpty()),
 });
 export type OAuthSettings = z.infer<typeof OAuthSettingsSchema>;
+
+/** Why `oauth` settings do not fit together, with the key to point at, if they do not. */
+function oauthIssue(oauth: OAuthSettings): ServerIssue | undefined {
+  const at = (key: string, message: string): ServerIssue => ({ path: ["oauth", key], message });
+  const keys = (["clientSecret", "privateKey", "privateKeyFile"] as const).filter(
+    (key) => oauth[key] !== undefined,
+  );
+  if (oauth.grantType !== "client_credentials") {
+    const jwtKey = (["issuer", "privateKey", "privateKeyFile", "signingAlgorithm"] as const).find(
+      (key) => oauth[key] !== undefined,
+    );
+    return jwtKey && at(jwtKey, `${jwtKey} is used with "grantType": "client_credentials"`);
+  }
+  if (oauth.clientId === undefined) {
+    return at("clientId", "client_credentials needs the clientId the server issued");
+  }
+  if (oauth.issuer === undefined) {
+    return at(
+      "issuer",
+      "client_credentials needs the issuer URL of the authorization server that issued them",
+    );
+  }
+  if (keys.length !== 1) {
+    return at(
+      keys[1] ?? "clientSecret",
+      "client_credentials needs exactly one of clientSecret, privateKey or privateKeyFile",
+    );
+  }
+  if (oauth.signingAlgorithm !== undefined && keys[0] === "clientSecret") {
+    return at("signingAlgorithm", "signingAlgorithm is used with privateKey or privateKeyFile");
+  }
+  return undefined;
+}
 
 const TRANSPORT_ALIASES = {
   stdio: "stdio",
@@ -145,6 +191,8 @@ export function normalizeServer(
   if (!/^https?:\/\//i.test(raw.url)) {
     return { ok: false, issue: { path: ["url"], message: "expected an http:// or https:// URL" } };
   }
+  const oauthProblem = raw.oauth ? oauthIssue(raw.oauth) : undefined;
+  if (oauthProblem) return { ok: false, issue: oauthProblem };
   return {
     ok: true,
     server: { ...common, type, url: raw.url, headers: raw.headers ?? {}, oauth: raw.oauth ?? {} },

@@ -12,7 +12,9 @@ export type McpFailureKind =
   | "exited"
   | "spawn"
   | "protocol"
-  | "closed";
+  | "closed"
+  /** The authorization server refused wren's client credentials. */
+  | "auth";
 
 /** A server could not be reached or stopped answering; `message` is one readable line. */
 export class McpConnectionError extends Error {

@@ -5,6 +5,7 @@ import { connectMcpServer } from "../connect.js";
 import type { AuthInteraction, BrowserState } from "./auth-store.js";
 import { describeLogout } from "./logout-text.js";
 import { createMcpOAuth, type McpOAuthOptions } from "./mcp-oauth.js";
+import { whyNoSignIn } from "./sign-in-check.js";
 
 /** Where `wren mcp auth` / `wren mcp logout` read and write. */
 export interface AuthCliIo {
@@ -94,15 +95,9 @@ function oauthFor(io: AuthCliIo, interactive: boolean): ReturnType<typeof create
 }
 
 function checkRemote(server: McpServerConfig, io: AuthCliIo): boolean {
-  if (server.type === "stdio") {
-    io.stderr.write(`wren: ${server.name} is a stdio server; only remote servers sign in\n`);
-    return false;
-  }
-  if (server.oauth === false) {
-    io.stderr.write(`wren: OAuth is disabled for ${server.name} ("oauth": false)\n`);
-    return false;
-  }
-  return true;
+  const problem = whyNoSignIn(server);
+  if (problem) io.stderr.write(`wren: ${problem}\n`);
+  return problem === undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { hostname as osHostname } from "node:os";
+import { OAuthError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
 import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { McpServerConfig, RemoteServerConfig } from "../../config/schema.js";
 import {
@@ -12,6 +13,11 @@ import type { ConnectFn, McpConnection } from "../connect.js";
 import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
 import { withAuthRetry } from "./auth-retry.js";
 import type { AuthInteraction } from "./auth-store.js";
+import {
+  clientCredentialsProvider,
+  type MachineProvider,
+  usesClientCredentials,
+} from "./client-credentials.js";
 import { McpAuthError } from "./errors.js";
 import { sshForwardHint } from "./flow.js";
 import type { Loopback } from "./loopback.js";
@@ -79,14 +85,43 @@ function isOAuthServer(server: McpServerConfig): server is OAuthServerConfig {
   return server.type !== "stdio" && server.oauth !== false;
 }
 
-/** The McpAuthError in an error's cause chain, if any. */
-function authErrorIn(error: unknown): McpAuthError | undefined {
+/** The first error of class `type` in an error's cause chain, if any. */
+function errorIn<E extends Error>(
+  error: unknown,
+  type: abstract new (...args: never[]) => E,
+): E | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    if (current instanceof McpAuthError) return current;
+    if (current instanceof type) return current;
     current = current.cause;
   }
   return undefined;
+}
+
+/**
+ * A client_credentials failure as one line: the authorization server's refusal, or a 401 for
+ * the token it issued. There is nobody to sign in, so never "needs sign-in".
+ */
+function credentialsRefused(name: string, error: unknown): unknown {
+  const oauthError = errorIn(error, OAuthError);
+  if (oauthError) {
+    const detail = oauthError.message ? `: ${oauthError.message}` : "";
+    return new McpConnectionError(
+      name,
+      "auth",
+      `client credentials refused (${oauthError.errorCode}${detail})`,
+      { cause: error },
+    );
+  }
+  if (error instanceof McpNeedsAuthError) {
+    return new McpConnectionError(
+      name,
+      "auth",
+      "HTTP 401 with the token from the client credentials",
+      { cause: error },
+    );
+  }
+  return error;
 }
 
 /** Creates wren's OAuth for one app. */
@@ -127,13 +162,14 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
   /** Errors leave here as the manager expects them, with any secret removed. */
   function surface(server: OAuthServerConfig, thrown: unknown, signingIn = false): unknown {
     // A sign-in failure raised inside the SDK's auth() reaches us wrapped by connect's mapping.
-    const error = authErrorIn(thrown) ?? thrown;
+    const error = errorIn(thrown, McpAuthError) ?? thrown;
     if (error instanceof McpAuthError) {
       if (signingIn) failures.set(server.name, error);
       return new McpNeedsAuthError(server.name, { cause: error });
     }
     if (error instanceof McpConnectionError) {
-      const secrets = [server.oauth.clientSecret, ...Object.values(server.headers)];
+      const { clientSecret, privateKey } = server.oauth;
+      const secrets = [clientSecret, privateKey, ...Object.values(server.headers)];
       const clean = redactSecrets(error.message, secrets);
       if (clean !== error.message) {
         return new McpConnectionError(error.server, error.kind, clean, {
@@ -190,11 +226,61 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
     };
   }
 
+  /** A client_credentials server: the SDK's provider (tokens in memory), never a prompt. */
+  async function connectWithClientCredentials(
+    connect: ConnectFn,
+    connectOptions: Parameters<ConnectFn>[0],
+    server: OAuthServerConfig,
+  ): Promise<McpConnection> {
+    let provider: MachineProvider | undefined;
+    const failed = (error: unknown): unknown => {
+      const advertised = provider?.advertisedIssuer();
+      const issuer = server.oauth.issuer ?? "";
+      if (advertised !== undefined && advertised.replace(/\/$/, "") !== issuer.replace(/\/$/, "")) {
+        return new McpConnectionError(
+          server.name,
+          "auth",
+          `the server sends sign-ins to ${advertised}, not to oauth.issuer ${issuer}: the client credentials were not sent`,
+          { cause: error },
+        );
+      }
+      return surface(server, credentialsRefused(server.name, error));
+    };
+    const machine = await clientCredentialsProvider(
+      server.name,
+      server.oauth,
+      options.paths.project,
+    ).catch((error: unknown) => Promise.reject(failed(error)));
+    provider = machine;
+    const connection = await connect({ ...connectOptions, authProvider: machine }).catch(
+      (error: unknown) => Promise.reject(failed(error)),
+    );
+    return {
+      pid: connection.pid,
+      serverInfo: connection.serverInfo,
+      instructions: connection.instructions,
+      get auth() {
+        return machine.tokens() ? ("oauth" as const) : undefined;
+      },
+      ended: connection.ended,
+      listTools: (listOptions) =>
+        connection.listTools(listOptions).catch((e: unknown) => Promise.reject(failed(e))),
+      callTool: (name, args, callOptions) =>
+        connection
+          .callTool(name, args, callOptions)
+          .catch((e: unknown) => Promise.reject(failed(e))),
+      close: () => connection.close(),
+    };
+  }
+
   return {
     wrapConnect(connect) {
       return async (connectOptions) => {
         const server = connectOptions.server;
         if (!isOAuthServer(server)) return connect(connectOptions);
+        if (usesClientCredentials(server.oauth)) {
+          return connectWithClientCredentials(connect, connectOptions, server);
+        }
         const signInNow = requested.delete(server.name);
         const provider = new WrenOAuthProvider({
           server: { name: server.name, url: server.url, oauth: server.oauth },

@@ -20,6 +20,7 @@ export interface OAuthMockStats {
   readonly authorize: number;
   readonly tokenAuthorizationCode: number;
   readonly tokenRefresh: number;
+  readonly tokenClientCredentials: number;
   readonly refreshReuse: number;
   readonly revoke: number;
   readonly mcpRequests: number;

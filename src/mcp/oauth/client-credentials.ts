@@ -1,0 +1,115 @@
+// Machine-to-machine OAuth (`"grantType": "client_credentials"`): the client authenticates
+// itself with a secret (client_secret_basic) or a signed JWT (private_key_jwt, RFC 7523) and
+// gets tokens without a person, a browser or a loopback. Tokens stay in memory: a new one is
+// one token request away, so nothing is written to disk.
+import { createPrivateKey, type KeyObject } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { isAbsolute, resolve } from "node:path";
+import type { OAuthDiscoveryState } from "@modelcontextprotocol/sdk/client/auth.js";
+import {
+  ClientCredentialsProvider,
+  PrivateKeyJwtProvider,
+} from "@modelcontextprotocol/sdk/client/auth-extensions.js";
+import type { OAuthSettings } from "../../config/schema.js";
+import { McpConnectionError } from "../errors.js";
+
+/** Whether `oauth` asks for the client_credentials grant. */
+export function usesClientCredentials(oauth: OAuthSettings | false): boolean {
+  return oauth !== false && oauth.grantType === "client_credentials";
+}
+
+/** The JWS algorithm that fits a private key: RS256, ES256/384/512 by curve, or EdDSA. */
+export function signingAlgorithmFor(key: KeyObject): string | undefined {
+  switch (key.asymmetricKeyType) {
+    case "rsa":
+      return "RS256";
+    case "rsa-pss":
+      return "PS256";
+    case "ec": {
+      const curve = key.asymmetricKeyDetails?.namedCurve;
+      if (curve === "secp384r1") return "ES384";
+      if (curve === "secp521r1") return "ES512";
+      return curve === "prime256v1" ? "ES256" : undefined;
+    }
+    case "ed25519":
+      return "EdDSA";
+    default:
+      return undefined;
+  }
+}
+
+/** `~/x` and project-relative paths made absolute. */
+function keyPath(file: string, project: string): string {
+  if (file === "~" || file.startsWith("~/")) return resolve(homedir(), file.slice(2));
+  return isAbsolute(file) ? file : resolve(project, file);
+}
+
+/** The SDK's provider, plus the authorization server the MCP server named, once discovered. */
+export type MachineProvider = (ClientCredentialsProvider | PrivateKeyJwtProvider) & {
+  saveDiscoveryState(state: OAuthDiscoveryState): void;
+  advertisedIssuer(): string | undefined;
+};
+
+/**
+ * The SDK provider for a client_credentials server. Throws McpConnectionError (kind `auth`)
+ * naming the setting when the key cannot be read or used; the key itself is never quoted.
+ */
+export async function clientCredentialsProvider(
+  name: string,
+  oauth: OAuthSettings,
+  project: string,
+): Promise<MachineProvider> {
+  const base = await sdkProvider(name, oauth, project);
+  let advertised: string | undefined;
+  return Object.assign(base, {
+    saveDiscoveryState(state: OAuthDiscoveryState): void {
+      advertised = state.authorizationServerUrl;
+    },
+    advertisedIssuer: () => advertised,
+  });
+}
+
+async function sdkProvider(
+  name: string,
+  oauth: OAuthSettings,
+  project: string,
+): Promise<ClientCredentialsProvider | PrivateKeyJwtProvider> {
+  const common = {
+    clientId: oauth.clientId ?? "",
+    // Validated present by the config; the SDK then never sends the credentials elsewhere.
+    expectedIssuer: oauth.issuer ?? "",
+    clientName: "wren",
+    ...(oauth.scope && { scope: oauth.scope }),
+  };
+  if (oauth.clientSecret !== undefined) {
+    return new ClientCredentialsProvider({ ...common, clientSecret: oauth.clientSecret });
+  }
+  const fail = (message: string, cause?: unknown): McpConnectionError =>
+    new McpConnectionError(name, "auth", message, { cause });
+  let pem = oauth.privateKey;
+  if (pem === undefined && oauth.privateKeyFile !== undefined) {
+    const file = keyPath(oauth.privateKeyFile, project);
+    try {
+      pem = await readFile(file, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      throw fail(`cannot read oauth.privateKeyFile ${file} (${code})`, error);
+    }
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem ?? "");
+  } catch (error) {
+    throw fail("oauth private key is not a PEM private key", error);
+  }
+  const algorithm = oauth.signingAlgorithm ?? signingAlgorithmFor(key);
+  if (algorithm === undefined) {
+    throw fail(
+      `cannot tell the signing algorithm of this ${key.asymmetricKeyType} key: set oauth.signingAlgorithm`,
+    );
+  }
+  // PKCS#8 whatever the file held (PKCS#1 RSA, SEC1 EC): the form the signer imports.
+  const privateKey = key.export({ type: "pkcs8", format: "pem" }).toString();
+  return new PrivateKeyJwtProvider({ ...common, privateKey, algorithm });
+}

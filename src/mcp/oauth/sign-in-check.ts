@@ -1,0 +1,16 @@
+import type { McpServerConfig } from "../../config/schema.js";
+
+/**
+ * Why nobody signs in to (or out of) `server`, or undefined when someone can: stdio servers,
+ * `"oauth": false`, and client_credentials servers, which get their tokens themselves.
+ * Light on purpose: the REPL's `.mcp` command imports it at startup.
+ */
+export function whyNoSignIn(server: McpServerConfig): string | undefined {
+  const name = server.name;
+  if (server.type === "stdio") return `${name} is a stdio server; only remote servers sign in`;
+  if (server.oauth === false) return `OAuth is disabled for ${name} ("oauth": false)`;
+  if (server.oauth.grantType === "client_credentials") {
+    return `${name} uses client credentials: nobody signs in; .mcp reconnect ${name} gets a new token`;
+  }
+  return undefined;
+}
