@@ -55,8 +55,37 @@ function acceptPrefilledForms(store: ElicitationStore): void {
 /** The URL the auth/basic-cimd scenario expects as client_id (SEP-991). */
 const CIMD_URL = "https://conformance-test.local/client-metadata.json";
 
-/** `oauth` settings from the suite's MCP_CONFORMANCE_CONTEXT (pre-registered clients) and CIMD. */
-function oauthSettings(): { oauth?: Record<string, string> } {
+/**
+ * The issuer a client_credentials user would copy from their authorization server's docs:
+ * here read from the server's protected resource metadata (RFC 9728), as the docs would say.
+ */
+async function advertisedIssuer(serverUrl: string): Promise<string | undefined> {
+  const url = new URL(serverUrl);
+  for (const path of [
+    `/.well-known/oauth-protected-resource${url.pathname}`,
+    "/.well-known/oauth-protected-resource",
+  ]) {
+    try {
+      const response = await fetch(new URL(path, url));
+      if (!response.ok) continue;
+      const metadata = (await response.json()) as { authorization_servers?: unknown };
+      const first = Array.isArray(metadata.authorization_servers)
+        ? metadata.authorization_servers[0]
+        : undefined;
+      if (typeof first === "string") return first;
+    } catch {
+      // try the next location
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `oauth` settings from the suite's MCP_CONFORMANCE_CONTEXT: a pre-registered client, or, for
+ * the client-credentials scenarios, the machine credentials (secret or private key) a user
+ * would put in their config with `"grantType": "client_credentials"`. CIMD otherwise.
+ */
+async function oauthSettings(scenario: string, serverUrl: string): Promise<Record<string, string>> {
   let context: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}");
@@ -64,14 +93,26 @@ function oauthSettings(): { oauth?: Record<string, string> } {
   } catch {
     // no context
   }
-  const clientId = typeof context.client_id === "string" ? context.client_id : undefined;
-  const secret = typeof context.client_secret === "string" ? context.client_secret : undefined;
-  return {
-    oauth: {
-      clientMetadataUrl: CIMD_URL,
-      ...(clientId !== undefined && { clientId }),
+  const text = (key: string): string | undefined =>
+    typeof context[key] === "string" ? (context[key] as string) : undefined;
+  const clientId = text("client_id");
+  const secret = text("client_secret");
+  if (scenario.startsWith("auth/client-credentials-") && clientId !== undefined) {
+    const privateKey = text("private_key_pem");
+    const algorithm = text("signing_algorithm");
+    return {
+      grantType: "client_credentials",
+      clientId,
+      issuer: (await advertisedIssuer(serverUrl)) ?? "",
       ...(secret !== undefined && { clientSecret: secret }),
-    },
+      ...(privateKey !== undefined && { privateKey }),
+      ...(algorithm !== undefined && { signingAlgorithm: algorithm }),
+    };
+  }
+  return {
+    clientMetadataUrl: CIMD_URL,
+    ...(clientId !== undefined && { clientId }),
+    ...(secret !== undefined && { clientSecret: secret }),
   };
 }
 
@@ -88,7 +129,9 @@ async function main(): Promise<number> {
   await mkdir(paths.project, { recursive: true });
   await writeFile(
     paths.projectMcpJson,
-    JSON.stringify({ mcpServers: { [SERVER]: { url, ...oauthSettings() } } }),
+    JSON.stringify({
+      mcpServers: { [SERVER]: { url, oauth: await oauthSettings(scenario, url) } },
+    }),
   );
   const store = createElicitationStore();
   acceptPrefilledForms(store);
