@@ -197,6 +197,45 @@ describe("loadConfig", () => {
     });
   });
 
+  it("checks that client_credentials settings fit together, naming the key", async () => {
+    const cc = (oauth: Record<string, unknown>) => ({
+      url: "https://m.example/mcp",
+      oauth: {
+        grantType: "client_credentials",
+        clientId: "bot",
+        issuer: "https://as.example",
+        ...oauth,
+      },
+    });
+    await put(paths.userSettings, {
+      mcpServers: {
+        ok: cc({ clientSecret: "s" }),
+        key: cc({ privateKeyFile: "~/keys/bot.pem", signingAlgorithm: "ES256" }),
+        none: cc({}),
+        both: cc({ clientSecret: "s", privateKey: "-----BEGIN PRIVATE KEY-----" }),
+        noId: cc({ clientId: undefined, clientSecret: "s" }),
+        noIssuer: cc({ issuer: undefined, clientSecret: "s" }),
+        algWithSecret: cc({ clientSecret: "s", signingAlgorithm: "RS256" }),
+        keyWithoutGrant: { url: "https://m.example/mcp", oauth: { privateKeyFile: "k.pem" } },
+      },
+    });
+    const error = await loadError();
+    const byPath = Object.fromEntries(error.issues.map((i) => [i.path.join("."), i.message]));
+    const exactlyOne =
+      "client_credentials needs exactly one of clientSecret, privateKey or privateKeyFile";
+    expect(byPath).toEqual({
+      "mcpServers.none.oauth.clientSecret": exactlyOne,
+      "mcpServers.both.oauth.privateKey": exactlyOne,
+      "mcpServers.noId.oauth.clientId": "client_credentials needs the clientId the server issued",
+      "mcpServers.noIssuer.oauth.issuer":
+        "client_credentials needs the issuer URL of the authorization server that issued them",
+      "mcpServers.algWithSecret.oauth.signingAlgorithm":
+        "signingAlgorithm is used with privateKey or privateKeyFile",
+      "mcpServers.keyWithoutGrant.oauth.privateKeyFile":
+        'privateKeyFile is used with "grantType": "client_credentials"',
+    });
+  });
+
   it("rejects a url that is not http(s)", async () => {
     await put(paths.userSettings, { mcpServers: { c: { url: "ftp://x.example" } } });
     expect((await loadError()).message).toContain(

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import type { McpServerConfig } from "../../config/schema.js";
+import { whyNoSignIn } from "./sign-in-check.js";
+
+const remote = (oauth: Extract<McpServerConfig, { type: "http" }>["oauth"]): McpServerConfig => ({
+  name: "r",
+  type: "http",
+  url: "https://r.example/mcp",
+  headers: {},
+  oauth,
+  enabled: true,
+  source: "settings.json",
+});
+
+describe("whyNoSignIn", () => {
+  it("lets people sign in to remote OAuth servers only", () => {
+    expect(whyNoSignIn(remote({}))).toBeUndefined();
+    expect(whyNoSignIn(remote(false))).toBe('OAuth is disabled for r ("oauth": false)');
+    expect(
+      whyNoSignIn(
+        remote({
+          grantType: "client_credentials",
+          clientId: "b",
+          clientSecret: "s",
+          issuer: "https://as",
+        }),
+      ),
+    ).toBe("r uses client credentials: nobody signs in; .mcp reconnect r gets a new token");
+    expect(
+      whyNoSignIn({
+        name: "s",
+        type: "stdio",
+        command: "x",
+        args: [],
+        env: {},
+        enabled: true,
+        source: "",
+      }),
+    ).toBe("s is a stdio server; only remote servers sign in");
+  });
+});
