@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { McpServerConfig } from "../../config/schema.js";
+import type { McpServerConfig, RemoteServerConfig } from "../../config/schema.js";
 import { whyNoSignIn } from "./sign-in-check.js";
 
-const remote = (oauth: Extract<McpServerConfig, { type: "http" }>["oauth"]): McpServerConfig => ({
+const remote = (oauth: RemoteServerConfig["oauth"]): McpServerConfig => ({
   name: "r",
   type: "http",
   url: "https://r.example/mcp",
