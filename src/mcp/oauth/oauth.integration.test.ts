@@ -194,19 +194,20 @@ describe("OAuth sign-in against the mock", () => {
     expect(await browserUrls()).toEqual([]);
   });
 
-  it("re-authorizes on a 401 mid-session and retries the call once on the live client", async () => {
-    const server = serverFor(mock);
-    const { signIn } = harness();
-    const connection = await signIn(server);
-    // A 401 with a usable refresh token: refreshed silently, no browser.
+  /** After one sign-in: a 401 refreshes silently; with every token revoked, the browser again. */
+  async function expectReauthorization(connection: McpConnection): Promise<void> {
     await mock.hook("force-401");
     expect((await connection.callTool("echo", { text: "a" })).isError).toBeFalsy();
     expect(await browserUrls()).toHaveLength(1);
-    // Every token revoked: the refresh fails, so the flow runs again through the browser.
     await mock.hook("revoke-all");
     const result = await connection.callTool("echo", { text: "b" });
     expect(result.content).toEqual([{ type: "text", text: "b" }]);
     expect(await browserUrls()).toHaveLength(2);
+  }
+
+  it("re-authorizes on a 401 mid-session and retries the call once on the live client", async () => {
+    const { signIn } = harness();
+    await expectReauthorization(await signIn(serverFor(mock)));
   });
 
   it("over legacy SSE: signs in with the /sse resource, reuses the tokens and re-authorizes on a 401", async () => {
@@ -226,15 +227,8 @@ describe("OAuth sign-in against the mock", () => {
     expect((await again.callTool("echo", { text: "stored" })).content).toEqual([
       { type: "text", text: "stored" },
     ]);
-    // A 401 on a message POST: refreshed silently and the call retried.
-    await mock.hook("force-401");
-    expect((await connection.callTool("echo", { text: "a" })).isError).toBeFalsy();
-    expect(await browserUrls()).toHaveLength(1);
-    // Every token revoked: the browser flow again, then the call goes through.
-    await mock.hook("revoke-all");
-    const result = await connection.callTool("echo", { text: "b" });
-    expect(result.content).toEqual([{ type: "text", text: "b" }]);
-    expect(await browserUrls()).toHaveLength(2);
+    // 401s on message POSTs: a silent refresh, then the browser once every token is revoked.
+    await expectReauthorization(connection);
   });
 
   it("two calls refused at once after the server forgot the client: one registration, one prompt", async () => {
