@@ -117,6 +117,8 @@ export async function refusedClientId(
   if (init?.method !== "POST" || (response.status !== 400 && response.status !== 401)) {
     return undefined;
   }
+  // Token endpoints answer errors in JSON (RFC 6749 §5.2); anything else is not read here.
+  if (!response.headers.get("content-type")?.includes("json")) return undefined;
   let error: unknown;
   try {
     error = ((await response.clone().json()) as { error?: unknown } | null)?.error;
