@@ -91,6 +91,16 @@ describe("clientCredentialsProvider", () => {
       },
       dir,
     ).catch((e: unknown) => e);
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const locked = privateKey
+      .export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" })
+      .toString();
+    await expect(
+      clientCredentialsProvider("m", { ...settings, privateKey: locked }, dir),
+    ).rejects.toMatchObject({
+      message:
+        "oauth private key is encrypted: give wren an unencrypted PEM key (keep the file 0600)",
+    });
     expect(garbage).toMatchObject({
       kind: "auth",
       message: "oauth private key is not a PEM private key",

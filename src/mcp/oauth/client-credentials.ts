@@ -101,7 +101,16 @@ async function sdkProvider(
   try {
     key = createPrivateKey(pem ?? "");
   } catch (error) {
-    throw fail("oauth private key is not a PEM private key", error);
+    // OpenSSL asks for a passphrase nobody can type here, and gives up with this code.
+    const encrypted =
+      (error as NodeJS.ErrnoException).code === "ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED" ||
+      /ENCRYPTED/.test(pem ?? "");
+    throw fail(
+      encrypted
+        ? "oauth private key is encrypted: give wren an unencrypted PEM key (keep the file 0600)"
+        : "oauth private key is not a PEM private key",
+      error,
+    );
   }
   const algorithm = oauth.signingAlgorithm ?? signingAlgorithmFor(key);
   if (algorithm === undefined) {
