@@ -19,8 +19,8 @@ const fakeBrowser = fileURLToPath(
 );
 
 /** Starts the OAuth-protected mock MCP server on an ephemeral port. */
-async function startOAuthServer(): Promise<number> {
-  const child = spawn(process.execPath, [mockServer, "--port", "0"], {
+async function startOAuthServer(args: readonly string[] = []): Promise<number> {
+  const child = spawn(process.execPath, [mockServer, "--port", "0", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -32,12 +32,10 @@ async function startOAuthServer(): Promise<number> {
   throw new Error("the mock OAuth server did not start");
 }
 
-async function home(port: number): Promise<string> {
+async function home(port: number, oauth?: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "wren-oauth-home-"));
-  await writeFile(
-    join(dir, "settings.json"),
-    JSON.stringify({ mcpServers: { demo: { type: "http", url: `http://127.0.0.1:${port}/mcp` } } }),
-  );
+  const demo = { type: "http", url: `http://127.0.0.1:${port}/mcp`, ...(oauth && { oauth }) };
+  await writeFile(join(dir, "settings.json"), JSON.stringify({ mcpServers: { demo } }));
   return dir;
 }
 
@@ -105,5 +103,26 @@ describe("signing in to an MCP server from the REPL", () => {
     await wren.waitFor("/callback?code=");
     wren.press(Keys.enter);
     await wren.waitFor(/demo.*(✓|connected)/, { timeout: 15_000 });
+  });
+
+  it("a machine client (client_credentials) connects by itself; .mcp auth says nobody signs in", async () => {
+    const port = await startOAuthServer(["--client-credentials", "bot:cc-secret-value"]);
+    const wren = await terminals.startWren({
+      home: await home(port, {
+        grantType: "client_credentials",
+        issuer: `http://127.0.0.1:${port}`,
+        clientId: "bot",
+        clientSecret: "${BOT_SECRET}",
+      }),
+      env: { BOT_SECRET: "cc-secret-value", BROWSER: `${process.execPath} ${fakeBrowser}` },
+    });
+    await wren.waitFor(/demo ✓/, { timeout: 15_000 });
+    await wren.type(".mcp auth demo");
+    wren.press(Keys.enter);
+    await wren.waitFor("demo uses client credentials: nobody signs in");
+    await wren.type(".mcp");
+    wren.press(Keys.enter);
+    await wren.waitFor(/demo\s+http\s+connected.*oauth/);
+    expect(wren.output).not.toContain("cc-secret-value");
   });
 });
