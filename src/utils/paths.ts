@@ -5,6 +5,8 @@ import { join, resolve } from "node:path";
 export interface WrenPaths {
   /** User state root: `$WREN_HOME`, default `~/.wren`. */
   readonly home: string;
+  /** The user's own home directory (`~`), for paths the user writes as `~/...`. */
+  readonly userHome: string;
   readonly userSettings: string;
   readonly history: string;
   readonly sessionsDir: string;
@@ -26,10 +28,12 @@ export function resolvePaths(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): WrenPaths {
-  const home = env.WREN_HOME ? resolve(env.WREN_HOME) : join(homedir(), ".wren");
+  const userHome = env.HOME ? resolve(env.HOME) : homedir();
+  const home = env.WREN_HOME ? resolve(env.WREN_HOME) : join(userHome, ".wren");
   const project = resolve(cwd);
   return {
     home,
+    userHome,
     userSettings: join(home, "settings.json"),
     history: join(home, "history.jsonl"),
     sessionsDir: join(home, "sessions"),

@@ -39,7 +39,11 @@ describe("signingAlgorithmFor", () => {
 
 describe("clientCredentialsProvider", () => {
   it("uses client_secret_basic with a secret", async () => {
-    const provider = await clientCredentialsProvider("m", { ...settings, clientSecret: "s" }, dir);
+    const provider = await clientCredentialsProvider(
+      "m",
+      { ...settings, clientSecret: "s" },
+      { project: dir, userHome: dir },
+    );
     expect(provider).toBeInstanceOf(ClientCredentialsProvider);
     expect(provider.redirectUrl).toBeUndefined();
     expect(provider.prepareTokenRequest().get("grant_type")).toBe("client_credentials");
@@ -54,7 +58,7 @@ describe("clientCredentialsProvider", () => {
     const provider = await clientCredentialsProvider(
       "m",
       { ...settings, privateKeyFile: "bot.pem" },
-      dir,
+      { project: dir, userHome: dir },
     );
     expect(provider).toBeInstanceOf(PrivateKeyJwtProvider);
     const params = new URLSearchParams();
@@ -75,8 +79,8 @@ describe("clientCredentialsProvider", () => {
   it("names the setting, never the key, when the key cannot be used", async () => {
     const missing = await clientCredentialsProvider(
       "m",
-      { ...settings, privateKeyFile: "nope.pem" },
-      dir,
+      { ...settings, privateKeyFile: "~/nope.pem" },
+      { project: dir, userHome: dir },
     ).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(McpConnectionError);
     expect(missing).toMatchObject({
@@ -89,14 +93,18 @@ describe("clientCredentialsProvider", () => {
         ...settings,
         privateKey: "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWlzaA==\n-----END PRIVATE KEY-----",
       },
-      dir,
+      { project: dir, userHome: dir },
     ).catch((e: unknown) => e);
     const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
     const locked = privateKey
       .export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" })
       .toString();
     await expect(
-      clientCredentialsProvider("m", { ...settings, privateKey: locked }, dir),
+      clientCredentialsProvider(
+        "m",
+        { ...settings, privateKey: locked },
+        { project: dir, userHome: dir },
+      ),
     ).rejects.toMatchObject({
       message:
         "oauth private key is encrypted: give wren an unencrypted PEM key (keep the file 0600)",

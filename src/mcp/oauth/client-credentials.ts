@@ -4,7 +4,6 @@
 // one token request away, so nothing is written to disk.
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import type { OAuthDiscoveryState } from "@modelcontextprotocol/sdk/client/auth.js";
 import {
@@ -12,6 +11,7 @@ import {
   PrivateKeyJwtProvider,
 } from "@modelcontextprotocol/sdk/client/auth-extensions.js";
 import type { OAuthSettings } from "../../config/schema.js";
+import type { WrenPaths } from "../../utils/paths.js";
 import { McpConnectionError } from "../errors.js";
 
 /** Whether `oauth` asks for the client_credentials grant. */
@@ -40,9 +40,9 @@ export function signingAlgorithmFor(key: KeyObject): string | undefined {
 }
 
 /** `~/x` and project-relative paths made absolute. */
-function keyPath(file: string, project: string): string {
-  if (file === "~" || file.startsWith("~/")) return resolve(homedir(), file.slice(2));
-  return isAbsolute(file) ? file : resolve(project, file);
+function keyPath(file: string, paths: Pick<WrenPaths, "project" | "userHome">): string {
+  if (file === "~" || file.startsWith("~/")) return resolve(paths.userHome, file.slice(2));
+  return isAbsolute(file) ? file : resolve(paths.project, file);
 }
 
 /** The SDK's provider, plus the authorization server the MCP server named, once discovered. */
@@ -58,9 +58,9 @@ export type MachineProvider = (ClientCredentialsProvider | PrivateKeyJwtProvider
 export async function clientCredentialsProvider(
   name: string,
   oauth: OAuthSettings,
-  project: string,
+  paths: Pick<WrenPaths, "project" | "userHome">,
 ): Promise<MachineProvider> {
-  const base = await sdkProvider(name, oauth, project);
+  const base = await sdkProvider(name, oauth, paths);
   let advertised: string | undefined;
   return Object.assign(base, {
     saveDiscoveryState(state: OAuthDiscoveryState): void {
@@ -73,7 +73,7 @@ export async function clientCredentialsProvider(
 async function sdkProvider(
   name: string,
   oauth: OAuthSettings,
-  project: string,
+  paths: Pick<WrenPaths, "project" | "userHome">,
 ): Promise<ClientCredentialsProvider | PrivateKeyJwtProvider> {
   const common = {
     clientId: oauth.clientId ?? "",
@@ -89,7 +89,7 @@ async function sdkProvider(
     new McpConnectionError(name, "auth", message, { cause });
   let pem = oauth.privateKey;
   if (pem === undefined && oauth.privateKeyFile !== undefined) {
-    const file = keyPath(oauth.privateKeyFile, project);
+    const file = keyPath(oauth.privateKeyFile, paths);
     try {
       pem = await readFile(file, "utf8");
     } catch (error) {

@@ -246,11 +246,9 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       }
       return surface(server, credentialsRefused(server.name, error));
     };
-    const machine = await clientCredentialsProvider(
-      server.name,
-      server.oauth,
-      options.paths.project,
-    ).catch((error: unknown) => Promise.reject(failed(error)));
+    const machine = await clientCredentialsProvider(server.name, server.oauth, options.paths).catch(
+      (error: unknown) => Promise.reject(failed(error)),
+    );
     provider = machine;
     const connection = await connect({ ...connectOptions, authProvider: machine }).catch(
       (error: unknown) => Promise.reject(failed(error)),
