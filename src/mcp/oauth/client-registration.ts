@@ -1,4 +1,5 @@
 import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { formParams } from "./refresh-guard.js";
 
 /** A response read to the end, so each caller can get its own copy. */
 interface RecordedResponse {
@@ -96,14 +97,7 @@ function presentedClientId(init: RequestInit | undefined): string | undefined {
     const colon = decoded.indexOf(":");
     if (colon > 0) return decodeURIComponent(decoded.slice(0, colon));
   }
-  const body = init?.body;
-  const form =
-    body instanceof URLSearchParams
-      ? body
-      : typeof body === "string"
-        ? new URLSearchParams(body)
-        : undefined;
-  return form?.get("client_id") ?? undefined;
+  return formParams(init)?.get("client_id") ?? undefined;
 }
 
 /**

@@ -15,15 +15,16 @@ const TokenResponseSchema = z.looseObject({
 
 const ErrorResponseSchema = z.looseObject({ error: z.string() });
 
-function refreshParams(init: RequestInit | undefined): URLSearchParams | undefined {
+/** The form parameters of a POST (a token request's body), when it has them. */
+export function formParams(init: RequestInit | undefined): URLSearchParams | undefined {
   if (init?.method?.toUpperCase() !== "POST") return undefined;
   const body = init.body;
-  const params =
-    body instanceof URLSearchParams
-      ? body
-      : typeof body === "string"
-        ? new URLSearchParams(body)
-        : undefined;
+  if (body instanceof URLSearchParams) return body;
+  return typeof body === "string" ? new URLSearchParams(body) : undefined;
+}
+
+function refreshParams(init: RequestInit | undefined): URLSearchParams | undefined {
+  const params = formParams(init);
   return params?.get("grant_type") === "refresh_token" ? params : undefined;
 }
 
