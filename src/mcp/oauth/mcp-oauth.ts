@@ -13,15 +13,11 @@ import type { ConnectFn, McpConnection } from "../connect.js";
 import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
 import { withAuthRetry } from "./auth-retry.js";
 import type { AuthInteraction } from "./auth-store.js";
-import {
-  clientCredentialsProvider,
-  type MachineProvider,
-  usesClientCredentials,
-} from "./client-credentials.js";
+import { clientCredentialsProvider, usesClientCredentials } from "./client-credentials.js";
 import { McpAuthError } from "./errors.js";
 import { sshForwardHint } from "./flow.js";
 import type { Loopback } from "./loopback.js";
-import { type SignInOptions, WrenOAuthProvider } from "./provider.js";
+import { type SignInOptions, sameUrl, WrenOAuthProvider } from "./provider.js";
 import { redactSecrets } from "./redact.js";
 import { type RevocationResult, revokeTokens } from "./revoke.js";
 import { createOAuthStorage, type OAuthStorage } from "./storage.js";
@@ -232,11 +228,14 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
     connectOptions: Parameters<ConnectFn>[0],
     server: OAuthServerConfig,
   ): Promise<McpConnection> {
-    let provider: MachineProvider | undefined;
+    // Unreadable or unusable key: already one line of kind `auth`.
+    const machine = await clientCredentialsProvider(server.name, server.oauth, options.paths).catch(
+      (error: unknown) => Promise.reject(surface(server, error)),
+    );
     const failed = (error: unknown): unknown => {
-      const advertised = provider?.advertisedIssuer();
+      const advertised = machine.advertisedIssuer();
       const issuer = server.oauth.issuer ?? "";
-      if (advertised !== undefined && advertised.replace(/\/$/, "") !== issuer.replace(/\/$/, "")) {
+      if (advertised !== undefined && !sameUrl(advertised, issuer)) {
         return new McpConnectionError(
           server.name,
           "auth",
@@ -246,10 +245,6 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       }
       return surface(server, credentialsRefused(server.name, error));
     };
-    const machine = await clientCredentialsProvider(server.name, server.oauth, options.paths).catch(
-      (error: unknown) => Promise.reject(failed(error)),
-    );
-    provider = machine;
     const connection = await connect({ ...connectOptions, authProvider: machine }).catch(
       (error: unknown) => Promise.reject(failed(error)),
     );

@@ -95,7 +95,8 @@ export function unionScopes(...scopes: (string | undefined)[]): string | undefin
   return all.size === 0 ? undefined : [...all].join(" ");
 }
 
-function sameUrl(a: string, b: string): boolean {
+/** Whether two URLs are the same, one trailing slash aside. */
+export function sameUrl(a: string, b: string): boolean {
   try {
     return new URL(a).href.replace(/\/$/, "") === new URL(b).href.replace(/\/$/, "");
   } catch {
