@@ -47,6 +47,10 @@ function sendJson(res, status, body, headers = {}) {
     .end(JSON.stringify(body));
 }
 
+function sendRpcError(res, status, code, message) {
+  sendJson(res, status, { jsonrpc: "2.0", error: { code, message }, id: null });
+}
+
 function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -155,6 +159,12 @@ function createOAuthMock(options) {
     revokedFamilies.add(family);
     for (const [t, info] of accessTokens) if (info.family === family) accessTokens.delete(t);
     for (const [t, info] of refreshTokens) if (info.family === family) refreshTokens.delete(t);
+  }
+
+  function revokeAll() {
+    for (const info of [...refreshTokens.values(), ...accessTokens.values()]) {
+      revokeFamily(info.family);
+    }
   }
 
   /** Client authentication at /token and /revoke: Basic, post, or a public client_id. */
@@ -432,11 +442,7 @@ function createOAuthMock(options) {
     try {
       return JSON.parse(await readBody(req));
     } catch {
-      sendJson(res, 400, {
-        jsonrpc: "2.0",
-        error: { code: -32700, message: "Parse error" },
-        id: null,
-      });
+      sendRpcError(res, 400, -32700, "Parse error");
       return undefined;
     }
   }
@@ -452,20 +458,11 @@ function createOAuthMock(options) {
     const sessionId = req.headers["mcp-session-id"];
     if (typeof sessionId === "string") {
       const session = sessions.get(sessionId);
-      if (!session)
-        return sendJson(res, 404, {
-          jsonrpc: "2.0",
-          error: { code: -32001, message: "Session not found" },
-          id: null,
-        });
+      if (!session) return sendRpcError(res, 404, -32001, "Session not found");
       return session.transport.handleRequest(req, res, body);
     }
     if (req.method !== "POST" || !isInitializeRequest(body)) {
-      return sendJson(res, 400, {
-        jsonrpc: "2.0",
-        error: { code: -32000, message: "Bad Request: no valid session id" },
-        id: null,
-      });
+      return sendRpcError(res, 400, -32000, "Bad Request: no valid session id");
     }
     const server = createMockServer({ name: "wren-mock-oauth", log });
     const transport = new StreamableHTTPServerTransport({
@@ -498,11 +495,7 @@ function createOAuthMock(options) {
     if (body === undefined || !admits(req, res, body, "/sse")) return;
     const session = sessionId ? sessions.get(sessionId) : undefined;
     if (!(session?.transport instanceof SSEServerTransport)) {
-      return sendJson(res, 404, {
-        jsonrpc: "2.0",
-        error: { code: -32001, message: "Session not found" },
-        id: null,
-      });
+      return sendRpcError(res, 404, -32001, "Session not found");
     }
     return session.transport.handlePostMessage(req, res, body);
   }
@@ -524,13 +517,11 @@ function createOAuthMock(options) {
         return sendJson(res, 200, { expired: accessTokens.size });
       case "/__test/forget-clients":
         // As if the authorization server was reset: registrations and their tokens are gone.
-        for (const info of [...refreshTokens.values(), ...accessTokens.values()])
-          revokeFamily(info.family);
+        revokeAll();
         clients.clear();
         return sendJson(res, 200, { ok: true });
       case "/__test/revoke-all":
-        for (const info of [...refreshTokens.values(), ...accessTokens.values()])
-          revokeFamily(info.family);
+        revokeAll();
         return sendJson(res, 200, { ok: true });
       default:
         return sendJson(res, 404, { error: "not_found" });
