@@ -1,7 +1,17 @@
 import type { ChildProcess, SpawnOptions } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { describe, expect, it } from "vitest";
-import { browserCommand, headlessReason, openUrl } from "./open-url.js";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  browserCommand,
+  headlessReason,
+  isLoopbackHost,
+  openUrl,
+  UnsafeUrlError,
+  unsafeUrlReason,
+} from "./open-url.js";
 
 const desktop = { DISPLAY: ":0" };
 
@@ -86,7 +96,7 @@ describe("openUrl", () => {
       command: "xdg-open",
     });
     expect(ok.calls).toEqual([
-      { command: "xdg-open", args: ["https://x"], detached: true, shell: false },
+      { command: "xdg-open", args: ["https://x/"], detached: true, shell: false },
     ]);
     const missing = fakeSpawn("error");
     expect(
@@ -101,5 +111,86 @@ describe("openUrl", () => {
       reason: "no-display",
     });
     expect(none.calls).toEqual([]);
+  });
+});
+
+describe("unsafeUrlReason", () => {
+  it("allows https anywhere and http only on loopback hosts", () => {
+    for (const ok of [
+      "https://as.example/authorize",
+      "http://127.0.0.1:8765/callback",
+      "http://127.1/x",
+      "http://localhost/x",
+      "http://[::1]:99/x",
+    ]) {
+      expect(unsafeUrlReason(ok), ok).toBeUndefined();
+    }
+    for (const bad of [
+      "http://as.example/authorize",
+      "http://127.0.0.1.evil.example/",
+      "http://localhost.evil.example/",
+      "file:///etc/passwd",
+      "smb://attacker.example/share",
+      "ftp://attacker.example/x",
+      "javascript:alert(1)",
+      "data:text/html,hi",
+      "not a url",
+    ]) {
+      expect(unsafeUrlReason(bad), bad).toBeTypeOf("string");
+    }
+    expect(isLoopbackHost("127.255.0.1")).toBe(true);
+    expect(isLoopbackHost("10.0.0.1")).toBe(false);
+  });
+});
+
+describe("openUrl with a recording $BROWSER", () => {
+  let dir: string;
+  let browser: string;
+  let log: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "wren-open-"));
+    log = join(dir, "opened.log");
+    browser = join(dir, "browser.mjs");
+    // Records every argument it was given, one JSON array per run.
+    await writeFile(
+      browser,
+      `#!/usr/bin/env node\nimport { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + "\\n");\n`,
+    );
+    await chmod(browser, 0o755);
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("refuses file:, smb:, ftp:, javascript: and remote http: before starting anything", async () => {
+    const env = { BROWSER: browser, PATH: process.env.PATH ?? "" };
+    for (const url of [
+      "file:///etc/passwd",
+      "smb://attacker.example/share/x.exe",
+      "ftp://attacker.example/payload",
+      "javascript:alert(document.cookie)",
+      "http://as.example/authorize?client_id=x",
+    ]) {
+      const attempt = openUrl(url, { env, platform: "linux" });
+      await expect(attempt, url).rejects.toBeInstanceOf(UnsafeUrlError);
+      await expect(attempt).rejects.toMatchObject({ url });
+    }
+    // Nothing ran: the recording browser never wrote its log.
+    await expect(readFile(log, "utf8")).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("hands an https URL to the browser as one argument that no shell interprets", async () => {
+    const env = { BROWSER: browser, PATH: process.env.PATH ?? "" };
+    const url = `https://as.example/authorize?a=1&b=$(touch ${join(dir, "pwned")});x=\`id\``;
+    expect(await openUrl(url, { env, platform: "linux" })).toEqual({
+      opened: true,
+      command: browser,
+    });
+    await vi.waitFor(async () => expect(await readFile(log, "utf8")).not.toBe(""), {
+      timeout: 10_000,
+    });
+    const args: unknown = JSON.parse((await readFile(log, "utf8")).trim());
+    expect(args).toEqual([new URL(url).href]);
+    await expect(readFile(join(dir, "pwned"))).rejects.toMatchObject({ code: "ENOENT" });
   });
 });

@@ -1,6 +1,51 @@
 import { type ChildProcess, spawn as nodeSpawn, type SpawnOptions } from "node:child_process";
 import { existsSync } from "node:fs";
 
+/** A URL wren refuses to open or to use for authorization: not `https:`, or `http:` off loopback. */
+export class UnsafeUrlError extends Error {
+  override readonly name = "UnsafeUrlError";
+  /** The refused URL as given (authorization URLs carry no secrets: state and PKCE are public). */
+  readonly url: string;
+
+  constructor(url: string, reason: string) {
+    super(`refusing to open ${url}: ${reason}`);
+    this.url = url;
+  }
+}
+
+/** True for hosts that never leave this machine: `localhost`, 127.0.0.0/8 and `::1`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (host === "::1" || host === "0:0:0:0:0:0:0:1") return true;
+  // WHATWG URL parsing has already normalised numeric forms (127.1, 0x7f.1) to dotted quads.
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Why `url` may not be opened or used for authorization, or undefined when it may: only
+ * `https:`, and `http:` on a loopback host, are allowed (`file:`, `smb:`, `javascript:` and
+ * friends reach local files, network shares or handlers the user never meant to run).
+ */
+export function unsafeUrlReason(url: string | URL): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = typeof url === "string" ? new URL(url) : url;
+  } catch {
+    return "not a valid URL";
+  }
+  if (parsed.protocol === "https:") return undefined;
+  if (parsed.protocol === "http:") {
+    return isLoopbackHost(parsed.hostname)
+      ? undefined
+      : "plain http is allowed only for loopback hosts (use https)";
+  }
+  return `the ${parsed.protocol} scheme is not allowed (only https, or http on loopback)`;
+}
+
 /** What decides whether a browser can be opened here. */
 export interface BrowserEnvironment {
   readonly env: NodeJS.ProcessEnv;
@@ -78,13 +123,18 @@ export interface OpenUrlOptions extends BrowserEnvironment {
 
 /**
  * Opens `url` in the user's browser: `$BROWSER`, else `open` / `xdg-open` / `rundll32`,
- * spawned detached with the URL as an argument. Resolves once the opener started (or failed
- * to); a missing opener is a result, not an exception. Callers always show the URL as well.
+ * spawned detached with the URL as one argument and no shell. Resolves once the opener started
+ * (or failed to); a missing opener is a result, not an exception. Callers always show the URL
+ * as well. Rejects with {@link UnsafeUrlError} for anything but https (or http on loopback),
+ * before any process starts: the URL usually comes from a server (CVE-2025-6514).
  */
 export function openUrl(url: string, options: OpenUrlOptions): Promise<OpenUrlResult> {
+  const unsafe = unsafeUrlReason(url);
+  if (unsafe !== undefined) return Promise.reject(new UnsafeUrlError(url, unsafe));
   const reason = headlessReason(options);
   if (reason !== undefined) return Promise.resolve({ opened: false, reason });
-  const target = browserCommand(url, options);
+  // The parsed form: percent-encoded, no spaces or quotes for an opener to split on.
+  const target = browserCommand(new URL(url).href, options);
   if (!target) return Promise.resolve({ opened: false, reason: "no browser" });
   const spawn = options.spawn ?? nodeSpawn;
   return new Promise((resolve) => {

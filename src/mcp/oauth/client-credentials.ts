@@ -13,6 +13,7 @@ import {
 import type { OAuthSettings } from "../../config/schema.js";
 import type { WrenPaths } from "../../utils/paths.js";
 import { McpConnectionError } from "../errors.js";
+import { insecureAuthServer } from "./secure-url.js";
 
 /** Whether `oauth` asks for the client_credentials grant. */
 export function usesClientCredentials(oauth: OAuthSettings | false): boolean {
@@ -64,6 +65,9 @@ export async function clientCredentialsProvider(
   let advertised: string | undefined;
   return Object.assign(base, {
     saveDiscoveryState(state: OAuthDiscoveryState): void {
+      // The client secret or signed assertion goes to the token endpoint next: https only.
+      const insecure = insecureAuthServer(name, state);
+      if (insecure) throw insecure;
       advertised = state.authorizationServerUrl;
     },
     advertisedIssuer: () => advertised,

@@ -22,6 +22,7 @@ import { McpAuthError, McpAuthPortBusyError, McpAuthRequiredError } from "./erro
 import { waitForAuthorizationCode } from "./flow.js";
 import { type Loopback, LoopbackPortBusyError, startLoopback } from "./loopback.js";
 import { guardRefreshFetch } from "./refresh-guard.js";
+import { insecureAuthServer } from "./secure-url.js";
 import {
   type OAuthState,
   type OAuthStorage,
@@ -339,6 +340,9 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   }
 
   async saveDiscoveryState(discovery: OAuthDiscoveryState): Promise<void> {
+    // auth() saves what it discovered before it registers, authorizes or asks for tokens.
+    const insecure = insecureAuthServer(this.server.name, discovery);
+    if (insecure) throw insecure;
     this.cached = await this.storage.update((state) => {
       const issuer = discovery.authorizationServerUrl;
       const moved = state.issuer !== undefined && !sameUrl(state.issuer, issuer);
@@ -372,7 +376,11 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       // A sign-in re-discovers, so a server that moved to a new authorization server is followed.
       if (this.stepUpScope === undefined) return undefined;
     }
-    return state.discovery ? toDiscoveryState(state.discovery) : undefined;
+    const cached = state.discovery ? toDiscoveryState(state.discovery) : undefined;
+    // State saved before the https rule existed is checked as well before auth() reuses it.
+    const insecure = cached && insecureAuthServer(this.server.name, cached);
+    if (insecure) throw insecure;
+    return cached;
   }
 
   /**
