@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, type WriteStream } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
@@ -23,7 +23,9 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerConfig } from "../config/schema.js";
 import type { ToolProgress } from "../tools/types.js";
+import { openLogFile } from "../utils/log-file.js";
 import type { WrenPaths } from "../utils/paths.js";
+import { redactSecrets } from "../utils/redact.js";
 import { VERSION } from "../version.js";
 import {
   classifyMcpError,
@@ -31,6 +33,8 @@ import {
   McpConnectionError,
   type McpNeedsAuthError,
 } from "./errors.js";
+import { hasProcessGroups } from "./process-group.js";
+import { GroupStdioClientTransport } from "./stdio-transport.js";
 
 export type { McpToolDefinition };
 
@@ -153,40 +157,40 @@ interface ServerLog {
   close(): void;
 }
 
-function openServerLog(paths: WrenPaths, name: string): ServerLog {
-  let stream: WriteStream | undefined;
-  try {
-    mkdirSync(paths.logsDir, { recursive: true });
-    stream = createWriteStream(serverLogFile(paths, name), { flags: "a" });
-    // A log that cannot be written must never take wren down.
-    stream.on("error", () => {
-      stream = undefined;
-    });
-  } catch {
-    stream = undefined;
-  }
+function openServerLog(paths: WrenPaths, server: McpServerConfig): ServerLog {
+  // Values the config marks as secret are blanked in the log even when no pattern knows them.
+  const secrets =
+    server.type === "stdio"
+      ? Object.values(server.env)
+      : [
+          ...Object.values(server.headers),
+          ...(server.oauth === false ? [] : [server.oauth.clientSecret]),
+        ];
+  const log = openLogFile(serverLogFile(paths, server.name), { secrets });
   const decoder = new StringDecoder("utf8");
   let partial = "";
   let last: string | undefined;
   return {
     line(text) {
-      stream?.write(`[${new Date().toISOString()}] ${text}\n`);
+      log.entry(text);
     },
     stderr(chunk) {
       const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
-      stream?.write(text);
+      log.output(text);
+      // Only the tail matters for the last line; a flood without newlines must not pile up here.
       const lines = (partial + text).split("\n");
-      partial = lines.pop() ?? "";
+      partial = (lines.pop() ?? "").slice(-1000);
       for (const l of lines) if (l.trim() !== "") last = l.trim();
     },
     lastStderrLine() {
       const pending = partial.trim();
-      const line = pending !== "" ? pending : last;
+      const raw = pending !== "" ? pending : last;
+      // It is quoted in error messages, which never carry secrets.
+      const line = raw === undefined ? undefined : redactSecrets(raw, secrets);
       return line !== undefined && line.length > 200 ? `${line.slice(0, 199)}…` : line;
     },
     close() {
-      stream?.end();
-      stream = undefined;
+      log.close();
     },
   };
 }
@@ -194,14 +198,18 @@ function openServerLog(paths: WrenPaths, name: string): ServerLog {
 function buildTransport(options: ConnectOptions, log: ServerLog): Transport {
   const { server, paths } = options;
   if (server.type === "stdio") {
-    const transport = new StdioClientTransport({
+    const params = {
       command: server.command,
       args: [...server.args],
       // The SDK merges this onto its safe default environment (PATH, HOME, ...), not process.env.
       env: { ...server.env },
       cwd: resolve(paths.project, server.cwd ?? "."),
-      stderr: "pipe",
-    });
+    };
+    // Its own process group, ended as a whole with wren; Windows has no groups (and needs the
+    // SDK's cross-spawn to find `npx.cmd`).
+    const transport = hasProcessGroups()
+      ? new GroupStdioClientTransport(params)
+      : new StdioClientTransport({ ...params, stderr: "pipe" });
     transport.stderr?.on("data", (chunk: Buffer | string) => log.stderr(chunk));
     return transport;
   }
@@ -258,7 +266,7 @@ const connectOnce: ConnectFn = async (options) => {
       throw new McpConnectionError(server.name, "spawn", `working directory not found: ${cwd}`);
     }
   }
-  const log = openServerLog(options.paths, server.name);
+  const log = openServerLog(options.paths, server);
   log.line(`connecting (${server.type} ${describeTarget(server)})`);
   const transport = buildTransport(options, log);
   const hooks = options.hooks ?? {};
@@ -345,7 +353,10 @@ const connectOnce: ConnectFn = async (options) => {
   } finally {
     options.signal?.removeEventListener("abort", abort);
   }
-  const pid = transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined;
+  const pid =
+    transport instanceof StdioClientTransport || transport instanceof GroupStdioClientTransport
+      ? (transport.pid ?? undefined)
+      : undefined;
   log.line(`connected${pid === undefined ? "" : ` (pid ${pid})`}`);
 
   return {
