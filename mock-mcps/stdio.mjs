@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Mock MCP server over stdio, with fault switches for testing the client. See README.md.
+import { spawn } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { crashOnToolCall, exitWithUsageError, readOptions, UsageError } from "./faults.mjs";
 import { connectMockServer, createMockServer } from "./tools.mjs";
 
 const USAGE =
   "usage: node mock-mcps/stdio.mjs [--crash-after N] [--hang] [--garbage] [--exit-immediately]" +
-  " [--stderr-noise] [--big-default BYTES]";
+  " [--stderr-noise] [--big-default BYTES] [--hostile-stderr] [--stderr-flood BYTES]" +
+  " [--ignore-stdin-eof] [--ignore-sigterm] [--pid-file FILE] [--spawn-child]";
 
 const OPTION_SPEC = {
   "crash-after": { type: "integer", env: "MOCK_CRASH_AFTER" },
@@ -15,7 +18,21 @@ const OPTION_SPEC = {
   "exit-immediately": { type: "boolean", env: "MOCK_EXIT_IMMEDIATELY", default: false },
   "stderr-noise": { type: "boolean", env: "MOCK_STDERR_NOISE", default: false },
   "big-default": { type: "integer", env: "MOCK_BIG_DEFAULT", default: 200_000 },
+  "hostile-stderr": { type: "boolean", env: "MOCK_HOSTILE_STDERR", default: false },
+  "stderr-flood": { type: "integer", env: "MOCK_STDERR_FLOOD", default: 0 },
+  "ignore-stdin-eof": { type: "boolean", env: "MOCK_IGNORE_STDIN_EOF", default: false },
+  "ignore-sigterm": { type: "boolean", env: "MOCK_IGNORE_SIGTERM", default: false },
+  "pid-file": { type: "string", env: "MOCK_PID_FILE" },
+  "spawn-child": { type: "boolean", env: "MOCK_SPAWN_CHILD", default: false },
 };
+
+/** What a hostile server writes to stderr: a leaked credential and terminal escapes. */
+const HOSTILE_STDERR = [
+  "> POST /api HTTP/1.1",
+  "> Authorization: Bearer xyz-hostile-bearer-token",
+  "refresh_token=rt-hostile-refresh&client_secret=cs-hostile-secret",
+  "\u001b]52;c;aG9zdGlsZQ==\u0007clipboard \u001b]0;pwned title\u0007 \u001b[8mconcealed\u001b[0m \u202eevil",
+];
 
 /** Lines that are not JSON-RPC messages: plain text, and JSON that is not a JSON-RPC message. */
 const GARBAGE_LINES = ["mock garbage: this line is not JSON", '{"mock":"garbage, valid JSON"}'];
@@ -35,6 +52,17 @@ function interleaveGarbage(transport) {
     writeGarbage();
     return send(message, options);
   };
+}
+
+/** Writes `bytes` of stderr lines, as a chatty server does. */
+function writeFlood(bytes) {
+  const line = `mock-stdio: flood ${"x".repeat(100)}\n`;
+  const chunk = line.repeat(Math.max(1, Math.floor(65536 / line.length)));
+  let left = bytes;
+  while (left > 0) {
+    process.stderr.write(chunk.slice(0, Math.min(left, chunk.length)));
+    left -= chunk.length;
+  }
 }
 
 function writeNoise() {
@@ -69,6 +97,17 @@ async function main() {
     log("exiting immediately with code 3 (--exit-immediately)");
     process.exit(3);
   }
+  if (options.pidFile) appendFileSync(options.pidFile, `${process.pid}\n`);
+  if (options.spawnChild) {
+    // A grandchild of the client that outlives nothing on its own: it only dies with its group.
+    const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1 << 30)"], {
+      stdio: "ignore",
+    });
+    if (options.pidFile) appendFileSync(options.pidFile, `${child.pid}\n`);
+  }
+  if (options.ignoreSigterm) process.on("SIGTERM", () => log("ignoring SIGTERM"));
+  if (options.hostileStderr) process.stderr.write(`${HOSTILE_STDERR.join("\n")}\n`);
+  if (options.stderrFlood > 0) writeFlood(options.stderrFlood);
   if (options.stderrNoise) writeNoise();
   if (options.garbage) writeGarbage();
 
@@ -78,6 +117,11 @@ async function main() {
   await connectMockServer(server, transport, { onRequest: requestHook(options) });
   // The client closing our stdin means it is done with us; exit promptly instead of idling.
   process.stdin.once("end", () => {
+    if (options.ignoreStdinEof) {
+      log("stdin ended; staying alive (--ignore-stdin-eof)");
+      setInterval(() => {}, 1 << 30);
+      return;
+    }
     void server.close().finally(() => process.exit(0));
   });
   process.stderr.write("mock stdio server ready\n");

@@ -139,6 +139,36 @@ describe("wren mcp list / get / tools", () => {
     expect(r.stdout).toContain("status: disabled");
   });
 
+  it("redacts secrets a stdio server gets on its command line", async () => {
+    await settings({
+      gh: {
+        command: "npx",
+        args: [
+          "-y",
+          "@acme/mcp",
+          "--token=ghtok-in-args",
+          "--api-key",
+          "apikey-in-args",
+          "--verbose",
+        ],
+        env: { ACME_PASSWORD: "pw-in-env" },
+        enabled: false,
+      },
+    });
+    for (const argv of [
+      ["get", "gh"],
+      ["get", "gh", "--json"],
+    ]) {
+      const r = await run(argv);
+      expect(r.code).toBe(0);
+      for (const secret of ["ghtok-in-args", "apikey-in-args", "pw-in-env"]) {
+        expect(r.stdout).not.toContain(secret);
+      }
+      expect(r.stdout).toContain("--token=***");
+      expect(r.stdout).toContain("--verbose");
+    }
+  });
+
   it("lists a server's tools", async () => {
     await settings({ mock: { ...mock, includeTools: ["echo", "add"] } });
     const r = await run(["tools", "mock"]);

@@ -10,6 +10,7 @@ import {
 import { type McpServerConfig, normalizeServer, type RawMcpServer } from "../config/schema.js";
 import { updateJsonFile } from "../config/write.js";
 import type { WrenPaths } from "../utils/paths.js";
+import { redactArgs, redactNamedValue } from "../utils/redact.js";
 import { declineElicitations } from "./elicitation-store.js";
 import { createMcpManager, type McpManager, type McpServerState } from "./manager.js";
 import { authLabel, describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "./status-text.js";
@@ -56,20 +57,12 @@ class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-const SECRET_NAME = /token|secret|passw|pwd|key|auth|credential|cookie|session|private/i;
-
-/** Replaces anything that may be a secret with `***`. */
-function redactValue(name: string, value: string): string {
-  // Long unbroken runs of letters and digits look like keys even under innocent names.
-  return SECRET_NAME.test(name) || /[A-Za-z0-9_\-+/=]{32,}/.test(value) ? "***" : value;
-}
-
 function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = "***";
     for (const [key, value] of parsed.searchParams) {
-      parsed.searchParams.set(key, redactValue(key, value));
+      parsed.searchParams.set(key, redactNamedValue(key, value));
     }
     return parsed.toString().replace(/%2A%2A%2A/g, "***");
   } catch {
@@ -77,7 +70,10 @@ function redactUrl(url: string): string {
   }
 }
 
-/** The resolved config of a server with secrets redacted: header values, secret-looking env, clientSecret. */
+/**
+ * The resolved config of a server with secrets redacted: header values, secret-looking env and
+ * args (`--token=...`, `--api-key X`), clientSecret, credentials in the URL.
+ */
 export function redactServer(server: McpServerConfig): Record<string, unknown> {
   const common = {
     name: server.name,
@@ -92,8 +88,10 @@ export function redactServer(server: McpServerConfig): Record<string, unknown> {
     return {
       ...common,
       command: server.command,
-      args: server.args,
-      env: Object.fromEntries(Object.entries(server.env).map(([k, v]) => [k, redactValue(k, v)])),
+      args: redactArgs(server.args),
+      env: Object.fromEntries(
+        Object.entries(server.env).map(([k, v]) => [k, redactNamedValue(k, v)]),
+      ),
       ...(server.cwd !== undefined && { cwd: server.cwd }),
     };
   }
