@@ -10,6 +10,7 @@ import {
 import { type McpServerConfig, normalizeServer, type RawMcpServer } from "../config/schema.js";
 import { updateJsonFile } from "../config/write.js";
 import type { WrenPaths } from "../utils/paths.js";
+import { ensurePrivateDir } from "../utils/private-fs.js";
 import { redactArgs, redactNamedValue } from "../utils/redact.js";
 import { declineElicitations } from "./elicitation-store.js";
 import { createMcpManager, type McpManager, type McpServerState } from "./manager.js";
@@ -351,6 +352,8 @@ async function add(io: McpCliIo, argv: readonly string[]): Promise<number> {
   if (name in (await rawServers(file))) {
     throw new UsageError(`${name} already exists in ${file}; remove it first`);
   }
+  // User settings can hold header values and client secrets: WREN_HOME is private, so the file is.
+  if (file === io.paths.userSettings) await ensurePrivateDir(io.paths.home);
   await updateJsonFile(file, ["mcpServers", name], entry);
   const what = checked.server.type === "stdio" ? checked.server.command : checked.server.url;
   io.stdout.write(`Added ${name} (${checked.server.type} ${what}) to ${file}\n`);

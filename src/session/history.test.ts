@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -20,6 +20,18 @@ describe("input history", () => {
     await history.add("   ");
     const again = await openInputHistory(file);
     expect(again.entries()).toEqual(["one", "two", "multi\nline"]);
+  });
+
+  it("keeps history private: 0600 in a 0700 WREN_HOME, tightening an old 0644 file", async () => {
+    const home = join(await mkdtemp(join(tmpdir(), "wren-history-")), "home");
+    const fresh = await openInputHistory(join(home, "history.jsonl"));
+    await fresh.add("export API_KEY=abc");
+    expect((await stat(join(home, "history.jsonl"))).mode & 0o777).toBe(0o600);
+    expect((await stat(home)).mode & 0o777).toBe(0o700);
+    const old = await historyFile('{"text":"one"}\n');
+    await chmod(old, 0o644);
+    await openInputHistory(old);
+    expect((await stat(old)).mode & 0o777).toBe(0o600);
   });
 
   it("compacts a file that grew far past the kept size", async () => {

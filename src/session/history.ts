@@ -1,6 +1,7 @@
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { appendFile, chmod, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { writeFileAtomic } from "../utils/atomic-write.js";
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from "../utils/private-fs.js";
 
 /** Input history persisted as JSON lines, newest last. */
 export interface InputHistory {
@@ -23,6 +24,8 @@ export async function openInputHistory(file: string): Promise<InputHistory> {
   let text = "";
   try {
     text = await readFile(file, "utf8");
+    // What the user typed can include secrets; older versions left the file 0644.
+    await chmod(file, PRIVATE_FILE_MODE);
   } catch (error) {
     if (!(error instanceof Error && "code" in error && error.code === "ENOENT")) throw error;
   }
@@ -33,7 +36,7 @@ export async function openInputHistory(file: string): Promise<InputHistory> {
   }
   if (lines.length > KEEP * 2) {
     entries.splice(0, entries.length - KEEP);
-    await writeFileAtomic(file, entries.map(serialize).join(""));
+    await writeFileAtomic(file, entries.map(serialize).join(""), { mode: PRIVATE_FILE_MODE });
   }
   // Appends run one after another so lines never interleave, and exit can wait for them.
   let writes: Promise<void> = Promise.resolve();
@@ -43,8 +46,8 @@ export async function openInputHistory(file: string): Promise<InputHistory> {
       if (input.trim() === "" || entries.at(-1) === input) return writes;
       entries.push(input);
       const write = writes.then(async () => {
-        await mkdir(dirname(file), { recursive: true });
-        await appendFile(file, serialize(input), "utf8");
+        await ensurePrivateDir(dirname(file));
+        await appendFile(file, serialize(input), { encoding: "utf8", mode: PRIVATE_FILE_MODE });
       });
       writes = write.catch(() => {});
       return write;

@@ -1,6 +1,6 @@
 import { appendFile, mkdtemp, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../agent/messages.js";
 import { resolvePaths } from "../utils/paths.js";
@@ -69,12 +69,15 @@ describe("session store", () => {
   });
 
   it("keeps files private to the user", async () => {
-    const { store: s } = await store();
+    const { store: s, paths } = await store();
     const writer = s.create();
     await writer.append(user("secret plans"));
     await writer.close();
     const [info] = await s.list();
     expect((await stat(info!.file)).mode & 0o777).toBe(0o600);
+    for (const dir of [paths.home, paths.sessionsDir, dirname(info!.file)]) {
+      expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    }
     expect(await readFile(info!.file, "utf8")).toContain('"type":"session"');
   });
 

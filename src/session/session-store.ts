@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readdir, readFile, stat } from "node:fs/promises";
+import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { ChatMessage } from "../agent/messages.js";
 import type { WrenPaths } from "../utils/paths.js";
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from "../utils/private-fs.js";
 
 /** A stored session, as listed by `.sessions`. */
 export interface SessionInfo {
@@ -76,8 +77,12 @@ export function createSessionStore(
     let pendingHeader = header;
     const write = async (line: string): Promise<void> => {
       if (!handle) {
-        await mkdir(dir, { recursive: true, mode: 0o700 });
-        handle = await open(file, "a", 0o600);
+        // Sessions hold whatever the model and tools saw: 0700 all the way from WREN_HOME down.
+        await ensurePrivateDir(paths.home);
+        await ensurePrivateDir(paths.sessionsDir);
+        await ensurePrivateDir(dir);
+        handle = await open(file, "a", PRIVATE_FILE_MODE);
+        await handle.chmod(PRIVATE_FILE_MODE);
       }
       await handle.write(line);
     };
