@@ -11,7 +11,7 @@ import { connectMockServer, createMockServer } from "./tools.mjs";
 
 const USAGE =
   "usage: node mock-mcps/http.mjs [--port N] [--crash-after N] [--hang]" +
-  " [--require-header NAME=VALUE] [--big-default BYTES]";
+  " [--require-header NAME=VALUE] [--big-default BYTES] [--json-response]";
 
 const OPTION_SPEC = {
   port: { type: "integer", default: 0 },
@@ -19,6 +19,7 @@ const OPTION_SPEC = {
   hang: { type: "boolean", env: "MOCK_HANG", default: false },
   "require-header": { type: "string" },
   "big-default": { type: "integer", env: "MOCK_BIG_DEFAULT", default: 200_000 },
+  "json-response": { type: "boolean", env: "MOCK_JSON_RESPONSE", default: false },
 };
 
 function log(line) {
@@ -87,6 +88,8 @@ function createMockHttpServer(options) {
     const server = newMcpServer();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
+      // Plain JSON answers instead of an SSE stream per POST (servers do both).
+      enableJsonResponse: options.jsonResponse,
       onsessioninitialized: (id) => {
         sessions.set(id, { server, transport });
         log(`streamable session ${id} opened`);

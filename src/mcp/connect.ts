@@ -34,6 +34,7 @@ import {
   type McpNeedsAuthError,
 } from "./errors.js";
 import { hasProcessGroups } from "./process-group.js";
+import { capResponseSize } from "./response-cap.js";
 import { GroupStdioClientTransport } from "./stdio-transport.js";
 
 export type { McpToolDefinition };
@@ -216,7 +217,8 @@ function buildTransport(options: ConnectOptions, log: ServerLog): Transport {
   const requestInit: RequestInit = { headers: { ...server.headers } };
   const common = {
     requestInit,
-    ...(options.fetch && { fetch: options.fetch }),
+    // Answers are capped like the stdio transport's (10 MB), streamed, never held whole.
+    fetch: capResponseSize(options.fetch ?? fetch),
     ...(options.authProvider && { authProvider: options.authProvider }),
   };
   const url = new URL(server.url);
