@@ -112,10 +112,23 @@ export function capSseEvents(
 ): ReadableStream<Uint8Array> {
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
-  let pending = "";
+  // The current event so far, in pieces: joining or searching it per chunk would copy it again
+  // and again (quadratic garbage for a large event). Only new text is ever searched.
+  let parts: string[] = [];
+  let size = 0;
+  let head = "";
+  let lastChar = "";
   let carryCr = false;
   /** Set while dropping an oversized event: whether it was an answer (not a notification). */
   let dropping: { answer: boolean } | undefined;
+  // A JSON-RPC answer (result or error) rather than a request or notification of the server.
+  const classify = (): { answer: boolean } => ({ answer: !/"method"\s*:/.test(head) });
+  const reset = (): void => {
+    parts = [];
+    size = 0;
+    head = "";
+    lastChar = "";
+  };
   const replace = (controller: TransformStreamDefaultController<Uint8Array>): void => {
     if (dropping?.answer && request) {
       const data = JSON.stringify(oversizedAnswer(request, maxBytes));
@@ -123,31 +136,37 @@ export function capSseEvents(
     }
     dropping = undefined;
   };
-  // A JSON-RPC answer (result or error) rather than a request or notification of the server.
-  const classify = (event: string): { answer: boolean } => ({
-    answer: !/"method"\s*:/.test(event.slice(0, 512)),
-  });
-  const feed = (text: string, controller: TransformStreamDefaultController<Uint8Array>): void => {
-    // One line ending, so an event boundary is always "\n\n"; a CR at a chunk's end waits.
-    let chunk = (carryCr ? "\r" : "") + text;
-    carryCr = chunk.endsWith("\r");
-    if (carryCr) chunk = chunk.slice(0, -1);
-    chunk = chunk.replace(/\r\n?/g, "\n");
-    let from = Math.max(0, pending.length - 1);
-    pending += chunk;
-    for (;;) {
-      const end = pending.indexOf("\n\n", from);
-      if (end === -1) break;
-      const event = pending.slice(0, end + 2);
-      pending = pending.slice(end + 2);
-      from = 0;
-      if (!dropping && event.length > maxBytes) dropping = classify(event);
-      if (dropping) replace(controller);
-      else controller.enqueue(encoder.encode(event));
+  const add = (text: string): void => {
+    if (text === "") return;
+    if (head.length < 512) head += text.slice(0, 512 - head.length);
+    lastChar = text.slice(-1);
+    if (dropping) return;
+    parts.push(text);
+    size += text.length;
+    if (size > maxBytes) {
+      dropping = classify();
+      parts = [];
     }
-    if (!dropping && pending.length > maxBytes) dropping = classify(pending);
-    // While dropping, only the last character matters: it may start the "\n\n" that ends it.
-    if (dropping) pending = pending.slice(-1);
+  };
+  const feed = (raw: string, controller: TransformStreamDefaultController<Uint8Array>): void => {
+    // One line ending, so an event boundary is always "\n\n"; a CR at a chunk's end waits.
+    let text = (carryCr ? "\r" : "") + raw;
+    carryCr = text.endsWith("\r");
+    if (carryCr) text = text.slice(0, -1);
+    text = text.replace(/\r\n?/g, "\n");
+    for (;;) {
+      // Index in `text` of the newline that ends the current event, if it ends in this text.
+      const spanning = lastChar === "\n" && text.startsWith("\n");
+      const found = spanning ? 0 : text.indexOf("\n\n");
+      if (found === -1) break;
+      const cut = spanning ? 1 : found + 2;
+      add(text.slice(0, cut));
+      text = text.slice(cut);
+      if (dropping) replace(controller);
+      else controller.enqueue(encoder.encode(parts.join("")));
+      reset();
+    }
+    add(text);
   };
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
@@ -157,7 +176,7 @@ export function capSseEvents(
       flush(controller) {
         feed(decoder.decode() + (carryCr ? "\n" : ""), controller);
         if (dropping) replace(controller);
-        else if (pending !== "") controller.enqueue(encoder.encode(pending));
+        else if (size > 0) controller.enqueue(encoder.encode(parts.join("")));
       },
     }),
   );
