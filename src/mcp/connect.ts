@@ -25,7 +25,7 @@ import type { McpServerConfig } from "../config/schema.js";
 import type { ToolProgress } from "../tools/types.js";
 import { openLogFile } from "../utils/log-file.js";
 import type { WrenPaths } from "../utils/paths.js";
-import { redactSecrets } from "../utils/redact.js";
+import { redactNamedValue, redactSecrets } from "../utils/redact.js";
 import { VERSION } from "../version.js";
 import {
   classifyMcpError,
@@ -162,7 +162,9 @@ function openServerLog(paths: WrenPaths, server: McpServerConfig): ServerLog {
   // Values the config marks as secret are blanked in the log even when no pattern knows them.
   const secrets =
     server.type === "stdio"
-      ? Object.values(server.env)
+      ? Object.entries(server.env)
+          .filter(([name, value]) => redactNamedValue(name, value) !== value)
+          .map(([, value]) => value)
       : [
           ...Object.values(server.headers),
           ...(server.oauth === false ? [] : [server.oauth.clientSecret]),
