@@ -57,11 +57,6 @@ export class GroupStdioClientTransport implements Transport {
     return this.child?.pid;
   }
 
-  /** The watchdog's pid, for tests that check it goes away. */
-  get watchdogPid(): number | undefined {
-    return this.watchdog?.pid;
-  }
-
   start(): Promise<void> {
     if (this.child) throw new Error("GroupStdioClientTransport already started");
     return new Promise((resolve, reject) => {
@@ -149,10 +144,6 @@ export class GroupStdioClientTransport implements Transport {
         } else {
           child.kill("SIGTERM");
         }
-        await Promise.race([
-          exited,
-          new Promise((r) => setTimeout(r, GROUP_KILL_GRACE_MS).unref()),
-        ]);
       }
       // Bounded: a daemon that left the group may still hold the pipe open.
       await Promise.race([exited, new Promise((r) => setTimeout(r, GROUP_KILL_GRACE_MS).unref())]);
