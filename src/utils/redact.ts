@@ -18,7 +18,7 @@ const PATTERNS: readonly [RegExp, string][] = [
   // `Authorization: Bearer x`, `Cookie: a=1; b=2`: the scheme and value, up to a space or quote.
   [
     new RegExp(
-      `(^|[\\s{,;'"])(${SECRET_HEADERS})(\\s*:\\s*)(?:[A-Za-z]+\\s+)?[^\\s"',;]+(?:;\\s*[^\\s"',;]+)*`,
+      `(^|[\\s{,;'"])(${SECRET_HEADERS})(\\s*:\\s*)(?:(?:Bearer|Basic|DPoP|Token|Digest|Negotiate)\\s+)?[^\\s"',;]+(?:;\\s*[^\\s"',;]+)*`,
       "gi",
     ),
     "$1$2$3***",
