@@ -300,7 +300,7 @@ function addCommand(words: readonly ShellWord[], text: string, walk: Walk): void
   if (SHELLS.has(program) || EVALUATORS.has(program)) {
     markUncertain(walk, `${program} runs a string or file as shell code`);
     // `sh -c 'rm x'`: the literal script is checked too, so deny rules still see inside it.
-    const script = words.findIndex((w) => w === "-c");
+    const script = words.indexOf("-c");
     const code = script >= 0 ? words[script + 1] : program === "eval" ? words[1] : undefined;
     if (code !== undefined) walk.scripts.push(code);
     return;

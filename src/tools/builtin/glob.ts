@@ -14,7 +14,8 @@ import {
   textResult,
 } from "./common.js";
 import { resolvePath, toPosix } from "./paths.js";
-import { walk } from "./walk.js";
+import type { SensitivePaths } from "./sensitive.js";
+import { boundaryFor, skippedNote, walk } from "./walk.js";
 
 const GlobArgs = z.object({
   pattern: z
@@ -29,7 +30,11 @@ const GlobArgs = z.object({
 });
 
 /** `glob`: files matching a pattern, skipping what .gitignore ignores. */
-export function createGlobTool(project: string, limits: BuiltinLimits): Tool {
+export function createGlobTool(
+  project: string,
+  limits: BuiltinLimits,
+  sensitive: SensitivePaths,
+): Tool {
   return {
     name: "glob",
     description:
@@ -63,10 +68,15 @@ export function createGlobTool(project: string, limits: BuiltinLimits): Tool {
         base && !base.startsWith("..") && !isAbsolute(base) ? join(root.real, base) : root.real;
       const found: string[] = [];
       let walkLimited = false;
+      let skipped = 0;
       for await (const entry of walk({
         root: start,
         ignoreBase: root.projectReal,
         signal,
+        boundary: boundaryFor(root, sensitive),
+        onSkipped: () => {
+          skipped++;
+        },
         maxVisited: limits.maxWalk,
         onLimit: () => {
           walkLimited = true;
@@ -81,6 +91,7 @@ export function createGlobTool(project: string, limits: BuiltinLimits): Tool {
       const notes: string[] = [];
       if (walkLimited)
         notes.push(`[stopped after visiting ${limits.maxWalk} entries: narrow path or pattern]`);
+      if (skipped > 0) notes.push(skippedNote(skipped));
       if (found.length === 0)
         return textResult([`no files match ${pattern} in ${root.display}`, ...notes].join("\n"));
       found.sort();
