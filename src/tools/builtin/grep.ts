@@ -162,7 +162,8 @@ export function createGrepTool(
       }
       if (end.walkLimited)
         notes.push(`[stopped after visiting ${limits.maxWalk} entries: narrow the path]`);
-      if (skipped.size > 0) notes.push(skippedNote(skipped.size));
+      const skippedCount = skipped.size + (end.skipped ?? 0);
+      if (skippedCount > 0) notes.push(skippedNote(skippedCount));
       if (body.length === 0)
         return textResult([`no matches for ${pattern} in ${root.display}`, ...notes].join("\n"));
       return textResult(

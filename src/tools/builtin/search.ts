@@ -39,7 +39,7 @@ export interface SearchHit {
 
 /** How a search ended. */
 export type SearchEnd =
-  | { readonly ok: true; readonly walkLimited?: boolean }
+  | { readonly ok: true; readonly walkLimited?: boolean; readonly skipped?: number }
   | { readonly ok: false; readonly message: string };
 
 /**
@@ -179,11 +179,15 @@ export const javascriptEngine: SearchEngine = async (query, onHit, signal) => {
     return { ok: true };
   }
   let walkLimited = false;
+  let skipped = 0;
   for await (const entry of walk({
     root: query.root,
     ignoreBase: query.ignoreBase,
     signal,
     ...(query.boundary && { boundary: query.boundary }),
+    onSkipped: () => {
+      skipped++;
+    },
     maxVisited: query.maxWalk,
     onLimit: () => {
       walkLimited = true;
@@ -193,7 +197,7 @@ export const javascriptEngine: SearchEngine = async (query, onHit, signal) => {
     if (globMatch && !globMatch(entry.relative)) continue;
     if (!(await searchFile(entry.absolute))) break;
   }
-  return { ok: true, walkLimited };
+  return { ok: true, walkLimited, skipped };
 };
 
 /** Reports the matching lines of one text with their context; false when `onHit` said stop. */
