@@ -245,8 +245,11 @@ function visitDeclaration(node: Node, walk: Walk): void {
 
 function visitCommand(node: Node, walk: Walk): void {
   const words: ShellWord[] = [];
-  for (const child of node.children) {
-    const field = fieldOf(node, child);
+  const children = node.children;
+  for (let index = 0; index < children.length; index++) {
+    const child = children[index];
+    if (!child) continue;
+    const field = node.fieldNameForChild(index);
     if (child.type === "variable_assignment") {
       // `FOO=1 rm x` runs rm: the assignment is stripped, its value still walked.
       checkAssignment(child, walk);
@@ -273,11 +276,6 @@ function visitCommand(node: Node, walk: Walk): void {
     if (child.isNamed) visit(child, walk);
   }
   addCommand(words, node.text, walk);
-}
-
-function fieldOf(parent: Node, child: Node): string | null {
-  const index = parent.children.findIndex((c) => c.id === child.id);
-  return index < 0 ? null : parent.fieldNameForChild(index);
 }
 
 /** Records a simple command and the command a wrapper in it starts. */
