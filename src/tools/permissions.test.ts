@@ -270,6 +270,7 @@ describe("command rules on parsed shell (attacks that string prefixes missed)", 
     "nohup rm x",
     "timeout 5 rm x",
     "time rm x",
+    "exec rm x",
     "ls\nrm x",
     "cat <<EOF\n$(rm x)\nEOF",
     "sh -c 'rm x'",
@@ -295,6 +296,9 @@ describe("command rules on parsed shell (attacks that string prefixes missed)", 
     ["brace expansion as the program", "{rm,x}"],
     ["source", "source ./script.sh"],
     ["a here-string of code to a shell", "bash <<< 'rm x'"],
+    ["an allowed command writing a file through >", "echo x > ~/.bashrc"],
+    ["an allowed command appending through >>", "git log >> notes.txt"],
+    ["an allowed command writing through &>", "ls &> out.txt"],
   ])("asks, never allows, for %s", async (_name, command) => {
     const verdict = await decide(command);
     expect(verdict.decision, verdict.reason).toBe("ask");
@@ -309,6 +313,9 @@ describe("command rules on parsed shell (attacks that string prefixes missed)", 
     "timeout 60 npm test",
     "FOO=1 npm test",
     "echo $HOME",
+    "git status 2>&1 | ls",
+    "ls > /dev/null 2>&1",
+    "ls < input.txt",
   ])("allows %j when every simple command is allowed", async (command) => {
     expect((await decide(command)).decision).toBe("allow");
   });

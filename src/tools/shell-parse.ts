@@ -134,7 +134,7 @@ const LEAVES = new Set([
 
 /** Programs that run their arguments as shell code: never reasoned about, always asked. */
 const SHELLS = new Set(["sh", "bash", "dash", "zsh", "ksh", "mksh", "fish", "busybox"]);
-const EVALUATORS = new Set(["eval", "source", ".", "exec", "trap", "alias"]);
+const EVALUATORS = new Set(["eval", "source", ".", "trap", "alias"]);
 
 /**
  * Programs that start the command in their arguments. The inner command is found and checked
@@ -143,6 +143,7 @@ const EVALUATORS = new Set(["eval", "source", ".", "exec", "trap", "alias"]);
  */
 const WRAPPERS = new Set([
   "env",
+  "exec",
   "command",
   "builtin",
   "nohup",
@@ -198,6 +199,9 @@ function visit(node: Node, walk: Walk): void {
     case "command":
       visitCommand(node, walk);
       return;
+    case "file_redirect":
+      checkRedirect(node, walk);
+      break;
     case "declaration_command":
     case "unset_command":
       visitDeclaration(node, walk);
@@ -216,6 +220,33 @@ function visit(node: Node, walk: Walk): void {
     markUncertain(walk, `the command uses shell syntax wren does not check (${node.type})`);
   }
   for (const child of node.namedChildren) visit(child, walk);
+}
+
+// Output redirections that write no file.
+const HARMLESS_SINKS = new Set(["/dev/null", "/dev/stdout", "/dev/stderr", "-"]);
+const WRITES = new Set([">", ">>", "&>", "&>>", ">|", ">&"]);
+
+/**
+ * `> file` writes wherever it names, which allow rules (they name commands) do not cover:
+ * such a line asks. Duplicating descriptors (`2>&1`) and `/dev/null` are fine.
+ */
+function checkRedirect(node: Node, walk: Walk): void {
+  const operator = node.children.find((child) => !child.isNamed)?.text ?? "";
+  if (!WRITES.has(operator)) return;
+  const destination = node.namedChildren.filter((child) => child.type !== "file_descriptor");
+  const target = destination.length === 1 && destination[0] ? destination[0] : undefined;
+  if (operator === ">&" && target?.type === "number") return;
+  const value = target && target.type !== "number" ? literalText(target) : undefined;
+  if (value !== undefined && HARMLESS_SINKS.has(value)) return;
+  markUncertain(walk, `it writes to a file through a redirection (${operator})`);
+}
+
+function literalText(node: Node): string | undefined {
+  if (node.type === "word") return unescapeUnquoted(node.text);
+  if (node.type === "raw_string") return node.text.slice(1, -1);
+  if (node.type === "string" && node.namedChildren.every((c) => c.type === "string_content"))
+    return unescapeDoubleQuoted(node.text.slice(1, -1));
+  return undefined;
 }
 
 function checkAssignment(node: Node, walk: Walk): void {
@@ -345,6 +376,11 @@ function wrappedCommand(program: string, args: readonly ShellWord[]): ShellWord[
         if (word.startsWith("-")) return undefined;
         break;
       }
+      return args.slice(i);
+    case "exec":
+      while (next() === "-c" || next() === "-l" || next() === "-a" || next() === "--")
+        i += next() === "-a" ? 2 : 1;
+      if (next()?.startsWith("-")) return undefined;
       return args.slice(i);
     case "command":
     case "builtin":
