@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS } from "./common.js";
 import { createEditFileTool } from "./edit-file.js";
+import { createGlobTool } from "./glob.js";
 import { createGrepTool } from "./grep.js";
 import { readRegularFile } from "./read.js";
 import { createReadFileTool } from "./read-file.js";
@@ -49,6 +50,12 @@ describe("reading files that are not regular", () => {
       sensitiveIn(temp),
     );
     expect(textOf(await call(grep, { pattern: "x", path: "pipe" }))).toMatch(/no matches/);
+  });
+
+  it.skipIf(!canMakeFifo)("a FIFO planted as .gitignore does not hang glob", async () => {
+    execFileSync("mkfifo", [join(temp.project, ".gitignore")]);
+    const glob = createGlobTool(temp.project, DEFAULT_LIMITS, sensitiveIn(temp));
+    expect(textOf(await call(glob, { pattern: "*.txt" }))).toBe("a.txt");
   });
 
   it("a device is refused by its kind", async () => {

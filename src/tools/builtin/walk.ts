@@ -1,9 +1,12 @@
 import { type Dirent, realpathSync } from "node:fs";
-import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { type ResolvedPath, toPosix } from "./paths.js";
+import { readRegularFile } from "./read.js";
 import type { SensitivePaths } from "./sensitive.js";
+
+const GITIGNORE_MAX_BYTES = 1024 * 1024;
 
 /**
  * What a walk (and a search) may show: nothing under credential stores, and no symlink whose
@@ -78,9 +81,12 @@ export function createGitignoreMatcher(base: string): GitignoreMatcher {
   const load = (dir: string): Promise<Ignore | undefined> => {
     let pending = perDirectory.get(dir);
     if (!pending) {
-      pending = readFile(join(dir, ".gitignore"), "utf8").then(
-        (text) => ignore().add(text),
-        () => undefined,
+      // A planted FIFO or device named .gitignore must not hang a walk.
+      pending = readRegularFile(join(dir, ".gitignore"), {
+        display: ".gitignore",
+        maxBytes: GITIGNORE_MAX_BYTES,
+      }).then((read) =>
+        read.kind === "ok" ? ignore().add(read.buffer.toString("utf8")) : undefined,
       );
       perDirectory.set(dir, pending);
     }
