@@ -51,6 +51,11 @@ describe("loadShellParser().analyze", () => {
     expect(parser.analyze(line).uncertain).toMatch(reason);
   });
 
+  it("a line nested too deeply to walk is uncertain, not an error", () => {
+    const deep = `${"echo $(".repeat(5000)}x${")".repeat(5000)}`;
+    expect(parser.analyze(deep).uncertain).toBeDefined();
+  });
+
   it("parses the literal script of sh -c so deny rules see inside it", () => {
     expect(words("bash -c 'git push; ls'")).toContainEqual(["git", "push"]);
   });

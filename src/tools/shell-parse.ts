@@ -58,6 +58,9 @@ export async function loadShellParser(): Promise<ShellParser> {
     let walk: Walk;
     try {
       walk = analyzeTree(tree.rootNode);
+    } catch {
+      // Nesting deep enough to exhaust the stack: nothing is known, so the line asks.
+      return { commands: [], uncertain: "the command is nested too deeply to check" };
     } finally {
       tree.delete();
     }
