@@ -91,7 +91,7 @@ describe.each([
     expect(text).toMatch(/skipped 2 entries/);
   });
 
-  it("read_file and grep naming the link ask first (print mode: denied)", async () => {
+  it("read_file, grep and glob naming the link ask first, never for the session", async () => {
     const permissions = createPermissions({
       project: temp.project,
       allow: ["read_file", "grep"],
