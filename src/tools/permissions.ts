@@ -160,7 +160,7 @@ function programName(word: string): string {
 /**
  * Whether `rule` matches the call. `mode` matters for multi-part calls: an allow rule must
  * cover every path; a deny rule matches when any path does. Commands are matched per simple
- * command by `commandRuleMatch`.
+ * command (`commandDenyMatch`, `allowCovers`).
  */
 export function ruleMatches(
   rule: PermissionRule,
