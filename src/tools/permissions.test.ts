@@ -288,6 +288,8 @@ describe("command rules on parsed shell (attacks that string prefixes missed)", 
   it.each([
     ["a variable as the program", "$CMD x"],
     ["a variable where the rule needs a word", "git $SUB origin"],
+    ["global options before a denied subcommand", "git -c core.x=y push origin"],
+    ["a directory option before a denied subcommand", "git -C .. --no-pager push"],
     ["eval", 'eval "$X"'],
     ["sh -c with a computed script", 'sh -c "$X"'],
     ["a parse error", "ls 'unterminated"],

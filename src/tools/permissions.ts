@@ -125,9 +125,29 @@ export type CommandMatch = "yes" | "maybe" | "no";
  * name wherever it lives (`/bin/rm`, `./rm`); for allow rules it must be written as in the rule
  * (a `./git` in the project is not the `git` a rule allows). A word computed at run time
  * (`$X`) where the rule needs a word makes a deny rule's match "maybe", an allow rule's "no";
- * after a prefix rule's words anything goes.
+ * after a prefix rule's words anything goes. A deny rule whose words appear in order after the
+ * program but not right after it (`git -c x=y push` for `git push:*`: options wren cannot
+ * parse for every program) is a "maybe" too, so the line asks.
  */
 export function matchCommand(
+  words: readonly ShellWord[],
+  rule: readonly string[],
+  kind: "spec" | "prefix",
+  mode: "allow" | "deny",
+): CommandMatch {
+  const direct = matchInOrder(words, rule, kind, mode);
+  if (direct !== "no" || mode === "allow" || rule.length < 2) return direct;
+  const [program] = words;
+  if (program === undefined || programName(program) !== programName(rule[0] ?? "")) return "no";
+  let next = 1;
+  for (let i = 1; i < words.length && next < rule.length; i++) {
+    const word = words[i];
+    if (word === undefined || word === rule[next]) next++;
+  }
+  return next === rule.length ? "maybe" : "no";
+}
+
+function matchInOrder(
   words: readonly ShellWord[],
   rule: readonly string[],
   kind: "spec" | "prefix",
