@@ -15,7 +15,7 @@ import {
 } from "./common.js";
 import { resolvePath, toPosix } from "./paths.js";
 import type { SensitivePaths } from "./sensitive.js";
-import { boundaryFor, skippedNote, walk } from "./walk.js";
+import { boundaryFor, createBoundaryCheck, skippedNote, walk } from "./walk.js";
 
 const GlobArgs = z.object({
   pattern: z
@@ -64,8 +64,13 @@ export function createGlobTool(
       const isMatch = picomatch(pattern, { dot: true });
       // "src/**/*.ts" need not walk the rest of the tree.
       const base = picomatch.scan(pattern).base;
+      const boundary = boundaryFor(root, sensitive);
+      const shortcut =
+        base && !base.startsWith("..") && !isAbsolute(base) ? join(root.real, base) : undefined;
+      // The shortcut may pass through a symlink out of the project: then walk the whole tree,
+      // which does not follow it.
       const start =
-        base && !base.startsWith("..") && !isAbsolute(base) ? join(root.real, base) : root.real;
+        shortcut !== undefined && createBoundaryCheck(boundary)(shortcut) ? shortcut : root.real;
       const found: string[] = [];
       let walkLimited = false;
       let skipped = 0;
@@ -73,7 +78,7 @@ export function createGlobTool(
         root: start,
         ignoreBase: root.projectReal,
         signal,
-        boundary: boundaryFor(root, sensitive),
+        boundary,
         onSkipped: () => {
           skipped++;
         },

@@ -91,6 +91,11 @@ describe.each([
     expect(text).toMatch(/skipped 2 entries/);
   });
 
+  it("glob does not enter the linked directory through its pattern's base", async () => {
+    const text = textOf(await call(toolNamed(tools, "glob"), { pattern: "docs/**/*.json" }));
+    expect(text).not.toContain("github.json");
+  });
+
   it("read_file, grep and glob naming the link ask first, never for the session", async () => {
     const permissions = createPermissions({
       project: temp.project,
