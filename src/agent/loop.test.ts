@@ -151,7 +151,9 @@ describe("runTurn", () => {
         tools,
         signal: new AbortController().signal,
         authorize: async (call) =>
-          call.name === "guarded" ? { allow: false, reason: "not today" } : { allow: true },
+          call.name === "guarded"
+            ? { allow: false, reason: "not today", by: "rule", rule: "guarded" }
+            : { allow: true },
       }),
     );
     const outcomes = messagesOf(out).flatMap((m) =>
@@ -160,7 +162,7 @@ describe("runTurn", () => {
     expect(outcomes).toEqual<ToolOutcome[]>([
       { status: "error", message: 'unknown tool "nope"' },
       { status: "error", message: "kaput" },
-      { status: "denied", reason: "not today" },
+      { status: "denied", reason: "not today", by: "rule", rule: "guarded" },
     ]);
   });
 

@@ -4,10 +4,18 @@ import type { ToolRegistry } from "../tools/registry.js";
 import type { Tool, ToolOutcome, ToolProgress } from "../tools/types.js";
 import type { AssistantPart, ChatMessage, ToolCall, Usage } from "./messages.js";
 
-/** A decision about one tool call, made before it runs (permissions live behind this). */
+/**
+ * A decision about one tool call, made before it runs (permissions live behind this). A denial
+ * says who denied it, so the model can tell a rule from the user.
+ */
 export type ToolDecision =
   | { readonly allow: true }
-  | { readonly allow: false; readonly reason: string };
+  | {
+      readonly allow: false;
+      readonly reason: string;
+      readonly by?: "rule" | "user" | "no-prompt";
+      readonly rule?: string;
+    };
 
 /** Everything one turn needs. */
 export interface TurnOptions {
@@ -286,7 +294,13 @@ async function runOne(
       ? await options.authorize(call, tool, signal)
       : { allow: true as const };
     if (signal.aborted) return { status: "cancelled" };
-    if (!decision.allow) return { status: "denied", reason: decision.reason };
+    if (!decision.allow)
+      return {
+        status: "denied",
+        reason: decision.reason,
+        ...(decision.by !== undefined && { by: decision.by }),
+        ...(decision.rule !== undefined && { rule: decision.rule }),
+      };
     const outcome = await tool.execute(call.input, { signal, onProgress });
     return signal.aborted && outcome.status !== "ok" ? { status: "cancelled" } : outcome;
   } catch (error) {

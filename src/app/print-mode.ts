@@ -5,7 +5,7 @@ import type { OutputFormat, ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
 import type { McpManager } from "../mcp/manager.js";
 import { createSessionStore } from "../session/session-store.js";
-import { cannotAskMessage, createPermissions } from "../tools/permissions.js";
+import { cannotAskMessage, createPermissions, ruleDenial } from "../tools/permissions.js";
 import { createToolRegistry } from "../tools/registry.js";
 import type { Tool } from "../tools/types.js";
 import type { WrenPaths } from "../utils/paths.js";
@@ -41,10 +41,10 @@ export function printModeAuthorizer(
 ): (call: ToolCall, tool: Tool) => Promise<ToolDecision> {
   const permissions = createPermissions({ project, allow: allowed, deny });
   return async (call, tool) => {
-    const verdict = permissions.check(call, tool);
+    const verdict = await permissions.check(call, tool);
     if (verdict.decision === "allow") return { allow: true };
-    if (verdict.decision === "deny") return { allow: false, reason: verdict.reason };
-    return { allow: false, reason: cannotAskMessage(call, verdict) };
+    if (verdict.decision === "deny") return ruleDenial(verdict);
+    return { allow: false, reason: cannotAskMessage(call, verdict), by: "no-prompt" };
   };
 }
 

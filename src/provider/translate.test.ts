@@ -240,6 +240,27 @@ describe("toolOutput", () => {
       type: "error-text",
       value: "denied by the user: not in this repo",
     });
+    expect(
+      toolOutput(
+        {
+          status: "denied",
+          reason: "run_command is denied by the rule run_command(git push:*) in permissions.deny",
+          by: "rule",
+          rule: "run_command(git push:*)",
+        },
+        "anthropic",
+      ),
+    ).toEqual({ type: "error-text", value: "denied by a rule: run_command(git push:*)" });
+    expect(
+      toolOutput(
+        {
+          status: "denied",
+          reason: "run_command was not run: print mode cannot ask",
+          by: "no-prompt",
+        },
+        "openai-compatible",
+      ),
+    ).toEqual({ type: "error-text", value: "run_command was not run: print mode cannot ask" });
     expect(toolOutput({ status: "cancelled" }, "openai-compatible")).toEqual({
       type: "error-text",
       value: "cancelled by the user",

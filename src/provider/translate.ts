@@ -47,13 +47,21 @@ export function toolOutput(outcome: ToolOutcome, flavor: ProviderFlavor): ToolOu
       };
     }
     case "denied":
-      return {
-        type: "error-text",
-        value: outcome.reason ? `denied by the user: ${outcome.reason}` : "denied by the user",
-      };
+      return { type: "error-text", value: deniedText(outcome) };
     case "cancelled":
       return { type: "error-text", value: CANCELLED_TEXT };
   }
+}
+
+/** What the model reads for a denied call: who denied it, and why. */
+export function deniedText(outcome: Extract<ToolOutcome, { status: "denied" }>): string {
+  if (outcome.by === "rule")
+    return outcome.rule !== undefined
+      ? `denied by a rule: ${outcome.rule}`
+      : `denied by a rule: ${outcome.reason}`;
+  // Print mode's text already says what happened and how to allow it.
+  if (outcome.by === "no-prompt") return outcome.reason;
+  return outcome.reason ? `denied by the user: ${outcome.reason}` : "denied by the user";
 }
 
 /** Tool input as the wire format accepts it: Anthropic only takes JSON objects. */

@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TempProject, tempProject } from "./builtin/test-support.js";
 import {
   cannotAskMessage,
-  commandSegments,
   createAuthorizer,
   createPermissions,
   type PermissionAnswer,
   type PermissionDecision,
   type PermissionRequest,
+  type Permissions,
+  type PermissionVerdict,
   parseRule,
 } from "./permissions.js";
 import type { Tool, ToolAccess } from "./types.js";
@@ -59,23 +60,6 @@ describe("parseRule", () => {
 
   it.each(["", "run command", "run_command()", "run_command(:*)", "x(y"])("rejects %j", (text) => {
     expect(parseRule(text)).toBeUndefined();
-  });
-});
-
-describe("commandSegments", () => {
-  it("splits a shell line into its simple commands", () => {
-    expect(commandSegments("a && b; c | d || e & f\ng $(h) `i` (j)")).toEqual([
-      "a",
-      "b",
-      "c",
-      "d",
-      "e",
-      "f",
-      "g",
-      "h",
-      "i",
-      "j",
-    ]);
   });
 });
 
@@ -151,75 +135,291 @@ describe("createPermissions", () => {
     ["invalid arguments", "write_file", 42, "allow", /invalid/],
   ];
 
-  it.each(rows)("%s", (_name, toolName, input, decision, reason) => {
+  it.each(rows)("%s", async (_name, toolName, input, decision, reason) => {
     const permissions = createPermissions({ project: temp.project, allow, deny });
     const tool = tools[toolName] ?? fakeTool(toolName, "external", false);
-    const verdict = permissions.check({ name: toolName, input }, tool);
+    const verdict = await permissions.check({ name: toolName, input }, tool);
     expect(verdict.decision).toBe(decision);
     if (reason) expect(verdict.reason).toMatch(reason);
   });
 
-  it("allows for the session an exact command or a whole tool", () => {
+  it("allows for the session an exact command or a whole tool", async () => {
     const permissions = createPermissions({ project: temp.project });
     const make = { name: "run_command", input: { command: "make build" } };
-    expect(permissions.check(make, tools.run_command!).sessionRule).toBe("run_command(make build)");
-    expect(permissions.allowForSession(make, tools.run_command!)).toBe("run_command(make build)");
-    expect(permissions.check(make, tools.run_command!)).toMatchObject({
+    expect((await permissions.check(make, tools.run_command!)).sessionRule).toBe(
+      "run_command(make build)",
+    );
+    expect(await permissions.allowForSession(make, tools.run_command!)).toBe(
+      "run_command(make build)",
+    );
+    expect(await permissions.check(make, tools.run_command!)).toMatchObject({
       decision: "allow",
       reason: "allowed for this session (run_command(make build))",
     });
     const other = { name: "run_command", input: { command: "make build && rm x" } };
-    expect(permissions.check(other, tools.run_command!).decision).toBe("ask");
+    expect((await permissions.check(other, tools.run_command!)).decision).toBe("ask");
 
     const write = { name: "write_file", input: { path: "docs/y.md" } };
-    expect(permissions.allowForSession(write, tools.write_file!)).toBe("write_file");
+    expect(await permissions.allowForSession(write, tools.write_file!)).toBe("write_file");
     expect(
-      permissions.check({ name: "write_file", input: { path: "x" } }, tools.write_file!).decision,
+      (await permissions.check({ name: "write_file", input: { path: "x" } }, tools.write_file!))
+        .decision,
     ).toBe("allow");
     expect(permissions.sessionRules()).toEqual(["run_command(make build)", "write_file"]);
   });
 
-  it("never allows paths outside the project for the session", () => {
+  it("never allows paths outside the project for the session", async () => {
     const permissions = createPermissions({ project: temp.project });
     const call = { name: "write_file", input: { path: "../outside/z" } };
-    expect(permissions.check(call, tools.write_file!).sessionRule).toBeUndefined();
-    expect(permissions.allowForSession(call, tools.write_file!)).toBeUndefined();
-    expect(permissions.check(call, tools.write_file!).decision).toBe("ask");
+    expect((await permissions.check(call, tools.write_file!)).sessionRule).toBeUndefined();
+    expect(await permissions.allowForSession(call, tools.write_file!)).toBeUndefined();
+    expect((await permissions.check(call, tools.write_file!)).decision).toBe("ask");
   });
 
-  it("takes session rules given at start, and lists rules it could not parse", () => {
+  it("takes session rules given at start, and lists rules it could not parse", async () => {
     const permissions = createPermissions({
       project: temp.project,
       sessionAllow: ["edit_file"],
       allow: ["run_command()", "ok"],
     });
     expect(
-      permissions.check({ name: "edit_file", input: { path: "a" } }, tools.edit_file!).decision,
+      (await permissions.check({ name: "edit_file", input: { path: "a" } }, tools.edit_file!))
+        .decision,
     ).toBe("allow");
     expect(permissions.invalidRules).toEqual(["run_command()"]);
   });
 
-  it("matches absolute path globs against real paths", () => {
+  it("matches absolute path globs against real paths", async () => {
     const permissions = createPermissions({
       project: temp.project,
       deny: [`read_file(${temp.root}/outside/**)`],
     });
     expect(
-      permissions.check({ name: "read_file", input: { path: "escape/k" } }, tools.read_file!)
-        .decision,
+      (
+        await permissions.check(
+          { name: "read_file", input: { path: "escape/k" } },
+          tools.read_file!,
+        )
+      ).decision,
     ).toBe("deny");
   });
 
-  it("tells print mode's model and user how to allow what it could not ask about", () => {
+  it("tells print mode's model and user how to allow what it could not ask about", async () => {
     const permissions = createPermissions({ project: temp.project });
     const call = { name: "run_command", input: { command: "npm run lint" } };
-    expect(cannotAskMessage(call, permissions.check(call, tools.run_command!))).toBe(
+    expect(cannotAskMessage(call, await permissions.check(call, tools.run_command!))).toBe(
       "run_command was not run: it needs permission (it runs a command) and print mode cannot ask. To allow it, pass --allowed-tools 'run_command(npm run lint)' or add \"run_command(npm run lint)\" to permissions.allow in settings.",
     );
     const outside = { name: "read_file", input: { path: "../outside/a" } };
-    expect(cannotAskMessage(outside, permissions.check(outside, tools.read_file!))).toMatch(
-      /outside the project always need a person's consent/,
+    expect(cannotAskMessage(outside, await permissions.check(outside, tools.read_file!))).toMatch(
+      /outside the project and credential stores always need a person's consent/,
     );
+  });
+});
+
+describe("command rules on parsed shell (attacks that string prefixes missed)", () => {
+  let temp: TempProject;
+  let permissions: Permissions;
+  beforeAll(async () => {
+    temp = await tempProject();
+    permissions = createPermissions({
+      project: temp.project,
+      allow: [
+        "run_command(git:*)",
+        "run_command(ls:*)",
+        "run_command(npm test:*)",
+        "run_command(echo:*)",
+        "run_command(find:*)",
+      ],
+      deny: ["run_command(git push:*)", "run_command(rm:*)", "run_command(curl:*)"],
+    });
+  });
+  afterAll(() => temp.cleanup());
+  const decide = async (command: string): Promise<PermissionVerdict> =>
+    permissions.check({ name: "run_command", input: { command } }, tools.run_command!);
+
+  it.each([
+    'git "push" origin main',
+    "git 'push'",
+    "git  push",
+    "git\tpush",
+    "git pu\\sh",
+    "FOO=1 rm -rf x",
+    "/bin/rm x",
+    "./rm x",
+    "../bin/rm x",
+    "{ rm x; }",
+    "(rm x)",
+    "ls && rm x",
+    "ls || rm x",
+    "ls; rm x",
+    "ls | rm",
+    "ls & rm x",
+    "echo $(rm x)",
+    "echo `rm x`",
+    'echo "$(rm x)"',
+    "ls >(rm x)",
+    "ls <(rm x)",
+    "X=$(rm x) ls",
+    "ls > $(rm x)",
+    "if true; then rm x; fi",
+    "for f in a; do rm $f; done",
+    "f() { rm x; }; f",
+    "! rm x",
+    "env A=1 rm x",
+    "command rm x",
+    "nohup rm x",
+    "timeout 5 rm x",
+    "time rm x",
+    "exec rm x",
+    "find . -name '*.tmp' -exec rm {} \\;",
+    "find . -execdir /bin/rm -f {} +",
+    "ls\nrm x",
+    "cat <<EOF\n$(rm x)\nEOF",
+    "sh -c 'rm x'",
+    'bash -c "git push"',
+    "git status && git push",
+  ])("denies %j", async (command) => {
+    const verdict = await decide(command);
+    expect(verdict.decision).toBe("deny");
+    expect(verdict.rule).toMatch(/^run_command\((git push|rm):\*\)$/);
+  });
+
+  it.each([
+    ["a variable as the program", "$CMD x"],
+    ["a variable where the rule needs a word", "git $SUB origin"],
+    ["global options before a denied subcommand", "git -c core.x=y push origin"],
+    ["a directory option before a denied subcommand", "git -C .. --no-pager push"],
+    ["eval", 'eval "$X"'],
+    ["sh -c with a computed script", 'sh -c "$X"'],
+    ["a parse error", "ls 'unterminated"],
+    ["sudo", "sudo ls"],
+    ["xargs", "ls | xargs echo"],
+    ["PATH changed for an allowed program", "PATH=/tmp/evil git status"],
+    ["a glob as the program", "/bin/r? x"],
+    ["ANSI-C quoting as the program", "$'\\x72m' x"],
+    ["brace expansion as the program", "{rm,x}"],
+    ["source", "source ./script.sh"],
+    ["a here-string of code to a shell", "bash <<< 'rm x'"],
+    ["an allowed command writing a file through >", "echo x > ~/.bashrc"],
+    ["an allowed command appending through >>", "git log >> notes.txt"],
+    ["an allowed command writing through &>", "ls &> out.txt"],
+  ])("asks, never allows, for %s", async (_name, command) => {
+    const verdict = await decide(command);
+    expect(verdict.decision, verdict.reason).toBe("ask");
+  });
+
+  it.each([
+    "git status",
+    'git commit -m "fix: a; b && c"',
+    "git log | ls",
+    "npm test -- --grep 'a b'",
+    "ls && git status",
+    "timeout 60 npm test",
+    "FOO=1 npm test",
+    "echo $HOME",
+    "git status 2>&1 | ls",
+    "ls > /dev/null 2>&1",
+    "ls < input.txt",
+    "find . -name '*.ts'",
+    "find . -name '*.ts' -exec ls -l {} +",
+  ])("allows %j when every simple command is allowed", async (command) => {
+    expect((await decide(command)).decision).toBe("allow");
+  });
+
+  it.each([
+    ["an allowed command chained to an unknown one", "git status && make"],
+    ["a substitution running an unknown command", "echo $(make)"],
+    ["a project-local program named like an allowed one", "./git status"],
+    ["npm tests is not npm test", "npm tests"],
+    ["find running an unknown command", "find . -exec make {} \\;"],
+  ])("asks for %s", async (_name, command) => {
+    expect((await decide(command)).decision).toBe("ask");
+  });
+
+  it("asks when the shell parser cannot load, even for allowed commands", async () => {
+    const broken = createPermissions({
+      project: temp.project,
+      allow: ["run_command(git:*)"],
+      loadParser: () => Promise.reject(new Error("no wasm")),
+    });
+    const verdict = await broken.check(
+      { name: "run_command", input: { command: "git status" } },
+      tools.run_command!,
+    );
+    expect(verdict).toMatchObject({ decision: "ask", reason: expect.stringMatching(/parser/) });
+  });
+
+  it("an exact line allowed for the session stays allowed, and deny rules still win", async () => {
+    const session = createPermissions({
+      project: temp.project,
+      deny: ["run_command(rm:*)"],
+      sessionAllow: ['run_command(eval "$X")', "run_command(ls; rm x)"],
+    });
+    const check = (command: string) =>
+      session.check({ name: "run_command", input: { command } }, tools.run_command!);
+    expect((await check('eval "$X"')).decision).toBe("allow");
+    expect((await check("ls; rm x")).decision).toBe("deny");
+  });
+});
+
+describe("credential stores", () => {
+  let temp: TempProject;
+  beforeAll(async () => {
+    temp = await tempProject({ ".wren/mcp-oauth/x.json": "{}", ".env": "", ".ssh/id_ed25519": "" });
+  });
+  afterAll(() => temp.cleanup());
+
+  it("ask even inside the project (project = home), even with an allow rule, never for the session", async () => {
+    // The project is the user's home: WREN_HOME is ~/.wren inside it.
+    const permissions = createPermissions({
+      project: temp.project,
+      allow: ["read_file", "write_file"],
+      paths: { home: join(temp.project, ".wren"), userHome: temp.project },
+    });
+    for (const path of [
+      ".wren/mcp-oauth/x.json",
+      ".env",
+      ".env.local",
+      ".ssh/id_ed25519",
+      ".aws/credentials",
+      ".kube/config",
+      ".docker/config.json",
+      ".netrc",
+      ".gnupg/x",
+      ".config/gcloud/x",
+      "sub/.env",
+    ]) {
+      const verdict = await permissions.check(
+        { name: "read_file", input: { path } },
+        tools.read_file!,
+      );
+      expect(verdict.decision, path).toBe("ask");
+      expect(verdict.sessionRule, path).toBeUndefined();
+    }
+    expect(
+      (
+        await permissions.check(
+          { name: "read_file", input: { path: "src/a.ts" } },
+          tools.read_file!,
+        )
+      ).decision,
+    ).toBe("allow");
+  });
+
+  it("ask for a symlink in the project that leads into WREN_HOME", async () => {
+    const wrenHome = join(temp.root, "wren-home");
+    await mkdir(join(wrenHome, "mcp-oauth"), { recursive: true });
+    await symlink(join(wrenHome, "mcp-oauth"), join(temp.project, "innocent"));
+    const permissions = createPermissions({
+      project: temp.project,
+      paths: { home: wrenHome, userHome: join(temp.root, "home") },
+    });
+    const verdict = await permissions.check(
+      { name: "read_file", input: { path: "innocent/github.json" } },
+      tools.read_file!,
+    );
+    expect(verdict.decision).toBe("ask");
   });
 });
 
@@ -268,7 +468,12 @@ describe("createAuthorizer", () => {
         tools.run_command!,
         signal,
       ),
-    ).toMatchObject({ allow: false, reason: expect.stringMatching(/permissions\.deny/) });
+    ).toEqual({
+      allow: false,
+      by: "rule",
+      rule: "run_command(rm:*)",
+      reason: expect.stringMatching(/permissions\.deny/),
+    });
     expect(prompt.requests).toEqual([]);
   });
 
@@ -281,7 +486,7 @@ describe("createAuthorizer", () => {
     const authorize = createAuthorizer(createPermissions({ project: temp.project }), prompt.ask);
     const pending = authorize({ name: "run_command", input: { command: "make" } }, tool, signal);
     await prompt.answer({ kind: "deny", note: " use npm run build " });
-    expect(await pending).toEqual({ allow: false, reason: "use npm run build" });
+    expect(await pending).toEqual({ allow: false, reason: "use npm run build", by: "user" });
     expect(prompt.requests[0]).toMatchObject({
       verdict: { decision: "ask", sessionRule: "run_command(make)" },
       preview: { kind: "command", command: "make" },
@@ -329,6 +534,6 @@ describe("createAuthorizer", () => {
     await until(() => prompt.requests.length === 3);
     expect(prompt.requests).toHaveLength(3);
     await prompt.answer({ kind: "deny" });
-    expect(await again).toEqual({ allow: false, reason: "" });
+    expect(await again).toEqual({ allow: false, reason: "", by: "user" });
   });
 });

@@ -1,6 +1,9 @@
 import { isAbsolute } from "node:path";
 import picomatch from "picomatch";
+import { resolvePaths } from "../utils/paths.js";
 import { type ResolvedPath, resolvePathSync, toPosix } from "./builtin/paths.js";
+import { createSensitivePaths, type SensitivePaths } from "./builtin/sensitive.js";
+import type { ShellAnalysis, ShellParser, ShellWord, SimpleCommand } from "./shell-parse.js";
 import type { Tool, ToolAccess, ToolPreview } from "./types.js";
 
 /** What to do with a tool call before it runs. */
@@ -17,7 +20,7 @@ export interface PermissionVerdict {
   /**
    * The rule "allow for this session" would record (`run_command(npm test)`, `write_file`,
    * `mcp__github__create_issue`); undefined when the call cannot be allowed for the session
-   * because it touches paths outside the project, which always ask.
+   * because it touches paths outside the project or credential stores, which always ask.
    */
   readonly sessionRule?: string;
 }
@@ -30,14 +33,18 @@ export interface PermissionCall {
 
 /** The permission rules of one session. */
 export interface Permissions {
-  /** Decides a call: deny rules win, then paths outside the project ask, then allows. */
-  check(call: PermissionCall, tool: Tool): PermissionVerdict;
+  /**
+   * Decides a call: deny rules win, then paths outside the project and credential stores ask,
+   * then commands wren cannot reason about ask, then allows. Commands are parsed as shell
+   * (the parser loads on the first command checked).
+   */
+  check(call: PermissionCall, tool: Tool): Promise<PermissionVerdict>;
   /**
    * Records "allow for this session" for the call's exact command (run_command) or for the
    * whole tool (others). Returns the rule recorded, or undefined when the call touches paths
-   * outside the project (those keep asking).
+   * outside the project or credential stores (those keep asking).
    */
-  allowForSession(call: PermissionCall, tool: Tool): string | undefined;
+  allowForSession(call: PermissionCall, tool: Tool): Promise<string | undefined>;
   /** Rules allowed for this session so far, as written. */
   sessionRules(): readonly string[];
   /** Rules from settings that could not be parsed (they never match); worth a warning. */
@@ -55,13 +62,17 @@ export interface PermissionOptions {
   readonly sessionAllow?: readonly string[];
   /** Resolves a call's path through symlinks; default `resolvePathSync`. */
   readonly resolvePath?: (project: string, input: string) => ResolvedPath;
+  /** Where WREN_HOME and the user's home are; default `resolvePaths()` of this process. */
+  readonly paths?: { readonly home: string; readonly userHome: string };
+  /** Loads the shell parser; default the tree-sitter one, imported on first use. */
+  readonly loadParser?: () => Promise<ShellParser>;
 }
 
 /**
  * A parsed rule: `tool-glob` alone matches every call of the tools it names; with `(spec)`,
- * the spec is a command (`git status` exactly, `npm test:*` as a prefix) for tools that run
- * commands, or a path glob (`src/**`, relative to the project, or absolute) for tools that
- * touch files.
+ * the spec is a command (`git status` exactly, `npm test:*` as a prefix, compared word by word
+ * with every simple command of the line after shell parsing) for tools that run commands, or a
+ * path glob (`src/**`, relative to the project, or absolute) for tools that touch files.
  */
 export type PermissionRule =
   | { readonly text: string; readonly tool: string; readonly kind: "tool" }
@@ -94,36 +105,96 @@ export function parseRule(text: string): PermissionRule | undefined {
 /** What a call touches, resolved for matching. */
 interface CallTarget {
   readonly name: string;
-  readonly command?: string;
+  readonly command?: CommandTarget;
   readonly paths: readonly ResolvedPath[];
 }
 
-// Characters that let a shell line run more than the command its start names.
-const SHELL_CONTROL = /[;&|<>`$\n\r(){}]/;
+/** A command line with its shell analysis and the parser that made it (for rule specs). */
+interface CommandTarget {
+  readonly line: string;
+  readonly analysis: ShellAnalysis;
+  /** A rule spec's words: one simple command with literal words, or undefined. */
+  readonly specWords: (spec: string) => readonly string[] | undefined;
+}
+
+/** How sure a rule's match with one simple command is. */
+export type CommandMatch = "yes" | "maybe" | "no";
+
+/**
+ * Compares one simple command with a rule's words. For deny rules the program matches by its
+ * name wherever it lives (`/bin/rm`, `./rm`); for allow rules it must be written as in the rule
+ * (a `./git` in the project is not the `git` a rule allows). A word computed at run time
+ * (`$X`) where the rule needs a word makes a deny rule's match "maybe", an allow rule's "no";
+ * after a prefix rule's words anything goes. A deny rule whose words appear in order after the
+ * program but not right after it (`git -c x=y push` for `git push:*`: options wren cannot
+ * parse for every program) is a "maybe" too, so the line asks.
+ */
+export function matchCommand(
+  words: readonly ShellWord[],
+  rule: readonly string[],
+  kind: "spec" | "prefix",
+  mode: "allow" | "deny",
+): CommandMatch {
+  const direct = matchInOrder(words, rule, kind, mode);
+  if (direct !== "no" || mode === "allow" || rule.length < 2) return direct;
+  const [program] = words;
+  if (program === undefined || programName(program) !== programName(rule[0] ?? "")) return "no";
+  let next = 1;
+  for (let i = 1; i < words.length && next < rule.length; i++) {
+    const word = words[i];
+    if (word === undefined || word === rule[next]) next++;
+  }
+  return next === rule.length ? "maybe" : "no";
+}
+
+function matchInOrder(
+  words: readonly ShellWord[],
+  rule: readonly string[],
+  kind: "spec" | "prefix",
+  mode: "allow" | "deny",
+): CommandMatch {
+  let maybe = false;
+  for (let i = 0; i < rule.length; i++) {
+    const word = words[i];
+    const want = rule[i] ?? "";
+    if (i >= words.length) return maybe ? "maybe" : "no";
+    if (word === undefined) {
+      if (mode === "allow") return "no";
+      // A computed word may be anything, even several words or none.
+      maybe = true;
+      continue;
+    }
+    const same =
+      i === 0 && mode === "deny" ? programName(word) === programName(want) : word === want;
+    if (!same) return maybe ? "maybe" : "no";
+  }
+  if (kind === "spec" && words.length !== rule.length) return maybe ? "maybe" : "no";
+  return maybe ? "maybe" : "yes";
+}
+
+function programName(word: string): string {
+  const slash = word.lastIndexOf("/");
+  return slash >= 0 ? word.slice(slash + 1) : word;
+}
 
 /**
  * Whether `rule` matches the call. `mode` matters for multi-part calls: an allow rule must
- * cover every path (and a prefix rule a command with no chaining after the prefix); a deny
- * rule matches when any path or any chained command does.
+ * cover every path; a deny rule matches when any path does. Commands are matched per simple
+ * command (`commandDenyMatch`, `allowCovers`).
  */
 export function ruleMatches(
   rule: PermissionRule,
   target: CallTarget,
   mode: "allow" | "deny",
 ): boolean {
-  if (rule.tool !== target.name && !picomatch.isMatch(target.name, rule.tool)) return false;
+  if (!toolMatches(rule, target.name)) return false;
   if (rule.kind === "tool") return true;
-  const { spec } = rule;
   if (target.command !== undefined) {
-    const command = target.command.trim();
-    const matchesOne = (line: string): boolean =>
-      rule.kind === "prefix" ? line === spec || line.startsWith(`${spec} `) : line === spec;
-    if (mode === "deny") return commandSegments(command).some(matchesOne);
-    if (rule.kind === "spec") return command === spec;
-    return matchesOne(command) && !SHELL_CONTROL.test(command.slice(spec.length));
+    if (mode === "allow") return allowCovers([rule], target.command);
+    return commandDenyMatch(rule, target.command) === "yes";
   }
   if (target.paths.length === 0 || rule.kind === "prefix") return false;
-  const pattern = spec.replace(/^\.\//, "");
+  const pattern = rule.spec.replace(/^\.\//, "");
   const isMatch = picomatch(pattern, { dot: true });
   const matchesPath = (path: ResolvedPath): boolean =>
     isAbsolute(pattern)
@@ -132,12 +203,44 @@ export function ruleMatches(
   return mode === "deny" ? target.paths.some(matchesPath) : target.paths.every(matchesPath);
 }
 
-/** The simple commands of a shell line, split at `;`, `&&`, `||`, `|`, `&`, newlines and `$(`. */
-export function commandSegments(command: string): string[] {
-  return command
-    .split(/;|&&|\|\||\||&|\n|\$\(|`|\(|\)/)
-    .map((part) => part.trim())
-    .filter((part) => part !== "");
+function toolMatches(rule: PermissionRule, name: string): boolean {
+  return rule.tool === name || picomatch.isMatch(name, rule.tool);
+}
+
+/** A deny rule against a command line: "yes" when any simple command in it matches. */
+function commandDenyMatch(rule: PermissionRule, command: CommandTarget): CommandMatch {
+  if (rule.kind === "tool") return "yes";
+  if (rule.kind === "spec" && command.line.trim() === rule.spec) return "yes";
+  const words = command.specWords(rule.spec);
+  // A rule wren cannot read as one command still matches its own text, word by word.
+  const ruleWords = words ?? rule.spec.split(/\s+/);
+  let result: CommandMatch = "no";
+  for (const simple of command.analysis.commands) {
+    const match = matchCommand(simple.words, ruleWords, rule.kind, "deny");
+    if (match === "yes") return "yes";
+    if (match === "maybe") result = "maybe";
+  }
+  return result;
+}
+
+/**
+ * Whether allow rules cover a whole command line: the exact line a rule names, or every simple
+ * command in it (wrappers like `timeout` count by the command they run). Never for a line wren
+ * cannot reason about, unless a rule names that exact line.
+ */
+function allowCovers(rules: readonly PermissionRule[], command: CommandTarget): boolean {
+  const line = command.line.trim();
+  if (rules.some((rule) => rule.kind === "spec" && rule.spec === line)) return true;
+  if (command.analysis.uncertain !== undefined) return false;
+  const simple = command.analysis.commands.filter((c) => !c.wrapper);
+  if (simple.length === 0) return false;
+  return simple.every((cmd) => rules.some((rule) => allowsCommand(rule, cmd, command)));
+}
+
+function allowsCommand(rule: PermissionRule, cmd: SimpleCommand, command: CommandTarget): boolean {
+  if (rule.kind === "tool") return true;
+  const words = command.specWords(rule.spec);
+  return words !== undefined && matchCommand(cmd.words, words, rule.kind, "allow") === "yes";
 }
 
 /** The rule that would allow exactly this call for the session. */
@@ -159,6 +262,18 @@ const ASK_REASON: Record<Tool["effect"], string> = {
 export function createPermissions(options: PermissionOptions): Permissions {
   const { project } = options;
   const resolve = options.resolvePath ?? resolvePathSync;
+  const sensitive: SensitivePaths = createSensitivePaths(
+    options.paths ?? resolvePaths(process.env, project),
+  );
+  const loadParser =
+    options.loadParser ?? (async () => (await import("./shell-parse.js")).loadShellParser());
+  let parser: Promise<ShellParser | undefined> | undefined;
+  const shellParser = (): Promise<ShellParser | undefined> => {
+    // A parser that cannot load leaves every command asking; it is not retried per call.
+    parser ??= loadParser().catch(() => undefined);
+    return parser;
+  };
+  const specCache = new Map<string, readonly string[] | undefined>();
   const invalidRules: string[] = [];
   const parseAll = (texts: readonly string[] = []): PermissionRule[] =>
     texts.flatMap((text) => {
@@ -170,19 +285,44 @@ export function createPermissions(options: PermissionOptions): Permissions {
   const deny = parseAll(options.deny);
   const session = parseAll(options.sessionAllow);
 
-  const targetOf = (call: PermissionCall, access: ToolAccess): CallTarget => ({
+  const commandTarget = async (line: string): Promise<CommandTarget> => {
+    const shell = await shellParser();
+    if (!shell) {
+      return {
+        line,
+        analysis: { commands: [], uncertain: "the shell parser could not be loaded" },
+        specWords: () => undefined,
+      };
+    }
+    return {
+      line,
+      analysis: shell.analyze(line),
+      specWords(spec) {
+        if (!specCache.has(spec)) {
+          const parsed = shell.analyze(spec);
+          const only = parsed.commands.length === 1 ? parsed.commands[0] : undefined;
+          const literal =
+            parsed.uncertain === undefined && only && only.words.every((w) => w !== undefined)
+              ? only.words.filter((w): w is string => w !== undefined)
+              : undefined;
+          specCache.set(spec, literal);
+        }
+        return specCache.get(spec);
+      },
+    };
+  };
+
+  const targetOf = async (call: PermissionCall, access: ToolAccess): Promise<CallTarget> => ({
     name: call.name,
-    ...(access.command !== undefined && { command: access.command }),
+    ...(access.command !== undefined && { command: await commandTarget(access.command) }),
     paths: access.paths.map((path) => resolve(project, path)),
   });
 
-  const check = (call: PermissionCall, tool: Tool): PermissionVerdict => {
+  const check = async (call: PermissionCall, tool: Tool): Promise<PermissionVerdict> => {
     const access = tool.access ? tool.access(call.input) : { paths: [] };
     if (access === null) {
       // The tool will refuse these arguments itself, which tells the model more than a denial.
-      const denied = deny.find(
-        (rule) => rule.kind === "tool" && picomatch.isMatch(call.name, rule.tool),
-      );
+      const denied = deny.find((rule) => rule.kind === "tool" && toolMatches(rule, call.name));
       if (denied) return denyBy(call, denied);
       return {
         decision: "allow",
@@ -190,7 +330,7 @@ export function createPermissions(options: PermissionOptions): Permissions {
         outside: [],
       };
     }
-    const target = targetOf(call, access);
+    const target = await targetOf(call, access);
     const denied = deny.find((rule) => ruleMatches(rule, target, "deny"));
     if (denied) return denyBy(call, denied);
     const outside = target.paths.filter((p) => !p.inside).map((p) => p.real);
@@ -201,7 +341,26 @@ export function createPermissions(options: PermissionOptions): Permissions {
         outside,
       };
     }
+    const secret = target.paths
+      .map((p) => sensitive.reasonFor(p.absolute) ?? sensitive.reasonFor(p.real))
+      .find((reason) => reason !== undefined);
+    if (secret !== undefined) {
+      return { decision: "ask", reason: `it touches ${secret}`, outside };
+    }
     const sessionRule = sessionRuleFor(call, access);
+    const { command } = target;
+    const maybe =
+      command &&
+      deny.find(
+        (rule) => toolMatches(rule, call.name) && commandDenyMatch(rule, command) === "maybe",
+      );
+    if (maybe)
+      return {
+        decision: "ask",
+        reason: `it may run a command the rule ${maybe.text} denies`,
+        outside,
+        sessionRule,
+      };
     const bySession = session.find((rule) => ruleMatches(rule, target, "allow"));
     if (bySession)
       return {
@@ -220,6 +379,24 @@ export function createPermissions(options: PermissionOptions): Permissions {
         outside,
         sessionRule,
       };
+    if (command) {
+      if (command.analysis.uncertain !== undefined)
+        return {
+          decision: "ask",
+          reason: `wren cannot check this command against the rules: ${command.analysis.uncertain}`,
+          outside,
+          sessionRule,
+        };
+      // Several allow rules may together cover a line (`git status && npm test`).
+      const byRules = [...session, ...allow].filter((rule) => toolMatches(rule, call.name));
+      if (byRules.length > 0 && allowCovers(byRules, command))
+        return {
+          decision: "allow",
+          reason: `allowed by the rules ${byRules.map((r) => r.text).join(", ")}`,
+          outside,
+          sessionRule,
+        };
+    }
     if (tool.effect === "read")
       return {
         decision: "allow",
@@ -232,8 +409,8 @@ export function createPermissions(options: PermissionOptions): Permissions {
 
   return {
     check,
-    allowForSession(call, tool) {
-      const verdict = check(call, tool);
+    async allowForSession(call, tool) {
+      const verdict = await check(call, tool);
       if (verdict.sessionRule === undefined || verdict.decision === "deny") return undefined;
       const text = verdict.sessionRule;
       // Stored parsed as an exact command or a tool name, never re-read as a prefix or glob.
@@ -251,6 +428,7 @@ export function createPermissions(options: PermissionOptions): Permissions {
 }
 
 function denyBy(call: PermissionCall, rule: PermissionRule): PermissionVerdict {
+  // `rule` is kept apart from the words so the model is told "denied by a rule: <rule>".
   return {
     decision: "deny",
     reason: `${call.name} is denied by the rule ${rule.text} in permissions.deny`,
@@ -265,7 +443,7 @@ function denyBy(call: PermissionCall, rule: PermissionRule): PermissionVerdict {
  */
 export function cannotAskMessage(call: PermissionCall, verdict: PermissionVerdict): string {
   if (verdict.sessionRule === undefined) {
-    return `${call.name} was not run: ${verdict.reason}. Paths outside the project always need a person's consent, so print mode denies them; run wren from a directory that contains them.`;
+    return `${call.name} was not run: ${verdict.reason}. Paths outside the project and credential stores always need a person's consent, so print mode denies them.`;
   }
   return `${call.name} was not run: it needs permission (${verdict.reason}) and print mode cannot ask. To allow it, pass --allowed-tools '${verdict.sessionRule}' or add "${verdict.sessionRule}" to permissions.allow in settings.`;
 }
@@ -287,10 +465,28 @@ export type PermissionAnswer =
   /** `note` goes to the model as the reason. */
   | { readonly kind: "deny"; readonly note?: string };
 
-/** A decision in the turn loop's shape (`ToolDecision`). */
+/**
+ * A decision in the turn loop's shape (`ToolDecision`). A denial says who denied: a rule
+ * (`rule` names it), the user, or a mode that cannot ask (print mode).
+ */
 export type AuthorizeDecision =
   | { readonly allow: true }
-  | { readonly allow: false; readonly reason: string };
+  | {
+      readonly allow: false;
+      readonly reason: string;
+      readonly by: "rule" | "user" | "no-prompt";
+      readonly rule?: string;
+    };
+
+/** The denial a verdict of "deny" becomes. */
+export function ruleDenial(verdict: PermissionVerdict): AuthorizeDecision {
+  return {
+    allow: false,
+    reason: verdict.reason,
+    by: "rule",
+    ...(verdict.rule !== undefined && { rule: verdict.rule }),
+  };
+}
 
 /**
  * The turn loop's `authorize` hook for an interactive session: rules decide what they can; the
@@ -303,10 +499,13 @@ export function createAuthorizer(
   ask: (request: PermissionRequest, signal: AbortSignal) => Promise<PermissionAnswer>,
 ): (call: PermissionCall, tool: Tool, signal: AbortSignal) => Promise<AuthorizeDecision> {
   let queue: Promise<unknown> = Promise.resolve();
-  const byRules = (call: PermissionCall, tool: Tool): AuthorizeDecision | PermissionVerdict => {
-    const verdict = permissions.check(call, tool);
+  const byRules = async (
+    call: PermissionCall,
+    tool: Tool,
+  ): Promise<AuthorizeDecision | PermissionVerdict> => {
+    const verdict = await permissions.check(call, tool);
     if (verdict.decision === "allow") return { allow: true };
-    if (verdict.decision === "deny") return { allow: false, reason: verdict.reason };
+    if (verdict.decision === "deny") return ruleDenial(verdict);
     return verdict;
   };
   const prompt = async (
@@ -314,19 +513,20 @@ export function createAuthorizer(
     tool: Tool,
     signal: AbortSignal,
   ): Promise<AuthorizeDecision> => {
-    if (signal.aborted) return { allow: false, reason: "interrupted" };
+    if (signal.aborted) return { allow: false, reason: "interrupted", by: "user" };
     // Checked again: an answer to an earlier prompt may have allowed this call for the session.
-    const verdict = byRules(call, tool);
+    const verdict = await byRules(call, tool);
     if ("allow" in verdict) return verdict;
     const preview = await tool.preview?.(call.input, signal).catch(() => undefined);
     const answer = await ask({ call, tool, verdict, ...(preview && { preview }) }, signal);
-    if (answer.kind === "deny") return { allow: false, reason: answer.note?.trim() ?? "" };
-    if (answer.kind === "allow-session") permissions.allowForSession(call, tool);
+    if (answer.kind === "deny")
+      return { allow: false, reason: answer.note?.trim() ?? "", by: "user" };
+    if (answer.kind === "allow-session") await permissions.allowForSession(call, tool);
     return { allow: true };
   };
   return async (call, tool, signal) => {
     // Calls the rules decide never wait behind a prompt.
-    const first = byRules(call, tool);
+    const first = await byRules(call, tool);
     if ("allow" in first) return first;
     const turn = queue.then(() => prompt(call, tool, signal));
     queue = turn.catch(() => {});

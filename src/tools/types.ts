@@ -23,7 +23,16 @@ export type ToolOutcome =
       readonly message: string;
       readonly content?: readonly ToolContentPart[];
     }
-  | { readonly status: "denied"; readonly reason: string }
+  | {
+      readonly status: "denied";
+      readonly reason: string;
+      /**
+       * Who denied it: a permission rule (named in `rule`), the user, or a mode that cannot
+       * ask (print mode). Absent in sessions saved before wren said: read as the user.
+       */
+      readonly by?: "rule" | "user" | "no-prompt";
+      readonly rule?: string;
+    }
   | { readonly status: "cancelled" };
 
 /** What a running tool may use from its caller. */

@@ -89,6 +89,7 @@ export function snippet(text: string, index: number, length: number, around = 3)
 export function createEditFileTool(project: string, maxBytes: number): Tool {
   const plan = async (
     args: unknown,
+    signal?: AbortSignal,
   ): Promise<
     | {
         ok: true;
@@ -104,7 +105,7 @@ export function createEditFileTool(project: string, maxBytes: number): Tool {
     if (!parsed.ok) return parsed;
     const { path, old_string, new_string, replace_all = false } = parsed.value;
     const target = await resolvePath(project, path);
-    const current = await readCurrent(target, maxBytes);
+    const current = await readCurrent(target, maxBytes, signal);
     if (current.kind === "missing")
       return {
         ok: false,
@@ -136,8 +137,8 @@ export function createEditFileTool(project: string, maxBytes: number): Tool {
       return `${short(parsed.data.path, 70)}${parsed.data.replace_all ? " (all)" : ""}`;
     },
     access: accessByPath(EditFileArgs),
-    async preview(args): Promise<ToolPreview | undefined> {
-      const planned = await plan(args);
+    async preview(args, signal): Promise<ToolPreview | undefined> {
+      const planned = await plan(args, signal);
       if (!planned.ok) return undefined;
       return {
         kind: "diff",
@@ -148,7 +149,7 @@ export function createEditFileTool(project: string, maxBytes: number): Tool {
       };
     },
     async execute(args, { signal }): Promise<ToolOutcome> {
-      const planned = await plan(args);
+      const planned = await plan(args, signal);
       if (!planned.ok) return planned.outcome;
       if (signal.aborted) return { status: "cancelled" };
       const { target, edit, mode } = planned;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS } from "./common.js";
 import { createGlobTool } from "./glob.js";
-import { call, type TempProject, tempProject, textOf } from "./test-support.js";
+import { call, sensitiveIn, type TempProject, tempProject, textOf } from "./test-support.js";
 
 describe("glob", () => {
   let temp: TempProject;
@@ -25,7 +25,7 @@ describe("glob", () => {
     });
   });
   afterEach(() => temp.cleanup());
-  const tool = (limits = DEFAULT_LIMITS) => createGlobTool(temp.project, limits);
+  const tool = (limits = DEFAULT_LIMITS) => createGlobTool(temp.project, limits, sensitiveIn(temp));
 
   it("finds files by pattern, skipping .gitignore'd paths (nested, with negation) and .git", async () => {
     const text = textOf(await call(tool(), { pattern: "**/*.ts" }));

@@ -14,7 +14,8 @@ import {
   textResult,
 } from "./common.js";
 import { resolvePath, toPosix } from "./paths.js";
-import { walk } from "./walk.js";
+import type { SensitivePaths } from "./sensitive.js";
+import { boundaryFor, createBoundaryCheck, skippedNote, walk } from "./walk.js";
 
 const GlobArgs = z.object({
   pattern: z
@@ -29,7 +30,11 @@ const GlobArgs = z.object({
 });
 
 /** `glob`: files matching a pattern, skipping what .gitignore ignores. */
-export function createGlobTool(project: string, limits: BuiltinLimits): Tool {
+export function createGlobTool(
+  project: string,
+  limits: BuiltinLimits,
+  sensitive: SensitivePaths,
+): Tool {
   return {
     name: "glob",
     description:
@@ -59,14 +64,24 @@ export function createGlobTool(project: string, limits: BuiltinLimits): Tool {
       const isMatch = picomatch(pattern, { dot: true });
       // "src/**/*.ts" need not walk the rest of the tree.
       const base = picomatch.scan(pattern).base;
+      const boundary = boundaryFor(root, sensitive);
+      const shortcut =
+        base && !base.startsWith("..") && !isAbsolute(base) ? join(root.real, base) : undefined;
+      // The shortcut may pass through a symlink out of the project: then walk the whole tree,
+      // which does not follow it.
       const start =
-        base && !base.startsWith("..") && !isAbsolute(base) ? join(root.real, base) : root.real;
+        shortcut !== undefined && createBoundaryCheck(boundary)(shortcut) ? shortcut : root.real;
       const found: string[] = [];
       let walkLimited = false;
+      let skipped = 0;
       for await (const entry of walk({
         root: start,
         ignoreBase: root.projectReal,
         signal,
+        boundary,
+        onSkipped: () => {
+          skipped++;
+        },
         maxVisited: limits.maxWalk,
         onLimit: () => {
           walkLimited = true;
@@ -81,6 +96,7 @@ export function createGlobTool(project: string, limits: BuiltinLimits): Tool {
       const notes: string[] = [];
       if (walkLimited)
         notes.push(`[stopped after visiting ${limits.maxWalk} entries: narrow path or pattern]`);
+      if (skipped > 0) notes.push(skippedNote(skipped));
       if (found.length === 0)
         return textResult([`no files match ${pattern} in ${root.display}`, ...notes].join("\n"));
       found.sort();

@@ -9,7 +9,7 @@ import {
   type SearchHit,
   searchText,
 } from "./search.js";
-import { call, type TempProject, tempProject, textOf } from "./test-support.js";
+import { call, sensitiveIn, type TempProject, tempProject, textOf } from "./test-support.js";
 
 const rg = await findExecutable("rg", process.env);
 const engines: [string, SearchEngine | undefined][] = [
@@ -46,7 +46,7 @@ describe.each(engines)("grep (%s)", (_name, engine) => {
   afterEach(() => temp?.cleanup());
   const tool = (limits = DEFAULT_LIMITS) => {
     if (!engine) throw new Error("unreachable");
-    return createGrepTool(temp.project, limits, async () => engine);
+    return createGrepTool(temp.project, limits, async () => engine, sensitiveIn(temp));
   };
 
   it.skipIf(!engine)(

@@ -16,6 +16,8 @@ import {
 } from "./common.js";
 import { resolvePath, toPosix } from "./paths.js";
 import type { SearchEngine, SearchHit } from "./search.js";
+import type { SensitivePaths } from "./sensitive.js";
+import { boundaryFor, createBoundaryCheck, skippedNote } from "./walk.js";
 
 const GrepArgs = z.object({
   pattern: z.string().min(1).describe("Regular expression to search for in file contents."),
@@ -53,6 +55,7 @@ export function createGrepTool(
   project: string,
   limits: BuiltinLimits,
   engine: () => Promise<SearchEngine>,
+  sensitive: SensitivePaths,
 ): Tool {
   return {
     name: "grep",
@@ -82,6 +85,10 @@ export function createGrepTool(
       } catch (error) {
         return errorResult(fsErrorText(error, root.display));
       }
+      const boundary = boundaryFor(root, sensitive);
+      // ripgrep does not know wren's boundary: what it finds beyond it is dropped unseen.
+      const admitted = createBoundaryCheck(boundary);
+      const skipped = new Set<string>();
       const show = (file: string): string =>
         root.inside ? toPosix(relative(root.projectReal, file)) || "." : file;
 
@@ -92,6 +99,10 @@ export function createGrepTool(
       let lastFile = "";
       let lastLine = 0;
       const onHit = (hit: SearchHit): boolean => {
+        if (!rootIsFile && !admitted(hit.file)) {
+          skipped.add(hit.file);
+          return true;
+        }
         if (output_mode === "content") {
           if (hit.isMatch && matches >= limit) {
             more = true;
@@ -129,6 +140,7 @@ export function createGrepTool(
           context,
           maxFileBytes: limits.maxFileBytes,
           maxWalk: limits.maxWalk,
+          boundary,
         },
         onHit,
         signal,
@@ -150,6 +162,8 @@ export function createGrepTool(
       }
       if (end.walkLimited)
         notes.push(`[stopped after visiting ${limits.maxWalk} entries: narrow the path]`);
+      const skippedCount = skipped.size + (end.skipped ?? 0);
+      if (skippedCount > 0) notes.push(skippedNote(skippedCount));
       if (body.length === 0)
         return textResult([`no matches for ${pattern} in ${root.display}`, ...notes].join("\n"));
       return textResult(

@@ -1,4 +1,5 @@
 // Loaded with `await import()` after the first frame: these modules use classic zod.
+import { resolvePaths } from "../../utils/paths.js";
 import type { Tool } from "../types.js";
 import { type BuiltinLimits, DEFAULT_LIMITS } from "./common.js";
 import { createEditFileTool } from "./edit-file.js";
@@ -8,6 +9,7 @@ import { createListDirTool } from "./list-dir.js";
 import { createReadFileTool } from "./read-file.js";
 import { createRunCommandTool } from "./run-command.js";
 import { findExecutable, javascriptEngine, ripgrepEngine, type SearchEngine } from "./search.js";
+import { createSensitivePaths } from "./sensitive.js";
 import { createWriteFileTool } from "./write-file.js";
 
 export { type BuiltinLimits, DEFAULT_LIMITS } from "./common.js";
@@ -24,6 +26,8 @@ export interface BuiltinToolOptions {
   /** Shell for run_command, e.g. `["bash", "-c"]`; default bash from PATH, else /bin/sh. */
   readonly shell?: readonly string[];
   readonly limits?: Partial<BuiltinLimits>;
+  /** WREN_HOME and the user's home, for the credential stores walks skip; default from `env`. */
+  readonly paths?: { readonly home: string; readonly userHome: string };
 }
 
 /**
@@ -34,6 +38,7 @@ export function createBuiltinTools(options: BuiltinToolOptions): Tool[] {
   const { project } = options;
   const env = options.env ?? process.env;
   const limits: BuiltinLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const sensitive = createSensitivePaths(options.paths ?? resolvePaths(env, project));
   let engine: Promise<SearchEngine> | undefined;
   const searchEngine = (): Promise<SearchEngine> => {
     engine ??=
@@ -48,8 +53,8 @@ export function createBuiltinTools(options: BuiltinToolOptions): Tool[] {
     createReadFileTool(project, limits),
     createWriteFileTool(project, limits.maxFileBytes),
     createEditFileTool(project, limits.maxFileBytes),
-    createGlobTool(project, limits),
-    createGrepTool(project, limits, searchEngine),
+    createGlobTool(project, limits, sensitive),
+    createGrepTool(project, limits, searchEngine, sensitive),
     createListDirTool(project, limits.maxEntries),
     createRunCommandTool({
       project,

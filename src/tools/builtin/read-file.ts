@@ -1,4 +1,3 @@
-import { open, stat } from "node:fs/promises";
 import { z } from "zod";
 import type { Tool, ToolOutcome } from "../types.js";
 import {
@@ -6,7 +5,6 @@ import {
   type BuiltinLimits,
   clipLine,
   errorResult,
-  fsErrorText,
   jsonSchemaOf,
   looksBinary,
   parseArgs,
@@ -14,6 +12,7 @@ import {
   textResult,
 } from "./common.js";
 import { resolvePath } from "./paths.js";
+import { readRegularFile } from "./read.js";
 
 const ReadFileArgs = z.object({
   path: z
@@ -54,32 +53,25 @@ export function createReadFileTool(project: string, limits: BuiltinLimits): Tool
       const { path, offset = 1 } = parsed.value;
       const limit = parsed.value.limit ?? limits.readLines;
       const target = await resolvePath(project, path);
-      let size: number;
-      try {
-        const info = await stat(target.real);
-        if (info.isDirectory())
-          return errorResult(`${target.display} is a directory: use list_dir or glob`);
-        size = info.size;
-      } catch (error) {
-        return errorResult(fsErrorText(error, target.display));
-      }
-      if (size > limits.maxFileBytes) {
+      const read = await readRegularFile(target.real, {
+        display: target.display,
+        maxBytes: limits.maxFileBytes,
+        signal,
+      });
+      if (read.kind === "cancelled") return { status: "cancelled" };
+      if (read.kind === "too-large") {
         return errorResult(
-          `${target.display} is ${size} bytes, more than read_file reads (${limits.maxFileBytes}): use grep to find the part you need`,
+          `${target.display} is ${read.size} bytes, more than read_file reads (${limits.maxFileBytes}): use grep to find the part you need`,
         );
       }
-      let buffer: Buffer;
-      try {
-        const handle = await open(target.real, "r");
-        try {
-          buffer = await handle.readFile({ signal });
-        } finally {
-          await handle.close();
-        }
-      } catch (error) {
-        if (signal.aborted) return { status: "cancelled" };
-        return errorResult(fsErrorText(error, target.display));
+      if (read.kind === "error") {
+        return errorResult(
+          read.code === "EISDIR"
+            ? `${target.display} is a directory: use list_dir or glob`
+            : read.message,
+        );
       }
+      const { buffer, size } = read;
       if (looksBinary(buffer))
         return errorResult(
           `${target.display} is a binary file (${size} bytes); read_file only reads text`,

@@ -30,7 +30,8 @@ export interface RunCommandOptions {
  * `run_command`: runs a command line with `bash -c` in the project directory. A shell string
  * is what a coding agent needs (pipes, &&, globs), so nothing here makes it safe to run
  * untrusted text: the safety is the permission prompt, which shows the exact command line
- * (`preview`), and rules that match it exactly or by prefix (see permissions.ts).
+ * (`preview`), and rules matched against every simple command of the parsed line (see
+ * permissions.ts and shell-parse.ts).
  *
  * The command runs in its own process group (detached), so a timeout or Esc kills it and
  * everything it started; background jobs do not outlive the call.

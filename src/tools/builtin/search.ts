@@ -1,12 +1,13 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:fs";
-import { access, readFile, stat } from "node:fs/promises";
+import { access, stat } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { createInterface } from "node:readline";
 import picomatch from "picomatch";
 import { z } from "zod";
 import { looksBinary } from "./common.js";
-import { walk } from "./walk.js";
+import { readRegularFile } from "./read.js";
+import { type WalkBoundary, walk } from "./walk.js";
 
 /** What to look for, already resolved to real paths. */
 export interface SearchQuery {
@@ -23,6 +24,8 @@ export interface SearchQuery {
   readonly context: number;
   readonly maxFileBytes: number;
   readonly maxWalk: number;
+  /** Links out of it and credential stores are not searched (the JavaScript walk). */
+  readonly boundary?: WalkBoundary;
 }
 
 /** One matching (or context) line. */
@@ -36,7 +39,7 @@ export interface SearchHit {
 
 /** How a search ended. */
 export type SearchEnd =
-  | { readonly ok: true; readonly walkLimited?: boolean }
+  | { readonly ok: true; readonly walkLimited?: boolean; readonly skipped?: number }
   | { readonly ok: false; readonly message: string };
 
 /**
@@ -159,13 +162,15 @@ export const javascriptEngine: SearchEngine = async (query, onHit, signal) => {
   }
   const globMatch = query.glob ? picomatch(query.glob, { dot: true, basename: true }) : undefined;
   const searchFile = async (file: string): Promise<boolean> => {
-    let buffer: Buffer;
-    try {
-      if ((await stat(file)).size > query.maxFileBytes) return true;
-      buffer = await readFile(file);
-    } catch {
-      return true;
-    }
+    // Large files, FIFOs, sockets and devices are skipped, as ripgrep skips them.
+    const read = await readRegularFile(file, {
+      display: file,
+      maxBytes: query.maxFileBytes,
+      signal,
+    });
+    if (read.kind === "cancelled") return false;
+    if (read.kind !== "ok") return true;
+    const { buffer } = read;
     if (looksBinary(buffer)) return true;
     return searchText(buffer.toString("utf8"), file, regex, query.context, onHit);
   };
@@ -174,10 +179,15 @@ export const javascriptEngine: SearchEngine = async (query, onHit, signal) => {
     return { ok: true };
   }
   let walkLimited = false;
+  let skipped = 0;
   for await (const entry of walk({
     root: query.root,
     ignoreBase: query.ignoreBase,
     signal,
+    ...(query.boundary && { boundary: query.boundary }),
+    onSkipped: () => {
+      skipped++;
+    },
     maxVisited: query.maxWalk,
     onLimit: () => {
       walkLimited = true;
@@ -187,7 +197,7 @@ export const javascriptEngine: SearchEngine = async (query, onHit, signal) => {
     if (globMatch && !globMatch(entry.relative)) continue;
     if (!(await searchFile(entry.absolute))) break;
   }
-  return { ok: true, walkLimited };
+  return { ok: true, walkLimited, skipped };
 };
 
 /** Reports the matching lines of one text with their context; false when `onHit` said stop. */

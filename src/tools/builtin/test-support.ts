@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Tool, ToolContentPart, ToolContext, ToolOutcome } from "../types.js";
+import { createSensitivePaths, type SensitivePaths } from "./sensitive.js";
 
 /** A temp directory holding `project/` (with `files`) and room outside it; `cleanup` removes it. */
 export interface TempProject {
@@ -28,6 +29,14 @@ export async function tempProject(files: Record<string, string> = {}): Promise<T
   };
   for (const [path, content] of Object.entries(files)) await write(path, content);
   return { root, project, write, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** Credential stores of a user whose home and WREN_HOME sit in the temp root, outside the project. */
+export function sensitiveIn(temp: TempProject): SensitivePaths {
+  return createSensitivePaths({
+    home: join(temp.root, "wren-home"),
+    userHome: join(temp.root, "home"),
+  });
 }
 
 /** Finds a tool by name in a list, failing the test when it is missing. */

@@ -1,10 +1,8 @@
-import { readFile, stat } from "node:fs/promises";
 import { z } from "zod";
 import { writeFileAtomic } from "../../utils/atomic-write.js";
 import type { Tool, ToolOutcome, ToolPreview } from "../types.js";
 import {
   accessByPath,
-  errorCode,
   errorResult,
   fsErrorText,
   jsonSchemaOf,
@@ -14,6 +12,7 @@ import {
   textResult,
 } from "./common.js";
 import { type ResolvedPath, resolvePath } from "./paths.js";
+import { readRegularFile } from "./read.js";
 
 const WriteFileArgs = z.object({
   path: z
@@ -31,27 +30,36 @@ export type CurrentFile =
   /** Binary, too large or unreadable: not editable as text. */
   | { readonly kind: "problem"; readonly message: string };
 
-/** Reads what a write or an edit would replace. */
-export async function readCurrent(target: ResolvedPath, maxBytes: number): Promise<CurrentFile> {
-  try {
-    const info = await stat(target.real);
-    if (info.isDirectory())
-      return { kind: "directory", message: `${target.display} is a directory` };
-    if (info.size > maxBytes)
+/** Reads what a write or an edit would replace; FIFOs, sockets and devices are refused. */
+export async function readCurrent(
+  target: ResolvedPath,
+  maxBytes: number,
+  signal?: AbortSignal,
+): Promise<CurrentFile> {
+  const read = await readRegularFile(target.real, {
+    display: target.display,
+    maxBytes,
+    ...(signal && { signal }),
+  });
+  switch (read.kind) {
+    case "cancelled":
+      return { kind: "problem", message: "cancelled" };
+    case "too-large":
       return {
         kind: "problem",
-        message: `${target.display} is ${info.size} bytes, larger than the ${maxBytes} bytes wren edits`,
+        message: `${target.display} is ${read.size} bytes, larger than the ${maxBytes} bytes wren edits`,
       };
-    const buffer = await readFile(target.real);
-    if (looksBinary(buffer))
-      return {
-        kind: "problem",
-        message: `${target.display} is a binary file; it is not edited as text`,
-      };
-    return { kind: "text", text: buffer.toString("utf8"), mode: info.mode & 0o7777 };
-  } catch (error) {
-    if (errorCode(error) === "ENOENT") return { kind: "missing" };
-    return { kind: "problem", message: fsErrorText(error, target.display) };
+    case "error":
+      if (read.code === "ENOENT") return { kind: "missing" };
+      if (read.code === "EISDIR") return { kind: "directory", message: read.message };
+      return { kind: "problem", message: read.message };
+    case "ok":
+      if (looksBinary(read.buffer))
+        return {
+          kind: "problem",
+          message: `${target.display} is a binary file; it is not edited as text`,
+        };
+      return { kind: "text", text: read.buffer.toString("utf8"), mode: read.mode & 0o7777 };
   }
 }
 
@@ -70,6 +78,7 @@ function lineCount(text: string): number {
 export function createWriteFileTool(project: string, maxBytes: number): Tool {
   const plan = async (
     args: unknown,
+    signal?: AbortSignal,
   ): Promise<
     | { ok: true; target: ResolvedPath; current: CurrentFile; content: string }
     | { ok: false; outcome: ToolOutcome }
@@ -77,7 +86,7 @@ export function createWriteFileTool(project: string, maxBytes: number): Tool {
     const parsed = parseArgs(WriteFileArgs, args);
     if (!parsed.ok) return parsed;
     const target = await resolvePath(project, parsed.value.path);
-    const current = await readCurrent(target, maxBytes);
+    const current = await readCurrent(target, maxBytes, signal);
     // Replacing a binary or oversized file wholesale is fine; a directory is not.
     if (current.kind === "directory") return { ok: false, outcome: errorResult(current.message) };
     return { ok: true, target, current, content: parsed.value.content };
@@ -97,8 +106,8 @@ export function createWriteFileTool(project: string, maxBytes: number): Tool {
       return `${short(parsed.data.path, 70)} (${lines} line${lines === 1 ? "" : "s"})`;
     },
     access: accessByPath(WriteFileArgs),
-    async preview(args): Promise<ToolPreview | undefined> {
-      const planned = await plan(args);
+    async preview(args, signal): Promise<ToolPreview | undefined> {
+      const planned = await plan(args, signal);
       if (!planned.ok) return undefined;
       const { current, target, content } = planned;
       return {
@@ -110,7 +119,7 @@ export function createWriteFileTool(project: string, maxBytes: number): Tool {
       };
     },
     async execute(args, { signal }): Promise<ToolOutcome> {
-      const planned = await plan(args);
+      const planned = await plan(args, signal);
       if (!planned.ok) return planned.outcome;
       if (signal.aborted) return { status: "cancelled" };
       const { current, target, content } = planned;
