@@ -56,3 +56,14 @@ export const INVISIBLE_STRINGS: readonly HostileString[] = [
 export function hostileText(): string {
   return HOSTILE_STRINGS.map((h) => `${h.name}: ${h.text}`).join("\n");
 }
+
+/** C0 controls but tab and newline, DEL, C1 controls and bidi controls: what must not pass. */
+export const TERMINAL_CONTROL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** `text` without SGR colour codes (`ESC[...m`), the only sequences wren writes into text. */
+export function withoutColours(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  return text.replace(/\u001b\[[0-9;]*m/g, "");
+}

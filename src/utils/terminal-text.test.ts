@@ -4,6 +4,7 @@ import {
   HOSTILE_STRINGS,
   HOSTILE_TITLE,
   INVISIBLE_STRINGS,
+  TERMINAL_CONTROL,
 } from "../test-utils/hostile-strings.js";
 import {
   invisibleCharacters,
@@ -15,11 +16,6 @@ import {
 } from "./terminal-text.js";
 
 const { Terminal: XTerm } = xtermHeadless;
-
-// Anything that could start or be part of a control sequence, or reorder a line.
-const DANGEROUS =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** Writes `text` to a headless xterm and reports what it did to the terminal. */
 async function feed(text: string): Promise<{ title: string; osc: number[]; screen: string }> {
@@ -47,7 +43,7 @@ async function feed(text: string): Promise<{ title: string; osc: number[]; scree
 describe("safeText", () => {
   it.each(HOSTILE_STRINGS)("neutralizes $name", async ({ text }) => {
     const safe = safeText(text);
-    expect(safe).not.toMatch(DANGEROUS);
+    expect(safe).not.toMatch(TERMINAL_CONTROL);
     const effect = await feed(safe);
     expect(effect.title).toBe("");
     expect(effect.osc).toEqual([]);
@@ -84,7 +80,7 @@ describe("safeLine", () => {
   it("shows line breaks and tabs as symbols so a name cannot forge a line", () => {
     expect(safeLine("tool\nwren: approved\r\tx")).toBe("tool␊wren: approved␍␉x");
     for (const { text } of HOSTILE_STRINGS) {
-      expect(safeLine(text)).not.toMatch(DANGEROUS);
+      expect(safeLine(text)).not.toMatch(TERMINAL_CONTROL);
       expect(safeLine(text)).not.toContain("\n");
     }
   });
@@ -101,7 +97,7 @@ describe("revealText and invisibleCharacters", () => {
 
   it.each([...HOSTILE_STRINGS, ...INVISIBLE_STRINGS])("finds and reveals $name", ({ text }) => {
     expect(invisibleCharacters(text).length).toBeGreaterThan(0);
-    expect(revealText(text)).not.toMatch(DANGEROUS);
+    expect(revealText(text)).not.toMatch(TERMINAL_CONTROL);
     expect(invisibleCharacters(revealText(text))).toEqual([]);
   });
 
@@ -115,7 +111,7 @@ describe("terminalJson", () => {
   it("is the same JSON value with C1 and bidi controls escaped", () => {
     const value = { text: "a\u009b8m\u202eb\u001b]0;x\u0007", n: 1 };
     const json = terminalJson(value, 2);
-    expect(json).not.toMatch(DANGEROUS);
+    expect(json).not.toMatch(TERMINAL_CONTROL);
     expect(json).toContain("\\u009b");
     expect(JSON.parse(json)).toEqual(value);
   });
@@ -126,7 +122,7 @@ describe("safeWriter", () => {
     const written: string[] = [];
     const writer = safeWriter({ write: (text: string) => written.push(text) });
     writer.write(`wren: ${HOSTILE_STRINGS[0]?.text}\n`);
-    expect(written.join("")).not.toMatch(DANGEROUS);
+    expect(written.join("")).not.toMatch(TERMINAL_CONTROL);
     expect(written.join("")).toContain("␛]52;");
   });
 });
