@@ -2,11 +2,11 @@
 // Mock MCP server over stdio, with fault switches for testing the client. See README.md.
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { crashOnToolCall, exitWithUsageError, readOptions, UsageError } from "./faults.mjs";
-import { connectMockServer, createMockServer } from "./tools.mjs";
+import { connectMockServer, createMockServer, HOSTILE_TEXT } from "./tools.mjs";
 
 const USAGE =
   "usage: node mock-mcps/stdio.mjs [--crash-after N] [--hang] [--garbage] [--exit-immediately]" +
-  " [--stderr-noise] [--big-default BYTES]";
+  " [--stderr-noise] [--big-default BYTES] [--hostile]";
 
 const OPTION_SPEC = {
   "crash-after": { type: "integer", env: "MOCK_CRASH_AFTER" },
@@ -15,6 +15,7 @@ const OPTION_SPEC = {
   "exit-immediately": { type: "boolean", env: "MOCK_EXIT_IMMEDIATELY", default: false },
   "stderr-noise": { type: "boolean", env: "MOCK_STDERR_NOISE", default: false },
   "big-default": { type: "integer", env: "MOCK_BIG_DEFAULT", default: 200_000 },
+  hostile: { type: "boolean", env: "MOCK_HOSTILE", default: false },
 };
 
 /** Lines that are not JSON-RPC messages: plain text, and JSON that is not a JSON-RPC message. */
@@ -72,10 +73,18 @@ async function main() {
   if (options.stderrNoise) writeNoise();
   if (options.garbage) writeGarbage();
 
-  const server = createMockServer({ name: "wren-mock-stdio", bigDefault: options.bigDefault, log });
+  const server = createMockServer({
+    name: "wren-mock-stdio",
+    bigDefault: options.bigDefault,
+    log,
+    hostile: options.hostile,
+  });
   const transport = new StdioServerTransport();
   if (options.garbage) interleaveGarbage(transport);
-  await connectMockServer(server, transport, { onRequest: requestHook(options) });
+  await connectMockServer(server, transport, {
+    onRequest: requestHook(options),
+    ...(options.hostile && { protocolErrorMessage: HOSTILE_TEXT }),
+  });
   // The client closing our stdin means it is done with us; exit promptly instead of idling.
   process.stdin.once("end", () => {
     void server.close().finally(() => process.exit(0));

@@ -67,3 +67,58 @@ export function withoutColours(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   return text.replace(/\u001b\[[0-9;]*m/g, "");
 }
+
+/**
+ * What in a raw byte stream written to a terminal would act on it beyond colours: OSC, DCS,
+ * APC, PM and SOS strings (7-bit and 8-bit), any other C1 control, SGR 8 (conceal) and bidi
+ * controls. Returns one description per finding; empty means the stream is inert.
+ */
+export function terminalInjections(output: string): string[] {
+  const found: string[] = [];
+  const introducers: Record<string, string> = {
+    "]": "OSC",
+    P: "DCS",
+    _: "APC",
+    "^": "PM",
+    X: "SOS",
+  };
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  for (const match of output.matchAll(/\u001b([\]P_^X])/g)) {
+    const kind = introducers[match[1] ?? ""] ?? "?";
+    found.push(
+      `${kind} at ${match.index}: ${JSON.stringify(output.slice(match.index, match.index + 24))}`,
+    );
+  }
+  for (const match of output.matchAll(/[\u0080-\u009f]/g)) {
+    found.push(
+      `C1 U+${(match[0].codePointAt(0) ?? 0).toString(16).toUpperCase()} at ${match.index}`,
+    );
+  }
+  for (const match of output.matchAll(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g)) {
+    found.push(
+      `bidi U+${(match[0].codePointAt(0) ?? 0).toString(16).toUpperCase()} at ${match.index}`,
+    );
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  for (const match of output.matchAll(/\u001b\[([0-9;:]*)m/g)) {
+    if (concealing(match[1] ?? ""))
+      found.push(`SGR 8 at ${match.index}: ${JSON.stringify(match[0])}`);
+  }
+  return found;
+}
+
+/** Whether SGR parameters turn on conceal (8), skipping the arguments of 38/48/58 colours. */
+function concealing(parameters: string): boolean {
+  const params = parameters.split(";");
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i] ?? "";
+    if (p.startsWith("38") || p.startsWith("48") || p.startsWith("58")) {
+      if (p.includes(":")) continue;
+      const mode = params[i + 1];
+      i += mode === "5" ? 2 : mode === "2" ? 4 : 0;
+      continue;
+    }
+    if (p === "8") return true;
+  }
+  return false;
+}
