@@ -3,7 +3,6 @@
 // reach the terminal, and the window title must stay as it was.
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-// @ts-expect-error: plain .mjs mock without type declarations.
 import { HOSTILE_TEXT, HOSTILE_TOOL_NAME } from "../../mock-mcps/tools.mjs";
 import { mockModelHome, type ScriptTurn } from "../provider/test-support.js";
 import { HOSTILE_STRINGS, hostileText, terminalInjections } from "../test-utils/hostile-strings.js";
