@@ -80,7 +80,11 @@ describe("terminal safety", () => {
     await wren.waitFor("evil␛]0;PWNED-TITLE␇<U+202E>tool");
     await wren.type(".mcp list");
     wren.press(Keys.enter);
-    await wren.waitFor("srv␛]0;PWNED-TITLE␇<U+202E>");
+    // The footer names the server too: wait for the table's row, then its next prompt.
+    const table = await wren.waitFor(
+      /transport\s+status[\s\S]*srv␛\]0;PWNED-TITLE␇<U\+202E>\s+stdio/,
+    );
+    expect(table).toContain("srv␛]0;PWNED-TITLE␇<U+202E>");
 
     await wren.type("ask me");
     wren.press(Keys.enter);

@@ -31,7 +31,7 @@ const INVISIBLE = new RegExp(
 );
 
 /** `<U+202E>`: how a character with no picture of its own is shown. */
-export function codePointLabel(char: string): string {
+function codePointLabel(char: string): string {
   const code = char.codePointAt(0) ?? 0;
   return `<U+${code.toString(16).toUpperCase().padStart(4, "0")}>`;
 }
