@@ -23,6 +23,7 @@ import {
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { HOSTILE_TEXT, HOSTILE_TOOL_NAME } from "./tools.mjs";
 
 const STDIO_SERVER = fileURLToPath(new URL("./stdio.mjs", import.meta.url));
 const HTTP_SERVER = fileURLToPath(new URL("./http.mjs", import.meta.url));
@@ -247,6 +248,19 @@ describe("stdio mock", () => {
       { type: "resource_link", uri: "mock://static/hello.txt" },
       { type: "resource", resource: { uri: "mock://embedded/note.txt", text: "embedded note" } },
     ]);
+  });
+
+  it("--hostile adds a tool whose name, description and result carry escape sequences", async () => {
+    const { client } = await connectedStdio(["--hostile"]);
+    const { tools } = await client.listTools();
+    const evil = tools.find((t) => t.name === HOSTILE_TOOL_NAME);
+    expect(evil?.description).toBe(HOSTILE_TEXT);
+    expect(HOSTILE_TEXT).toContain("\u001b]0;");
+    const result = await call(client, HOSTILE_TOOL_NAME);
+    expect(result.content).toEqual([{ type: "text", text: HOSTILE_TEXT }]);
+    await expect(call(client, "protocol_error")).rejects.toMatchObject({
+      message: expect.stringContaining(HOSTILE_TEXT),
+    });
   });
 
   it("answers protocol_error with a JSON-RPC error", async () => {

@@ -4,12 +4,12 @@ import { spawn } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { crashOnToolCall, exitWithUsageError, readOptions, UsageError } from "./faults.mjs";
-import { connectMockServer, createMockServer } from "./tools.mjs";
+import { connectMockServer, createMockServer, HOSTILE_TEXT } from "./tools.mjs";
 
 const USAGE =
   "usage: node mock-mcps/stdio.mjs [--crash-after N] [--hang] [--garbage] [--exit-immediately]" +
   " [--stderr-noise] [--big-default BYTES] [--hostile-stderr] [--stderr-flood BYTES]" +
-  " [--ignore-stdin-eof] [--ignore-sigterm] [--pid-file FILE] [--spawn-child]";
+  " [--ignore-stdin-eof] [--ignore-sigterm] [--pid-file FILE] [--spawn-child] [--hostile]";
 
 const OPTION_SPEC = {
   "crash-after": { type: "integer", env: "MOCK_CRASH_AFTER" },
@@ -24,6 +24,7 @@ const OPTION_SPEC = {
   "ignore-sigterm": { type: "boolean", env: "MOCK_IGNORE_SIGTERM", default: false },
   "pid-file": { type: "string", env: "MOCK_PID_FILE" },
   "spawn-child": { type: "boolean", env: "MOCK_SPAWN_CHILD", default: false },
+  hostile: { type: "boolean", env: "MOCK_HOSTILE", default: false },
 };
 
 /** What a hostile server writes to stderr: a leaked credential and terminal escapes. */
@@ -111,10 +112,18 @@ async function main() {
   if (options.stderrNoise) writeNoise();
   if (options.garbage) writeGarbage();
 
-  const server = createMockServer({ name: "wren-mock-stdio", bigDefault: options.bigDefault, log });
+  const server = createMockServer({
+    name: "wren-mock-stdio",
+    bigDefault: options.bigDefault,
+    log,
+    hostile: options.hostile,
+  });
   const transport = new StdioServerTransport();
   if (options.garbage) interleaveGarbage(transport);
-  await connectMockServer(server, transport, { onRequest: requestHook(options) });
+  await connectMockServer(server, transport, {
+    onRequest: requestHook(options),
+    ...(options.hostile && { protocolErrorMessage: HOSTILE_TEXT }),
+  });
   // The client closing our stdin means it is done with us; exit promptly instead of idling.
   process.stdin.once("end", () => {
     if (options.ignoreStdinEof) {

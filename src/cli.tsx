@@ -2,6 +2,7 @@ import { HELP_TEXT, parseCliArgs, USAGE_LINE } from "./cli-args.js";
 import { ConfigError } from "./config/errors.js";
 import { loadConfig, type WrenConfig } from "./config/load.js";
 import { resolvePaths, type WrenPaths } from "./utils/paths.js";
+import { safeText, safeWriter } from "./utils/terminal-text.js";
 import { VERSION } from "./version.js";
 
 /** The process's streams and environment, passed in so the CLI can be driven by tests. */
@@ -23,8 +24,9 @@ const EXIT_USAGE = 2;
  */
 export async function runCli(io: CliIo): Promise<number> {
   const request = parseCliArgs(io.argv, io.env);
+  // Messages carry config values, paths and server texts: sanitized for the terminal.
   const fail = (message: string, code = EXIT_USAGE): number => {
-    io.stderr.write(`wren: ${message}\n`);
+    io.stderr.write(`wren: ${safeText(message)}\n`);
     return code;
   };
   /** Loads the configuration, or prints its problems and returns exit code 2. */
@@ -87,8 +89,10 @@ export async function runCli(io: CliIo): Promise<number> {
           allowedTools: request.allowedTools,
           ...(request.resume && { resume: request.resume }),
           ...(request.options.model !== undefined && { model: request.options.model }),
-          stdout: io.stdout,
-          stderr: io.stderr,
+          // The answer, tool lines and errors are model and server text (JSON output is
+          // written with terminalJson, which the sanitizer leaves unchanged).
+          stdout: safeWriter(io.stdout),
+          stderr: safeWriter(io.stderr),
           signal: controller.signal,
         });
       } finally {
@@ -145,7 +149,7 @@ runCli(io).then(
   },
   (error: unknown) => {
     process.stderr.write(
-      `wren: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `wren: unexpected error: ${safeText(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
     );
     process.exit(1);
   },

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { WrenConfig } from "../config/load.js";
+import { HOSTILE_STRINGS, terminalInjections } from "../test-utils/hostile-strings.js";
 import { bracketedPaste, Keys, renderInk } from "../test-utils/render.js";
 import { resolvePaths } from "../utils/paths.js";
 import { App } from "./app.js";
@@ -44,10 +45,25 @@ async function renderApp(options: { model?: string; history?: string[] } = {}) {
     />,
   );
   await ui.waitForFrame("Ask anything");
-  return { ui, history, paths };
+  return { ui, history, paths, transcript };
 }
 
 describe("App", () => {
+  it("shows hostile notices, command output and pasted text inert", async () => {
+    const { ui, transcript } = await renderApp({ model: "mock/\u001b]0;PWNED\u0007m" });
+    for (const { text } of HOSTILE_STRINGS) {
+      transcript.notice(`MCP server failed: ${text}`, "error");
+      transcript.append(
+        { kind: "output", output: { kind: "text", text } },
+        { kind: "output", output: { kind: "table", columns: ["name"], rows: [[text]] } },
+        { kind: "chat", item: { kind: "error", text } },
+      );
+    }
+    await ui.type(bracketedPaste(`pasted ${HOSTILE_STRINGS[0]?.text ?? ""}`));
+    await ui.waitForFrame("pasted copy");
+    expect(terminalInjections(ui.frames.join(""))).toEqual([]);
+  });
+
   it("shows the header, the prompt and a footer naming the model", async () => {
     const { ui } = await renderApp({ model: "ollama/qwen3:8b" });
     const frame = ui.frame();

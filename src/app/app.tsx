@@ -11,6 +11,7 @@ import { PromptInput } from "../ui/prompt-input.js";
 import { formatCost, formatTokens } from "../ui/tool-line.js";
 import type { WrenPaths } from "../utils/paths.js";
 import type { Store } from "../utils/store.js";
+import { safeLine, safeText } from "../utils/terminal-text.js";
 import { VERSION } from "../version.js";
 import type { Transcript, TranscriptItem } from "./transcript.js";
 
@@ -155,7 +156,8 @@ export function App(props: AppProps): ReactElement {
       </Box>
       {props.footer}
       <Text dimColor>
-        {props.displayPath(props.paths.project)} · {settings.model ?? "no model configured"}
+        {safeLine(props.displayPath(props.paths.project))} ·{" "}
+        {safeLine(settings.model ?? "no model configured")}
         {usage.inputTokens + usage.outputTokens > 0 &&
           ` · ${formatTokens(usage.inputTokens)} in / ${formatTokens(usage.outputTokens)} out`}
         {cost !== undefined && ` · ${formatCost(cost)}`}
@@ -165,6 +167,9 @@ export function App(props: AppProps): ReactElement {
   );
 }
 
+// Notices and command output carry foreign text (server names, tool descriptions, error
+// messages, config values): every string passes the terminal-text sanitizer here, the one
+// place the transcript turns them into frames, before wren's colours are applied.
 function TranscriptEntry(props: {
   item: TranscriptItem;
   app: AppProps;
@@ -182,14 +187,14 @@ function TranscriptEntry(props: {
             </Text>{" "}
             <Text dimColor>v{VERSION}</Text>
           </Text>
-          <Text dimColor>cwd: {app.displayPath(app.paths.project)}</Text>
-          <Text dimColor>model: {props.model ?? "no model configured"}</Text>
+          <Text dimColor>cwd: {safeLine(app.displayPath(app.paths.project))}</Text>
+          <Text dimColor>model: {safeLine(props.model ?? "no model configured")}</Text>
         </Box>
       );
     case "user":
       return <ChatItemView item={{ kind: "user", text: item.text }} display={props.display} />;
     case "notice":
-      return <Text color={TONE_COLORS[item.tone]}>{item.text}</Text>;
+      return <Text color={TONE_COLORS[item.tone]}>{safeText(item.text)}</Text>;
     case "output":
       return <OutputView output={item.output} />;
     case "chat":
@@ -206,10 +211,11 @@ function TranscriptEntry(props: {
 function OutputView(props: { output: CommandOutput }): ReactElement {
   const { output } = props;
   if (output.kind === "text") {
-    return <Text color={TONE_COLORS[output.tone ?? "normal"]}>{output.text}</Text>;
+    return <Text color={TONE_COLORS[output.tone ?? "normal"]}>{safeText(output.text)}</Text>;
   }
+  const rows = output.rows.map((row) => row.map(safeLine));
   const widths = output.columns.map((column, i) =>
-    Math.max(column.length, ...output.rows.map((row) => (row[i] ?? "").length)),
+    Math.max(column.length, ...rows.map((row) => (row[i] ?? "").length)),
   );
   const format = (cells: readonly string[]): string =>
     cells
@@ -219,7 +225,7 @@ function OutputView(props: { output: CommandOutput }): ReactElement {
   return (
     <Box flexDirection="column">
       <Text bold>{format(output.columns)}</Text>
-      {output.rows.map((row) => (
+      {rows.map((row) => (
         <Text key={row.join("\u0000")}>{format(row)}</Text>
       ))}
     </Box>

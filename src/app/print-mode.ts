@@ -9,6 +9,7 @@ import { cannotAskMessage, createPermissions, ruleDenial } from "../tools/permis
 import { createToolRegistry } from "../tools/registry.js";
 import type { Tool } from "../tools/types.js";
 import type { WrenPaths } from "../utils/paths.js";
+import { terminalJson } from "../utils/terminal-text.js";
 import { lazyChatModel } from "./services.js";
 
 /** What `wren -p` runs with. */
@@ -110,7 +111,7 @@ export async function runPrint(options: PrintOptions): Promise<number> {
       ),
     })) {
       if (options.outputFormat === "stream-json")
-        stdout.write(`${JSON.stringify(streamEvent(event))}\n`);
+        stdout.write(`${terminalJson(streamEvent(event))}\n`);
       switch (event.type) {
         case "text-delta":
           answer.push(event.text);
@@ -153,7 +154,7 @@ export async function runPrint(options: PrintOptions): Promise<number> {
     stdout.write(text.endsWith("\n") || text === "" ? text : `${text}\n`);
   if (options.outputFormat === "json") {
     stdout.write(
-      `${JSON.stringify({ answer: text, end, toolCalls, usage: last?.usage, sessionId: writer.id, model: modelId })}\n`,
+      `${terminalJson({ answer: text, end, toolCalls, usage: last?.usage, sessionId: writer.id, model: modelId })}\n`,
     );
   }
   if (end === "interrupted") stderr.write("wren: interrupted\n");

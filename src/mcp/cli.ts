@@ -12,6 +12,7 @@ import { updateJsonFile } from "../config/write.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { ensurePrivateDir } from "../utils/private-fs.js";
 import { redactArgs, redactNamedValue } from "../utils/redact.js";
+import { safeLine, safeWriter, terminalJson } from "../utils/terminal-text.js";
 import { declineElicitations } from "./elicitation-store.js";
 import { createMcpManager, type McpManager, type McpServerState } from "./manager.js";
 import { authLabel, describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "./status-text.js";
@@ -110,11 +111,12 @@ export function redactServer(server: McpServerConfig): Record<string, unknown> {
   };
 }
 
-/** Plain-text table with aligned columns. */
+/** Plain-text table with aligned columns; cells are foreign text, each kept on one line. */
 export function formatTable(
   columns: readonly string[],
-  rows: readonly (readonly string[])[],
+  foreignRows: readonly (readonly string[])[],
 ): string {
+  const rows = foreignRows.map((row) => row.map(safeLine));
   const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]): string =>
     cells
@@ -185,7 +187,7 @@ async function list(session: Session, json: boolean): Promise<number> {
     manager.start();
     await manager.whenSettled();
     const states = manager.getSnapshot();
-    if (json) io.stdout.write(`${JSON.stringify(states.map(serverJson), null, 2)}\n`);
+    if (json) io.stdout.write(`${terminalJson(states.map(serverJson), 2)}\n`);
     else io.stdout.write(`${formatTable(SERVER_TABLE_COLUMNS, serverTableRows(states))}\n`);
     return OK;
   } finally {
@@ -205,7 +207,7 @@ async function get(session: Session, name: string | undefined, json: boolean): P
     : undefined;
   const status = state ? describeStatus(state.status) : "disabled";
   if (json) {
-    session.io.stdout.write(`${JSON.stringify({ ...redacted, status }, null, 2)}\n`);
+    session.io.stdout.write(`${terminalJson({ ...redacted, status }, 2)}\n`);
     return OK;
   }
   const lines = [server.name];
@@ -227,7 +229,7 @@ async function tools(session: Session, name: string | undefined, json: boolean):
   );
   const { stdout } = session.io;
   if (json) {
-    stdout.write(`${JSON.stringify(definitions, null, 2)}\n`);
+    stdout.write(`${terminalJson(definitions, 2)}\n`);
   } else if (definitions.length === 0) {
     stdout.write(`${server.name} has no tools\n`);
   } else {
@@ -260,7 +262,7 @@ async function call(session: Session, positionals: readonly string[]): Promise<n
   const result = await withServer(session, server, (manager) =>
     manager.callTool(server.name, tool, args),
   );
-  session.io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  session.io.stdout.write(`${terminalJson(result, 2)}\n`);
   return result.isError ? FAILED : OK;
 }
 
@@ -474,7 +476,15 @@ async function dispatch(argv: readonly string[], io: McpCliIo): Promise<number> 
  * Runs `wren mcp <argv...>` and returns the exit code: 0 ok, 1 the task failed (a server
  * could not be reached, a tool returned isError), 2 usage or configuration error.
  */
-export async function runMcpCli(argv: readonly string[], io: McpCliIo): Promise<number> {
+export async function runMcpCli(argv: readonly string[], foreignIo: McpCliIo): Promise<number> {
+  // Server names, tool names and descriptions, results and error texts come from config and
+  // servers: everything written passes the terminal-text sanitizer (JSON is written with
+  // terminalJson, which it leaves unchanged).
+  const io: McpCliIo = {
+    ...foreignIo,
+    stdout: safeWriter(foreignIo.stdout),
+    stderr: safeWriter(foreignIo.stderr),
+  };
   try {
     return await dispatch(argv, io);
   } catch (error) {

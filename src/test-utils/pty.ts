@@ -59,6 +59,8 @@ export interface Terminal {
   readonly pid: number;
   /** Everything the program has written, raw, escape sequences included. */
   readonly output: string;
+  /** Every window title the program set (OSC 0/2), in order; empty when it set none. */
+  readonly titles: readonly string[];
   /** True once the program has exited and its output has been drained. */
   readonly exited: boolean;
   /** The exit status once {@link Terminal.exited} is true. */
@@ -163,6 +165,8 @@ export async function startTerminal(options: StartTerminalOptions): Promise<Term
   });
 
   let output = "";
+  const titles: string[] = [];
+  xterm.onTitleChange((title) => titles.push(title));
   let exitStatus: ExitStatus | undefined;
   let disposed = false;
   // Re-evaluated after each chunk is parsed and once at exit; waiters register here.
@@ -272,6 +276,9 @@ export async function startTerminal(options: StartTerminalOptions): Promise<Term
     },
     get output() {
       return output;
+    },
+    get titles() {
+      return titles;
     },
     get exited() {
       return exitStatus !== undefined;

@@ -1,5 +1,5 @@
 import { getEventListeners } from "node:events";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createPermissionPrompts } from "./permission-prompts.js";
 import { commandPermissionRequest } from "./test-support.js";
 
@@ -38,5 +38,42 @@ describe("createPermissionPrompts", () => {
       await answer;
     }
     expect(getEventListeners(signal, "abort")).toHaveLength(0);
+  });
+
+  it("lists the invisible characters of what the user approves", async () => {
+    const prompts = createPermissionPrompts();
+    const { signal } = new AbortController();
+    void prompts.ask(
+      { ...request, preview: { kind: "command", command: "git\u200b push\u202e", cwd: "/p" } },
+      signal,
+    );
+    void prompts.ask(
+      {
+        ...request,
+        preview: {
+          kind: "diff",
+          path: "a.txt",
+          before: "\ufeffkept\r\n",
+          after: "\ufeffkept\r\nnew\u2066line\r\n",
+          created: false,
+        },
+      },
+      signal,
+    );
+    void prompts.ask(request, signal);
+    await vi.waitFor(() => expect(prompts.getSnapshot()).toHaveLength(3));
+    // The diff's question queues last: its rows are computed first.
+    const invisible = (kind: string | undefined, command?: string) =>
+      prompts
+        .getSnapshot()
+        .find(
+          (p) =>
+            p.request.preview?.kind === kind &&
+            (command === undefined ||
+              (p.request.preview?.kind === "command" && p.request.preview.command === command)),
+        )?.invisible;
+    expect(invisible("command", "git\u200b push\u202e")).toEqual(["U+200B", "U+202E"]);
+    expect(invisible("diff")).toEqual(["U+2066"]);
+    expect(invisible("command", "make")).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { createStore } from "../utils/store.js";
+import { invisibleCharacters } from "../utils/terminal-text.js";
 import type { DiffSummary } from "./builtin/diff.js";
 import type { PermissionAnswer, PermissionRequest } from "./permissions.js";
 
@@ -8,6 +9,28 @@ export interface PendingPermission {
   readonly request: PermissionRequest;
   /** Rows to colour when the preview is a diff. */
   readonly diff?: DiffSummary;
+  /**
+   * Invisible or control characters (`U+200B`, `U+202E`, `U+001B` ...) in what the user is
+   * asked to approve — the command and its directory, the path and the added lines, or the
+   * arguments — which the prompt shows as `<U+XXXX>` and warns about: a zero-width space or a
+   * bidi override can make a command read differently from what runs.
+   */
+  readonly invisible: readonly string[];
+}
+
+/** The text of a request the user reads before approving it. */
+function approvedText(request: PermissionRequest, diff: DiffSummary | undefined): string {
+  const { preview } = request;
+  if (preview?.kind === "command") return `${preview.command}\n${preview.cwd}`;
+  if (preview?.kind === "diff") {
+    // Added lines only: a file that already had a BOM is not this change's doing. A CRLF
+    // file's line ends are not hidden content either.
+    const added = (diff?.rows ?? []).flatMap((row) =>
+      row.kind === "add" ? [row.text.replace(/\r$/, "")] : [],
+    );
+    return [preview.path, ...added].join("\n");
+  }
+  return JSON.stringify(request.call.input) ?? "";
 }
 
 /** Permission questions waiting for the user; the REPL shows the oldest one. */
@@ -50,7 +73,8 @@ export function createPermissionPrompts(
           signal.removeEventListener("abort", onAbort);
           resolve(answer);
         });
-        store.update((pending) => [...pending, { id, request, ...(diff && { diff }) }]);
+        const invisible = invisibleCharacters(approvedText(request, diff));
+        store.update((pending) => [...pending, { id, request, invisible, ...(diff && { diff }) }]);
         signal.addEventListener("abort", onAbort, { once: true });
       });
     },

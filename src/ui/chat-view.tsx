@@ -3,16 +3,23 @@ import Spinner from "ink-spinner";
 import type { ReactElement } from "react";
 import type { FinishedItem, LiveTurn, ToolCallView } from "../agent/conversation.js";
 import type { DisplayMode } from "../config/load.js";
+import { safeLine, safeText, terminalJson } from "../utils/terminal-text.js";
 import { formatDuration, formatTokens, summarizeOutcome } from "./tool-line.js";
 
 /** Renders assistant markdown; injected so this file stays free of the renderer's weight. */
 export type MarkdownRenderer = (props: { text: string; maxLines?: number }) => ReactElement;
 
 const PlainText: MarkdownRenderer = ({ text, maxLines }) => (
-  <Text>{maxLines === undefined ? text : text.split("\n").slice(-maxLines).join("\n")}</Text>
+  <Text>
+    {safeText(maxLines === undefined ? text : text.split("\n").slice(-maxLines).join("\n"))}
+  </Text>
 );
 
-/** One finished chat item in the transcript. */
+/**
+ * One finished chat item in the transcript. Everything in it but wren's own words is foreign
+ * (typed or pasted input, model text and reasoning, errors from providers and servers), so
+ * it passes the terminal-text sanitizer here, before any colour is applied.
+ */
 export function ChatItemView(props: {
   item: FinishedItem;
   display: DisplayMode;
@@ -25,7 +32,7 @@ export function ChatItemView(props: {
       return (
         <Box marginTop={1}>
           <Text color="cyan">› </Text>
-          <Text>{item.text}</Text>
+          <Text>{safeText(item.text)}</Text>
         </Box>
       );
     case "assistant-text":
@@ -42,7 +49,7 @@ export function ChatItemView(props: {
             <Text dimColor italic>
               ✻ thought for {formatDuration(item.durationMs)}
             </Text>
-            <Text dimColor>{item.text.trim()}</Text>
+            <Text dimColor>{safeText(item.text.trim())}</Text>
           </Box>
         );
       }
@@ -60,11 +67,11 @@ export function ChatItemView(props: {
     case "error":
       return (
         <Box marginTop={1}>
-          <Text color="red">✗ {item.text}</Text>
+          <Text color="red">✗ {safeText(item.text)}</Text>
         </Box>
       );
     case "note":
-      return <Text color="yellow">{item.text}</Text>;
+      return <Text color="yellow">{safeText(item.text)}</Text>;
   }
 }
 
@@ -92,13 +99,17 @@ function TurnEnd(props: {
   );
 }
 
-/** A tool call: status mark, name, argument summary, duration and result summary. */
+/**
+ * A tool call: status mark, name, argument summary, duration and result summary. The name
+ * comes from the model, the summary from its arguments, progress and result from the tool:
+ * each is sanitized onto one line.
+ */
 export function ToolLine(props: { call: ToolCallView; display: DisplayMode }): ReactElement {
   const { call, display } = props;
   const running = call.status === "running";
   const color = statusColor(call.status);
   const progress = call.progress
-    ? ` ${call.progress.message ?? ""}${call.progress.total ? ` ${call.progress.progress ?? 0}/${call.progress.total}` : ""}`
+    ? ` ${safeLine(call.progress.message ?? "")}${call.progress.total ? ` ${call.progress.progress ?? 0}/${call.progress.total}` : ""}`
     : "";
   return (
     <Box flexDirection="column">
@@ -112,8 +123,8 @@ export function ToolLine(props: { call: ToolCallView; display: DisplayMode }): R
             {call.status === "ok" ? "✓" : call.status === "cancelled" ? "◌" : "✗"}
           </Text>
         )}{" "}
-        <Text bold>{call.name}</Text>
-        {call.summary && <Text dimColor>({call.summary})</Text>}
+        <Text bold>{safeLine(call.name)}</Text>
+        {call.summary && <Text dimColor>({safeLine(call.summary)})</Text>}
         {running && progress && <Text dimColor>{progress}</Text>}
         {call.durationMs !== undefined && (
           <Text dimColor> · {formatDuration(call.durationMs)}</Text>
@@ -127,8 +138,8 @@ export function ToolLine(props: { call: ToolCallView; display: DisplayMode }): R
       </Text>
       {display === "developer" && !running && (
         <Box flexDirection="column" marginLeft={2}>
-          <Text dimColor>args: {truncate(JSON.stringify(call.input), 400)}</Text>
-          <Text dimColor>result: {truncate(JSON.stringify(call.outcome), 400)}</Text>
+          <Text dimColor>args: {truncate(terminalJson(call.input), 400)}</Text>
+          <Text dimColor>result: {truncate(terminalJson(call.outcome), 400)}</Text>
         </Box>
       )}
     </Box>
@@ -156,7 +167,7 @@ export function LiveTurnView(props: {
           <Text dimColor italic>
             ✻ thinking…
           </Text>
-          <Text dimColor>{reasoningTail}</Text>
+          <Text dimColor>{safeText(reasoningTail)}</Text>
         </Box>
       )}
       {live?.text && <Markdown text={live.text} maxLines={Math.max(4, rows - 12)} />}
@@ -171,7 +182,7 @@ export function LiveTurnView(props: {
       {queue.map((text, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: queue entries are positional
         <Text key={index} dimColor>
-          ⏵ queued: {truncate(text.replace(/\s+/g, " "), 90)}
+          ⏵ queued: {truncate(safeLine(text.replace(/\s+/g, " ")), 90)}
         </Text>
       ))}
       {queue.length > 0 && (

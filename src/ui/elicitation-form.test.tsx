@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ElicitationResponse, PendingElicitation } from "../mcp/elicitation-store.js";
+import {
+  HOSTILE_STRINGS,
+  TERMINAL_CONTROL,
+  withoutColours,
+} from "../test-utils/hostile-strings.js";
 import { Keys, renderInk } from "../test-utils/render.js";
 import { ElicitationForm } from "./elicitation-form.js";
 
@@ -27,6 +32,23 @@ function renderForm(req: PendingElicitation = request) {
 }
 
 describe("ElicitationForm", () => {
+  it.each(HOSTILE_STRINGS)("keeps $name from a server inert", async ({ text }) => {
+    const { ui } = renderForm({
+      id: 2,
+      server: text,
+      message: text,
+      schema: {
+        type: "object",
+        properties: {
+          field: { type: "string", title: text, description: text, default: text },
+          choice: { type: "string", title: "Choice", enum: [text, "b"] },
+        },
+      },
+    });
+    await ui.waitForFrame("Esc cancel");
+    expect(withoutColours(ui.lastFrame() ?? "")).not.toMatch(TERMINAL_CONTROL);
+  });
+
   it("shows the server, message, fields with defaults pre-filled, and the keys", async () => {
     const { ui } = renderForm();
     const frame = await ui.waitForFrame("Esc cancel");

@@ -8,6 +8,7 @@ import {
   validateForm,
 } from "../mcp/elicitation-fields.js";
 import type { ElicitationResponse, PendingElicitation } from "../mcp/elicitation-store.js";
+import { safeLine, safeText } from "../utils/terminal-text.js";
 import { useKeys } from "./keys.js";
 import { useRefState } from "./ref-state.js";
 
@@ -129,11 +130,16 @@ export function ElicitationForm({
     { isActive: isActive && !done },
   );
 
-  const labelWidth = Math.max(...fields.map((f) => f.label.length + (f.required ? 1 : 0)), 1);
+  const labelWidth = Math.max(
+    ...fields.map((f) => safeLine(f.label).length + (f.required ? 1 : 0)),
+    1,
+  );
+  // The server names itself and writes the message, labels, options and descriptions: all of
+  // it passes the terminal-text sanitizer.
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
       <Text>
-        <Text bold>{request.server}</Text> asks: {request.message}
+        <Text bold>{safeLine(request.server)}</Text> asks: {safeText(request.message)}
       </Text>
       {fields.map((field, i) => (
         <FieldLine
@@ -218,20 +224,20 @@ function FieldLine({
   labelWidth,
   error,
 }: FieldLineProps): ReactElement {
-  const label = `${field.label}${field.required ? "*" : ""}`.padEnd(labelWidth);
+  const label = `${safeLine(field.label)}${field.required ? "*" : ""}`.padEnd(labelWidth);
   return (
     <Box flexDirection="column">
       <Text>
         <Text color={focused ? "cyan" : undefined}>{focused ? "› " : "  "}</Text>
         <Text bold={focused}>{label}</Text>
         <Text> : </Text>
-        <Text>{renderValue(field, value, focused, optionCursor)}</Text>
-        {error !== undefined && <Text color="red"> ✗ {error}</Text>}
+        <Text>{safeLine(renderValue(field, value, focused, optionCursor))}</Text>
+        {error !== undefined && <Text color="red"> ✗ {safeLine(error)}</Text>}
       </Text>
       {focused && field.description !== undefined && (
         <Text dimColor>
           {"    "}
-          {field.description}
+          {safeText(field.description)}
         </Text>
       )}
     </Box>

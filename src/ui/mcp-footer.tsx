@@ -2,6 +2,7 @@ import { Text } from "ink";
 import { Fragment, type ReactElement, useSyncExternalStore } from "react";
 import type { McpManager } from "../mcp/manager.js";
 import { type StatusTone, statusBadges } from "../mcp/status-text.js";
+import { safeLine } from "../utils/terminal-text.js";
 
 /** Props of the MCP footer: anything with the manager's subscribe/getSnapshot. */
 export interface McpFooterProps {
@@ -15,7 +16,7 @@ const COLORS: Record<StatusTone, string | undefined> = {
   dim: undefined,
 };
 
-/** One compact line of server statuses: `MCP: fs ✓ 12 · notion needs sign-in · old ✗`. */
+/** One compact line of server statuses (server names are config values: sanitized): `MCP: fs ✓ 12 · notion needs sign-in · old ✗`. */
 export function McpFooter({ manager }: McpFooterProps): ReactElement | null {
   const states = useSyncExternalStore(manager.subscribe, manager.getSnapshot);
   const badges = statusBadges(states);
@@ -27,7 +28,7 @@ export function McpFooter({ manager }: McpFooterProps): ReactElement | null {
         <Fragment key={badge.name}>
           {i > 0 && <Text dimColor> · </Text>}
           <Text color={COLORS[badge.tone]} dimColor={badge.tone === "dim"}>
-            {badge.text}
+            {safeLine(badge.text)}
           </Text>
         </Fragment>
       ))}

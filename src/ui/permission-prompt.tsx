@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
 import { type ReactElement, useSyncExternalStore } from "react";
 import type { PendingPermission, PermissionPrompts } from "../tools/permission-prompts.js";
+import { revealText, safeLine } from "../utils/terminal-text.js";
 import { useKeys } from "./keys.js";
 import { useRefState } from "./ref-state.js";
 
@@ -33,7 +34,7 @@ function PermissionQuestion(props: {
     : never;
   onEscape: () => void;
 }): ReactElement {
-  const { request, diff } = props.pending;
+  const { request, diff, invisible } = props.pending;
   const { call, tool, verdict, preview } = request;
   const choices: { kind: Choice; label: string }[] = [
     { kind: "allow-once", label: "Allow once" },
@@ -41,7 +42,7 @@ function PermissionQuestion(props: {
       ? [
           {
             kind: "allow-session" as const,
-            label: `Allow for this session (${verdict.sessionRule})`,
+            label: `Allow for this session (${safeLine(verdict.sessionRule)})`,
           },
         ]
       : []),
@@ -83,27 +84,35 @@ function PermissionQuestion(props: {
     }
   });
 
+  // What the user approves is shown exactly (revealText: nothing dropped, every invisible or
+  // control character visible); the rest is foreign text made safe (safeLine).
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
       <Text>
         <Text bold color="yellow">
-          {call.name}
+          {safeLine(call.name)}
         </Text>{" "}
-        <Text dimColor>wants to run: {verdict.reason}</Text>
+        <Text dimColor>wants to run: {safeLine(verdict.reason)}</Text>
       </Text>
+      {invisible.length > 0 && (
+        <Text color="red" bold>
+          ⚠ this {preview?.kind === "diff" ? "change" : preview ? "command" : "call"} contains
+          invisible characters: {invisible.join(", ")} (shown as ␛, ␍ … and {"<U+…>"})
+        </Text>
+      )}
       {preview?.kind === "command" && (
         <Box flexDirection="column" marginY={1}>
           <Text>
             <Text color="cyan">$ </Text>
-            {preview.command}
+            {revealText(preview.command)}
           </Text>
-          <Text dimColor>in {preview.cwd}</Text>
+          <Text dimColor>in {revealText(preview.cwd)}</Text>
         </Box>
       )}
       {preview?.kind === "diff" && (
         <Box flexDirection="column" marginY={1}>
           <Text bold>
-            {preview.path}
+            {revealText(preview.path)}
             {preview.created ? " (new file)" : ""} <Text color="green">+{diff?.added ?? 0}</Text>{" "}
             <Text color="red">−{diff?.removed ?? 0}</Text>
           </Text>
@@ -118,8 +127,8 @@ function PermissionQuestion(props: {
       )}
       {!preview && (
         <Box flexDirection="column" marginY={1}>
-          <Text dimColor>from {tool.origin}</Text>
-          <Text>{truncate(JSON.stringify(call.input, null, 2) ?? "", 1200)}</Text>
+          <Text dimColor>from {safeLine(tool.origin)}</Text>
+          <Text>{truncate(revealText(JSON.stringify(call.input, null, 2) ?? ""), 1200)}</Text>
         </Box>
       )}
       {noting ? (
@@ -148,14 +157,24 @@ function DiffLine(props: {
   const { row } = props;
   switch (row.kind) {
     case "add":
-      return <Text color="green">{`${String(row.newLine).padStart(4)} + ${row.text}`}</Text>;
+      return (
+        <Text color="green">{`${String(row.newLine).padStart(4)} + ${diffText(row.text)}`}</Text>
+      );
     case "remove":
-      return <Text color="red">{`${String(row.oldLine).padStart(4)} - ${row.text}`}</Text>;
+      return (
+        <Text color="red">{`${String(row.oldLine).padStart(4)} - ${diffText(row.text)}`}</Text>
+      );
     case "context":
-      return <Text dimColor>{`${String(row.newLine).padStart(4)}   ${row.text}`}</Text>;
+      return <Text dimColor>{`${String(row.newLine).padStart(4)}   ${diffText(row.text)}`}</Text>;
     case "gap":
       return <Text dimColor>{`     ⋯ ${row.lines} unchanged lines`}</Text>;
   }
+}
+
+// A diff line exactly as it will be written (bidi "Trojan Source" tricks included), less the
+// carriage return that ends every line of a CRLF file.
+function diffText(text: string): string {
+  return revealText(text.replace(/\r$/, ""));
 }
 
 function truncate(text: string, max: number): string {

@@ -1,6 +1,7 @@
 import { Box, type Key, Text, useStdout } from "ink";
 import { type ReactElement, useEffect, useRef, useState } from "react";
 import { type HistoryWalk, stepHistory } from "../session/history.js";
+import { safeLine, safeText } from "../utils/terminal-text.js";
 import * as edit from "./editor.js";
 import { useKeys } from "./keys.js";
 import { useRefState } from "./ref-state.js";
@@ -296,12 +297,13 @@ export function PromptInput(props: PromptInputProps): ReactElement {
   return (
     <Box flexDirection="column">
       <EditorView state={state} placeholder={props.placeholder} />
-      {candidates.length > 0 && <Text dimColor>{candidates.join("  ")}</Text>}
+      {candidates.length > 0 && <Text dimColor>{candidates.map(safeLine).join("  ")}</Text>}
       {exitArmed && <Text color="yellow">Press Ctrl+C again to exit</Text>}
     </Box>
   );
 }
 
+// Pasted text is foreign too (a web page can put escape sequences on the clipboard).
 function EditorView(props: { state: edit.EditorState; placeholder?: string }): ReactElement {
   const { text, cursor } = props.state;
   if (text === "") {
@@ -328,7 +330,7 @@ function EditorView(props: { state: edit.EditorState; placeholder?: string }): R
             // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
             <Text key={index}>
               <Text color="cyan">{prefix}</Text>
-              {line}
+              {safeText(line)}
             </Text>
           );
         }
@@ -337,9 +339,9 @@ function EditorView(props: { state: edit.EditorState; placeholder?: string }): R
           // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
           <Text key={index}>
             <Text color="cyan">{prefix}</Text>
-            {line.slice(0, local)}
-            <Text inverse>{at}</Text>
-            {line.slice(local + (at === " " && local === line.length ? 0 : at.length))}
+            {safeText(line.slice(0, local))}
+            <Text inverse>{safeText(at)}</Text>
+            {safeText(line.slice(local + (at === " " && local === line.length ? 0 : at.length)))}
           </Text>
         );
       })}

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
+import { HOSTILE_STRINGS, TERMINAL_CONTROL } from "../test-utils/hostile-strings.js";
 import { formatDuration, formatTokens, summarizeOutcome } from "./tool-line.js";
 
 describe("tool line", () => {
+  it.each(HOSTILE_STRINGS)("keeps $name in a result or error inert", ({ text }) => {
+    const outcomes = [
+      summarizeOutcome({ status: "ok", content: [{ type: "text", text }] }),
+      summarizeOutcome({ status: "error", message: text }),
+      summarizeOutcome({ status: "denied", reason: text }),
+    ];
+    for (const line of outcomes) expect(line).not.toMatch(TERMINAL_CONTROL);
+  });
+
   it("summarizes outcomes in one line", () => {
     expect(summarizeOutcome({ status: "ok", content: [{ type: "text", text: "a\nb\nc" }] })).toBe(
       "a (3 lines)",

@@ -1,7 +1,15 @@
 import type { ToolOutcome } from "../tools/types.js";
+import { safeLine } from "../utils/terminal-text.js";
 
-/** One short line describing what a tool call returned. */
+/**
+ * One short line describing what a tool call returned, safe for the terminal: the result and
+ * error texts come from tools and servers.
+ */
 export function summarizeOutcome(outcome: ToolOutcome | undefined): string {
+  return safeLine(describeOutcome(outcome));
+}
+
+function describeOutcome(outcome: ToolOutcome | undefined): string {
   if (!outcome) return "cancelled";
   switch (outcome.status) {
     case "ok": {

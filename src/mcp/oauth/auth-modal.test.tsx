@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { HOSTILE_STRINGS, terminalInjections } from "../../test-utils/hostile-strings.js";
 import { Keys, renderInk } from "../../test-utils/render.js";
 import { AuthModal } from "./auth-modal.js";
 import { createAuthPromptStore } from "./auth-store.js";
@@ -6,6 +7,23 @@ import { createAuthPromptStore } from "./auth-store.js";
 const URL_TEXT = "http://127.0.0.1:9/authorize?client_id=c&state=s";
 
 describe("AuthModal", () => {
+  it.each(HOSTILE_STRINGS)("shows $name in a server name, URL or error inert", async ({ text }) => {
+    const store = createAuthPromptStore();
+    const ui = renderInk(<AuthModal store={store} />);
+    const handle = store.open(
+      {
+        server: `demo ${text}`,
+        url: `${URL_TEXT}${text}`,
+        callbackPort: 9,
+        browser: { kind: "failed", reason: text },
+      },
+      { onSubmit: () => {}, onCancel: () => {} },
+    );
+    handle.update({ error: `rejected: ${text}` });
+    await ui.waitForFrame("rejected:");
+    expect(terminalInjections(ui.frames.join(""))).toEqual([]);
+  });
+
   it("shows the server, the full URL and Esc to cancel; Esc cancels", async () => {
     const store = createAuthPromptStore();
     const ui = renderInk(<AuthModal store={store} />);

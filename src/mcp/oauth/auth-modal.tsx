@@ -3,6 +3,7 @@ import Spinner from "ink-spinner";
 import { type ReactElement, useSyncExternalStore } from "react";
 import { useKeys } from "../../ui/keys.js";
 import { TextField } from "../../ui/text-field.js";
+import { safeLine, safeText } from "../../utils/terminal-text.js";
 import type { AuthPrompt, AuthPromptStore, BrowserState } from "./auth-store.js";
 
 /** Props of {@link AuthModal}. */
@@ -66,31 +67,33 @@ function AuthPromptView({
           isActive={isActive}
         />
       </Box>
-      {prompt.error !== undefined && <Text color="red">{prompt.error}</Text>}
+      {prompt.error !== undefined && <Text color="red">{safeText(prompt.error)}</Text>}
     </Box>
   );
+  // The server name, the authorization URL (from the server's metadata) and error texts are
+  // foreign: they pass the terminal-text sanitizer.
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-      <Text bold>Sign in to {prompt.server}</Text>
+      <Text bold>Sign in to {safeLine(prompt.server)}</Text>
       {headless ? (
-        <Text dimColor>{browserLine(prompt.browser)}</Text>
+        <Text dimColor>{safeLine(browserLine(prompt.browser))}</Text>
       ) : (
         <Text>
           <Text color="yellow">
             <Spinner type="dots" />
           </Text>{" "}
-          {browserLine(prompt.browser)}
+          {safeLine(browserLine(prompt.browser))}
         </Text>
       )}
       <Text>{headless ? "URL:" : "If the browser did not open, visit:"}</Text>
-      <Text color="blue">{prompt.url}</Text>
+      <Text color="blue">{safeLine(prompt.url)}</Text>
       {paste}
       {headless && prompt.sshHint !== undefined && (
         <Box flexDirection="column">
           <Text dimColor>
             Or forward the callback port from your machine and open the URL there:
           </Text>
-          <Text>{`  ${prompt.sshHint}`}</Text>
+          <Text>{`  ${safeLine(prompt.sshHint)}`}</Text>
         </Box>
       )}
       <Text dimColor>Esc to cancel</Text>

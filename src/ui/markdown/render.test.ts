@@ -1,6 +1,11 @@
 import { stripVTControlCharacters as strip } from "node:util";
 import stringWidth from "string-width";
 import { describe, expect, it } from "vitest";
+import {
+  HOSTILE_STRINGS,
+  TERMINAL_CONTROL,
+  withoutColours,
+} from "../../test-utils/hostile-strings.js";
 import { highlightCode } from "./highlight.js";
 import { renderMarkdown } from "./render.js";
 
@@ -113,9 +118,23 @@ describe("renderMarkdown structure", () => {
   it("makes control characters visible so model output cannot drive the terminal", () => {
     const hostile = `red ${ESC}[31mtext${ESC}]0;title\u0007 &#27;[2J &#x9b;`;
     expect(plain(hostile)).not.toContain(ESC);
-    expect(plain(hostile)).toBe("red ␛[31mtext␛]0;title␇ ␛[2J \ufffd");
+    expect(plain(hostile)).toBe("red ␛[31mtext␛]0;title␇ ␛[2J <U+009B>");
     expect(plain(`\`\`\`\n${ESC}[2J\n\`\`\``)).toContain("␛[2J");
     expect(plain(`\`${ESC}c\``)).toBe("`␛c`");
+  });
+
+  it.each(HOSTILE_STRINGS)("leaves only its own colours when the model sends $name", ({ text }) => {
+    for (const source of [
+      text,
+      `**${text}**`,
+      `\`${text}\``,
+      `[${text}](${text})`,
+      `\`\`\`\n${text}\n\`\`\``,
+    ]) {
+      const out = colored(source);
+      // Every ESC left is the start of one of the renderer's own SGR colour codes.
+      expect(withoutColours(out)).not.toMatch(TERMINAL_CONTROL);
+    }
   });
 
   it("expands tabs so widths stay right", () => {

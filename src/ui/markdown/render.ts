@@ -6,6 +6,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import { Lexer, type MarkedToken, type Token, type Tokens } from "marked";
 import stringWidth from "string-width";
 import wrapAnsi from "wrap-ansi";
+import { safeText } from "../../utils/terminal-text.js";
 import type { HighlightFn } from "./code-highlighter.js";
 
 /** Options of {@link renderMarkdown}. */
@@ -47,28 +48,20 @@ export function renderMarkdown(text: string, options: RenderMarkdownOptions): st
 }
 
 // Model output is untrusted: a raw ESC could move the cursor, retitle the window or forge a
-// hyperlink. Control characters become visible symbols, both in the source and in every
-// string taken from a token (marked itself decodes numeric references such as &#27;). Tabs
-// become spaces (string-width counts a tab as zero columns), at CommonMark's tab stops so
-// block structure is unchanged.
+// hyperlink, a bidi override reorder a line. Control characters and bidi controls become
+// visible symbols (the shared terminal-text rule), both in the source and in every string
+// taken from a token (marked itself decodes numeric references such as &#27;). Tabs become
+// spaces (string-width counts a tab as zero columns), at CommonMark's tab stops so block
+// structure is unchanged.
 function sanitize(text: string): string {
   let out = text.replace(/\r\n?/g, "\n");
   if (out.includes("\t")) out = out.split("\n").map(expandTabs).join("\n");
   return clean(out);
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/** Replaces control characters (other than tab and newline) with visible symbols. */
+/** Replaces control and bidi characters (other than tab and newline) with visible symbols. */
 function clean(text: string): string {
-  return text.replace(CONTROL, (char) => visibleControl(char.charCodeAt(0)));
-}
-
-function visibleControl(code: number): string {
-  if (code < 0x20) return String.fromCharCode(0x2400 + code); // ␀..␟ control pictures
-  if (code === 0x7f) return "\u2421"; // ␡
-  return "\ufffd";
+  return safeText(text);
 }
 
 function expandTabs(line: string): string {
@@ -132,7 +125,6 @@ function decodeEntities(text: string): string {
           ? Number.parseInt(body.slice(2), 16)
           : Number(body.slice(1));
       if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return "\ufffd";
-      if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return visibleControl(code);
       return String.fromCodePoint(code);
     },
   );

@@ -1,0 +1,8 @@
+// Types for what TypeScript tests under src/ import from tools.mjs (the rest is used from .mjs).
+
+/** The window title the hostile mode's texts try to set. */
+export declare const HOSTILE_TITLE: string;
+/** What a hostile server (`--hostile`) puts in names, descriptions, results and errors. */
+export declare const HOSTILE_TEXT: string;
+/** The extra tool of the hostile mode, its name itself hostile. */
+export declare const HOSTILE_TOOL_NAME: string;
