@@ -293,7 +293,6 @@ function shellWord(word: string): string {
 
 // Control characters, bidi and zero-width characters in a hostile file could hide or reorder
 // what the user is asked to trust; they are shown as `\uXXXX` instead.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const INVISIBLE =
   /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
 
