@@ -294,6 +294,7 @@ function shellWord(word: string): string {
 // Control characters, bidi and zero-width characters in a hostile file could hide or reorder
 // what the user is asked to trust; they are shown as `\uXXXX` instead.
 const INVISIBLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
   /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
 
 /** Shows characters that would be invisible (or would drive the terminal) as `\uXXXX`. */
@@ -361,4 +362,47 @@ export function untrustedNotice(trust: ProjectTrust): string | undefined {
   const why =
     trust.why === "changed" ? "changed since you trusted this folder" : "folder not trusted";
   return `project config ignored (${files}): ${why} · .trust to review`;
+}
+
+/** `~/src/repo` for a folder under the user's home; invisible characters made visible. */
+export function displayFolder(folder: string, userHome: string | undefined): string {
+  const short =
+    userHome && (folder === userHome || folder.startsWith(`${userHome}/`))
+      ? `~${folder.slice(userHome.length)}`
+      : folder;
+  return visible(short);
+}
+
+/**
+ * What `wren trust` and `.trust` show: the folder, the decision in force and what the project
+ * config would do.
+ */
+export function trustReport(
+  trust: ProjectTrust,
+  record: TrustRecord | undefined,
+  userHome: string | undefined,
+): string[] {
+  const { inspection } = trust;
+  const lines = [`Folder: ${displayFolder(inspection.folder, userHome)}`];
+  if (trust.kind === "nothing-to-trust") {
+    lines.push(
+      "No project config here needs trust (.mcp.json, or servers, providers, model or allow rules in .wren/settings.json).",
+    );
+    return lines;
+  }
+  const day = record ? ` (decided ${record.decidedAt.slice(0, 10)})` : "";
+  const decision =
+    trust.kind === "trusted"
+      ? trust.by === "override"
+        ? "trusted for this run (--trust-project or WREN_TRUST_PROJECT=1)"
+        : `trusted${day}`
+      : trust.why === "declined"
+        ? `not trusted${day}`
+        : trust.why === "changed"
+          ? `not trusted: the config changed since it was ${record?.trusted ? "trusted" : "decided"}${day}`
+          : "not trusted yet (never decided)";
+  lines.push(`Decision: ${decision}`);
+  lines.push(`${inspection.files.join(" and ")} would make wren:`);
+  for (const line of describeInspection(inspection)) lines.push(`  • ${line}`);
+  return lines;
 }
