@@ -16,8 +16,7 @@ export function askTrust(question: TrustQuestion): Promise<TrustAnswer> {
         question={question}
         onAnswer={(value) => {
           answer = value;
-          // After React has drawn the empty frame, so the question leaves no box behind.
-          setImmediate(() => instance.unmount());
+          instance.unmount();
         }}
       />
     </KeyRouterProvider>,

@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import type { ReactElement } from "react";
+import { type ReactElement, useEffect } from "react";
 import { useKeys } from "./keys.js";
 import { useRefState } from "./ref-state.js";
 
@@ -37,13 +37,17 @@ export function TrustPrompt(props: {
   const { question } = props;
   // Enter alone does not trust: a line typed ahead while wren started must not answer "yes".
   const [selected, setSelected, selectedRef] = useRefState(1);
-  const [answered, setAnswered, answeredRef] = useRefState(false);
+  const [answered, setAnswered, answeredRef] = useRefState<TrustAnswer | undefined>(undefined);
   const answer = (value: TrustAnswer): void => {
     // Keys already typed behind the answer must not answer twice.
     if (answeredRef.current) return;
-    setAnswered(true);
-    props.onAnswer(value);
+    setAnswered(value);
   };
+  // Told after the commit that removed the question, so whoever unmounts leaves no box behind.
+  const { onAnswer } = props;
+  useEffect(() => {
+    if (answered) onAnswer(answered);
+  }, [answered, onAnswer]);
   useKeys((input, key) => {
     if (key.ctrl && input === "c") answer("quit");
     else if (key.escape) answer("later");
