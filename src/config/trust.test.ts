@@ -83,6 +83,13 @@ describe("inspectProject", () => {
       /^cannot be read: \.mcp\.json: invalid JSON/,
     );
   });
+
+  it("needs trust for a project file it cannot open", async () => {
+    await mkdir(paths.projectMcpJson);
+    const trust = await resolveProjectTrust({ paths });
+    expect(trust).toMatchObject({ kind: "untrusted", inspection: { files: [".mcp.json"] } });
+    expect(describeInspection(trust.inspection)[0]).toMatch(/^cannot be read: \.mcp\.json: EISDIR/);
+  });
 });
 
 describe("trust decisions", () => {

@@ -193,7 +193,15 @@ export async function inspectProject(
       : [{ file: paths.projectSettings, kind: "settings" as const }]),
     { file: paths.projectMcpJson, kind: "mcp-json" as const },
   ];
-  const texts = await Promise.all(plan.map((p) => readText(p.file)));
+  // A file that exists but cannot be read (a directory, no permission) is content we cannot
+  // show, so it needs trust like a file with syntax errors; loadConfig reports the error.
+  const texts = await Promise.all(
+    plan.map((p) =>
+      readText(p.file).catch((error: unknown) => ({
+        unreadable: error instanceof Error ? error.message : String(error),
+      })),
+    ),
+  );
   const files: string[] = [];
   const problems: string[] = [];
   const hashed: Record<string, unknown> = {};
@@ -205,6 +213,12 @@ export async function inspectProject(
     const text = texts[i];
     if (text === undefined) continue;
     const label = relative(paths.project, file);
+    if (typeof text !== "string") {
+      problems.push(visible(`${label}: ${text.unreadable}`));
+      files.push(label);
+      hashed[label] = text;
+      continue;
+    }
     let gated: Record<string, unknown>;
     try {
       gated = gatedPart(parseJsonDocument(text, label), kind);
