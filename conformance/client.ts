@@ -135,7 +135,8 @@ async function main(): Promise<number> {
   );
   const store = createElicitationStore();
   acceptPrefilledForms(store);
-  const config = await loadConfig({ paths, env: process.env });
+  // The adapter wrote this project's .mcp.json itself.
+  const config = await loadConfig({ paths, env: process.env, trustProject: true });
   // wren's real OAuth: provider, loopback and browser launcher ($BROWSER, which the suite runner
   // points at a script that follows the redirect). Nobody types into the prompt.
   const oauth = createMcpOAuth({ paths, interaction: createAuthPromptStore(), log });

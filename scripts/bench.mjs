@@ -246,7 +246,15 @@ async function startup({ runs }) {
     const home = join(root, "home");
     const wrenHome = join(root, "wren-home");
     const project = join(root, "project");
-    await Promise.all([home, wrenHome, project].map((d) => mkdir(d, { recursive: true })));
+    // A cloned repository with project config: wren asks whether to trust it before anything else.
+    const untrusted = join(root, "untrusted");
+    await Promise.all(
+      [home, wrenHome, project, untrusted].map((d) => mkdir(d, { recursive: true })),
+    );
+    await writeFile(
+      join(untrusted, ".mcp.json"),
+      JSON.stringify({ mcpServers: { fs: { command: "npx", args: ["-y", "some-server", "."] } } }),
+    );
     // Isolated like the terminal tests: no host API keys, no NO_COLOR, no real ~/.wren.
     const env = {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -296,7 +304,19 @@ async function startup({ runs }) {
             until: { screen: "›" },
           }),
       },
-    ].filter((s) => hasWren || s.name !== "wren");
+      {
+        name: "wren, trust question",
+        until: "question on screen",
+        measure: () =>
+          timeInPty({
+            command: process.execPath,
+            args: [wrenBin],
+            cwd: untrusted,
+            env: { ...env, WREN_HOME: wrenHome },
+            until: { screen: "Do you trust" },
+          }),
+      },
+    ].filter((s) => hasWren || !s.name.startsWith("wren"));
     if (!hasWren) {
       console.log(
         `  ${wrenBin} does not exist: run \`npm run build\` first (\`npm run bench\` does).\n` +
@@ -329,12 +349,13 @@ async function startup({ runs }) {
       table(["startup", "kind", "timed until", "median ms", "min", "max", "/ ink", "/ node"], rows),
     );
 
-    const wren = summary.get("wren")?.median;
-    if (wren !== undefined && ink !== undefined) {
-      const r = wren / ink;
+    for (const name of ["wren", "wren, trust question"]) {
+      const median = summary.get(name)?.median;
+      if (median === undefined || ink === undefined) continue;
+      const r = median / ink;
       const verdict = r <= WREN_TARGET_RATIO ? "within target" : "OVER TARGET";
       console.log(
-        `\n  wren / minimal Ink = ${r.toFixed(2)}x (target <= ${WREN_TARGET_RATIO}x): ${verdict}`,
+        `\n  ${name} / minimal Ink = ${r.toFixed(2)}x (target <= ${WREN_TARGET_RATIO}x): ${verdict}`,
       );
     }
     for (const [name, error] of errors) {

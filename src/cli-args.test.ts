@@ -3,18 +3,26 @@ import { parseCliArgs } from "./cli-args.js";
 
 describe("parseCliArgs", () => {
   it("opens the REPL by default with global flags", () => {
-    expect(parseCliArgs([])).toEqual({ kind: "repl", options: { noBrowser: false } });
+    expect(parseCliArgs([])).toEqual({
+      kind: "repl",
+      options: { noBrowser: false, trustProject: false },
+    });
     expect(
       parseCliArgs(["--model", "ollama/qwen3:8b", "--mcp-config", "x.json", "--no-browser"]),
     ).toEqual({
       kind: "repl",
-      options: { noBrowser: true, model: "ollama/qwen3:8b", mcpConfig: "x.json" },
+      options: {
+        noBrowser: true,
+        trustProject: false,
+        model: "ollama/qwen3:8b",
+        mcpConfig: "x.json",
+      },
     });
   });
 
   it("honours WREN_NO_BROWSER=1", () => {
     expect(parseCliArgs([], { WREN_NO_BROWSER: "1" })).toMatchObject({
-      options: { noBrowser: true },
+      options: { noBrowser: true, trustProject: false },
     });
   });
 
@@ -37,7 +45,7 @@ describe("parseCliArgs", () => {
       ]),
     ).toEqual({
       kind: "print",
-      options: { noBrowser: false },
+      options: { noBrowser: false, trustProject: false },
       prompt: "fix it",
       outputFormat: "json",
       allowedTools: ["read_file", "grep"],
@@ -62,7 +70,7 @@ describe("parseCliArgs", () => {
       parseCliArgs(["--mcp-config", "a.json", "mcp", "add", "fs", "--", "npx", "-y", "x"]),
     ).toEqual({
       kind: "mcp",
-      options: { noBrowser: false, mcpConfig: "a.json" },
+      options: { noBrowser: false, trustProject: false, mcpConfig: "a.json" },
       argv: ["add", "fs", "--", "npx", "-y", "x"],
     });
     expect(parseCliArgs(["mcp", "auth", "notion", "--no-browser"])).toMatchObject({
@@ -74,7 +82,7 @@ describe("parseCliArgs", () => {
   it("parses --auth-mcp", () => {
     expect(parseCliArgs(["--auth-mcp", "notion"])).toEqual({
       kind: "auth-mcp",
-      options: { noBrowser: false },
+      options: { noBrowser: false, trustProject: false },
       server: "notion",
     });
   });
@@ -89,11 +97,29 @@ describe("parseCliArgs", () => {
       [["--output-format", "json"], /need -p/],
       [["--continue", "--resume", "a"], /cannot be combined/],
       [["-p", "x", "mcp", "list"], /takes no -p/],
+      [["trust", "--yes"], /takes only --revoke/],
+      [["-p", "x", "trust"], /takes no -p/],
     ];
     for (const [argv, message] of cases) {
       const request = parseCliArgs(argv);
       expect(request.kind, argv.join(" ")).toBe("usage-error");
       if (request.kind === "usage-error") expect(request.message).toMatch(message);
     }
+  });
+
+  it("parses --trust-project, WREN_TRUST_PROJECT=1 and wren trust [--revoke]", () => {
+    expect(parseCliArgs(["--trust-project", "-p", "x"])).toMatchObject({
+      kind: "print",
+      options: { trustProject: true },
+    });
+    expect(parseCliArgs(["mcp", "list"], { WREN_TRUST_PROJECT: "1" })).toMatchObject({
+      kind: "mcp",
+      options: { trustProject: true },
+    });
+    expect(parseCliArgs([], { WREN_TRUST_PROJECT: "0" })).toMatchObject({
+      options: { trustProject: false },
+    });
+    expect(parseCliArgs(["trust"])).toMatchObject({ kind: "trust", revoke: false });
+    expect(parseCliArgs(["trust", "--revoke"])).toMatchObject({ kind: "trust", revoke: true });
   });
 });

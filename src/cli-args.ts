@@ -6,6 +6,8 @@ export type OutputFormat = "text" | "json" | "stream-json";
 /** Flags that apply to every mode. */
 export interface GlobalOptions {
   readonly noBrowser: boolean;
+  /** `--trust-project` or `WREN_TRUST_PROJECT=1`: the project config applies for this run. */
+  readonly trustProject: boolean;
   readonly mcpConfig?: string;
   readonly model?: string;
 }
@@ -25,14 +27,15 @@ export type CliRequest =
       readonly resume?: ResumeRequest;
     }
   | { readonly kind: "auth-mcp"; readonly options: GlobalOptions; readonly server: string }
-  | { readonly kind: "mcp"; readonly options: GlobalOptions; readonly argv: readonly string[] };
+  | { readonly kind: "mcp"; readonly options: GlobalOptions; readonly argv: readonly string[] }
+  | { readonly kind: "trust"; readonly options: GlobalOptions; readonly revoke: boolean };
 
 /** `--continue` (latest session) or `--resume ID`. */
 export type ResumeRequest = { readonly latest: true } | { readonly id: string };
 
 /** The one-line synopsis shown with usage errors. */
 export const USAGE_LINE =
-  'usage: wren [-p "prompt"] [--continue | --resume ID] [--model PROVIDER/MODEL] [--mcp-config FILE] [--no-browser] | wren mcp <command> | wren --help';
+  'usage: wren [-p "prompt"] [--continue | --resume ID] [--model PROVIDER/MODEL] [--mcp-config FILE] [--no-browser] [--trust-project] | wren mcp <command> | wren trust [--revoke] | wren --help';
 
 export const HELP_TEXT = `wren — a terminal-native AI coding assistant
 
@@ -52,17 +55,22 @@ Usage:
   wren mcp add NAME URL           add a remote server   (--scope user|project, --header "K: V")
   wren mcp add NAME -- CMD ARGS   add a stdio server    (--scope user|project, --env K=V)
   wren mcp remove NAME            remove a server
+  wren trust                      show this folder's project config and trust it
+  wren trust --revoke             stop trusting it (the project config is ignored again)
 
 Options:
   --model PROVIDER/MODEL   model to use, e.g. ollama/qwen3:8b
   --mcp-config FILE        extra MCP servers file in .mcp.json format
   --no-browser             never open a browser for sign-in (also WREN_NO_BROWSER=1)
+  --trust-project          apply this folder's .mcp.json and .wren/settings.json for this run,
+                           trusted or not (also WREN_TRUST_PROJECT=1)
   -v, --version            print the version
   -h, --help               print this help
 
 Environment:
   WREN_HOME   where settings, history, sessions and tokens live (default ~/.wren)
   BROWSER     program that opens URLs (BROWSER=none disables)
+  WREN_TRUST_PROJECT=1   same as --trust-project
   NO_COLOR    disable colours
 
 Exit codes: 0 ok, 1 the task failed, 2 usage or configuration error.
@@ -76,6 +84,7 @@ const OPTIONS = {
   resume: { type: "string", short: "r" },
   "auth-mcp": { type: "string" },
   "no-browser": { type: "boolean" },
+  "trust-project": { type: "boolean" },
   "mcp-config": { type: "string" },
   model: { type: "string" },
   version: { type: "boolean", short: "v" },
@@ -116,6 +125,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
 
   const options: GlobalOptions = {
     noBrowser: values["no-browser"] === true || env.WREN_NO_BROWSER === "1",
+    trustProject: values["trust-project"] === true || env.WREN_TRUST_PROJECT === "1",
     ...(values["mcp-config"] !== undefined && { mcpConfig: values["mcp-config"] }),
     ...(values.model !== undefined && { model: values.model }),
   };
@@ -144,6 +154,22 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
         };
       }
       return { kind: "mcp", options, argv: subArgv };
+    }
+    if (sub === "trust") {
+      if (values.print !== undefined || values["auth-mcp"] !== undefined || resume) {
+        return {
+          kind: "usage-error",
+          message: "wren trust takes no -p, --auth-mcp, --continue or --resume",
+        };
+      }
+      const extra = subArgv.filter((arg) => arg !== "--revoke");
+      if (extra.length > 0) {
+        return {
+          kind: "usage-error",
+          message: `wren trust takes only --revoke, not "${extra[0]}"`,
+        };
+      }
+      return { kind: "trust", options, revoke: subArgv.includes("--revoke") };
     }
     return {
       kind: "usage-error",

@@ -1,6 +1,19 @@
 import { HELP_TEXT, parseCliArgs, USAGE_LINE } from "./cli-args.js";
 import { ConfigError } from "./config/errors.js";
 import { loadConfig, type WrenConfig } from "./config/load.js";
+import {
+  describeInspection,
+  displayFolder,
+  isTrusted,
+  type ProjectTrust,
+  recordedDecision,
+  recordTrust,
+  resolveProjectTrust,
+  shouldAsk,
+  trustReport,
+  untrustedNotice,
+  untrustedWarning,
+} from "./config/trust.js";
 import { resolvePaths, type WrenPaths } from "./utils/paths.js";
 import { safeText, safeWriter } from "./utils/terminal-text.js";
 import { VERSION } from "./version.js";
@@ -30,11 +43,15 @@ export async function runCli(io: CliIo): Promise<number> {
     return code;
   };
   /** Loads the configuration, or prints its problems and returns exit code 2. */
-  const loadOrFail = async (paths: WrenPaths): Promise<WrenConfig | number> => {
+  const loadOrFail = async (
+    paths: WrenPaths,
+    trust: ProjectTrust,
+  ): Promise<WrenConfig | number> => {
     try {
       return await loadConfig({
         paths,
         env: io.env,
+        trustProject: isTrusted(trust),
         ...("options" in request &&
           request.options.mcpConfig !== undefined && { extraMcpConfig: request.options.mcpConfig }),
       });
@@ -42,6 +59,19 @@ export async function runCli(io: CliIo): Promise<number> {
       if (error instanceof ConfigError) return fail(`invalid configuration:\n${error.message}`);
       throw error;
     }
+  };
+  /**
+   * The trust of a run that never asks (`-p`, `wren mcp ...`): a recorded decision or the
+   * override, else the project config is ignored with one line on stderr.
+   */
+  const nonInteractiveTrust = async (paths: WrenPaths, warn: boolean): Promise<ProjectTrust> => {
+    const trust = await resolveProjectTrust({
+      paths,
+      override: "options" in request && request.options.trustProject,
+    });
+    const warning = untrustedWarning(trust);
+    if (warn && warning) io.stderr.write(`wren: ${warning}\n`);
+    return trust;
   };
   switch (request.kind) {
     case "help":
@@ -54,24 +84,39 @@ export async function runCli(io: CliIo): Promise<number> {
       return fail(`${request.message}\n${USAGE_LINE}`);
     case "auth-mcp":
     case "mcp": {
-      const { runMcpCli } = await import("./mcp/cli.js");
       const argv = request.kind === "auth-mcp" ? ["auth", request.server] : request.argv;
+      const paths = resolvePaths(io.env, io.cwd);
+      // Editing commands read no server config, so they have nothing to warn about.
+      const readsConfig = ![
+        "add",
+        "add-json",
+        "remove",
+        "help",
+        "--help",
+        "-h",
+        undefined,
+      ].includes(argv[0]);
+      const trust = await nonInteractiveTrust(paths, readsConfig);
+      const { runMcpCli } = await import("./mcp/cli.js");
       return runMcpCli(argv, {
+        trustProject: isTrusted(trust),
         stdin: io.stdin,
         ...(request.options.noBrowser && { noBrowser: true }),
         stdout: io.stdout,
         stderr: io.stderr,
         env: io.env,
         cwd: io.cwd,
-        paths: resolvePaths(io.env, io.cwd),
+        paths,
         ...(request.options.mcpConfig !== undefined && {
           extraMcpConfig: request.options.mcpConfig,
         }),
       });
     }
+    case "trust":
+      return runTrust(io, request.revoke);
     case "print": {
       const paths = resolvePaths(io.env, io.cwd);
-      const config = await loadOrFail(paths);
+      const config = await loadOrFail(paths, await nonInteractiveTrust(paths, true));
       if (typeof config === "number") return config;
       const stdin = io.stdin.isTTY ? undefined : await readAll(io.stdin);
       const controller = new AbortController();
@@ -103,13 +148,39 @@ export async function runCli(io: CliIo): Promise<number> {
       if (!io.stdin.isTTY) {
         return fail('the REPL needs a terminal; to run one prompt from a script use wren -p "..."');
       }
-      // Start loading Ink and the app while the config files are read.
-      const repl = import("./app/run-repl.js");
-      repl.catch(() => {});
       const paths = resolvePaths(io.env, io.cwd);
-      const config = await loadOrFail(paths);
+      let trust = await resolveProjectTrust({ paths, override: request.options.trustProject });
+      let repl: Promise<typeof import("./app/run-repl.js")>;
+      if (shouldAsk(trust)) {
+        // The question comes first, before MCP or the app load: nothing in the project config
+        // may run until the user has answered.
+        const { askTrust } = await import("./app/ask-trust.js");
+        const answer = askTrust({
+          folder: displayFolder(trust.inspection.folder, io.env.HOME),
+          files: trust.inspection.files,
+          effects: describeInspection(trust.inspection),
+          changed: trust.kind === "untrusted" && trust.why === "changed",
+        });
+        // Load the app while the user reads the question.
+        repl = import("./app/run-repl.js");
+        repl.catch(() => {});
+        const decided = await answer;
+        if (decided === "quit") return 0;
+        if (decided === "trust" || decided === "distrust") {
+          await recordTrust(paths, trust.inspection, decided === "trust");
+        }
+        trust =
+          decided === "trust"
+            ? { kind: "trusted", by: "decision", inspection: trust.inspection }
+            : trust;
+      } else {
+        repl = import("./app/run-repl.js");
+        repl.catch(() => {});
+      }
+      const config = await loadOrFail(paths, trust);
       if (typeof config === "number") return config;
       const { runRepl, ResumeError } = await repl;
+      const notice = untrustedNotice(trust);
       const model = request.options.model ?? config.model;
       return runRepl({
         paths,
@@ -118,12 +189,33 @@ export async function runCli(io: CliIo): Promise<number> {
         ...(model !== undefined && { model }),
         ...(request.resume && { resume: request.resume }),
         ...(request.options.noBrowser && { noBrowser: true }),
+        projectTrusted: isTrusted(trust),
+        ...(notice !== undefined && { notices: [notice] }),
       }).catch((error: unknown) => {
         if (error instanceof ResumeError) return fail(error.message);
         throw error;
       });
     }
   }
+}
+
+/**
+ * `wren trust [--revoke]`: shows what this folder's project config would do and records the
+ * decision. Typing the command is the consent, as with `direnv allow` or `mise trust`.
+ */
+async function runTrust(io: CliIo, revoke: boolean): Promise<number> {
+  const paths = resolvePaths(io.env, io.cwd);
+  const before = await resolveProjectTrust({ paths });
+  const record = await recordedDecision(paths, before.inspection);
+  for (const line of trustReport(before, record, io.env.HOME)) io.stdout.write(`${line}\n`);
+  if (before.kind === "nothing-to-trust") return 0;
+  await recordTrust(paths, before.inspection, !revoke);
+  io.stdout.write(
+    revoke
+      ? "Now not trusted: wren ignores this folder's project config (deny rules and display still apply).\n"
+      : "Now trusted: wren uses this folder's project config until it changes (undo: wren trust --revoke).\n",
+  );
+  return 0;
 }
 
 async function readAll(stream: NodeJS.ReadStream): Promise<string> {

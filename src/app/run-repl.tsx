@@ -29,6 +29,10 @@ export interface ReplOptions {
   readonly resume?: ResumeRequest;
   /** `--no-browser`: sign-in shows the URL and takes a pasted callback instead. */
   readonly noBrowser?: boolean;
+  /** Whether the folder's project config took effect (workspace trust). */
+  readonly projectTrusted?: boolean;
+  /** Lines to show under the header (the project config ignored in an untrusted folder). */
+  readonly notices?: readonly string[];
 }
 
 /** Runs the interactive REPL until the user leaves; resolves with the exit code. */
@@ -40,11 +44,13 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     env,
     ...(options.model !== undefined && { model: options.model }),
     writeTerminal: (data) => process.stdout.write(data),
+    ...(options.projectTrusted !== undefined && { projectTrusted: options.projectTrusted }),
   });
   const { transcript } = services;
   // The markdown renderer (marked) loads after the first frame; answers come later anyway.
   const markdown = createStore<MarkdownRenderer | undefined>(undefined);
   transcript.append({ kind: "header" });
+  for (const notice of options.notices ?? []) transcript.notice(notice, "warning");
   for (const warning of config.warnings) transcript.notice(`warning: ${warning}`, "warning");
   for (const rule of services.permissions.invalidRules) {
     transcript.notice(`warning: permission rule ignored: ${rule}`, "warning");

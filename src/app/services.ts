@@ -44,6 +44,8 @@ export interface ReplServiceOptions {
   readonly env: NodeJS.ProcessEnv;
   /** Where OSC 52 clipboard sequences go. */
   readonly writeTerminal: (data: string) => void;
+  /** Whether the folder's project config took effect (workspace trust), for `.trust`. */
+  readonly projectTrusted?: boolean;
 }
 
 /**
@@ -166,6 +168,10 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
       return models.map((m) => m.id);
     },
     knownModels: () => knownModels,
+    trust: {
+      inForce: () => options.projectTrusted === true,
+      ...(env.HOME !== undefined && { userHome: env.HOME }),
+    },
   });
   return {
     permissions,

@@ -11,12 +11,15 @@ import {
 } from "./chat.js";
 import { mcpCommand } from "./mcp.js";
 import { type CommandRegistry, createCommandRegistry } from "./registry.js";
+import { type TrustCommandDeps, trustCommand } from "./trust.js";
 
 /** What commands need from the app beyond the CommandContext. */
 export interface CommandDeps {
   readonly sessions: SessionStore;
   readonly listModels?: (provider: string) => Promise<readonly string[]>;
   readonly knownModels?: () => readonly string[];
+  /** `.trust`; absent, the project config counts as ignored in this session. */
+  readonly trust?: TrustCommandDeps;
 }
 
 /** The REPL's command registry with every command wren has. */
@@ -34,6 +37,7 @@ export function builtinCommands(deps: CommandDeps): CommandRegistry {
     displayCommand,
     sessionsCommand(() => deps.sessions.list()),
     mcpCommand,
+    trustCommand(deps.trust ?? { inForce: () => false }),
     exitCommand,
   ]);
   return registry;

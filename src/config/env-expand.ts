@@ -55,3 +55,16 @@ export function expandEnvDeep(
   }
   return { value, missing };
 }
+
+/** The names of every `${VAR}` referenced in the string values of a document, sorted, once each. */
+export function referencedVariables(value: unknown): string[] {
+  const names = new Set<string>();
+  const visit = (item: unknown): void => {
+    if (typeof item === "string") {
+      for (const match of item.matchAll(REFERENCE)) if (match[1]) names.add(match[1]);
+    } else if (Array.isArray(item)) item.forEach(visit);
+    else if (item !== null && typeof item === "object") Object.values(item).forEach(visit);
+  };
+  visit(value);
+  return [...names].sort();
+}

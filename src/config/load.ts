@@ -36,7 +36,13 @@ export interface WrenConfig {
 export interface LoadConfigOptions {
   readonly paths: WrenPaths;
   readonly env?: NodeJS.ProcessEnv;
-  /** `--mcp-config FILE`: an extra file in `.mcp.json` format, read last. */
+  /**
+   * Whether the project files may take effect (decided by `resolveProjectTrust` in trust.ts).
+   * When false, `.mcp.json` is not read, and of `.wren/settings.json` only `display` and
+   * `permissions.deny` apply, without `${VAR}` expansion. Default false: safe when forgotten.
+   */
+  readonly trustProject?: boolean;
+  /** `--mcp-config FILE`: an extra file in `.mcp.json` format, read last; the user named it, so it is trusted. */
   readonly extraMcpConfig?: string;
   /** Reads a file, or returns undefined when it does not exist. */
   readonly readText?: (file: string) => Promise<string | undefined>;
@@ -166,17 +172,44 @@ interface ParsedSource {
   readonly servers: readonly McpServerConfig[];
 }
 
+/**
+ * The part of an untrusted project settings file that applies anyway: it neither runs nor
+ * sends anything, and deny rules only make wren safer.
+ */
+function untrustedPart(document: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (document === null || typeof document !== "object" || Array.isArray(document)) return out;
+  for (const [key, value] of Object.entries(document)) {
+    if (key === "$schema" || key === "display") out[key] = value;
+    if (key === "permissions" && value !== null && typeof value === "object") {
+      const deny = Object.entries(value).find(([k]) => k === "deny");
+      if (deny) out.permissions = { deny: deny[1] };
+    }
+  }
+  return out;
+}
+
 async function readSource(
   file: string,
   kind: "settings" | "mcp-json",
   env: NodeJS.ProcessEnv,
   readText: (file: string) => Promise<string | undefined>,
   required: boolean,
+  trusted: boolean,
 ): Promise<{ source?: ParsedSource; warnings: string[] }> {
   const text = await readText(file);
   if (text === undefined) {
     if (required) throw new ConfigError([{ file, path: [], message: "file not found" }]);
     return { warnings: [] };
+  }
+  if (!trusted) {
+    // No env expansion: an untrusted file must not learn (or send) the user's variables.
+    const { data: settings, warnings } = validateDocument(
+      SettingsFileSchema,
+      untrustedPart(parseJsonDocument(text, file)),
+      file,
+    );
+    return { source: { file, settings, servers: [] }, warnings };
   }
   const document = parseJsonDocument(text, file);
   // Expand first so validation sees real values (a URL may be `https://${HOST}/mcp`).
@@ -218,16 +251,26 @@ export async function loadConfig(options: LoadConfigOptions): Promise<WrenConfig
   const env = options.env ?? process.env;
   const readText = options.readText ?? readTextIfExists;
   const { paths } = options;
-  const plan: { file: string; kind: "settings" | "mcp-json"; required: boolean }[] = [
-    { file: paths.userSettings, kind: "settings", required: false },
-    { file: paths.projectSettings, kind: "settings", required: false },
-    { file: paths.projectMcpJson, kind: "mcp-json", required: false },
+  const trusted = options.trustProject === true;
+  const plan: {
+    file: string;
+    kind: "settings" | "mcp-json";
+    required: boolean;
+    trusted: boolean;
+  }[] = [
+    { file: paths.userSettings, kind: "settings", required: false, trusted: true },
+    { file: paths.projectSettings, kind: "settings", required: false, trusted },
+    // An untrusted `.mcp.json` holds nothing that may apply, so it is not read at all.
+    ...(trusted
+      ? [{ file: paths.projectMcpJson, kind: "mcp-json" as const, required: false, trusted }]
+      : []),
   ];
   if (options.extraMcpConfig) {
     plan.push({
       file: resolve(paths.project, options.extraMcpConfig),
       kind: "mcp-json",
       required: true,
+      trusted: true,
     });
   }
   // A project opened from the home directory would read the same file twice.
@@ -238,7 +281,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<WrenConfig
   const warnings: string[] = [];
   const sources: ParsedSource[] = [];
   const results = await Promise.allSettled(
-    unique.map((p) => readSource(p.file, p.kind, env, readText, p.required)),
+    unique.map((p) => readSource(p.file, p.kind, env, readText, p.required, p.trusted)),
   );
   for (const [i, result] of results.entries()) {
     if (result.status === "rejected") {

@@ -257,3 +257,40 @@ function httpUrl() {
     }),
   );
 }
+
+/**
+ * A project `mcpServers` entry read only to show the user what it would do before the folder
+ * is trusted: `${VAR}` stays unexpanded, so URLs are not validated and unknown keys pass.
+ */
+export const ServerPreviewSchema = z.looseObject({
+  type: z.optional(z.string()),
+  command: z.optional(z.string()),
+  args: z.optional(z.array(z.string())),
+  url: z.optional(z.string()),
+  headers: z.optional(z.record(z.string(), z.string())),
+  env: z.optional(z.record(z.string(), z.string())),
+  cwd: z.optional(z.string()),
+});
+export type ServerPreview = z.infer<typeof ServerPreviewSchema>;
+
+/** A project `providers` entry read only to show where it would send requests. */
+export const ProviderPreviewSchema = z.looseObject({
+  type: z.optional(z.string()),
+  baseURL: z.optional(z.string()),
+});
+
+/** One folder's trust decision, keyed by its real path in the trust file. */
+export const TrustRecordSchema = z.object({
+  trusted: z.boolean(),
+  /** Hash of the project config the decision was made on; a change asks again. */
+  hash: z.string(),
+  decidedAt: z.string(),
+});
+export type TrustRecord = z.infer<typeof TrustRecordSchema>;
+
+/** `WREN_HOME/trusted-folders.json`. */
+export const TrustFileSchema = z.object({
+  version: z.literal(1),
+  folders: z.record(z.string(), TrustRecordSchema),
+});
+export type TrustFile = z.infer<typeof TrustFileSchema>;

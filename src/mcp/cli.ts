@@ -33,6 +33,8 @@ export interface McpCliIo {
   readonly stdin?: NodeJS.ReadableStream;
   /** `--no-browser` given before `mcp` on the command line. */
   readonly noBrowser?: boolean;
+  /** The folder's project config may apply (see config/trust.ts); default false. */
+  readonly trustProject?: boolean;
 }
 
 /** Exit codes of the design page: 0 ok, 1 the task failed, 2 usage or configuration error. */
@@ -397,6 +399,7 @@ async function withConfig(
   const config = await loadConfig({
     paths: io.paths,
     env: io.env,
+    trustProject: io.trustProject === true,
     ...(extra !== undefined && { extraMcpConfig: extra }),
   });
   for (const warning of config.warnings) io.stderr.write(`wren: warning: ${warning}\n`);

@@ -37,7 +37,8 @@ describe("MCP in the REPL", () => {
         },
       }),
     );
-    const wren = await terminals.startWren({ cwd: project });
+    // Trusted for this run: the trust question itself is covered by app/trust.terminal.test.ts.
+    const wren = await terminals.startWren({ cwd: project, env: { WREN_TRUST_PROJECT: "1" } });
     await wren.waitFor("Ask anything");
     await wren.waitFor(/MCP: mock ✓ 11 · broken ✗/, { timeout: 15_000 });
     expect(await processesWith(tag)).toHaveLength(1);

@@ -13,6 +13,8 @@ export interface WrenPaths {
   readonly mcpOAuthDir: string;
   readonly logsDir: string;
   readonly userInstructions: string;
+  /** Trust decisions per project folder (workspace trust), mode 0600. */
+  readonly trustFile: string;
   /** The project directory (the cwd wren was started in). */
   readonly project: string;
   readonly projectSettings: string;
@@ -40,6 +42,7 @@ export function resolvePaths(
     mcpOAuthDir: join(home, "mcp-oauth"),
     logsDir: join(home, "logs"),
     userInstructions: join(home, "WREN.md"),
+    trustFile: join(home, "trusted-folders.json"),
     project,
     projectSettings: join(project, ".wren", "settings.json"),
     projectMcpJson: join(project, ".mcp.json"),
