@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { ArgsError, parseCommandLine } from "./utils/args.js";
 
 /** Output formats of print mode. */
 export type OutputFormat = "text" | "json" | "stream-json";
@@ -38,7 +38,8 @@ export const HELP_TEXT = `wren — a terminal-native AI coding assistant
 
 Usage:
   wren                            interactive REPL in the current directory
-  wren -p "prompt"                run one turn, print the answer, exit (stdin, if piped, is appended)
+  wren -p "prompt"                run one turn with the REPL's tools, print the answer, exit
+                                  (stdin, if piped, is appended; echo task | wren -p reads it all)
        [--output-format text|json|stream-json]
        [--allowed-tools LIST]     tools allowed without asking (comma-separated)
   wren --continue | --resume ID   resume the latest / a given session
@@ -94,7 +95,9 @@ function firstPositional(argv: readonly string[]): number {
     const arg = argv[i] ?? "";
     if (arg === "--") return i;
     if (!arg.startsWith("-") || arg === "-") return i;
-    if (TAKES_VALUE.has(arg)) i++;
+    // An option's value never starts with "-" here (`-p --output-format json` reads stdin).
+    const next = argv[i + 1];
+    if (TAKES_VALUE.has(arg) && next !== undefined && (!next.startsWith("-") || next === "-")) i++;
   }
   return argv.length;
 }
@@ -106,10 +109,10 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   const rest = argv.slice(split);
   let values: ReturnType<typeof parse>["values"];
   try {
-    values = parse(flags).values;
+    values = parse(withEmptyPrompt(flags)).values;
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    return { kind: "usage-error", message: message ?? "invalid arguments" };
+    if (error instanceof ArgsError) return { kind: "usage-error", message: error.message };
+    throw error;
   }
   if (values.help) return { kind: "help" };
   if (values.version) return { kind: "version" };
@@ -182,6 +185,23 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   };
 }
 
-function parse(args: string[]) {
-  return parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true });
+function parse(args: readonly string[]) {
+  return parseCommandLine(args, { options: OPTIONS });
+}
+
+/**
+ * `-p` may come without a prompt (`echo task | wren -p --output-format json`): then the prompt
+ * is read from stdin. A `-p` at the end or before another option gets an empty value.
+ */
+function withEmptyPrompt(flags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const arg = flags[i] ?? "";
+    out.push(arg);
+    if (arg !== "-p" && arg !== "--print") continue;
+    const next = flags[i + 1];
+    if (next === undefined || (next.startsWith("-") && next !== "-")) out.push("");
+    else out.push(flags[++i] ?? "");
+  }
+  return out;
 }
