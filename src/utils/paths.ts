@@ -11,6 +11,8 @@ export interface WrenPaths {
   readonly history: string;
   readonly sessionsDir: string;
   readonly mcpOAuthDir: string;
+  /** Local-scope MCP servers of every project, keyed by project path (`wren mcp add -s local`). */
+  readonly localMcpServers: string;
   readonly logsDir: string;
   readonly userInstructions: string;
   /** The project directory (the cwd wren was started in). */
@@ -38,6 +40,7 @@ export function resolvePaths(
     history: join(home, "history.jsonl"),
     sessionsDir: join(home, "sessions"),
     mcpOAuthDir: join(home, "mcp-oauth"),
+    localMcpServers: join(home, "local-mcp.json"),
     logsDir: join(home, "logs"),
     userInstructions: join(home, "WREN.md"),
     project,
