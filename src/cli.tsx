@@ -57,6 +57,7 @@ export async function runCli(io: CliIo): Promise<number> {
       return runMcpCli(argv, {
         stdin: io.stdin,
         ...(request.options.noBrowser && { noBrowser: true }),
+        interactive: io.stdin.isTTY === true && io.stderr.isTTY === true,
         stdout: io.stdout,
         stderr: io.stderr,
         env: io.env,

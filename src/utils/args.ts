@@ -3,6 +3,12 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 /** A command line that does not fit the options, worded for wren's users (exit code 2). */
 export class ArgsError extends Error {
   override readonly name = "ArgsError";
+  readonly kind: "unknown-option" | "missing-value" | "takes-no-value" | "unexpected-argument";
+
+  constructor(kind: ArgsError["kind"], message: string) {
+    super(message);
+    this.kind = kind;
+  }
 }
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -45,20 +51,23 @@ export function parseCommandLine<T extends Options>(
   );
   for (const token of loose.tokens) {
     if (token.kind === "positional") {
-      if (!allowPositionals) throw new ArgsError(`unexpected argument "${token.value}"`);
+      if (!allowPositionals)
+        throw new ArgsError("unexpected-argument", `unexpected argument "${token.value}"`);
       continue;
     }
     if (token.kind !== "option") continue;
     const name = options[token.name] ? token.name : shorts.get(token.name);
     const option = name === undefined ? undefined : options[name];
-    if (!option) throw new ArgsError(`unknown option ${token.rawName}`);
+    if (!option) throw new ArgsError("unknown-option", `unknown option ${token.rawName}`);
     if (option.type === "boolean" && token.value !== undefined) {
-      throw new ArgsError(`${token.rawName} takes no value`);
+      throw new ArgsError("takes-no-value", `${token.rawName} takes no value`);
     }
     if (option.type === "string") {
-      if (token.value === undefined) throw new ArgsError(`${token.rawName} needs a value`);
+      if (token.value === undefined)
+        throw new ArgsError("missing-value", `${token.rawName} needs a value`);
       if (!token.inlineValue && token.value.startsWith("-") && token.value !== "-") {
         throw new ArgsError(
+          "missing-value",
           `${token.rawName} needs a value, but the next argument is the option ${token.value} (write ${token.rawName}=${token.value} if that is the value)`,
         );
       }
