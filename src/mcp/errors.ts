@@ -92,7 +92,9 @@ function hostOf(error: unknown, target: string): string {
  * An SDK schema failure (zod issues) as one line: what did not fit and where, never the JSON
  * dump of the issues.
  */
-function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+function describeIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): string {
   return issues
     .slice(0, 3)
     .map((issue) => {
@@ -134,7 +136,8 @@ function withoutJsonDump(text: string): string {
   const items = Array.isArray(parsed) ? parsed : [parsed];
   const issues = items.flatMap((item: unknown) => {
     if (item === null || typeof item !== "object") return [];
-    const message = "message" in item && typeof item.message === "string" ? item.message : undefined;
+    const message =
+      "message" in item && typeof item.message === "string" ? item.message : undefined;
     const path = "path" in item && Array.isArray(item.path) ? item.path.map(String) : [];
     return message === undefined ? [] : [{ path, message }];
   });
@@ -204,9 +207,14 @@ export function classifyMcpError(
   if (error instanceof SseError) {
     const sseCode = sseErrorCode(error);
     if (sseCode !== undefined && NOT_FOUND_CODES.has(sseCode)) {
-      return new McpConnectionError(server, "refused", `host not found (${hostOf(error, context.target)})`, {
-        cause: error,
-      });
+      return new McpConnectionError(
+        server,
+        "refused",
+        `host not found (${hostOf(error, context.target)})`,
+        {
+          cause: error,
+        },
+      );
     }
     if (sseCode !== undefined && REFUSED_CODES.has(sseCode)) {
       return new McpConnectionError(server, "refused", `connection refused (${context.target})`, {
@@ -215,9 +223,14 @@ export function classifyMcpError(
     }
     // "SSE error: TypeError: fetch failed: other side closed": the innermost reason is the one.
     const reason = firstLine(error.message).split(": ").at(-1) ?? "";
-    return new McpConnectionError(server, "closed", `SSE stream failed (${context.target}): ${reason}`, {
-      cause: error,
-    });
+    return new McpConnectionError(
+      server,
+      "closed",
+      `SSE stream failed (${context.target}): ${reason}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (error instanceof McpError) {
     if (error.code === ErrorCode.RequestTimeout) {
