@@ -1,5 +1,5 @@
 import { distance } from "fastest-levenshtein";
-import * as z from "zod/mini";
+import type * as z from "zod/mini";
 
 /**
  * Keys other tools use for what wren calls differently, with the wren key (which must be
@@ -11,34 +11,41 @@ const OTHER_TOOLS: Readonly<Record<string, { readonly key: string; readonly hint
   servers: { key: "mcpServers", hint: `"mcpServers" (servers is VS Code's name)` },
 };
 
-/** The keys an object schema allows at `path` inside `schema` (records and unions walked). */
+/**
+ * The keys an object schema allows at `path` inside `schema` (records and unions walked). Reads
+ * the schema's definition by its `type` tag: the startup build vendors a subset of zod/mini
+ * without `z.core`'s classes, so `instanceof` is not available here.
+ */
 export function knownKeysAt(schema: z.core.$ZodType, path: readonly (string | number)[]): string[] {
   const found: string[] = [];
   const walk = (node: z.core.$ZodType, rest: readonly (string | number)[]): void => {
-    if (node instanceof z.core.$ZodOptional) {
-      walk(node._zod.def.innerType, rest);
-      return;
-    }
-    if (node instanceof z.core.$ZodUnion) {
-      for (const option of node._zod.def.options) walk(option, rest);
-      return;
-    }
-    if (node instanceof z.core.$ZodObject) {
-      const [head, ...tail] = rest;
-      if (head === undefined) {
-        found.push(...Object.keys(node._zod.def.shape));
+    const def = node._zod.def;
+    switch (def.type) {
+      case "optional":
+        walk((def as z.core.$ZodOptionalDef).innerType, rest);
+        return;
+      case "union":
+        for (const option of (def as z.core.$ZodUnionDef).options) walk(option, rest);
+        return;
+      case "object": {
+        const shape = (def as z.core.$ZodObjectDef).shape;
+        const [head, ...tail] = rest;
+        if (head === undefined) found.push(...Object.keys(shape));
+        else {
+          const child = shape[String(head)];
+          if (child) walk(child, tail);
+        }
         return;
       }
-      const child = node._zod.def.shape[String(head)];
-      if (child) walk(child, tail);
-      return;
+      case "record":
+        if (rest.length > 0) walk((def as z.core.$ZodRecordDef).valueType, rest.slice(1));
+        return;
+      case "array":
+        if (rest.length > 0) walk((def as z.core.$ZodArrayDef).element, rest.slice(1));
+        return;
+      default:
+        return;
     }
-    if (node instanceof z.core.$ZodRecord && rest.length > 0) {
-      walk(node._zod.def.valueType, rest.slice(1));
-      return;
-    }
-    if (node instanceof z.core.$ZodArray && rest.length > 0)
-      walk(node._zod.def.element, rest.slice(1));
   };
   walk(schema, path);
   return found;
