@@ -40,19 +40,23 @@ Usage:
   wren                            interactive REPL in the current directory
   wren -p "prompt"                run one turn with the REPL's tools, print the answer, exit
                                   (stdin, if piped, is appended; echo task | wren -p reads it all)
-       [--output-format text|json|stream-json]
+       [--output-format text|json|stream-json]   json/stream-json: Claude Code's shapes
        [--allowed-tools LIST]     tools allowed without asking (comma-separated)
   wren --continue | --resume ID   resume the latest / a given session
   wren --auth-mcp NAME            sign in to MCP server NAME (OAuth), then exit
   wren mcp list                   configured MCP servers with status and tool count
   wren mcp get NAME               one server's resolved config (secrets redacted)
   wren mcp tools NAME             the server's tools
-  wren mcp call NAME TOOL [JSON]  call one tool and print its result as JSON
-  wren mcp auth NAME              same as --auth-mcp
+  wren mcp call NAME TOOL [JSON]  call one tool and print its result as JSON  [--timeout MS]
+  wren mcp auth NAME              same as --auth-mcp  [--scope "A B"] asks for more scope
   wren mcp logout NAME            forget (and revoke) the server's tokens
-  wren mcp add NAME URL           add a remote server   (--scope user|project, --header "K: V")
-  wren mcp add NAME -- CMD ARGS   add a stdio server    (--scope user|project, --env K=V)
+  wren mcp add [-t http|sse] [-H "K: V"] NAME URL       add a remote server
+  wren mcp add [-e K=V] NAME -- CMD ARGS                add a stdio server
+  wren mcp add-json NAME JSON     add a server from its JSON entry
+                                  (-s local|user|project: local, the default, is this project,
+                                  kept in $WREN_HOME rather than the repo)
   wren mcp remove NAME            remove a server
+  wren mcp COMMAND --help         one command's options
 
 Options:
   --model PROVIDER/MODEL   model to use, e.g. ollama/qwen3:8b

@@ -185,6 +185,27 @@ describe("wren -p", () => {
     expect(none.stderr).toContain("-p needs a prompt");
   });
 
+  it("prints config warnings on stderr, with what a misspelt key probably meant", async () => {
+    const { home } = await mockModelHome([[{ text: "ok" }]], { settings: { servers: {} } });
+    const result = await wren(home, ["-p", "x"]);
+    expect(result).toMatchObject({ code: 0, stdout: "ok\n" });
+    expect(result.stderr).toContain(
+      "wren: warning: " +
+        join(home, "settings.json") +
+        ': servers: unknown key, ignored (did you mean "mcpServers"',
+    );
+  });
+
+  it("runs with a bad server entry disabled, reporting it once", async () => {
+    const { home } = await mockModelHome([[{ text: "ok" }]], {
+      settings: { mcpServers: { gh: { url: "https://${GH_HOST}/mcp" } } },
+    });
+    const result = await wren(home, ["-p", "x"]);
+    expect(result).toMatchObject({ code: 0, stdout: "ok\n" });
+    expect(result.stderr.split("\n").filter((line) => line.includes("GH_HOST"))).toHaveLength(1);
+    expect(result.stderr).toContain("skipping MCP server gh");
+  });
+
   it("says --model needs a value when it is followed by -p", async () => {
     const { home } = await setup([]);
     const result = await wren(home, ["--model", "-p", "hi"]);
