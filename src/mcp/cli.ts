@@ -186,7 +186,10 @@ function serverJson(state: McpServerState): Record<string, unknown> {
     status: status.state,
     ...(status.state === "connected" && { tools: status.toolCount }),
     ...(status.state === "failed" && { error: status.reason }),
-    ...(status.state === "needs-auth" && { error: status.message }),
+    // The status message is the REPL's (".mcp auth NAME"); here the command is the CLI's.
+    ...(status.state === "needs-auth" && {
+      error: `${state.name} needs sign-in: run wren mcp auth ${state.name}`,
+    }),
     auth: authLabel(state.config, status),
   };
 }

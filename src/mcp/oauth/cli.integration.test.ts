@@ -69,6 +69,26 @@ describe("wren mcp auth / logout", () => {
     expect(out.out()).toBe("demo: signed out (tokens revoked at the server and deleted)\n");
   });
 
+  it("wren mcp list and call name the CLI's sign-in command, never the REPL's", async () => {
+    const paths = resolvePaths({ WREN_HOME: join(dir, "home-list") }, dir);
+    await mkdir(paths.home, { recursive: true });
+    await writeFile(
+      paths.userSettings,
+      JSON.stringify({ mcpServers: { demo: { url: mock.url } } }),
+    );
+    const list = io();
+    expect(await runMcpCli(["list", "--json"], { ...list, paths, cwd: dir })).toBe(0);
+    expect(JSON.parse(list.out())[0]).toMatchObject({
+      status: "needs-auth",
+      error: "demo needs sign-in: run wren mcp auth demo",
+    });
+    const call = io();
+    expect(
+      await runMcpCli(["call", "demo", "echo", '{"text":"x"}'], { ...call, paths, cwd: dir }),
+    ).toBe(1);
+    expect(call.err()).toBe("wren: demo needs sign-in: run wren mcp auth demo\n");
+  });
+
   it("refuses servers that cannot sign in with exit 2", async () => {
     const cli = io();
     expect(await runAuthCli({ ...server(), oauth: false }, cli)).toBe(2);
