@@ -338,6 +338,7 @@ describe("loadConfig", () => {
       ["mine", "x"],
     ]);
     expect(config.servers[0]?.source).toBe(paths.localMcpServers);
+    expect(config.servers[0]?.sourcePath).toEqual(["projects", paths.project, "mcpServers"]);
   });
 
   it("quotes server names that are not identifiers in paths", async () => {

@@ -282,7 +282,9 @@ function readServers(
     }
     warnings.push(...validated.warnings);
     const result = normalizeServer(name, validated.data, file);
-    if (result.ok) servers.push(result.server);
+    const nested = at.length !== 1 || at[0] !== "mcpServers";
+    if (result.ok)
+      servers.push(nested ? { ...result.server, sourcePath: at.map(String) } : result.server);
     else broken({ file, path: [...path, ...result.issue.path], message: result.issue.message });
   }
   return servers;

@@ -113,6 +113,11 @@ interface CommonServerConfig {
   /** The settings file this entry came from (for messages and `wren mcp remove`). */
   readonly source: string;
   /**
+   * Where the `mcpServers` object holding this entry sits in `source`, when not at the top:
+   * local-scope servers live under `projects[PATH].mcpServers`.
+   */
+  readonly sourcePath?: readonly string[];
+  /**
    * Why the entry cannot be used (a missing `${VAR}`, an unknown transport), as one line naming
    * file and key. Such a server is disabled and shown failed with this reason.
    */

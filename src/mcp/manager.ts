@@ -167,8 +167,9 @@ function isSafeToRetry(error: unknown): boolean {
 
 /** Default persistence: toggles `enabled` of the entry in the file that defines it. */
 async function persistEnabledInSource(server: McpServerConfig, enabled: boolean): Promise<void> {
-  await updateJsonFile(server.source, ["mcpServers", server.name, "disabled"], undefined);
-  await updateJsonFile(server.source, ["mcpServers", server.name, "enabled"], enabled);
+  const at = [...(server.sourcePath ?? ["mcpServers"]), server.name];
+  await updateJsonFile(server.source, [...at, "disabled"], undefined);
+  await updateJsonFile(server.source, [...at, "enabled"], enabled);
 }
 
 /** A server whose entry could not be read shows its error; it never connects. */
