@@ -398,7 +398,10 @@ const connectOnce: ConnectFn = async (options) => {
         return CallToolResultSchema.parse(result);
       } catch (error) {
         if (signal?.aborted) throw error;
-        throw classifyMcpError(error, { ...context(), ...(timeoutMs !== undefined && { timeoutMs }) });
+        throw classifyMcpError(error, {
+          ...context(),
+          ...(timeoutMs !== undefined && { timeoutMs }),
+        });
       }
     },
     async close() {

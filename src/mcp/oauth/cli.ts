@@ -6,8 +6,8 @@ import type { AuthInteraction, BrowserState } from "./auth-store.js";
 import { describeLogout } from "./logout-text.js";
 import { createMcpOAuth, type McpOAuthOptions } from "./mcp-oauth.js";
 import { unionScopes } from "./provider.js";
-import { createOAuthStorage } from "./storage.js";
 import { whyNoSignIn } from "./sign-in-check.js";
+import { createOAuthStorage } from "./storage.js";
 
 /** Where `wren mcp auth` / `wren mcp logout` read and write. */
 export interface AuthCliIo {
