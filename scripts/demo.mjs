@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { demoBanner } from "./demo-banner.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const consent = !process.argv.includes("--no-consent");
@@ -38,9 +39,7 @@ const cleanup = () => {
   rmSync(home, { recursive: true, force: true });
 };
 process.stdout.write(
-  `\nwren demo: an OAuth-protected MCP server "demo" runs at ${url}\n` +
-    `WREN_HOME=${home} (deleted on exit)\n` +
-    "Type `.mcp auth demo` to sign in (`wren mcp auth demo --no-browser` works the same outside the REPL).\n\n",
+  demoBanner({ url, home, node: process.execPath, wren: join(root, "dist", "wren.js") }),
 );
 const wren = spawn(process.execPath, [join(root, "dist", "wren.js")], {
   cwd: home,

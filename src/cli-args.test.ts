@@ -87,10 +87,26 @@ describe("parseCliArgs", () => {
     });
   });
 
+  it("takes -p without a prompt (read from stdin), also before other options", () => {
+    expect(parseCliArgs(["-p"])).toMatchObject({ kind: "print", prompt: "" });
+    expect(parseCliArgs(["-p", "--output-format", "json"])).toMatchObject({
+      kind: "print",
+      prompt: "",
+      outputFormat: "json",
+    });
+    expect(parseCliArgs(["--print", "hi", "--model", "a/b"])).toMatchObject({
+      kind: "print",
+      prompt: "hi",
+      options: { model: "a/b" },
+    });
+  });
+
   it("turns bad input into usage errors", () => {
     const cases: [string[], RegExp][] = [
-      [["--bogus"], /Unknown option '--bogus'/],
-      [["-p"], /argument missing/],
+      [["--bogus"], /^unknown option --bogus$/],
+      [["--model", "-p", "hi"], /^--model needs a value, but the next argument is the option -p/],
+      [["--mcp-config"], /^--mcp-config needs a value$/],
+      [["--help=yes"], /^--help takes no value$/],
       [["hello"], /unexpected argument "hello"/],
       [["--model", "gpt4"], /PROVIDER\/MODEL/],
       [["-p", "x", "--output-format", "xml"], /text, json or stream-json/],

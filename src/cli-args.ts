@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { ArgsError, parseCommandLine } from "./utils/args.js";
 
 /** Output formats of print mode. */
 export type OutputFormat = "text" | "json" | "stream-json";
@@ -41,22 +41,27 @@ export const HELP_TEXT = `wren — a terminal-native AI coding assistant
 
 Usage:
   wren                            interactive REPL in the current directory
-  wren -p "prompt"                run one turn, print the answer, exit (stdin, if piped, is appended)
-       [--output-format text|json|stream-json]
+  wren -p "prompt"                run one turn with the REPL's tools, print the answer, exit
+                                  (stdin, if piped, is appended; echo task | wren -p reads it all)
+       [--output-format text|json|stream-json]   json/stream-json: Claude Code's shapes
        [--allowed-tools LIST]     tools allowed without asking (comma-separated)
   wren --continue | --resume ID   resume the latest / a given session
   wren --auth-mcp NAME            sign in to MCP server NAME (OAuth), then exit
   wren mcp list                   configured MCP servers with status and tool count
   wren mcp get NAME               one server's resolved config (secrets redacted)
   wren mcp tools NAME             the server's tools
-  wren mcp call NAME TOOL [JSON]  call one tool and print its result as JSON
-  wren mcp auth NAME              same as --auth-mcp
+  wren mcp call NAME TOOL [JSON]  call one tool and print its result as JSON  [--timeout MS]
+  wren mcp auth NAME              same as --auth-mcp  [--scope "A B"] asks for more scope
   wren mcp logout NAME            forget (and revoke) the server's tokens
-  wren mcp add NAME URL           add a remote server   (--scope user|project, --header "K: V")
-  wren mcp add NAME -- CMD ARGS   add a stdio server    (--scope user|project, --env K=V)
+  wren mcp add [-t http|sse] [-H "K: V"] NAME URL       add a remote server
+  wren mcp add [-e K=V] NAME -- CMD ARGS                add a stdio server
+  wren mcp add-json NAME JSON     add a server from its JSON entry
+                                  (-s local|user|project: local, the default, is this project,
+                                  kept in $WREN_HOME rather than the repo)
   wren mcp remove NAME            remove a server
   wren trust                      show this folder's project config and trust it
   wren trust --revoke             stop trusting it (the project config is ignored again)
+  wren mcp COMMAND --help         one command's options
 
 Options:
   --model PROVIDER/MODEL   model to use, e.g. ollama/qwen3:8b
@@ -103,7 +108,9 @@ function firstPositional(argv: readonly string[]): number {
     const arg = argv[i] ?? "";
     if (arg === "--") return i;
     if (!arg.startsWith("-") || arg === "-") return i;
-    if (TAKES_VALUE.has(arg)) i++;
+    // An option's value never starts with "-" here (`-p --output-format json` reads stdin).
+    const next = argv[i + 1];
+    if (TAKES_VALUE.has(arg) && next !== undefined && (!next.startsWith("-") || next === "-")) i++;
   }
   return argv.length;
 }
@@ -115,10 +122,10 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   const rest = argv.slice(split);
   let values: ReturnType<typeof parse>["values"];
   try {
-    values = parse(flags).values;
+    values = parse(withEmptyPrompt(flags)).values;
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    return { kind: "usage-error", message: message ?? "invalid arguments" };
+    if (error instanceof ArgsError) return { kind: "usage-error", message: error.message };
+    throw error;
   }
   if (values.help) return { kind: "help" };
   if (values.version) return { kind: "version" };
@@ -208,6 +215,23 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   };
 }
 
-function parse(args: string[]) {
-  return parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true });
+function parse(args: readonly string[]) {
+  return parseCommandLine(args, { options: OPTIONS });
+}
+
+/**
+ * `-p` may come without a prompt (`echo task | wren -p --output-format json`): then the prompt
+ * is read from stdin. A `-p` at the end or before another option gets an empty value.
+ */
+function withEmptyPrompt(flags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const arg = flags[i] ?? "";
+    out.push(arg);
+    if (arg !== "-p" && arg !== "--print") continue;
+    const next = flags[i + 1];
+    if (next === undefined || (next.startsWith("-") && next !== "-")) out.push("");
+    else out.push(flags[++i] ?? "");
+  }
+  return out;
 }

@@ -102,6 +102,7 @@ export async function runCli(io: CliIo): Promise<number> {
         trustProject: isTrusted(trust),
         stdin: io.stdin,
         ...(request.options.noBrowser && { noBrowser: true }),
+        interactive: io.stdin.isTTY === true && io.stderr.isTTY === true,
         stdout: io.stdout,
         stderr: io.stderr,
         env: io.env,
@@ -118,7 +119,16 @@ export async function runCli(io: CliIo): Promise<number> {
       const paths = resolvePaths(io.env, io.cwd);
       const config = await loadOrFail(paths, await nonInteractiveTrust(paths, true));
       if (typeof config === "number") return config;
-      const stdin = io.stdin.isTTY ? undefined : await readAll(io.stdin);
+      for (const warning of config.warnings) io.stderr.write(`wren: warning: ${warning}\n`);
+      const piped = io.stdin.isTTY ? undefined : (await readAll(io.stdin)).trimEnd();
+      // `echo task | wren -p`: the piped text is the prompt; with -p "..." it is appended.
+      const prompt = request.prompt.trim() === "" ? (piped ?? "") : request.prompt;
+      const stdin = prompt === request.prompt && piped?.trim() ? piped : undefined;
+      if (prompt.trim() === "") {
+        return fail(
+          `-p needs a prompt: wren -p "..." or pipe it in (echo "..." | wren -p)\n${USAGE_LINE}`,
+        );
+      }
       const controller = new AbortController();
       const onSignal = (): void => controller.abort();
       process.once("SIGINT", onSignal);
@@ -128,8 +138,8 @@ export async function runCli(io: CliIo): Promise<number> {
           paths,
           config,
           env: io.env,
-          prompt: request.prompt,
-          ...(stdin?.trim() && { stdin: stdin.trimEnd() }),
+          prompt,
+          ...(stdin !== undefined && { stdin }),
           outputFormat: request.outputFormat,
           allowedTools: request.allowedTools,
           ...(request.resume && { resume: request.resume }),

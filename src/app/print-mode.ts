@@ -1,16 +1,17 @@
 import type { ToolDecision } from "../agent/loop.js";
-import { runTurn, type TurnEvent } from "../agent/loop.js";
-import type { ChatMessage, ToolCall } from "../agent/messages.js";
+import { runTurn, type TurnEnd } from "../agent/loop.js";
+import type { AssistantPart, ChatMessage, ToolCall, Usage } from "../agent/messages.js";
 import type { OutputFormat, ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
-import type { McpManager } from "../mcp/manager.js";
+import type { McpManager, McpServerState } from "../mcp/manager.js";
+import { estimateCost } from "../provider/cost.js";
 import { createSessionStore } from "../session/session-store.js";
 import { cannotAskMessage, createPermissions, ruleDenial } from "../tools/permissions.js";
 import { createToolRegistry } from "../tools/registry.js";
-import type { Tool } from "../tools/types.js";
+import type { Tool, ToolOutcome } from "../tools/types.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { terminalJson } from "../utils/terminal-text.js";
-import { lazyChatModel } from "./services.js";
+import { lazyChatModel, loadAgentSetup } from "./services.js";
 
 /** What `wren -p` runs with. */
 export interface PrintOptions {
@@ -28,7 +29,15 @@ export interface PrintOptions {
   readonly stderr: { write(text: string): unknown };
   /** Aborted on SIGINT. */
   readonly signal: AbortSignal;
+  /**
+   * How long the first model request waits for MCP servers still connecting (ms). Those that
+   * connect later join the next steps; whatever still connects at the end is closed at once.
+   */
+  readonly mcpWaitMs?: number;
 }
+
+/** A server slower than this does not hold the answer back (npx downloads can take minutes). */
+const MCP_WAIT_MS = 5_000;
 
 /**
  * Decides a tool call in print mode, which never prompts: the permission rules decide, and a
@@ -49,58 +58,144 @@ export function printModeAuthorizer(
   };
 }
 
+/** Claude Code's `subtype` of the final result object. */
+type ResultSubtype = "success" | "error_during_execution" | "error_max_turns";
+
+/** The result object of `--output-format json` (and the last line of `stream-json`). */
+export interface PrintResult {
+  readonly type: "result";
+  readonly subtype: ResultSubtype;
+  readonly is_error: boolean;
+  readonly result: string;
+  readonly session_id: string;
+  readonly num_turns: number;
+  readonly duration_ms: number;
+  readonly total_cost_usd: number;
+  readonly usage: {
+    readonly input_tokens: number;
+    readonly output_tokens: number;
+    readonly cache_read_input_tokens: number;
+  };
+  readonly model?: string;
+  /** Why it failed, when `is_error`. */
+  readonly error?: string;
+}
+
+const ZERO: Usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+
 /** Runs one turn non-interactively; resolves with the exit code (0 ok, 1 failed, 2 usage). */
 export async function runPrint(options: PrintOptions): Promise<number> {
-  const { stdout, stderr, config, paths } = options;
+  const { stdout, stderr, config, paths, outputFormat } = options;
+  const startedAt = Date.now();
+  const sessions = createSessionStore(paths);
+  let writer = sessions.create();
   const modelId = options.model ?? config.model;
+  const json = outputFormat !== "text";
+  const emit = (value: unknown): void => void stdout.write(`${terminalJson(value)}\n`);
+  let steps = 0;
+  let usage = ZERO;
+  /** Writes the result object (json modes) and any error line; returns the exit code. */
+  const finish = (
+    code: number,
+    answer: string,
+    failure?: { subtype?: ResultSubtype; message: string },
+  ): number => {
+    if (failure) stderr.write(`wren: ${failure.message}\n`);
+    if (!json) {
+      if (code === 0 || answer !== "")
+        stdout.write(answer.endsWith("\n") || answer === "" ? answer : `${answer}\n`);
+      return code;
+    }
+    const slash = modelId?.indexOf("/") ?? -1;
+    const price =
+      modelId && slash > 0
+        ? config.providers[modelId.slice(0, slash)]?.prices?.[modelId.slice(slash + 1)]
+        : undefined;
+    const result: PrintResult = {
+      type: "result",
+      subtype: failure ? (failure.subtype ?? "error_during_execution") : "success",
+      is_error: failure !== undefined,
+      result: answer,
+      session_id: writer.id,
+      num_turns: steps,
+      duration_ms: Date.now() - startedAt,
+      total_cost_usd: estimateCost(usage, price) ?? 0,
+      usage: {
+        input_tokens: usage.inputTokens,
+        output_tokens: usage.outputTokens,
+        cache_read_input_tokens: usage.cachedInputTokens,
+      },
+      ...(modelId !== undefined && { model: modelId }),
+      ...(failure && { error: failure.message }),
+    };
+    emit(result);
+    return code;
+  };
+
   if (!modelId) {
-    stderr.write(
-      `wren: no model configured: pass --model PROVIDER/MODEL or set "model" in ${paths.userSettings}\n`,
-    );
-    return 2;
+    return finish(2, "", {
+      message: `no model configured: pass --model PROVIDER/MODEL or set "model" in ${paths.userSettings}`,
+    });
   }
   const prompt = options.stdin ? `${options.prompt}\n\n${options.stdin}` : options.prompt;
-  const sessions = createSessionStore(paths);
   let history: ChatMessage[] = [];
-  let writer = sessions.create();
   if (options.resume) {
     const id = "id" in options.resume ? options.resume.id : (await sessions.list(1))[0]?.id;
     if (!id) {
-      stderr.write("wren: there is no earlier session in this directory to continue\n");
-      return 2;
+      return finish(2, "", {
+        message: "there is no earlier session in this directory to continue",
+      });
     }
     try {
       const resumed = await sessions.resume(id);
       history = resumed.messages;
       writer = resumed.writer;
     } catch (error) {
-      stderr.write(`wren: ${errorText(error)}\n`);
-      return 2;
+      return finish(2, "", { message: errorText(error) });
     }
   }
 
   const tools = createToolRegistry();
-  let manager: McpManager | undefined;
-  if (config.servers.some((s) => s.enabled)) manager = await startMcp(options);
-  if (manager) tools.addSource(() => manager?.tools() ?? []);
-
-  const user: ChatMessage = {
-    role: "user",
-    id: crypto.randomUUID(),
-    time: new Date().toISOString(),
-    text: prompt,
-  };
-  history.push(user);
-  await writer.append(user);
-
-  const answer: string[] = [];
-  const toolCalls: { name: string; input: unknown; status: string; durationMs: number }[] = [];
-  const started = new Map<string, ToolCall>();
-  let failed = false;
-  let last: Extract<TurnEvent, { type: "done" }> | undefined;
+  const manager =
+    config.servers.length > 0
+      ? await startMcp(options, options.mcpWaitMs ?? MCP_WAIT_MS)
+      : undefined;
   try {
+    const setup = await loadAgentSetup(paths, options.env);
+    tools.addSource(() => setup.builtins);
+    if (manager) tools.addSource(() => manager.tools());
+    if (outputFormat === "stream-json") {
+      emit({
+        type: "system",
+        subtype: "init",
+        session_id: writer.id,
+        cwd: paths.project,
+        model: modelId,
+        tools: tools.list().map((t) => t.name),
+        mcp_servers: (manager?.getSnapshot() ?? []).map((s) => ({
+          name: s.name,
+          status: serverStatus(s),
+        })),
+      });
+    }
+
+    const user: ChatMessage = {
+      role: "user",
+      id: crypto.randomUUID(),
+      time: new Date().toISOString(),
+      text: prompt,
+    };
+    history.push(user);
+    await writer.append(user);
+
+    const answer: string[] = [];
+    // Text of a new step starts a new paragraph instead of running on ("Reading it.The file").
+    let breakBeforeText = false;
+    let failure: string | undefined;
+    let end: TurnEnd = "error";
     for await (const event of runTurn({
       model: lazyChatModel(modelId, config, options.env),
+      system: setup.system,
       messages: history,
       tools,
       signal: options.signal,
@@ -110,58 +205,57 @@ export async function runPrint(options: PrintOptions): Promise<number> {
         paths.project,
       ),
     })) {
-      if (options.outputFormat === "stream-json")
-        stdout.write(`${terminalJson(streamEvent(event))}\n`);
       switch (event.type) {
+        case "step-start":
+          steps++;
+          breakBeforeText = answer.length > 0;
+          break;
         case "text-delta":
+          if (breakBeforeText && event.text !== "") {
+            answer.push(answer.at(-1)?.endsWith("\n") ? "\n" : "\n\n");
+            breakBeforeText = false;
+          }
           answer.push(event.text);
           break;
         case "tool-start":
-          started.set(event.call.id, event.call);
-          if (options.outputFormat === "text")
+          if (outputFormat === "text")
             stderr.write(`wren: tool ${event.call.name}(${event.summary})\n`);
           break;
-        case "tool-end": {
-          const call = started.get(event.callId);
-          if (call)
-            toolCalls.push({
-              name: call.name,
-              input: call.input,
-              status: event.outcome.status,
-              durationMs: event.durationMs,
-            });
+        case "tool-end":
           if (event.outcome.status === "denied") stderr.write(`wren: ${event.outcome.reason}\n`);
           break;
-        }
         case "message":
           await writer.append(event.message);
+          if (outputFormat === "stream-json") emit(streamMessage(event.message, writer.id));
           break;
         case "error":
-          failed = true;
-          stderr.write(`wren: ${event.error.message}\n`);
+          failure = event.error.message;
           break;
         case "done":
-          last = event;
+          end = event.end;
+          usage = event.usage;
           break;
       }
     }
+    const text = answer.join("");
+    if (failure !== undefined) return finish(1, text, { message: failure });
+    if (end === "interrupted") return finish(1, text, { message: "interrupted" });
+    if (end === "max-steps") {
+      return finish(1, text, {
+        subtype: "error_max_turns",
+        message: "stopped: the model kept calling tools past the step limit",
+      });
+    }
+    return finish(0, text);
+  } catch (error) {
+    return finish(1, "", { message: errorText(error) });
   } finally {
+    // close() ends servers still connecting at once: leaving must not wait for them.
     await Promise.all([writer.close(), manager?.close()]);
   }
-  const text = answer.join("");
-  const end = last?.end ?? "error";
-  if (options.outputFormat === "text")
-    stdout.write(text.endsWith("\n") || text === "" ? text : `${text}\n`);
-  if (options.outputFormat === "json") {
-    stdout.write(
-      `${terminalJson({ answer: text, end, toolCalls, usage: last?.usage, sessionId: writer.id, model: modelId })}\n`,
-    );
-  }
-  if (end === "interrupted") stderr.write("wren: interrupted\n");
-  return failed || end === "error" || end === "interrupted" ? 1 : 0;
 }
 
-async function startMcp(options: PrintOptions): Promise<McpManager> {
+async function startMcp(options: PrintOptions, waitMs: number): Promise<McpManager> {
   const { createMcpManager } = await import("../mcp/manager.js");
   const { declineElicitations } = await import("../mcp/elicitation-store.js");
   const log = (line: string): void => void options.stderr.write(`wren: ${line}\n`);
@@ -171,23 +265,104 @@ async function startMcp(options: PrintOptions): Promise<McpManager> {
     elicitation: declineElicitations(log),
   });
   manager.start();
-  await manager.whenSettled();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    manager.whenSettled(),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+    }),
+  ]);
+  clearTimeout(timer);
   for (const server of manager.getSnapshot()) {
-    if (server.status.state === "needs-auth") {
+    const { status } = server;
+    if (status.state === "needs-auth") {
       log(
         `skipping MCP server ${server.name}: it needs sign-in (run: wren mcp auth ${server.name})`,
       );
-    } else if (server.status.state === "failed") {
-      log(`skipping MCP server ${server.name}: ${server.status.reason}`);
+    } else if (status.state === "failed") {
+      log(`skipping MCP server ${server.name}: ${status.reason}`);
+    } else if (status.state === "connecting") {
+      log(`MCP server ${server.name} is still connecting; its tools join once it is ready`);
     }
   }
   return manager;
 }
 
-/** A turn event as one stream-json line: everything but secrets-free error objects as text. */
-function streamEvent(event: TurnEvent): unknown {
-  if (event.type === "error") return { type: "error", message: event.error.message };
-  return event;
+/** A server's status in the `system`/`init` event, in Claude Code's words. */
+function serverStatus(state: McpServerState): string {
+  switch (state.status.state) {
+    case "connected":
+      return "connected";
+    case "connecting":
+      return "pending";
+    case "needs-auth":
+      return "needs-auth";
+    case "disabled":
+      return "disabled";
+    case "failed":
+      return "failed";
+  }
+}
+
+/** A conversation message as a stream-json `assistant` / `user` line (Claude Code's shape). */
+function streamMessage(message: ChatMessage, sessionId: string): unknown {
+  const common = { parent_tool_use_id: null, session_id: sessionId };
+  if (message.role === "assistant") {
+    return {
+      type: "assistant",
+      message: {
+        id: message.id,
+        type: "message",
+        role: "assistant",
+        ...(message.model !== undefined && { model: message.model }),
+        content: message.parts.flatMap(contentBlock),
+        ...(message.usage && {
+          usage: {
+            input_tokens: message.usage.inputTokens,
+            output_tokens: message.usage.outputTokens,
+            cache_read_input_tokens: message.usage.cachedInputTokens,
+          },
+        }),
+      },
+      ...common,
+    };
+  }
+  if (message.role === "tool") {
+    return {
+      type: "user",
+      message: {
+        role: "user",
+        content: message.results.map((r) => ({
+          type: "tool_result",
+          tool_use_id: r.callId,
+          content: outcomeText(r.outcome),
+          is_error: r.outcome.status !== "ok",
+        })),
+      },
+      ...common,
+    };
+  }
+  return { type: "user", message: { role: "user", content: message.text }, ...common };
+}
+
+function contentBlock(part: AssistantPart): unknown[] {
+  switch (part.type) {
+    case "text":
+      return [{ type: "text", text: part.text }];
+    case "reasoning":
+      return [{ type: "thinking", thinking: part.text }];
+    case "tool-call":
+      return [{ type: "tool_use", id: part.id, name: part.name, input: part.input }];
+  }
+}
+
+function outcomeText(outcome: ToolOutcome): string {
+  if (outcome.status === "denied") return outcome.reason;
+  if (outcome.status === "error") return outcome.message;
+  if (outcome.status === "cancelled") return "cancelled";
+  return outcome.content
+    .map((c) => (c.type === "text" ? c.text : `[image ${c.mimeType}]`))
+    .join("\n");
 }
 
 function errorText(error: unknown): string {

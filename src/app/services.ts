@@ -66,6 +66,30 @@ export function lazyChatModel(id: string, config: WrenConfig, env: NodeJS.Proces
   };
 }
 
+/** What a turn runs with besides MCP: the built-in tools and the system prompt. */
+export interface AgentSetup {
+  readonly builtins: readonly Tool[];
+  readonly system: string;
+}
+
+/**
+ * Loads the built-in tools and the system prompt (AGENTS.md, cwd, OS, date, git status). The
+ * REPL (after its first frame) and print mode both call this, so they offer the model the same.
+ */
+export async function loadAgentSetup(
+  paths: WrenPaths,
+  env: NodeJS.ProcessEnv,
+): Promise<AgentSetup> {
+  const [{ createBuiltinTools }, { loadSystemPrompt }] = await Promise.all([
+    import("../tools/builtin/index.js"),
+    import("../agent/instructions.js"),
+  ]);
+  return {
+    builtins: createBuiltinTools({ project: paths.project, env }),
+    system: await loadSystemPrompt({ paths }),
+  };
+}
+
 /** Wires history, commands, transcript, sessions and the conversation together. */
 export async function createReplServices(options: ReplServiceOptions): Promise<ReplServices> {
   const { paths, config, env } = options;
@@ -94,12 +118,9 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
   let late: Promise<void> | undefined;
   const loadLate = (): Promise<void> => {
     late ??= (async () => {
-      const [{ createBuiltinTools }, { loadSystemPrompt }] = await Promise.all([
-        import("../tools/builtin/index.js"),
-        import("../agent/instructions.js"),
-      ]);
-      builtins = createBuiltinTools({ project: paths.project, env });
-      systemPrompt = await loadSystemPrompt({ paths });
+      const setup = await loadAgentSetup(paths, env);
+      builtins = setup.builtins;
+      systemPrompt = setup.system;
     })();
     return late;
   };

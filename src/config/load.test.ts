@@ -19,6 +19,15 @@ async function put(file: string, content: unknown): Promise<void> {
   await writeFile(file, typeof content === "string" ? content : JSON.stringify(content, null, 2));
 }
 
+/** Each server's `invalid` reason by name (undefined for a usable server). */
+async function invalidReasons(
+  env: NodeJS.ProcessEnv = {},
+): Promise<Record<string, string | undefined>> {
+  const config = await loadConfig({ paths, env });
+  for (const server of config.servers) if (server.invalid) expect(server.enabled).toBe(false);
+  return Object.fromEntries(config.servers.map((s) => [s.name, s.invalid]));
+}
+
 async function loadError(env: NodeJS.ProcessEnv = {}, extra?: string): Promise<ConfigError> {
   const error = await loadConfig({
     paths,
@@ -127,12 +136,17 @@ describe("loadConfig", () => {
     });
   });
 
-  it("names the server and field of a missing variable", async () => {
+  it("disables only the server with a missing variable, naming its field", async () => {
     await put(paths.userSettings, {
-      mcpServers: { corp: { url: "https://x.example", oauth: { clientSecret: "${CORP_SECRET}" } } },
+      model: "a/b",
+      mcpServers: {
+        corp: { url: "https://x.example", oauth: { clientSecret: "${CORP_SECRET}" } },
+        fine: { command: "x" },
+      },
     });
-    const error = await loadError();
-    expect(error.message).toBe(
+    const reasons = await invalidReasons();
+    expect(reasons.fine).toBeUndefined();
+    expect(reasons.corp).toBe(
       `${paths.userSettings}: mcpServers.corp.oauth.clientSecret: environment variable CORP_SECRET is not set (write \${CORP_SECRET:-default} to give a default)`,
     );
   });
@@ -154,35 +168,41 @@ describe("loadConfig", () => {
 
   it("reports wrong types with their JSON path", async () => {
     await put(paths.userSettings, { mcpServers: { fs: { command: "x", args: ["ok", 3] } } });
+    expect((await invalidReasons()).fs).toBe(
+      `${paths.userSettings}: mcpServers.fs.args[1]: expected a string`,
+    );
+  });
+
+  it("still fails on problems outside server entries", async () => {
+    await put(paths.userSettings, {
+      permissions: { allow: [1] },
+      mcpServers: { a: { command: "x" } },
+    });
     const error = await loadError();
-    expect(error.issues).toEqual([
-      {
-        file: paths.userSettings,
-        path: ["mcpServers", "fs", "args", 1],
-        message: "expected a string",
-      },
-    ]);
-    expect(error.message).toBe(`${paths.userSettings}: mcpServers.fs.args[1]: expected a string`);
+    expect(error.message).toBe(`${paths.userSettings}: permissions.allow[0]: expected a string`);
+    await put(paths.userSettings, { mcpServers: [] });
+    expect((await loadError()).message).toContain(
+      "mcpServers: expected an object of servers by name",
+    );
   });
 
   it("rejects an unknown transport type", async () => {
     await put(paths.userSettings, { mcpServers: { x: { type: "websocket", url: "wss://x" } } });
-    const error = await loadError();
-    expect(error.message).toContain("mcpServers.x.type: expected one of");
+    expect((await invalidReasons()).x).toContain("mcpServers.x.type: expected one of");
   });
 
   it("rejects a server with neither command nor url, or a url server without url", async () => {
     await put(paths.userSettings, { mcpServers: { none: { args: [] }, web: { type: "http" } } });
-    const error = await loadError();
-    expect(error.message).toContain(
+    const reasons = await invalidReasons();
+    expect(reasons.none).toContain(
       'mcpServers.none: expected a "command" (stdio server) or a "url"',
     );
-    expect(error.message).toContain("mcpServers.web.url: a http server needs a url");
+    expect(reasons.web).toContain("mcpServers.web.url: a http server needs a url");
   });
 
   it("rejects a stdio server without command", async () => {
     await put(paths.userSettings, { mcpServers: { s: { type: "stdio", args: ["x"] } } });
-    expect((await loadError()).message).toContain(
+    expect((await invalidReasons()).s).toContain(
       "mcpServers.s.command: a stdio server needs a command",
     );
   });
@@ -201,11 +221,23 @@ describe("loadConfig", () => {
     const byPath = Object.fromEntries(error.issues.map((i) => [i.path.join("."), i.message]));
     expect(byPath).toEqual({
       display: "expected zen, standard or developer",
-      "mcpServers.a.oauth": "expected false or an object",
-      "mcpServers.a.timeout": "expected an integer",
-      "mcpServers.b.oauth.callbackPort": "expected a port from 1 to 65535",
-      "mcpServers.c.enabled": "expected a boolean",
       "providers.p.baseURL": "expected an http(s) URL",
+    });
+    await put(paths.userSettings, {
+      mcpServers: {
+        a: { url: "https://a.example", oauth: 5 },
+        t: { url: "https://a.example", timeout: 1.5 },
+        b: { url: "https://b.example", oauth: { callbackPort: 70000 } },
+        c: { url: "notaurl", enabled: "yes" },
+      },
+    });
+    const reasons = await invalidReasons();
+    const file = paths.userSettings;
+    expect(reasons).toEqual({
+      a: `${file}: mcpServers.a.oauth: expected false or an object`,
+      t: `${file}: mcpServers.t.timeout: expected an integer`,
+      b: `${file}: mcpServers.b.oauth.callbackPort: expected a port from 1 to 65535`,
+      c: `${file}: mcpServers.c.enabled: expected a boolean`,
     });
   });
 
@@ -231,8 +263,14 @@ describe("loadConfig", () => {
         keyWithoutGrant: { url: "https://m.example/mcp", oauth: { privateKeyFile: "k.pem" } },
       },
     });
-    const error = await loadError();
-    const byPath = Object.fromEntries(error.issues.map((i) => [i.path.join("."), i.message]));
+    const reasons = await invalidReasons();
+    const prefix = `${paths.userSettings}: `;
+    const byPath = Object.fromEntries(
+      Object.values(reasons).flatMap((r) => {
+        const [path, ...message] = (r ?? "").slice(prefix.length).split(": ");
+        return r ? [[path, message.join(": ")]] : [];
+      }),
+    );
     const exactlyOne =
       "client_credentials needs exactly one of clientSecret, privateKey or privateKeyFile";
     expect(byPath).toEqual({
@@ -250,7 +288,7 @@ describe("loadConfig", () => {
 
   it("rejects a url that is not http(s)", async () => {
     await put(paths.userSettings, { mcpServers: { c: { url: "ftp://x.example" } } });
-    expect((await loadError()).message).toContain(
+    expect((await invalidReasons()).c).toContain(
       "mcpServers.c.url: expected an http:// or https:// URL",
     );
   });
@@ -276,12 +314,50 @@ describe("loadConfig", () => {
     );
   });
 
+  it("says what a misspelt key or another tool's spelling probably meant", async () => {
+    await put(paths.userSettings, {
+      servers: {},
+      providers: { p: { type: "openai", apikey: "k" } },
+      mcpServers: {
+        g: { httpUrl: "https://g.example/mcp" },
+        w: { serverUrl: "https://w.example/mcp" },
+        c: { comand: "x" },
+      },
+    });
+    const config = await loadConfig({ paths, env: {} });
+    const file = paths.userSettings;
+    expect(config.warnings).toEqual(
+      expect.arrayContaining([
+        `${file}: servers: unknown key, ignored (did you mean "mcpServers" (servers is VS Code's name)?)`,
+        `${file}: providers.p.apikey: unknown key, ignored (did you mean "apiKey"?)`,
+        `${file}: mcpServers.g.httpUrl: unknown key, ignored (did you mean "url" with "type": "http" (httpUrl is Gemini CLI's name)?)`,
+        `${file}: mcpServers.w.serverUrl: unknown key, ignored (did you mean "url" (serverUrl is Windsurf's name)?)`,
+        `${file}: mcpServers.c.comand: unknown key, ignored (did you mean "command"?)`,
+      ]),
+    );
+  });
+
+  it("reads this project's local-scope servers from WREN_HOME, not other projects'", async () => {
+    await put(paths.localMcpServers, {
+      projects: {
+        [paths.project]: { mcpServers: { mine: { command: "x" } } },
+        "/elsewhere": { mcpServers: { theirs: { command: "y" } } },
+      },
+    });
+    await put(paths.projectMcpJson, { mcpServers: { mine: { command: "from-repo" } } });
+    const config = await loadConfig({ paths, env: {} });
+    expect(config.servers.map((s) => [s.name, s.type === "stdio" && s.command])).toEqual([
+      ["mine", "x"],
+    ]);
+    expect(config.servers[0]?.source).toBe(paths.localMcpServers);
+    expect(config.servers[0]?.sourcePath).toEqual(["projects", paths.project, "mcpServers"]);
+  });
+
   it("quotes server names that are not identifiers in paths", async () => {
     await put(paths.userSettings, {
       mcpServers: { "https://mcp.atlassian.com/v1/mcp": { url: 5 } },
     });
-    const error = await loadError();
-    expect(error.message).toContain(
+    expect((await invalidReasons())["https://mcp.atlassian.com/v1/mcp"]).toContain(
       'mcpServers["https://mcp.atlassian.com/v1/mcp"].url: expected a string',
     );
   });
@@ -298,7 +374,7 @@ describe("loadConfig", () => {
 
   it("reports problems of several files at once", async () => {
     await put(paths.userSettings, "{");
-    await put(paths.projectMcpJson, { mcpServers: { x: {} } });
+    await put(paths.projectMcpJson, { mcpServers: [] });
     const error = await loadError();
     expect(error.issues.map((i) => i.file)).toEqual([paths.userSettings, paths.projectMcpJson]);
   });
@@ -307,9 +383,9 @@ describe("loadConfig", () => {
     await put(paths.userSettings, {
       mcpServers: { s: { url: "https://x.example", timeout: "${SECRET}" } },
     });
-    const error = await loadError({ SECRET: "hunter2-secret" });
-    expect(error.message).toContain("mcpServers.s.timeout");
-    expect(error.message).not.toContain("hunter2");
+    const reason = (await invalidReasons({ SECRET: "hunter2-secret" })).s;
+    expect(reason).toContain("mcpServers.s.timeout");
+    expect(reason).not.toContain("hunter2");
   });
 });
 

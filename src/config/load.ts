@@ -6,13 +6,17 @@ import type { WrenPaths } from "../utils/paths.js";
 import { expandEnvDeep } from "./env-expand.js";
 import { ConfigError, type ConfigIssue, formatIssue } from "./errors.js";
 import {
+  invalidServer,
   McpJsonFileSchema,
   type McpServerConfig,
   normalizeServer,
   type ProviderSettings,
+  type RawMcpServer,
+  RawMcpServerSchema,
   type SettingsFile,
   SettingsFileSchema,
 } from "./schema.js";
+import { knownKeysAt, suggestKey } from "./suggest.js";
 
 /** Display modes of the transcript. */
 export type DisplayMode = "zen" | "standard" | "developer";
@@ -108,6 +112,8 @@ export function validateDocument<T>(
   schema: z.ZodMiniType<T>,
   value: unknown,
   file: string,
+  /** Where `value` sits in its file, for messages (a server entry: `mcpServers.NAME`). */
+  at: readonly (string | number)[] = [],
 ): { data: T; warnings: string[] } {
   const warnings: string[] = [];
   let current = value;
@@ -123,20 +129,23 @@ export function validateDocument<T>(
         (p): p is string | number => typeof p === "string" || typeof p === "number",
       );
       if (issue.code === "unrecognized_keys") unknown.push({ path, keys: issue.keys });
-      else fatal.push({ file, path, message: humanizeZodMessage(issue) });
+      else fatal.push({ file, path: [...at, ...path], message: humanizeZodMessage(issue) });
     }
     if (fatal.length > 0) throw new ConfigError(fatal);
     current = structuredClone(current);
     for (const { path, keys } of unknown) {
       const parent = getAt(current, path);
       if (parent === null || typeof parent !== "object") continue;
+      const known = knownKeysAt(schema, path);
       for (const key of keys) {
-        warnings.push(formatIssue({ file, path: [...path, key], message: "unknown key, ignored" }));
+        const suggestion = suggestKey(key, known);
+        const message = `unknown key, ignored${suggestion ? ` (did you mean ${suggestion}?)` : ""}`;
+        warnings.push(formatIssue({ file, path: [...at, ...path, key], message }));
         delete (parent as Record<string, unknown>)[key];
       }
     }
   }
-  throw new ConfigError([{ file, path: [], message: "could not be validated" }]);
+  throw new ConfigError([{ file, path: [...at], message: "could not be validated" }]);
 }
 
 function getAt(value: unknown, path: readonly (string | number)[]): unknown {
@@ -188,14 +197,17 @@ function untrustedPart(document: unknown): Record<string, unknown> {
   }
   return out;
 }
+/** Where a source's `mcpServers` live: at the top, or under `projects[PATH]` (local scope). */
+type SourceKind = "settings" | "mcp-json" | "local";
 
 async function readSource(
   file: string,
-  kind: "settings" | "mcp-json",
+  kind: SourceKind,
   env: NodeJS.ProcessEnv,
   readText: (file: string) => Promise<string | undefined>,
   required: boolean,
   trusted: boolean,
+  project: string,
 ): Promise<{ source?: ParsedSource; warnings: string[] }> {
   const text = await readText(file);
   if (text === undefined) {
@@ -212,35 +224,102 @@ async function readSource(
     return { source: { file, settings, servers: [] }, warnings };
   }
   const document = parseJsonDocument(text, file);
+  if (kind === "local") return readLocalSource(file, document, env, project);
+  // Server entries are checked one by one below: one bad entry disables only that server.
+  const { mcpServers, ...rest } = isRecord(document) ? document : {};
   // Expand first so validation sees real values (a URL may be `https://${HOST}/mcp`).
-  const expanded = expandEnvDeep(document, env);
-  if (expanded.missing.length > 0) {
-    throw new ConfigError(
-      expanded.missing.map((m) => ({
-        file,
-        path: m.path,
-        message: `environment variable ${m.variable} is not set (write \${${m.variable}:-default} to give a default)`,
-      })),
-    );
-  }
+  const expanded = expandEnvDeep(rest, env);
+  if (expanded.missing.length > 0)
+    throw new ConfigError(expanded.missing.map((m) => missingIssue(file, m.path, m.variable)));
   const { data: settings, warnings } =
     kind === "settings"
       ? validateDocument(SettingsFileSchema, expanded.value, file)
       : validateDocument(McpJsonFileSchema, expanded.value, file);
-  const servers: McpServerConfig[] = [];
-  const issues: ConfigIssue[] = [];
-  for (const [name, raw] of Object.entries(settings.mcpServers ?? {})) {
-    const result = normalizeServer(name, raw, file);
-    if (result.ok) servers.push(result.server);
-    else
-      issues.push({
-        file,
-        path: ["mcpServers", name, ...result.issue.path],
-        message: result.issue.message,
-      });
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
+  const servers = readServers(file, ["mcpServers"], mcpServers, env, warnings);
   return { source: { file, settings, servers }, warnings };
+}
+
+/** `$WREN_HOME/local-mcp.json`: `{ "projects": { "/abs/project": { "mcpServers": {...} } } }`. */
+function readLocalSource(
+  file: string,
+  document: unknown,
+  env: NodeJS.ProcessEnv,
+  project: string,
+): { source?: ParsedSource; warnings: string[] } {
+  const projects = isRecord(document) ? document.projects : undefined;
+  const entry = isRecord(projects) ? projects[project] : undefined;
+  const warnings: string[] = [];
+  const servers = readServers(
+    file,
+    ["projects", project, "mcpServers"],
+    isRecord(entry) ? entry.mcpServers : undefined,
+    env,
+    warnings,
+  );
+  return { source: { file, settings: {}, servers }, warnings };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function missingIssue(
+  file: string,
+  path: readonly (string | number)[],
+  variable: string,
+): ConfigIssue {
+  return {
+    file,
+    path,
+    message: `environment variable ${variable} is not set (write \${${variable}:-default} to give a default)`,
+  };
+}
+
+/**
+ * Reads the `mcpServers` object at `at`. An entry with a problem (a missing `${VAR}`, an
+ * unknown transport, no command or url) becomes a disabled server carrying its error, which
+ * `.mcp list` and `wren mcp list` show; the other servers and the rest of wren still work.
+ */
+function readServers(
+  file: string,
+  at: readonly (string | number)[],
+  raw: unknown,
+  env: NodeJS.ProcessEnv,
+  warnings: string[],
+): McpServerConfig[] {
+  if (raw === undefined) return [];
+  if (!isRecord(raw)) {
+    throw new ConfigError([{ file, path: at, message: "expected an object of servers by name" }]);
+  }
+  const servers: McpServerConfig[] = [];
+  for (const [name, entry] of Object.entries(raw)) {
+    const path = [...at, name];
+    const broken = (issue: ConfigIssue): void => {
+      servers.push(invalidServer(name, entry, file, formatIssue(issue)));
+    };
+    const expanded = expandEnvDeep(entry, env, path);
+    const [missing] = expanded.missing;
+    if (missing) {
+      broken(missingIssue(file, missing.path, missing.variable));
+      continue;
+    }
+    let validated: { data: RawMcpServer; warnings: string[] };
+    try {
+      validated = validateDocument(RawMcpServerSchema, expanded.value, file, path);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      const [issue] = error.issues;
+      broken(issue ?? { file, path, message: "invalid server entry" });
+      continue;
+    }
+    warnings.push(...validated.warnings);
+    const result = normalizeServer(name, validated.data, file);
+    const nested = at.length !== 1 || at[0] !== "mcpServers";
+    if (result.ok)
+      servers.push(nested ? { ...result.server, sourcePath: at.map(String) } : result.server);
+    else broken({ file, path: [...path, ...result.issue.path], message: result.issue.message });
+  }
+  return servers;
 }
 
 /**
@@ -252,18 +331,16 @@ export async function loadConfig(options: LoadConfigOptions): Promise<WrenConfig
   const readText = options.readText ?? readTextIfExists;
   const { paths } = options;
   const trusted = options.trustProject === true;
-  const plan: {
-    file: string;
-    kind: "settings" | "mcp-json";
-    required: boolean;
-    trusted: boolean;
-  }[] = [
+  const plan: { file: string; kind: SourceKind; required: boolean; trusted: boolean }[] = [
     { file: paths.userSettings, kind: "settings", required: false, trusted: true },
     { file: paths.projectSettings, kind: "settings", required: false, trusted },
     // An untrusted `.mcp.json` holds nothing that may apply, so it is not read at all.
     ...(trusted
       ? [{ file: paths.projectMcpJson, kind: "mcp-json" as const, required: false, trusted }]
       : []),
+    // Local scope (`wren mcp add -s local`, the default): this project's servers, kept in
+    // WREN_HOME rather than the repo; the user added them, so they are trusted like user ones.
+    { file: paths.localMcpServers, kind: "local", required: false, trusted: true },
   ];
   if (options.extraMcpConfig) {
     plan.push({
@@ -281,7 +358,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<WrenConfig
   const warnings: string[] = [];
   const sources: ParsedSource[] = [];
   const results = await Promise.allSettled(
-    unique.map((p) => readSource(p.file, p.kind, env, readText, p.required, p.trusted)),
+    unique.map((p) =>
+      readSource(p.file, p.kind, env, readText, p.required, p.trusted, paths.project),
+    ),
   );
   for (const [i, result] of results.entries()) {
     if (result.status === "rejected") {

@@ -112,6 +112,16 @@ interface CommonServerConfig {
   readonly excludeTools?: readonly string[];
   /** The settings file this entry came from (for messages and `wren mcp remove`). */
   readonly source: string;
+  /**
+   * Where the `mcpServers` object holding this entry sits in `source`, when not at the top:
+   * local-scope servers live under `projects[PATH].mcpServers`.
+   */
+  readonly sourcePath?: readonly string[];
+  /**
+   * Why the entry cannot be used (a missing `${VAR}`, an unknown transport), as one line naming
+   * file and key. Such a server is disabled and shown failed with this reason.
+   */
+  readonly invalid?: string;
 }
 
 /** A local server spoken to over stdin/stdout. */
@@ -197,6 +207,29 @@ export function normalizeServer(
     ok: true,
     server: { ...common, type, url: raw.url, headers: raw.headers ?? {}, oauth: raw.oauth ?? {} },
   };
+}
+
+/**
+ * A server entry that could not be read, kept so lists can show it with its error: disabled,
+ * never connected. Its transport is what the entry seems to be (a `command` means stdio).
+ */
+export function invalidServer(
+  name: string,
+  raw: unknown,
+  source: string,
+  reason: string,
+): McpServerConfig {
+  const entry = new Map(raw !== null && typeof raw === "object" ? Object.entries(raw) : []);
+  const text = (key: string): string | undefined => {
+    const value = entry.get(key);
+    return typeof value === "string" ? value : undefined;
+  };
+  const common = { name, enabled: false, source, invalid: reason };
+  const command = text("command");
+  if (command !== undefined || text("url") === undefined) {
+    return { ...common, type: "stdio", command: command ?? "", args: [], env: {} };
+  }
+  return { ...common, type: "http", url: text("url") ?? "", headers: {}, oauth: {} };
 }
 
 /** A model provider entry under `providers`. */

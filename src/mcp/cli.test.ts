@@ -80,14 +80,61 @@ describe("wren mcp call", () => {
     expect((await run(["list", "--nope"])).code).toBe(2);
     const dead = await run(["call", "dead", "echo", "{}"]);
     expect(dead.code).toBe(1);
-    expect(dead.stderr).toContain("wren: server process exited: mock-stdio: exiting immediately");
+    expect(dead.stderr).toContain(
+      "wren: dead: server process exited: mock-stdio: exiting immediately",
+    );
   });
 
-  it("exits 2 on invalid configuration", async () => {
-    await writeFile(paths.userSettings, '{ "mcpServers": { "x": { "url": "${MISSING}" } } }');
+  it("lists a server with a bad entry as failed with its error; the others still work", async () => {
+    await settings({ x: { url: "${MISSING}" }, ws: { type: "websocket", url: "wss://w" }, mock });
+    const list = await run(["list", "--json"]);
+    expect(list.code).toBe(0);
+    const rows = JSON.parse(list.stdout);
+    expect(rows.find((r: { name: string }) => r.name === "x")).toMatchObject({
+      status: "failed",
+      error: expect.stringContaining("environment variable MISSING is not set"),
+    });
+    expect(rows.find((r: { name: string }) => r.name === "ws")).toMatchObject({
+      status: "failed",
+      error: expect.stringContaining("mcpServers.ws.type"),
+    });
+    expect(rows.find((r: { name: string }) => r.name === "mock")).toMatchObject({
+      status: "connected",
+    });
+    const call = await run(["call", "x", "echo"]);
+    expect(call.code).toBe(2);
+    expect(call.stderr).toContain("environment variable MISSING is not set");
+    expect((await run(["call", "mock", "add", '{"a":1,"b":1}'])).code).toBe(0);
+  });
+
+  it("exits 2 on other invalid configuration", async () => {
+    await writeFile(paths.userSettings, '{ "permissions": { "allow": "all" } }');
     const r = await run(["list"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("environment variable MISSING is not set");
+    expect(r.stderr).toContain("permissions.allow: expected an array");
+  });
+
+  it("has --timeout, and keeps waiting while the server reports progress", async () => {
+    await settings({ mock });
+    // 5 steps of 150 ms: longer than the timeout in total, but progress arrives in between.
+    const slow = await run([
+      "call",
+      "mock",
+      "slow",
+      '{"steps":5,"stepMs":150}',
+      "--timeout",
+      "400",
+    ]);
+    expect(slow.code).toBe(0);
+    expect(slow.stdout).toContain("done after 5 steps");
+    expect((await run(["call", "mock", "slow", "{}", "--timeout", "soon"])).code).toBe(2);
+  });
+
+  it("names the server when a call times out", async () => {
+    await settings({ mock });
+    const r = await run(["call", "mock", "slow", '{"steps":1,"stepMs":3000}', "--timeout", "300"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("wren: mock: timed out after 300ms\n");
   });
 });
 
@@ -202,6 +249,8 @@ describe("wren mcp add / remove", () => {
       "fs",
       "--env",
       "A=1",
+      "--scope",
+      "user",
       "--",
       "npx",
       "-y",
@@ -215,14 +264,105 @@ describe("wren mcp add / remove", () => {
       args: ["-y", "server-fs", "--flag"],
       env: { A: "1" },
     });
-    const sse = await run(["add", "old", "https://x.example/sse", "--transport", "sse"]);
+    const sse = await run([
+      "add",
+      "old",
+      "https://x.example/sse",
+      "--transport",
+      "sse",
+      "-s",
+      "user",
+    ]);
     expect(sse.code).toBe(0);
-    expect((await run(["add", "old", "https://x.example/sse"])).stderr).toContain("already exists");
+    expect((await run(["add", "-s", "user", "old", "https://x.example/sse"])).stderr).toContain(
+      "already exists",
+    );
     expect((await run(["add", "bad name", "https://x"])).code).toBe(2);
     expect((await run(["add", "x", "ftp://x"])).code).toBe(2);
     expect((await run(["add", "x"])).code).toBe(2);
     expect((await run(["add", "x", "https://x", "--", "cmd"])).code).toBe(2);
     expect((await run(["add", "x", "https://x", "--scope", "global"])).code).toBe(2);
+  });
+
+  it("accepts Claude Code's forms, local scope by default (in WREN_HOME, not the repo)", async () => {
+    const http = await run([
+      "add",
+      "-t",
+      "streamable-http",
+      "-H",
+      "X-A: 1",
+      "web",
+      "https://w.example/mcp",
+    ]);
+    expect(http.code).toBe(0);
+    expect(http.stdout).toContain(`local scope (${paths.project})`);
+    const local = JSON.parse(await readFile(paths.localMcpServers, "utf8"));
+    expect(local.projects[paths.project].mcpServers.web).toEqual({
+      type: "http",
+      url: "https://w.example/mcp",
+      headers: { "X-A": "1" },
+    });
+    expect(await readFile(paths.projectMcpJson, "utf8").catch(() => "none")).toBe("none");
+    const stdio = await run(["add", "-e", "K=V", "airtable", "--", "npx", "-y", "airtable-mcp"]);
+    expect(stdio.code).toBe(0);
+    const bare = await run(["add", "-t", "stdio", "fs", "node", "server.js"]);
+    expect(bare.code).toBe(0);
+    const servers = JSON.parse(await readFile(paths.localMcpServers, "utf8")).projects[
+      paths.project
+    ].mcpServers;
+    expect(servers.airtable).toEqual({
+      type: "stdio",
+      command: "npx",
+      args: ["-y", "airtable-mcp"],
+      env: { K: "V" },
+    });
+    expect(servers.fs).toEqual({ type: "stdio", command: "node", args: ["server.js"] });
+    const json = await run([
+      "add-json",
+      "-s",
+      "project",
+      "j",
+      '{"type":"sse","url":"https://s.example/sse"}',
+    ]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(await readFile(paths.projectMcpJson, "utf8")).mcpServers.j).toEqual({
+      type: "sse",
+      url: "https://s.example/sse",
+    });
+    expect((await run(["add-json", "k", '{"type":"websocket"}'])).code).toBe(2);
+    // Local servers are read back for this project, and removed from where they are.
+    const listed = JSON.parse((await run(["get", "airtable", "--json"])).stdout);
+    expect(listed).toMatchObject({ name: "airtable", source: paths.localMcpServers });
+    expect((await run(["remove", "airtable"])).stdout).toContain(
+      "Removed airtable from local scope",
+    );
+  });
+
+  it("answers --help on every subcommand and words argument errors itself", async () => {
+    for (const sub of [
+      "list",
+      "get",
+      "tools",
+      "call",
+      "add",
+      "add-json",
+      "remove",
+      "auth",
+      "logout",
+    ]) {
+      const help = await run([sub, "--help"]);
+      expect(help.code, sub).toBe(0);
+      expect(help.stdout, sub).toContain(`usage: wren mcp ${sub}`);
+    }
+    const unknown = await run(["add", "x", "npx", "-y", "pkg"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(
+      "wren: unknown option -y (a stdio server's own options go after --: wren mcp add NAME -- CMD ARGS...)\n",
+    );
+    expect((await run(["add", "x", "-t"])).stderr).toBe("wren: -t needs a value\n");
+    expect((await run(["list", "--nope"])).stderr).toBe("wren: unknown option --nope\n");
+    const all = unknown.stderr + (await run(["add", "x", "-t"])).stderr;
+    expect(all).not.toContain("after '--'");
   });
 
   it("removes a server from the file that defines it, keeping the rest", async () => {

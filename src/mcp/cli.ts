@@ -1,20 +1,29 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { ConfigError } from "../config/errors.js";
+import { ConfigError, formatIssue } from "../config/errors.js";
 import {
   loadConfig,
   parseJsonDocument,
   readTextIfExists,
+  validateDocument,
   type WrenConfig,
 } from "../config/load.js";
-import { type McpServerConfig, normalizeServer, type RawMcpServer } from "../config/schema.js";
+import {
+  type McpServerConfig,
+  normalizeServer,
+  type RawMcpServer,
+  RawMcpServerSchema,
+} from "../config/schema.js";
 import { updateJsonFile } from "../config/write.js";
+import { ArgsError, parseCommandLine } from "../utils/args.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { ensurePrivateDir } from "../utils/private-fs.js";
 import { redactArgs, redactNamedValue } from "../utils/redact.js";
 import { safeLine, safeWriter, terminalJson } from "../utils/terminal-text.js";
 import { declineElicitations } from "./elicitation-store.js";
+import { McpConnectionError, McpNeedsAuthError } from "./errors.js";
 import { createMcpManager, type McpManager, type McpServerState } from "./manager.js";
+import { McpAuthRequiredError } from "./oauth/errors.js";
+import type { McpOAuth } from "./oauth/mcp-oauth.js";
 import { authLabel, describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "./status-text.js";
 
 /** Where `wren mcp` writes and what it reads. */
@@ -35,6 +44,11 @@ export interface McpCliIo {
   readonly noBrowser?: boolean;
   /** The folder's project config may apply (see config/trust.ts); default false. */
   readonly trustProject?: boolean;
+  /**
+   * Whether someone at a terminal can sign in (stdin and stderr are TTYs): then `mcp call` runs
+   * a step-up sign-in itself; otherwise it prints the command that does.
+   */
+  readonly interactive?: boolean;
 }
 
 /** Exit codes of the design page: 0 ok, 1 the task failed, 2 usage or configuration error. */
@@ -48,14 +62,53 @@ export const MCP_CLI_USAGE = `usage: wren mcp <command>
   list [--json]                    configured servers: name, transport, status, tools, auth
   get NAME [--json]                one server's resolved config (secrets redacted) and status
   tools NAME [--json]              the server's tools
-  call NAME TOOL [JSON]            call one tool, print its result as JSON; exit 1 if isError
-  add NAME URL [--transport http|sse] [--header "K: V"]... [--scope user|project]
-  add NAME [--env K=V]... [--scope user|project] -- CMD [ARGS...]
-  remove NAME [--scope user|project]
-  auth NAME [--no-browser]         sign in (browser, or paste the callback URL); exit 0 once signed in
+  call NAME TOOL [JSON] [--timeout MS]   call one tool, print its result as JSON; exit 1 if isError
+  add [-t TRANSPORT] [-s SCOPE] [-H "K: V"]... NAME URL
+  add [-s SCOPE] [-e K=V]... NAME -- CMD [ARGS...]
+  add-json [-s SCOPE] NAME JSON    add a server from its JSON entry
+  remove NAME [-s SCOPE]
+  auth NAME [--scope "A B"] [--no-browser]   sign in (browser, or paste the callback URL)
   logout NAME                      revoke (where supported) and forget the server's tokens
 
---scope user writes ~/.wren/settings.json (default); project writes ./.mcp.json.`;
+SCOPE: local (default: this project, kept in $WREN_HOME/local-mcp.json, not in the repo),
+user ($WREN_HOME/settings.json) or project (./.mcp.json, shared through the repo).
+wren mcp COMMAND --help shows one command's options.`;
+
+const SCOPE_HELP =
+  "  -s, --scope local|user|project   where to save it: local (default) is this project, kept in\n" +
+  "                                   $WREN_HOME/local-mcp.json; user is $WREN_HOME/settings.json;\n" +
+  "                                   project is ./.mcp.json (shared through the repo)";
+
+/** `wren mcp COMMAND --help`. */
+const COMMAND_USAGE: Readonly<Record<string, string>> = {
+  list: "usage: wren mcp list [--json]\n\nConfigured servers with transport, status, tool count and auth.",
+  get: "usage: wren mcp get NAME [--json]\n\nOne server's resolved config (secrets redacted) and its status.",
+  tools:
+    "usage: wren mcp tools NAME [--json]\n\nThe server's tools (after includeTools/excludeTools).",
+  call:
+    "usage: wren mcp call NAME TOOL [JSON] [--timeout MS]\n\n" +
+    "Calls one tool and prints its result as JSON; exits 1 if the result is an error.\n" +
+    "  --timeout MS   give up after MS without a result; progress from the server restarts the wait",
+  add:
+    "usage: wren mcp add [options] NAME URL\n" +
+    "       wren mcp add [options] NAME -- CMD [ARGS...]\n\n" +
+    "  -t, --transport stdio|http|sse|streamable-http   default: http for a URL, stdio for a command\n" +
+    `${SCOPE_HELP}\n` +
+    "  -e, --env KEY=VALUE              environment of a stdio server (repeatable)\n" +
+    '  -H, --header "Name: value"       header of a remote server (repeatable)',
+  "add-json":
+    "usage: wren mcp add-json [-s SCOPE] NAME JSON\n\n" +
+    `Adds a server from its JSON entry, e.g. '{"type":"http","url":"https://mcp.example.com/mcp"}'.\n${SCOPE_HELP}`,
+  remove: `usage: wren mcp remove NAME [-s SCOPE]\n\nWithout --scope, removes it from the file it comes from.\n${SCOPE_HELP}`,
+  auth:
+    'usage: wren mcp auth NAME [--scope "A B"] [--no-browser]\n\n' +
+    "Signs in (browser, or paste the callback URL); exits 0 once signed in.\n" +
+    '  --scope "A B"   ask for these scopes too (with those already granted), e.g. after a tool\n' +
+    "                  needed more access\n" +
+    "  --no-browser    show the URL instead of opening a browser",
+  logout:
+    "usage: wren mcp logout NAME\n\nRevokes (where supported) and forgets the server's tokens.",
+};
 
 class UsageError extends Error {
   override readonly name = "UsageError";
@@ -136,7 +189,10 @@ function serverJson(state: McpServerState): Record<string, unknown> {
     status: status.state,
     ...(status.state === "connected" && { tools: status.toolCount }),
     ...(status.state === "failed" && { error: status.reason }),
-    ...(status.state === "needs-auth" && { error: status.message }),
+    // The status message is the REPL's (".mcp auth NAME"); here the command is the CLI's.
+    ...(status.state === "needs-auth" && {
+      error: `${state.name} needs sign-in: run wren mcp auth ${state.name}`,
+    }),
     auth: authLabel(state.config, status),
   };
 }
@@ -146,11 +202,16 @@ interface Session {
   readonly config: WrenConfig;
 }
 
-function managerFor(session: Session, servers: readonly McpServerConfig[]): McpManager {
+function managerFor(
+  session: Session,
+  servers: readonly McpServerConfig[],
+  oauth?: McpOAuth,
+): McpManager {
   const { io } = session;
   return createMcpManager({
     servers,
     paths: io.paths,
+    ...(oauth && { oauth }),
     connectTimeoutMs: io.connectTimeoutMs ?? 15_000,
     elicitation: declineElicitations((line) => io.stderr.write(`wren: ${line}\n`)),
   });
@@ -160,6 +221,9 @@ function findServer(session: Session, name: string | undefined): McpServerConfig
   if (!name) throw new UsageError("missing server NAME");
   const server = session.config.servers.find((s) => s.name === name);
   if (!server) throw new UsageError(`no MCP server named "${name}"`);
+  if (server.invalid !== undefined) {
+    throw new ConfigError([{ file: server.source, path: [], message: server.invalid }]);
+  }
   return server;
 }
 
@@ -168,8 +232,9 @@ async function withServer<T>(
   session: Session,
   server: McpServerConfig,
   use: (manager: McpManager) => Promise<T>,
+  oauth?: McpOAuth,
 ): Promise<T> {
-  const manager = managerFor(session, [{ ...server, enabled: true }]);
+  const manager = managerFor(session, [{ ...server, enabled: true }], oauth);
   try {
     return await use(manager);
   } finally {
@@ -198,16 +263,22 @@ async function list(session: Session, json: boolean): Promise<number> {
 }
 
 async function get(session: Session, name: string | undefined, json: boolean): Promise<number> {
-  const server = findServer(session, name);
+  const server = session.config.servers.find((s) => s.name === name) ?? findServer(session, name);
   const redacted = redactServer(server);
-  const state = server.enabled
-    ? await withServer(session, server, async (manager) => {
-        manager.start();
-        await manager.whenSettled();
-        return manager.getSnapshot()[0];
-      })
-    : undefined;
-  const status = state ? describeStatus(state.status) : "disabled";
+  const state =
+    server.enabled && server.invalid === undefined
+      ? await withServer(session, server, async (manager) => {
+          manager.start();
+          await manager.whenSettled();
+          return manager.getSnapshot()[0];
+        })
+      : undefined;
+  const status =
+    server.invalid !== undefined
+      ? `failed: ${server.invalid}`
+      : state
+        ? describeStatus(state.status)
+        : "disabled";
   if (json) {
     session.io.stdout.write(`${terminalJson({ ...redacted, status }, 2)}\n`);
     return OK;
@@ -256,34 +327,114 @@ function parseArguments(text: string | undefined): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value));
 }
 
-async function call(session: Session, positionals: readonly string[]): Promise<number> {
+async function call(session: Session, argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, {
+    options: { timeout: { type: "string" } },
+    allowPositionals: true,
+  });
   const [name, tool, argsText, ...extra] = positionals;
-  if (!tool || extra.length > 0) throw new UsageError("usage: wren mcp call NAME TOOL [JSON]");
+  if (!tool || extra.length > 0) throw new UsageError(COMMAND_USAGE.call ?? "");
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
+    throw new UsageError(
+      `--timeout expects a positive number of milliseconds, not "${values.timeout}"`,
+    );
+  }
   const server = findServer(session, name);
   const args = parseArguments(argsText);
-  const result = await withServer(session, server, (manager) =>
-    manager.callTool(server.name, tool, args),
-  );
+  const { io } = session;
+  // At a terminal, a tool that needs more scope runs the step-up sign-in right here (on
+  // stderr: stdout carries the result).
+  let oauth: McpOAuth | undefined;
+  if (io.interactive && server.type !== "stdio") {
+    const { oauthFor } = await import("./oauth/cli.js");
+    oauth = oauthFor(
+      {
+        stdout: io.stderr,
+        stderr: io.stderr,
+        stdin: io.stdin ?? process.stdin,
+        env: io.env,
+        paths: io.paths,
+        ...(io.noBrowser && { noBrowser: true }),
+      },
+      true,
+    );
+  }
+  let result: Awaited<ReturnType<McpManager["callTool"]>>;
+  try {
+    result = await withServer(
+      session,
+      server,
+      (manager) =>
+        manager.callTool(server.name, tool, args, {
+          ...(timeoutMs !== undefined && { timeoutMs }),
+          // Progress means the tool is working: it restarts the timeout.
+          onProgress: () => {},
+        }),
+      oauth,
+    );
+  } catch (error) {
+    const stepUp = stepUpOf(error);
+    if (!stepUp) throw error;
+    const missing = stepUp.missing ?? stepUp.scope;
+    throw new CliFailure(
+      `${server.name}: the tool ${tool} needs more access than this sign-in granted (scope "${missing}"). Sign in again with it:\n  wren mcp auth ${server.name} --scope "${stepUp.scope}"`,
+    );
+  }
   session.io.stdout.write(`${terminalJson(result, 2)}\n`);
   return result.isError ? FAILED : OK;
 }
 
-function scopeFile(paths: WrenPaths, scope: string | undefined): string {
-  if (scope === undefined || scope === "user") return paths.userSettings;
-  if (scope === "project") return paths.projectMcpJson;
-  throw new UsageError(`--scope must be "user" or "project", not "${scope}"`);
+/** The step-up a failed call needed (a 403 `insufficient_scope` nobody could sign in for). */
+function stepUpOf(error: unknown): McpAuthRequiredError["stepUp"] {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+    if (current instanceof McpAuthRequiredError) return current.stepUp;
+    current = current.cause;
+  }
+  return undefined;
 }
 
-/** The raw `mcpServers` of a file, without expanding variables (so one bad entry blocks nothing). */
-async function rawServers(file: string): Promise<Record<string, unknown>> {
-  const text = await readTextIfExists(file);
+/** A failure already worded for the CLI: printed as is, exit 1. */
+class CliFailure extends Error {
+  override readonly name = "CliFailure";
+}
+
+/** Where a scope keeps its servers: a file and the JSON path of its `mcpServers` object. */
+interface ScopeTarget {
+  readonly file: string;
+  readonly at: readonly string[];
+  readonly label: string;
+}
+
+function scopeTarget(paths: WrenPaths, scope: string | undefined): ScopeTarget {
+  if (scope === undefined || scope === "local") {
+    return {
+      file: paths.localMcpServers,
+      at: ["projects", paths.project, "mcpServers"],
+      label: `local scope (${paths.project}) in ${paths.localMcpServers}`,
+    };
+  }
+  if (scope === "user")
+    return { file: paths.userSettings, at: ["mcpServers"], label: paths.userSettings };
+  if (scope === "project") {
+    return { file: paths.projectMcpJson, at: ["mcpServers"], label: paths.projectMcpJson };
+  }
+  throw new UsageError(`--scope must be local, user or project, not "${scope}"`);
+}
+
+/** The raw servers of a scope, without expanding variables (so one bad entry blocks nothing). */
+async function rawServers(target: ScopeTarget): Promise<Record<string, unknown>> {
+  const text = await readTextIfExists(target.file);
   if (text === undefined) return {};
-  const document = parseJsonDocument(text, file);
-  const servers =
-    document !== null && typeof document === "object" && "mcpServers" in document
-      ? document.mcpServers
-      : undefined;
-  return servers !== null && typeof servers === "object" ? { ...servers } : {};
+  let node: unknown = parseJsonDocument(text, target.file);
+  for (const key of target.at) {
+    node =
+      node !== null && typeof node === "object"
+        ? new Map(Object.entries(node)).get(key)
+        : undefined;
+  }
+  return node !== null && typeof node === "object" ? { ...node } : {};
 }
 
 function parseHeader(spec: string): [string, string] {
@@ -298,96 +449,176 @@ function parseEnv(spec: string): [string, string] {
   return [spec.slice(0, eq), spec.slice(eq + 1)];
 }
 
+const SCOPE_OPTION = { scope: { type: "string", short: "s" } } as const;
+
 const ADD_OPTIONS = {
-  scope: { type: "string" },
-  transport: { type: "string" },
-  header: { type: "string", multiple: true },
-  env: { type: "string", multiple: true },
+  ...SCOPE_OPTION,
+  transport: { type: "string", short: "t" },
+  header: { type: "string", multiple: true, short: "H" },
+  env: { type: "string", multiple: true, short: "e" },
 } as const;
 
+const TRANSPORTS: Readonly<Record<string, "stdio" | "http" | "sse">> = {
+  stdio: "stdio",
+  http: "http",
+  "streamable-http": "http",
+  sse: "sse",
+};
+
+/**
+ * `wren mcp add` in Claude Code's forms: `add [-t http] NAME URL`, `add NAME -- CMD ARGS`,
+ * `add -t stdio NAME CMD ARGS` (arguments that start with "-" need the `--`).
+ */
 async function add(io: McpCliIo, argv: readonly string[]): Promise<number> {
-  const { values, positionals, tokens } = parseArgs({
-    args: [...argv],
-    options: ADD_OPTIONS,
-    allowPositionals: true,
-    strict: true,
-    tokens: true,
-  });
+  let parsed: ReturnType<typeof parseCommandLine<typeof ADD_OPTIONS>>;
+  try {
+    parsed = parseCommandLine(argv, { options: ADD_OPTIONS, allowPositionals: true });
+  } catch (error) {
+    if (error instanceof ArgsError && error.kind === "unknown-option" && !argv.includes("--")) {
+      throw new UsageError(
+        `${error.message} (a stdio server's own options go after --: wren mcp add NAME -- CMD ARGS...)`,
+      );
+    }
+    throw error;
+  }
+  const { values, positionals, tokens } = parsed;
   const terminator = tokens.findIndex((t) => t.kind === "option-terminator");
   const before =
     terminator < 0
       ? positionals
       : tokens.slice(0, terminator).flatMap((t) => (t.kind === "positional" ? [t.value] : []));
-  const command = terminator < 0 ? [] : positionals.slice(before.length);
-  const [name, url, ...extra] = before;
-  if (!name)
-    throw new UsageError("usage: wren mcp add NAME URL | wren mcp add NAME -- CMD ARGS...");
+  const [name, target, ...rest] = before;
+  const afterDash = terminator < 0 ? [] : positionals.slice(before.length);
+  if (!name) throw new UsageError(COMMAND_USAGE.add ?? "");
+  checkName(name);
+  const transport =
+    values.transport === undefined ? undefined : TRANSPORTS[values.transport.toLowerCase()];
+  if (values.transport !== undefined && transport === undefined) {
+    throw new UsageError(
+      `--transport must be stdio, http, sse or streamable-http, not "${values.transport}"`,
+    );
+  }
+  // Any scheme counts as a URL here, so `ftp://...` is refused rather than run as a command.
+  const looksLikeUrl = target !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
+  const stdio =
+    transport === "stdio" ||
+    (transport === undefined && !looksLikeUrl && (target !== undefined || afterDash.length > 0));
+  let entry: RawMcpServer;
+  if (!stdio) {
+    if (target === undefined || rest.length > 0 || afterDash.length > 0) {
+      throw new UsageError("a remote server takes one URL: wren mcp add [-t http|sse] NAME URL");
+    }
+    if (values.env)
+      throw new UsageError("--env applies to stdio servers (wren mcp add NAME -- CMD ARGS...)");
+    const headers = Object.fromEntries((values.header ?? []).map(parseHeader));
+    entry = {
+      type: transport ?? "http",
+      url: target,
+      ...(Object.keys(headers).length > 0 && { headers }),
+    };
+  } else {
+    if (values.header)
+      throw new UsageError("--header applies to remote servers (wren mcp add NAME URL)");
+    const command = [...(target === undefined ? [] : [target]), ...rest, ...afterDash];
+    const [cmd, ...args] = command;
+    if (cmd === undefined)
+      throw new UsageError("missing the command: wren mcp add NAME -- CMD ARGS...");
+    const env = Object.fromEntries((values.env ?? []).map(parseEnv));
+    entry = { type: "stdio", command: cmd, args, ...(Object.keys(env).length > 0 && { env }) };
+  }
+  return save(io, name, entry, values.scope);
+}
+
+function checkName(name: string): void {
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
     throw new UsageError(`server names may use letters, digits, "_", "-" and "." only: "${name}"`);
   }
-  if (extra.length > 0 || (url !== undefined) === command.length > 0) {
-    throw new UsageError("give either a URL or `-- CMD ARGS...`, not both or neither");
+}
+
+/** `wren mcp add-json NAME JSON`: an entry as it would appear under `mcpServers`. */
+async function addJson(io: McpCliIo, argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, {
+    options: SCOPE_OPTION,
+    allowPositionals: true,
+  });
+  const [name, json, ...extra] = positionals;
+  if (!name || json === undefined || extra.length > 0) {
+    throw new UsageError(COMMAND_USAGE["add-json"] ?? "");
   }
-  let entry: RawMcpServer;
-  if (url !== undefined) {
-    if (values.env) throw new UsageError("--env applies to stdio servers (`-- CMD ARGS...`)");
-    const transport = values.transport ?? "http";
-    if (transport !== "http" && transport !== "sse") {
-      throw new UsageError(`--transport must be "http" or "sse", not "${transport}"`);
-    }
-    const headers = Object.fromEntries((values.header ?? []).map(parseHeader));
-    entry = { type: transport, url, ...(Object.keys(headers).length > 0 && { headers }) };
-  } else {
-    if (values.header || values.transport) {
-      throw new UsageError("--header and --transport apply to remote servers (NAME URL)");
-    }
-    const [cmd = "", ...args] = command;
-    const env = Object.fromEntries((values.env ?? []).map(parseEnv));
-    entry = {
-      type: "stdio",
-      command: cmd,
-      args,
-      ...(Object.keys(env).length > 0 && { env }),
-    };
+  checkName(name);
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new UsageError(
+      `the server entry is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  const file = scopeFile(io.paths, values.scope);
-  const checked = normalizeServer(name, entry, file);
+  let checked: { data: RawMcpServer; warnings: string[] };
+  try {
+    checked = validateDocument(RawMcpServerSchema, value, "JSON");
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new UsageError(`invalid server: ${error.issues.map(formatIssue).join("; ")}`);
+    }
+    throw error;
+  }
+  for (const warning of checked.warnings) io.stderr.write(`wren: warning: ${warning}\n`);
+  return save(io, name, checked.data, values.scope);
+}
+
+/** Validates an entry and writes it into the scope's file. */
+async function save(
+  io: McpCliIo,
+  name: string,
+  entry: RawMcpServer,
+  scope: string | undefined,
+): Promise<number> {
+  const target = scopeTarget(io.paths, scope);
+  const checked = normalizeServer(name, entry, target.file);
   if (!checked.ok) throw new UsageError(`invalid server: ${checked.issue.message}`);
-  if (name in (await rawServers(file))) {
-    throw new UsageError(`${name} already exists in ${file}; remove it first`);
+  if (name in (await rawServers(target))) {
+    throw new UsageError(`${name} already exists in ${target.label}; remove it first`);
   }
   // User settings can hold header values and client secrets: WREN_HOME is private, so the file is.
-  if (file === io.paths.userSettings) await ensurePrivateDir(io.paths.home);
-  await updateJsonFile(file, ["mcpServers", name], entry);
+  if (target.file.startsWith(io.paths.home)) await ensurePrivateDir(io.paths.home);
+  await updateJsonFile(target.file, [...target.at, name], entry);
   const what = checked.server.type === "stdio" ? checked.server.command : checked.server.url;
-  io.stdout.write(`Added ${name} (${checked.server.type} ${what}) to ${file}\n`);
+  io.stdout.write(`Added ${name} (${checked.server.type} ${what}) to ${target.label}\n`);
   return OK;
 }
 
 async function remove(io: McpCliIo, argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: { scope: { type: "string" } },
+  const { values, positionals } = parseCommandLine(argv, {
+    options: SCOPE_OPTION,
     allowPositionals: true,
-    strict: true,
   });
   const [name, ...extra] = positionals;
-  if (!name || extra.length > 0) throw new UsageError("usage: wren mcp remove NAME");
+  if (!name || extra.length > 0) throw new UsageError(COMMAND_USAGE.remove ?? "");
   const { paths } = io;
   const candidates =
     values.scope === undefined
-      ? [paths.projectMcpJson, paths.projectSettings, paths.userSettings]
-      : [scopeFile(paths, values.scope)];
-  const defining: string[] = [];
-  for (const file of candidates) {
-    if (name in (await rawServers(file))) defining.push(file);
+      ? [
+          scopeTarget(paths, "local"),
+          scopeTarget(paths, "project"),
+          { file: paths.projectSettings, at: ["mcpServers"], label: paths.projectSettings },
+          scopeTarget(paths, "user"),
+        ]
+      : [scopeTarget(paths, values.scope)];
+  const defining: ScopeTarget[] = [];
+  for (const target of candidates) {
+    if (name in (await rawServers(target))) defining.push(target);
   }
-  const [file, ...others] = defining;
-  if (!file) throw new UsageError(`no MCP server named "${name}" in ${candidates.join(", ")}`);
+  const [target, ...others] = defining;
+  if (!target) {
+    throw new UsageError(
+      `no MCP server named "${name}" in ${candidates.map((c) => c.label).join(", ")}`,
+    );
+  }
   // The file that wins is the one to edit; a lower one would then take over, so say so.
-  await updateJsonFile(file, ["mcpServers", name], undefined);
-  io.stdout.write(`Removed ${name} from ${file}\n`);
-  for (const other of others) io.stdout.write(`${name} is also defined in ${other}\n`);
+  await updateJsonFile(target.file, [...target.at, name], undefined);
+  io.stdout.write(`Removed ${name} from ${target.label}\n`);
+  for (const other of others) io.stdout.write(`${name} is also defined in ${other.label}\n`);
   return OK;
 }
 
@@ -408,22 +639,26 @@ async function withConfig(
 
 const FLAG_OPTIONS = { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
 
-/** `wren mcp auth NAME [--no-browser]` / `wren mcp logout NAME`. */
+const AUTH_OPTIONS = {
+  "no-browser": { type: "boolean" },
+  scope: { type: "string" },
+} as const;
+
+/** `wren mcp auth NAME [--scope "A B"] [--no-browser]` / `wren mcp logout NAME`. */
 async function signInOrOut(
   io: McpCliIo,
   sub: "auth" | "logout",
   argv: readonly string[],
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: sub === "auth" ? { "no-browser": { type: "boolean" } } : {},
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } =
+    sub === "auth"
+      ? parseCommandLine(argv, { options: AUTH_OPTIONS, allowPositionals: true })
+      : { ...parseCommandLine(argv, { options: {}, allowPositionals: true }), values: {} };
   const [name, ...extra] = positionals;
-  if (!name || extra.length > 0) {
-    throw new UsageError(`usage: wren mcp ${sub} NAME${sub === "auth" ? " [--no-browser]" : ""}`);
-  }
+  if (!name || extra.length > 0) throw new UsageError(COMMAND_USAGE[sub] ?? "");
+  const scope = "scope" in values ? values.scope?.trim() : undefined;
+  if (scope === "")
+    throw new UsageError('--scope needs the scopes to ask for, e.g. --scope "repo read:org"');
   return withConfig(io, async (session) => {
     const server = findServer(session, name);
     const { runAuthCli, runLogoutCli } = await import("./oauth/cli.js");
@@ -433,10 +668,12 @@ async function signInOrOut(
       stdin: io.stdin ?? process.stdin,
       env: io.env,
       paths: io.paths,
-      noBrowser: io.noBrowser === true || values["no-browser"] === true,
+      noBrowser: io.noBrowser === true || ("no-browser" in values && values["no-browser"] === true),
       ...(io.connectTimeoutMs !== undefined && { connectTimeoutMs: io.connectTimeoutMs }),
     };
-    return sub === "auth" ? runAuthCli(server, authIo) : runLogoutCli(server, authIo);
+    return sub === "auth"
+      ? runAuthCli(server, authIo, scope === undefined ? {} : { scope })
+      : runLogoutCli(server, authIo);
   });
 }
 
@@ -450,14 +687,26 @@ async function dispatch(argv: readonly string[], io: McpCliIo): Promise<number> 
     io.stdout.write(`${MCP_CLI_USAGE}\n`);
     return OK;
   }
+  const usage = COMMAND_USAGE[sub];
+  if (usage === undefined)
+    throw new UsageError(`unknown command "mcp ${sub}" (wren mcp --help lists them)`);
+  if (rest.includes("--help") || rest.includes("-h")) {
+    // Not when they are a stdio server's own arguments, after `--`.
+    const dash = rest.indexOf("--");
+    const help = rest.findIndex((a) => a === "--help" || a === "-h");
+    if (dash < 0 || help < dash) {
+      io.stdout.write(`${usage}\n`);
+      return OK;
+    }
+  }
   if (sub === "add") return add(io, rest);
+  if (sub === "add-json") return addJson(io, rest);
   if (sub === "remove") return remove(io, rest);
   if (sub === "auth" || sub === "logout") return signInOrOut(io, sub, rest);
-  const { values, positionals } = parseArgs({
-    args: rest,
+  if (sub === "call") return withConfig(io, (s) => call(s, rest));
+  const { values, positionals } = parseCommandLine(rest, {
     options: FLAG_OPTIONS,
     allowPositionals: true,
-    strict: true,
   });
   const json = values.json === true;
   switch (sub) {
@@ -468,8 +717,6 @@ async function dispatch(argv: readonly string[], io: McpCliIo): Promise<number> 
       return withConfig(io, (s) => get(s, positionals[0], json));
     case "tools":
       return withConfig(io, (s) => tools(s, positionals[0], json));
-    case "call":
-      return withConfig(io, (s) => call(s, positionals));
     default:
       throw new UsageError(`unknown command "mcp ${sub}"`);
   }
@@ -495,22 +742,20 @@ export async function runMcpCli(argv: readonly string[], foreignIo: McpCliIo): P
       io.stderr.write(`wren: invalid configuration:\n${error.message}\n`);
       return USAGE;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr.write(`wren: ${message}\n`);
+    if (error instanceof UsageError || error instanceof ArgsError) {
+      io.stderr.write(`wren: ${error.message}\n`);
       return USAGE;
     }
-    io.stderr.write(`wren: ${message}\n`);
+    io.stderr.write(`wren: ${cliMessage(error)}\n`);
     return FAILED;
   }
 }
 
-/** node:util parseArgs errors carry an `ERR_PARSE_ARGS_*` code. */
-function isParseArgsError(error: unknown): boolean {
-  return (
-    error instanceof TypeError &&
-    "code" in error &&
-    typeof error.code === "string" &&
-    error.code.startsWith("ERR_PARSE_ARGS")
-  );
+/** An error as the CLI words it: `wren mcp ...` commands, never the REPL's `.mcp ...`; the server named. */
+function cliMessage(error: unknown): string {
+  if (error instanceof McpNeedsAuthError) {
+    return `${error.server} needs sign-in: run wren mcp auth ${error.server}`;
+  }
+  if (error instanceof McpConnectionError) return `${error.server}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -77,6 +77,8 @@ export interface ConnectOptions {
 /** Per-call options of a tool call. */
 export interface CallToolOptions {
   readonly signal?: AbortSignal;
+  /** Gives up after this long without a result or progress (ms); default: the server's `timeout`. */
+  readonly timeoutMs?: number;
   readonly onProgress?: (progress: ToolProgress) => void;
 }
 
@@ -386,7 +388,7 @@ const connectOnce: ConnectFn = async (options) => {
       }
       return tools;
     },
-    async callTool(name, args, { signal, onProgress } = {}) {
+    async callTool(name, args, { signal, onProgress, timeoutMs } = {}) {
       try {
         const result = await withRequestSignal(signal, (own) =>
           client.callTool(
@@ -394,6 +396,7 @@ const connectOnce: ConnectFn = async (options) => {
             CallToolResultSchema,
             requestOptions({
               ...(own && { signal: own }),
+              ...(timeoutMs !== undefined && { timeout: timeoutMs }),
               ...(onProgress && {
                 onprogress: (p) =>
                   onProgress({
@@ -410,7 +413,10 @@ const connectOnce: ConnectFn = async (options) => {
         return CallToolResultSchema.parse(result);
       } catch (error) {
         if (signal?.aborted) throw error;
-        throw classifyMcpError(error, context());
+        throw classifyMcpError(error, {
+          ...context(),
+          ...(timeoutMs !== undefined && { timeoutMs }),
+        });
       }
     },
     async close() {

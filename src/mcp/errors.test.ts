@@ -1,5 +1,7 @@
+import { SseError } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolResultSchema, ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorEvent } from "eventsource";
 import { describe, expect, it } from "vitest";
 import { classifyMcpError, formatMs, McpNeedsAuthError } from "./errors.js";
 
@@ -27,6 +29,59 @@ describe("classifyMcpError", () => {
       kind: "refused",
       message: "connection refused (example.com)",
     });
+  });
+
+  it("says host not found for a DNS failure, not connection refused", () => {
+    const dns = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("getaddrinfo ENOTFOUND nope.invalid"), {
+        code: "ENOTFOUND",
+        hostname: "nope.invalid",
+      }),
+    });
+    expect(classifyMcpError(dns, { server: "s", target: "nope.invalid:8443" }).message).toBe(
+      "host not found (nope.invalid)",
+    );
+  });
+
+  it("turns SSE errors into one readable line", () => {
+    const refused = new SseError(
+      undefined,
+      "TypeError: fetch failed: connect ECONNREFUSED 127.0.0.1:9",
+      new ErrorEvent("error"),
+    );
+    expect(classifyMcpError(refused, { server: "s", target: "127.0.0.1:9" }).message).toBe(
+      "connection refused (127.0.0.1:9)",
+    );
+    const dns = new SseError(
+      undefined,
+      "TypeError: fetch failed: getaddrinfo ENOTFOUND nope.invalid",
+      new ErrorEvent("error"),
+    );
+    expect(classifyMcpError(dns, { server: "s", target: "nope.invalid" }).message).toBe(
+      "host not found (nope.invalid)",
+    );
+    const other = new SseError(
+      undefined,
+      "TypeError: fetch failed: other side closed",
+      new ErrorEvent("error"),
+    );
+    const message = classifyMcpError(other, context).message;
+    expect(message).toBe("SSE stream failed (example.com): other side closed");
+    expect(message).not.toContain("SSE error");
+  });
+
+  it("never shows a validation error's JSON dump as its first line", () => {
+    const parsed = CallToolResultSchema.safeParse({ content: "nope" });
+    expect(parsed.success).toBe(false);
+    const schema = classifyMcpError(parsed.error, context).message;
+    expect(schema).toMatch(/^the server's answer does not fit MCP \(content: /);
+    const dumped = new McpError(
+      ErrorCode.InvalidParams,
+      'Invalid arguments for tool add: [\n  {\n    "code": "invalid_type",\n    "path": ["a"],\n    "message": "expected number"\n  }\n]',
+    );
+    const line = classifyMcpError(dumped, context).message;
+    expect(line).toBe("MCP error -32602: Invalid arguments for tool add: a: expected number");
+    expect(line).not.toMatch(/\[$/);
   });
 
   it("tells a closed connection from an exited process", () => {

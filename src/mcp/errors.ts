@@ -2,6 +2,7 @@ import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { SseError } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { $ZodError } from "zod/v4/core";
 
 /** Why a connection attempt or a request to a server failed, for branching and for tests. */
 export type McpFailureKind =
@@ -63,7 +64,45 @@ export class McpServerUnavailableError extends Error {
 const CLOSED_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
 
 /** Node's network error codes that mean "nobody is listening there". */
-const REFUSED_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"]);
+const REFUSED_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/** DNS failures: the name does not resolve (or not now). */
+const NOT_FOUND_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME"]);
+
+/**
+ * The eventsource package (under the SDK's SSE transport) hands over its network failure only
+ * as flattened text ("TypeError: fetch failed: connect ECONNREFUSED 127.0.0.1:1"): the Node
+ * error code is read back from it.
+ */
+function sseErrorCode(error: SseError): string | undefined {
+  return /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(error.message)?.[1];
+}
+
+/** The host a DNS error names (Node sets `hostname`), else the host part of `target`. */
+function hostOf(error: unknown, target: string): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === "object"; depth++) {
+    if ("hostname" in current && typeof current.hostname === "string") return current.hostname;
+    current = "cause" in current ? current.cause : undefined;
+  }
+  return target.replace(/:\d+$/, "");
+}
+
+/**
+ * An SDK schema failure (zod issues) as one line: what did not fit and where, never the JSON
+ * dump of the issues.
+ */
+function describeIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => {
+      const path = issue.path.map(String).join(".");
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join("; ");
+}
 
 function errorCode(error: unknown): string | undefined {
   if (error === null || typeof error !== "object") return undefined;
@@ -74,8 +113,37 @@ function errorCode(error: unknown): string | undefined {
 }
 
 function firstLine(text: string): string {
-  const line = text.split("\n").find((l) => l.trim() !== "") ?? text;
+  const readable = withoutJsonDump(text);
+  const line = readable.split("\n").find((l) => l.trim() !== "") ?? readable;
   return line.length > 200 ? `${line.slice(0, 199)}…` : line.trim();
+}
+
+/**
+ * "Invalid arguments for tool add: [\n  { ...zod issues... } ]" → "Invalid arguments for tool
+ * add: a: expected number": servers and the SDK append validation issues as pretty JSON,
+ * whose first line would be a lone "[".
+ */
+function withoutJsonDump(text: string): string {
+  const start = text.search(/[[{]\s*\n/);
+  if (start < 0) return text;
+  const head = text.slice(0, start).trimEnd();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.slice(start));
+  } catch {
+    return head || text;
+  }
+  const items = Array.isArray(parsed) ? parsed : [parsed];
+  const issues = items.flatMap((item: unknown) => {
+    if (item === null || typeof item !== "object") return [];
+    const message =
+      "message" in item && typeof item.message === "string" ? item.message : undefined;
+    const path = "path" in item && Array.isArray(item.path) ? item.path.map(String) : [];
+    return message === undefined ? [] : [{ path, message }];
+  });
+  const detail = describeIssues(issues);
+  if (!detail) return head || text;
+  return head ? `${head.replace(/:$/, "")}: ${detail}` : detail;
 }
 
 /** Facts about the server that make a failure message useful. */
@@ -128,6 +196,42 @@ export function classifyMcpError(
       cause: error,
     });
   }
+  if (error instanceof $ZodError) {
+    return new McpConnectionError(
+      server,
+      "protocol",
+      `the server's answer does not fit MCP (${describeIssues(error.issues)})`,
+      { cause: error },
+    );
+  }
+  if (error instanceof SseError) {
+    const sseCode = sseErrorCode(error);
+    if (sseCode !== undefined && NOT_FOUND_CODES.has(sseCode)) {
+      return new McpConnectionError(
+        server,
+        "refused",
+        `host not found (${hostOf(error, context.target)})`,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (sseCode !== undefined && REFUSED_CODES.has(sseCode)) {
+      return new McpConnectionError(server, "refused", `connection refused (${context.target})`, {
+        cause: error,
+      });
+    }
+    // "SSE error: TypeError: fetch failed: other side closed": the innermost reason is the one.
+    const reason = firstLine(error.message).split(": ").at(-1) ?? "";
+    return new McpConnectionError(
+      server,
+      "closed",
+      `SSE stream failed (${context.target}): ${reason}`,
+      {
+        cause: error,
+      },
+    );
+  }
   if (error instanceof McpError) {
     if (error.code === ErrorCode.RequestTimeout) {
       const after = context.timeoutMs === undefined ? "" : ` after ${formatMs(context.timeoutMs)}`;
@@ -158,6 +262,14 @@ export function classifyMcpError(
     return new McpConnectionError(server, "spawn", `permission denied: ${context.target}`, {
       cause: error,
     });
+  }
+  if (code !== undefined && NOT_FOUND_CODES.has(code)) {
+    return new McpConnectionError(
+      server,
+      "refused",
+      `host not found (${hostOf(error, context.target)})`,
+      { cause: error },
+    );
   }
   if (code !== undefined && REFUSED_CODES.has(code)) {
     return new McpConnectionError(server, "refused", `connection refused (${context.target})`, {

@@ -1,5 +1,9 @@
 // Unit tests with an injected clientFactory standing in for the process/network boundary;
 // the integration tests cover the same paths against real servers.
+
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import type { McpServerConfig } from "../config/schema.js";
@@ -155,6 +159,46 @@ describe("createMcpManager (unit)", () => {
       ["s", false],
     ]);
     await expect(m.setEnabled("nope", true)).rejects.toThrow('no MCP server named "nope"');
+    await m.close();
+  });
+
+  it("disables a local-scope server inside its project's entry, not at the top", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "wren-local-"));
+    const file = join(dir, "local-mcp.json");
+    const at = ["projects", "/p", "mcpServers"];
+    await writeFile(
+      file,
+      JSON.stringify({ projects: { "/p": { mcpServers: { s: { command: "x" } } } } }),
+    );
+    const m = createMcpManager({
+      servers: [{ ...stdioMock("s"), source: file, sourcePath: at }],
+      paths,
+      clientFactory: fakeFactory({ s: fake(["x"]) }),
+    });
+    await m.setEnabled("s", false);
+    expect(JSON.parse(await readFile(file, "utf8"))).toEqual({
+      projects: { "/p": { mcpServers: { s: { command: "x", enabled: false } } } },
+    });
+    await m.close();
+  });
+
+  it("shows a server whose entry could not be read as failed, and never connects it", async () => {
+    const servers = { s: fake(["x"]) };
+    const m = createMcpManager({
+      servers: [
+        { ...stdioMock("s"), enabled: false, invalid: "settings.json: mcpServers.s.type: bad" },
+      ],
+      paths,
+      clientFactory: fakeFactory(servers),
+    });
+    m.start();
+    expect(m.getSnapshot()[0]?.status).toEqual({
+      state: "failed",
+      reason: "settings.json: mcpServers.s.type: bad",
+    });
+    await expect(m.setEnabled("s", true)).rejects.toThrow("mcpServers.s.type: bad");
+    await expect(m.callTool("s", "x", {})).rejects.toThrow("mcpServers.s.type: bad");
+    expect(servers.s.connects).toBe(0);
     await m.close();
   });
 });

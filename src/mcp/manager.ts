@@ -167,8 +167,19 @@ function isSafeToRetry(error: unknown): boolean {
 
 /** Default persistence: toggles `enabled` of the entry in the file that defines it. */
 async function persistEnabledInSource(server: McpServerConfig, enabled: boolean): Promise<void> {
-  await updateJsonFile(server.source, ["mcpServers", server.name, "disabled"], undefined);
-  await updateJsonFile(server.source, ["mcpServers", server.name, "enabled"], enabled);
+  const at = [...(server.sourcePath ?? ["mcpServers"]), server.name];
+  await updateJsonFile(server.source, [...at, "disabled"], undefined);
+  await updateJsonFile(server.source, [...at, "enabled"], enabled);
+}
+
+/** A server whose entry could not be read shows its error; it never connects. */
+function initialStatus(config: McpServerConfig): McpServerStatus {
+  if (config.invalid !== undefined) return { state: "failed", reason: config.invalid };
+  return config.enabled ? { state: "connecting" } : { state: "disabled" };
+}
+
+function assertUsable(name: string, config: McpServerConfig): void {
+  if (config.invalid !== undefined) throw new McpServerUnavailableError(name, config.invalid);
 }
 
 /** Creates the manager; nothing connects until `start()` (or a call that needs a server). */
@@ -187,7 +198,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
   for (const config of options.servers) {
     entries.set(config.name, {
       config,
-      status: config.enabled ? { state: "connecting" } : { state: "disabled" },
+      status: initialStatus(config),
       tools: [],
       generation: 0,
       restartAttempts: 0,
@@ -396,6 +407,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
   async function ensureConnected(name: string): Promise<McpConnection> {
     if (closed) throw new McpServerUnavailableError(name, "MCP manager is closed");
     const entry = entryOf(name);
+    assertUsable(name, entry.config);
     if (!entry.config.enabled) {
       throw new McpServerUnavailableError(name, `${name} is disabled: run .mcp enable ${name}`);
     }
@@ -480,6 +492,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     },
     async reconnect(name) {
       const entry = entryOf(name);
+      assertUsable(name, entry.config);
       if (!entry.config.enabled) {
         throw new McpServerUnavailableError(name, `${name} is disabled: run .mcp enable ${name}`);
       }
@@ -503,6 +516,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     },
     async setEnabled(name, enabled) {
       const entry = entryOf(name);
+      if (enabled) assertUsable(name, entry.config);
       await persistEnabled(entry.config, enabled);
       entry.config = { ...entry.config, enabled };
       if (enabled) {

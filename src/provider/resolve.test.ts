@@ -55,6 +55,20 @@ describe("resolveModel", () => {
     expect(ollama.apiKey).toBeUndefined();
   });
 
+  it("honours OPENAI_BASE_URL for the openai provider, unless settings give a baseURL", () => {
+    const env = { OPENAI_API_KEY: "sk-1", OPENAI_BASE_URL: "https://gateway.example/v1/" };
+    expect(resolveModel("openai/gpt-5", { providers: {} }, env).baseURL).toBe(
+      "https://gateway.example/v1",
+    );
+    const own = {
+      providers: { openai: { type: "openai" as const, baseURL: "https://own.example/v1" } },
+    };
+    expect(resolveModel("openai/gpt-5", own, env).baseURL).toBe("https://own.example/v1");
+    expect(resolveModel("openai/gpt-5", { providers: {} }, { OPENAI_API_KEY: "k" }).baseURL).toBe(
+      "https://api.openai.com/v1",
+    );
+  });
+
   it("finds Ollama through OLLAMA_HOST, as its CLI does", () => {
     expect(resolveModel("ollama/m", none, { OLLAMA_HOST: "10.0.0.5:11434" }).baseURL).toBe(
       "http://10.0.0.5:11434/v1",

@@ -139,9 +139,11 @@ function defaultBaseURL(
   env: NodeJS.ProcessEnv,
 ): string | undefined {
   const known = WELL_KNOWN_PROVIDERS[provider];
+  // OPENAI_BASE_URL points the OpenAI SDKs (and so scripts written for them) at a proxy or a
+  // compatible gateway; honoured the same way here.
+  if (type === "openai") return env.OPENAI_BASE_URL?.trim() || OPENAI_URL;
   if (known?.type === type) return provider === "ollama" ? ollamaBaseURL(env) : known.baseURL;
   if (type === "anthropic") return ANTHROPIC_URL;
-  if (type === "openai") return OPENAI_URL;
   return undefined;
 }
 

@@ -11,6 +11,8 @@ export interface WrenPaths {
   readonly history: string;
   readonly sessionsDir: string;
   readonly mcpOAuthDir: string;
+  /** Local-scope MCP servers of every project, keyed by project path (`wren mcp add -s local`). */
+  readonly localMcpServers: string;
   readonly logsDir: string;
   readonly userInstructions: string;
   /** Trust decisions per project folder (workspace trust), mode 0600. */
@@ -40,6 +42,7 @@ export function resolvePaths(
     history: join(home, "history.jsonl"),
     sessionsDir: join(home, "sessions"),
     mcpOAuthDir: join(home, "mcp-oauth"),
+    localMcpServers: join(home, "local-mcp.json"),
     logsDir: join(home, "logs"),
     userInstructions: join(home, "WREN.md"),
     trustFile: join(home, "trusted-folders.json"),

@@ -69,6 +69,26 @@ describe("wren mcp auth / logout", () => {
     expect(out.out()).toBe("demo: signed out (tokens revoked at the server and deleted)\n");
   });
 
+  it("wren mcp list and call name the CLI's sign-in command, never the REPL's", async () => {
+    const paths = resolvePaths({ WREN_HOME: join(dir, "home-list") }, dir);
+    await mkdir(paths.home, { recursive: true });
+    await writeFile(
+      paths.userSettings,
+      JSON.stringify({ mcpServers: { demo: { url: mock.url } } }),
+    );
+    const list = io();
+    expect(await runMcpCli(["list", "--json"], { ...list, paths, cwd: dir })).toBe(0);
+    expect(JSON.parse(list.out())[0]).toMatchObject({
+      status: "needs-auth",
+      error: "demo needs sign-in: run wren mcp auth demo",
+    });
+    const call = io();
+    expect(
+      await runMcpCli(["call", "demo", "echo", '{"text":"x"}'], { ...call, paths, cwd: dir }),
+    ).toBe(1);
+    expect(call.err()).toBe("wren: demo needs sign-in: run wren mcp auth demo\n");
+  });
+
   it("refuses servers that cannot sign in with exit 2", async () => {
     const cli = io();
     expect(await runAuthCli({ ...server(), oauth: false }, cli)).toBe(2);
@@ -141,5 +161,83 @@ describe("wren mcp auth / logout", () => {
       expect(get.stdout).not.toContain(secret);
       expect(auth.stdout).not.toContain(secret);
     }
+  });
+
+  describe("a tool that needs more scope (403 insufficient_scope)", () => {
+    let scoped: OAuthMock;
+    beforeAll(async () => {
+      scoped = await startOAuthMock(["--require-scope", "add=mcp:admin"]);
+    });
+    afterAll(async () => {
+      await scoped.close();
+    });
+
+    async function signedIn(home: string) {
+      const paths = resolvePaths({ WREN_HOME: join(dir, home) }, dir);
+      await mkdir(paths.home, { recursive: true });
+      await writeFile(
+        paths.userSettings,
+        JSON.stringify({ mcpServers: { demo: { url: scoped.url } } }),
+      );
+      const cli = io();
+      const running = runMcpCli(["auth", "demo"], { ...cli, paths, cwd: dir, noBrowser: true });
+      await pasteCallback(cli.out, cli.stdin);
+      expect(await running).toBe(0);
+      return paths;
+    }
+
+    async function pasteCallback(screen: () => string, stdin: PassThrough): Promise<URL> {
+      await expect.poll(() => /^http:\S+\/authorize\?\S+$/m.test(screen())).toBe(true);
+      const url = /^(http:\S+\/authorize\?\S+)$/m.exec(screen())?.[1] ?? "";
+      const response = await fetch(url, { redirect: "manual" });
+      stdin.write(`${response.headers.get("location")}\n`);
+      return new URL(url);
+    }
+
+    it("without a terminal: names the scope and the exact wren mcp auth --scope command", async () => {
+      const paths = await signedIn("scope1");
+      const call = io();
+      const args = ["call", "demo", "add", '{"a":2,"b":3}'];
+      expect(await runMcpCli(args, { ...call, paths, cwd: dir })).toBe(1);
+      expect(call.err()).toContain(
+        'needs more access than this sign-in granted (scope "mcp:admin")',
+      );
+      expect(call.err()).toContain('wren mcp auth demo --scope "mcp:read mcp:write mcp:admin"');
+      expect(call.err()).not.toContain(".mcp ");
+
+      const auth = io();
+      const running = runMcpCli(["auth", "demo", "--scope", "mcp:admin"], {
+        ...auth,
+        paths,
+        cwd: dir,
+        noBrowser: true,
+      });
+      const url = await pasteCallback(auth.out, auth.stdin);
+      expect(url.searchParams.get("scope")?.split(" ").sort()).toEqual([
+        "mcp:admin",
+        "mcp:read",
+        "mcp:write",
+      ]);
+      expect(await running).toBe(0);
+      const again = io();
+      expect(await runMcpCli(args, { ...again, paths, cwd: dir })).toBe(0);
+      expect(JSON.parse(again.out())).toMatchObject({ structuredContent: { sum: 5 } });
+    });
+
+    it("from a terminal: runs the step-up sign-in itself, the result stays alone on stdout", async () => {
+      const paths = await signedIn("scope2");
+      const call = io();
+      const running = runMcpCli(["call", "demo", "add", '{"a":2,"b":3}'], {
+        ...call,
+        paths,
+        cwd: dir,
+        noBrowser: true,
+        interactive: true,
+      });
+      const url = await pasteCallback(call.err, call.stdin);
+      expect(url.searchParams.get("scope")?.split(" ")).toContain("mcp:admin");
+      expect(await running).toBe(0);
+      expect(JSON.parse(call.out())).toMatchObject({ structuredContent: { sum: 5 } });
+    });
   });
 });

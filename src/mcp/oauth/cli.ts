@@ -5,7 +5,9 @@ import { connectMcpServer } from "../connect.js";
 import type { AuthInteraction, BrowserState } from "./auth-store.js";
 import { describeLogout } from "./logout-text.js";
 import { createMcpOAuth, type McpOAuthOptions } from "./mcp-oauth.js";
+import { unionScopes } from "./provider.js";
 import { whyNoSignIn } from "./sign-in-check.js";
+import { createOAuthStorage } from "./storage.js";
 
 /** Where `wren mcp auth` / `wren mcp logout` read and write. */
 export interface AuthCliIo {
@@ -83,10 +85,16 @@ export function createTerminalInteraction(io: AuthCliIo): AuthInteraction {
   };
 }
 
-function oauthFor(io: AuthCliIo, interactive: boolean): ReturnType<typeof createMcpOAuth> {
+/** Wren's OAuth for a CLI command; `interactive` lets it prompt on the terminal (stdout of `io`). */
+export function oauthFor(
+  io: AuthCliIo,
+  interactive: boolean,
+  signInScope?: (server: string) => string | undefined,
+): ReturnType<typeof createMcpOAuth> {
   return createMcpOAuth({
     paths: io.paths,
     env: io.env,
+    ...(signInScope && { signInScope }),
     ...(interactive && { interaction: createTerminalInteraction(io) }),
     ...(io.noBrowser && { noBrowser: true }),
     warn: (line) => io.stderr.write(`wren: warning: ${line}\n`),
@@ -95,7 +103,7 @@ function oauthFor(io: AuthCliIo, interactive: boolean): ReturnType<typeof create
 }
 
 function checkRemote(server: McpServerConfig, io: AuthCliIo): boolean {
-  const problem = whyNoSignIn(server);
+  const problem = whyNoSignIn(server, "cli");
   if (problem) io.stderr.write(`wren: ${problem}\n`);
   return problem === undefined;
 }
@@ -105,9 +113,32 @@ function checkRemote(server: McpServerConfig, io: AuthCliIo): boolean {
  * 0 only when tokens are stored; 1 when it failed or was cancelled; 2 for a server that
  * cannot sign in.
  */
-export async function runAuthCli(server: McpServerConfig, io: AuthCliIo): Promise<number> {
-  if (!checkRemote(server, io)) return USAGE;
-  const oauth = oauthFor(io, true);
+export async function runAuthCli(
+  server: McpServerConfig,
+  io: AuthCliIo,
+  options: { readonly scope?: string } = {},
+): Promise<number> {
+  if (!checkRemote(server, io) || server.type === "stdio" || server.oauth === false) return USAGE;
+  let requestScope: string | undefined;
+  let restore: (() => Promise<void>) | undefined;
+  if (options.scope !== undefined) {
+    const storage = createOAuthStorage({
+      dir: io.paths.mcpOAuthDir,
+      serverName: server.name,
+      serverUrl: server.url,
+    });
+    const previous = (await storage.read()).tokens;
+    requestScope = unionScopes(previous?.scope, server.oauth.scope, options.scope);
+    if (previous) {
+      // Stored tokens would connect without asking anything: set them aside so the server asks
+      // for a sign-in, this time with the larger scope. They come back if it fails.
+      await storage.update(({ tokens: _set_aside, ...rest }) => rest);
+      restore = async () => {
+        await storage.update((state) => (state.tokens ? state : { ...state, tokens: previous }));
+      };
+    }
+  }
+  const oauth = oauthFor(io, true, (name) => (name === server.name ? requestScope : undefined));
   const connect = oauth.wrapConnect(connectMcpServer);
   try {
     const connection = await oauth.signIn(server.name, () =>
@@ -119,6 +150,7 @@ export async function runAuthCli(server: McpServerConfig, io: AuthCliIo): Promis
     );
     await connection.close();
   } catch (error) {
+    await restore?.();
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`wren: ${server.name}: ${message}\n`);
     return FAILED;

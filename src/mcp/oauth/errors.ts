@@ -66,10 +66,21 @@ export class McpAuthPortBusyError extends McpAuthError {
 export class McpAuthRequiredError extends UnauthorizedError {
   override readonly name = "McpAuthRequiredError";
   readonly server: string;
+  /**
+   * Set when signed in but the request needs more (a 403 `insufficient_scope`): the scope to
+   * sign in with (granted and required together) and the scope the server asked for.
+   */
+  readonly stepUp?: { readonly scope: string; readonly missing?: string };
 
-  constructor(server: string) {
+  constructor(server: string, stepUp: { scope?: string; missing?: string } = {}) {
     super(`${server} needs sign-in: run .mcp auth ${server}`);
     this.server = server;
+    if (stepUp.scope !== undefined) {
+      this.stepUp = {
+        scope: stepUp.scope,
+        ...(stepUp.missing !== undefined && { missing: stepUp.missing }),
+      };
+    }
   }
 }
 

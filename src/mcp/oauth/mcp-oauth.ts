@@ -43,6 +43,8 @@ export interface McpOAuthOptions {
   readonly warn?: (line: string) => void;
   readonly clientVersion?: string;
   readonly hostname?: string;
+  /** The scope a sign-in to a server asks for, instead of discovery's (`mcp auth --scope`). */
+  readonly signInScope?: (server: string) => string | undefined;
 }
 
 /** What `logout` did. */
@@ -275,6 +277,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
           return connectWithClientCredentials(connect, connectOptions, server);
         }
         const signInNow = requested.delete(server.name);
+        const requestScope = options.signInScope?.(server.name);
         const provider = new WrenOAuthProvider({
           server: { name: server.name, url: server.url, oauth: server.oauth },
           storage: storageFor(server),
@@ -284,6 +287,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
           }),
           ...(options.clientVersion !== undefined && { clientVersion: options.clientVersion }),
           ...(options.log && { log: options.log }),
+          ...(requestScope !== undefined && { requestScope }),
         });
         const withProvider = { ...connectOptions, authProvider: provider, fetch: provider.fetch };
         let connection: McpConnection;

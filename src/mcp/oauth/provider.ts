@@ -85,6 +85,11 @@ export interface WrenOAuthProviderOptions {
   readonly clientVersion?: string;
   /** Diagnostics (never secrets). */
   readonly log?: (line: string) => void;
+  /**
+   * The scope a sign-in asks for, overriding discovery (`wren mcp auth NAME --scope "A B"`,
+   * already joined with what was granted).
+   */
+  readonly requestScope?: string;
 }
 
 const LOOPBACK_HOST = "127.0.0.1";
@@ -138,6 +143,8 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   private refreshing: Promise<StoredTokens | undefined> | undefined;
   /** Union of granted and challenged scopes while a step-up is being negotiated. */
   private stepUpScope: string | undefined;
+  /** The scope the last 403 `insufficient_scope` asked for. */
+  private challengedScope: string | undefined;
   private readonly registration = new SharedRegistration();
   /** The client this provider registered and saved last. */
   private registered: StoredClient | undefined;
@@ -371,7 +378,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     const canRefresh = state.tokens?.refresh_token !== undefined && this.stepUpScope === undefined;
     if (!this.busy && !canRefresh) {
       // auth() is about to start a new authorization: only allowed when someone can answer.
-      if (!this.signIn) throw new McpAuthRequiredError(this.server.name);
+      if (!this.signIn) throw this.authRequired();
       await this.ensureLoopback(state);
       // A sign-in re-discovers, so a server that moved to a new authorization server is followed.
       if (this.stepUpScope === undefined) return undefined;
@@ -418,7 +425,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
 
   async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
     const signIn = this.signIn;
-    if (!signIn) throw new McpAuthRequiredError(this.server.name);
+    if (!signIn) throw this.authRequired();
     // Concurrent 401s (a POST and the GET stream) each run auth(): one prompt serves them all.
     if (this.active) return;
     const loopback = this.loopback;
@@ -428,11 +435,11 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     if (!loopback || expectedState === undefined || verifier === undefined) {
       throw new McpAuthError(
         this.server.name,
-        "could not start the sign-in (no callback listener); try .mcp auth again",
+        "could not start the sign-in (no callback listener); sign in again",
       );
     }
-    if (this.stepUpScope !== undefined)
-      authorizationUrl.searchParams.set("scope", this.stepUpScope);
+    const scope = this.stepUpScope ?? this.options.requestScope;
+    if (scope !== undefined) authorizationUrl.searchParams.set("scope", scope);
     const hint = signIn.openBrowser ? undefined : signIn.sshHint?.(loopback.port);
     const abandon = new AbortController();
     const flow = waitForAuthorizationCode({
@@ -542,6 +549,19 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     return this.stepUpScope !== undefined;
   }
 
+  /** Nobody can sign in now: says so, with the scope a step-up needs, if that is why. */
+  private authRequired(): McpAuthRequiredError {
+    return new McpAuthRequiredError(
+      this.server.name,
+      this.stepUpScope === undefined
+        ? {}
+        : {
+            scope: this.stepUpScope,
+            ...(this.challengedScope !== undefined && { missing: this.challengedScope }),
+          },
+    );
+  }
+
   /** Forgets any step-up in progress (the call it belonged to is over). */
   endOperation(): void {
     if (!this.busy) this.stepUpScope = undefined;
@@ -564,6 +584,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     if (!/error="?insufficient_scope/.test(header)) return;
     const challenged = /scope="([^"]*)"/.exec(header)?.[1] ?? /scope=([^\s,]+)/.exec(header)?.[1];
     const granted = this.cached?.tokens?.scope ?? this.server.oauth.scope;
+    this.challengedScope = challenged;
     this.stepUpScope = unionScopes(granted, challenged) ?? "";
   }
 

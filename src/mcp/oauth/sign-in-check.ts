@@ -5,12 +5,19 @@ import type { McpServerConfig } from "../../config/schema.js";
  * `"oauth": false`, and client_credentials servers, which get their tokens themselves.
  * Light on purpose: the REPL's `.mcp` command imports it at startup.
  */
-export function whyNoSignIn(server: McpServerConfig): string | undefined {
+export function whyNoSignIn(
+  server: McpServerConfig,
+  surface: "repl" | "cli" = "repl",
+): string | undefined {
   const name = server.name;
   if (server.type === "stdio") return `${name} is a stdio server; only remote servers sign in`;
   if (server.oauth === false) return `OAuth is disabled for ${name} ("oauth": false)`;
   if (server.oauth.grantType === "client_credentials") {
-    return `${name} uses client credentials: nobody signs in; .mcp reconnect ${name} gets a new token`;
+    const renew =
+      surface === "repl"
+        ? `.mcp reconnect ${name} gets a new token`
+        : "wren gets a new token each time it connects";
+    return `${name} uses client credentials: nobody signs in; ${renew}`;
   }
   return undefined;
 }
