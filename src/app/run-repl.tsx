@@ -74,6 +74,8 @@ export async function runRepl(options: ReplOptions): Promise<number> {
 
   // MCP loads after the first frame: the SDK and transports are not needed to show the prompt.
   const mcp = createStore<McpManager | undefined>(undefined);
+  // What `.mcp` typed before MCP has loaded waits for; undefined when no server is configured.
+  let mcpReady: Promise<McpManager | undefined> = Promise.resolve(undefined);
   const elicitations = createElicitationStore();
   const authPrompts = createAuthPromptStore();
 
@@ -100,7 +102,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
             transcript={transcript}
             conversation={services.conversation}
             chat={services.chat}
-            services={manager ? { mcp: manager } : {}}
+            services={{ ...(manager && { mcp: manager }), loadMcp: () => mcpReady }}
             displayPath={displayPath}
             {...(Markdown && { Markdown })}
             inputActive={!modalOpen}
@@ -148,9 +150,11 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   }
 
   if (config.servers.length > 0) {
-    void startMcp(options, elicitations, authPrompts, (line) =>
+    const starting = startMcp(options, elicitations, authPrompts, (line) =>
       transcript.notice(line, "warning"),
-    ).then(
+    );
+    mcpReady = starting;
+    starting.then(
       (manager) => {
         services.tools.addSource(() => manager.tools());
         mcp.set(manager);
@@ -171,6 +175,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       },
       (error: unknown) => transcript.notice(`MCP could not start: ${errorText(error)}`, "error"),
     );
+    starting.catch(() => {});
   }
 
   // A SIGINT from outside (kill -INT) leaves as cleanly as .exit does.
@@ -182,7 +187,14 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    await Promise.all([services.close(), mcp.getSnapshot()?.close()]);
+    // MCP may still be loading: close it once it has, so no server process outlives wren.
+    await Promise.all([
+      services.close(),
+      mcpReady.then(
+        (m) => m?.close(),
+        () => {},
+      ),
+    ]);
     restoreWarnings();
   }
   return 0;
