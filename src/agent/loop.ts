@@ -24,6 +24,8 @@ export interface TurnOptions {
   readonly authorize?: (call: ToolCall, tool: Tool, signal: AbortSignal) => Promise<ToolDecision>;
   readonly newId?: () => string;
   readonly now?: () => Date;
+  /** Milliseconds for tool durations; default `Date.now`. */
+  readonly clock?: () => number;
 }
 
 /** How a turn ended. */
@@ -240,13 +242,20 @@ async function* runCalls(
     const tool = options.tools.find(call.name);
     push({ type: "tool-start", call, summary: summarize(tool, call.input) });
   }
+  const clock = options.clock ?? Date.now;
   const running = calls.map(async (call) => {
-    const started = Date.now();
-    const outcome = await runOne(call, options, (progress) =>
-      push({ type: "tool-progress", callId: call.id, progress }),
+    // Reset once the call is allowed: the time the user took to approve is not the tool's.
+    let started = clock();
+    const outcome = await runOne(
+      call,
+      options,
+      (progress) => push({ type: "tool-progress", callId: call.id, progress }),
+      () => {
+        started = clock();
+      },
     );
     results.set(call.id, outcome);
-    push({ type: "tool-end", callId: call.id, outcome, durationMs: Date.now() - started });
+    push({ type: "tool-end", callId: call.id, outcome, durationMs: clock() - started });
   });
   let pending = running.length;
   for (const p of running)
@@ -276,6 +285,7 @@ async function runOne(
   call: ToolCall,
   options: TurnOptions,
   onProgress: (progress: ToolProgress) => void,
+  onAllowed: () => void,
 ): Promise<ToolOutcome> {
   const { signal } = options;
   const tool = options.tools.find(call.name);
@@ -287,6 +297,7 @@ async function runOne(
       : { allow: true as const };
     if (signal.aborted) return { status: "cancelled" };
     if (!decision.allow) return { status: "denied", reason: decision.reason };
+    onAllowed();
     const outcome = await tool.execute(call.input, { signal, onProgress });
     return signal.aborted && outcome.status !== "ok" ? { status: "cancelled" } : outcome;
   } catch (error) {
