@@ -240,7 +240,7 @@ async function* runCalls(
   const results = new Map<string, ToolOutcome>();
   for (const call of calls) {
     const tool = options.tools.find(call.name);
-    push({ type: "tool-start", call, summary: summarize(tool, call.input) });
+    push({ type: "tool-start", call, summary: summarizeToolCall(tool, call.input) });
   }
   const clock = options.clock ?? Date.now;
   const running = calls.map(async (call) => {
@@ -306,7 +306,8 @@ async function runOne(
   }
 }
 
-function summarize(tool: Tool | undefined, input: unknown): string {
+/** The one-line argument summary of a tool call, as the tool line shows it. */
+export function summarizeToolCall(tool: Tool | undefined, input: unknown): string {
   if (tool?.summarize) {
     try {
       return tool.summarize(input);

@@ -57,6 +57,8 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     const id = "id" in options.resume ? options.resume.id : "latest";
     try {
       const resumed = await services.conversation.resume(id);
+      // Tool lines of the resumed transcript show each tool's own argument summary.
+      await services.loadLate().catch(() => {});
       services.chat.replay(resumed.messages);
       transcript.notice(
         `resumed session ${resumed.id.slice(0, 8)} (${resumed.messages.length} messages)`,
