@@ -184,4 +184,33 @@ describe("tools and sessions in a terminal", () => {
     const log = await readFile(join(home, "logs", "wren.log"), "utf8").catch(() => "");
     expect(log).not.toContain("MaxListenersExceededWarning");
   });
+
+  it("/compact replaces the conversation with the model's summary, also in the session file", async () => {
+    const { server, home } = await mockModelHome([
+      [{ text: "Noted: the codeword is heron." }],
+      [{ text: "The user set the codeword heron." }],
+      [{ text: "It was heron." }],
+    ]);
+    const first = await terminals.startWren({ home });
+    await first.waitFor("Ask anything");
+    await first.type("remember the codeword heron");
+    first.press(Keys.enter);
+    await first.waitFor("Noted: the codeword is heron.");
+    await first.type("/compact");
+    first.press(Keys.enter);
+    await first.waitFor("compacted: 2 messages");
+    await first.type("what was it?");
+    first.press(Keys.enter);
+    await first.waitFor("It was heron.");
+    const requests = await server.requests();
+    expect(JSON.stringify(requests[1]?.body)).toContain("Summarise our conversation");
+    const sent = JSON.stringify(requests[2]?.body.messages);
+    expect(sent).toContain("The user set the codeword heron.");
+    expect(sent).not.toContain("remember the codeword heron");
+    first.press(Keys.ctrlD);
+    await first.waitForExit();
+    // The session continues from the summary: summary, question, answer.
+    const second = await terminals.startWren({ home, cwd: first.cwd, args: ["--continue"] });
+    await second.waitFor("(3 messages)");
+  });
 });

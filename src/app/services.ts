@@ -190,6 +190,19 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
       settings.update((s) => ({ ...s, model: id }));
       await updateJsonFile(paths.userSettings, ["model"], id);
     },
+    async modelProblem(id) {
+      const [{ resolveModel }, { ProviderError }] = await Promise.all([
+        import("../provider/resolve.js"),
+        import("../provider/types.js"),
+      ]);
+      try {
+        resolveModel(id, config, env);
+        return undefined;
+      } catch (error) {
+        if (error instanceof ProviderError) return error.message;
+        throw error;
+      }
+    },
     display: () => settings.getSnapshot().display,
     async setDisplay(mode) {
       settings.update((s) => ({ ...s, display: mode }));

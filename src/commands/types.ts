@@ -73,6 +73,8 @@ export interface ChatControls {
   price(): ModelPrice | undefined;
   /** Switches the model for the next turns and saves it to the user settings. */
   setModel(id: string): Promise<void>;
+  /** Why `id` cannot be used as things stand (no API key, unknown provider), if it cannot. */
+  modelProblem(id: string): Promise<string | undefined>;
   display(): DisplayMode;
   /** Switches the display mode and saves it to the user settings. */
   setDisplay(mode: DisplayMode): Promise<void>;
