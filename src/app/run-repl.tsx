@@ -10,6 +10,7 @@ import { type AuthPromptStore, createAuthPromptStore } from "../mcp/oauth/auth-s
 import type { PermissionPrompts } from "../tools/permission-prompts.js";
 import type { MarkdownRenderer } from "../ui/chat-view.js";
 import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
+import { supportsHyperlinks } from "../ui/hyperlink.js";
 import { KeyRouterProvider } from "../ui/keys.js";
 import { McpFooter } from "../ui/mcp-footer.js";
 import { PermissionPrompt } from "../ui/permission-prompt.js";
@@ -110,7 +111,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
             inputActive={!modalOpen}
             footer={
               <Box flexDirection="column">
-                <AuthModal store={authPrompts} />
+                <AuthModal store={authPrompts} hyperlinks={supportsHyperlinks(env)} />
                 <PermissionPrompt
                   prompts={services.prompts}
                   onEscape={() => services.conversation.interrupt()}

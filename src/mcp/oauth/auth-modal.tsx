@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
 import Spinner from "ink-spinner";
 import { type ReactElement, useSyncExternalStore } from "react";
+import { hyperlink } from "../../ui/hyperlink.js";
 import { useKeys } from "../../ui/keys.js";
 import { TextField } from "../../ui/text-field.js";
 import type { AuthPrompt, AuthPromptStore, BrowserState } from "./auth-store.js";
@@ -10,6 +11,8 @@ export interface AuthModalProps {
   readonly store: AuthPromptStore;
   /** False while another component owns the keyboard. */
   readonly isActive?: boolean;
+  /** The terminal shows OSC 8 links: the URL is also clickable (see `supportsHyperlinks`). */
+  readonly hyperlinks?: boolean;
 }
 
 /**
@@ -17,11 +20,17 @@ export interface AuthModalProps {
  * is out, a paste input (callback URL, query string or code) and `Esc to cancel`. Headless,
  * the paste input leads and the `ssh -L` alternative is shown. Renders nothing otherwise.
  */
-export function AuthModal({ store, isActive = true }: AuthModalProps): ReactElement | null {
+export function AuthModal({
+  store,
+  isActive = true,
+  hyperlinks = false,
+}: AuthModalProps): ReactElement | null {
   const prompts = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const prompt = prompts[0];
   if (!prompt) return null;
-  return <AuthPromptView key={prompt.id} prompt={prompt} isActive={isActive} />;
+  return (
+    <AuthPromptView key={prompt.id} prompt={prompt} isActive={isActive} hyperlinks={hyperlinks} />
+  );
 }
 
 function browserLine(browser: BrowserState): string {
@@ -40,9 +49,11 @@ function browserLine(browser: BrowserState): string {
 function AuthPromptView({
   prompt,
   isActive,
+  hyperlinks,
 }: {
   prompt: AuthPrompt;
   isActive: boolean;
+  hyperlinks: boolean;
 }): ReactElement {
   const headless = prompt.browser.kind === "off";
   useKeys(
@@ -69,21 +80,31 @@ function AuthPromptView({
       {prompt.error !== undefined && <Text color="red">{prompt.error}</Text>}
     </Box>
   );
+  // Only the heading is boxed: the URL and what follows sit on plain lines, so copying a
+  // wrapped URL picks up no border characters.
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-      <Text bold>Sign in to {prompt.server}</Text>
-      {headless ? (
-        <Text dimColor>{browserLine(prompt.browser)}</Text>
-      ) : (
-        <Text>
-          <Text color="yellow">
-            <Spinner type="dots" />
-          </Text>{" "}
-          {browserLine(prompt.browser)}
-        </Text>
-      )}
+    <Box flexDirection="column">
+      <Box
+        flexDirection="column"
+        borderStyle="round"
+        borderColor="yellow"
+        paddingX={1}
+        alignSelf="flex-start"
+      >
+        <Text bold>Sign in to {prompt.server}</Text>
+        {headless ? (
+          <Text dimColor>{browserLine(prompt.browser)}</Text>
+        ) : (
+          <Text>
+            <Text color="yellow">
+              <Spinner type="dots" />
+            </Text>{" "}
+            {browserLine(prompt.browser)}
+          </Text>
+        )}
+      </Box>
       <Text>{headless ? "URL:" : "If the browser did not open, visit:"}</Text>
-      <Text color="blue">{prompt.url}</Text>
+      <Text color="blue">{hyperlinks ? hyperlink(prompt.url) : prompt.url}</Text>
       {paste}
       {headless && prompt.sshHint !== undefined && (
         <Box flexDirection="column">
