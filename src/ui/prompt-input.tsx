@@ -25,8 +25,6 @@ export interface PromptInputProps {
   readonly onSendNow?: () => void;
   /** ↑ on an empty line: returns text to edit (the last queued message), if any. */
   readonly onEmptyUp?: () => string | undefined;
-  /** Ctrl+L: the screen was cleared (the caller may redraw what it keeps). */
-  readonly onClearScreen?: () => void;
   /** Text cleared by Ctrl+C, kept so it is not lost (the caller records it in history). */
   readonly onDiscard?: (text: string) => void;
   readonly isActive?: boolean;
@@ -34,8 +32,8 @@ export interface PromptInputProps {
 }
 
 const EXIT_WINDOW_MS = 2000;
-/** Erase the screen and the scrollback, cursor home: what Ctrl+L does in a shell. */
-const CLEAR_SCREEN = "\u001b[2J\u001b[3J\u001b[H";
+/** Erase the screen, cursor home: what Ctrl+L does in a shell (the scrollback stays). */
+const CLEAR_SCREEN = "\u001b[2J\u001b[H";
 const PASTE_ON = "\u001b[?2004h";
 const PASTE_OFF = "\u001b[?2004l";
 // Ink strips the leading ESC of unknown sequences before handing them to useInput.
@@ -204,7 +202,6 @@ export function PromptInput(props: PromptInputProps): ReactElement {
     if (key.ctrl && input === "l") {
       // Ink's write() erases its frame, writes this, and draws the frame again below it.
       write(CLEAR_SCREEN);
-      props.onClearScreen?.();
       return;
     }
     if (key.escape) {
