@@ -7,7 +7,13 @@ import { ProviderError } from "../provider/types.js";
 import { createSessionStore } from "../session/session-store.js";
 import { createToolRegistry } from "../tools/registry.js";
 import { resolvePaths } from "../utils/paths.js";
-import { createConversation, type FinishedItem, splitAtParagraph } from "./conversation.js";
+import { SUMMARY_HEADING } from "./compact.js";
+import {
+  ConversationBusyError,
+  createConversation,
+  type FinishedItem,
+  splitAtParagraph,
+} from "./conversation.js";
 
 const usage = { inputTokens: 3, outputTokens: 4, cachedInputTokens: 0 };
 
@@ -58,6 +64,40 @@ async function setup(replies: Parameters<typeof model>[0]) {
 }
 
 describe("conversation", () => {
+  it("compacts: the summary replaces the history, in memory and in the session file", async () => {
+    const { conversation, m, sessions } = await setup([
+      say("Heron noted."),
+      say("User chose the codeword heron."),
+      hang("thinking"),
+    ]);
+    conversation.send("the codeword is heron");
+    await conversation.idle();
+    const { replaced } = await conversation.compact(new AbortController().signal);
+    expect(replaced).toBe(2);
+    expect(m.seen[1]?.messages.at(-1)).toMatchObject({ role: "user" });
+    expect(conversation.messages()).toEqual([
+      expect.objectContaining({
+        role: "user",
+        text: `${SUMMARY_HEADING}\n\nUser chose the codeword heron.`,
+      }),
+    ]);
+    conversation.send("and now?");
+    await expect(conversation.compact(new AbortController().signal)).rejects.toBeInstanceOf(
+      ConversationBusyError,
+    );
+    conversation.interrupt();
+    await conversation.idle();
+    await conversation.close();
+    const id = conversation.getSnapshot().sessionId ?? "";
+    const resumed = await sessions.resume(id);
+    expect(resumed.messages[0]).toMatchObject({
+      role: "user",
+      text: expect.stringContaining("heron"),
+    });
+    expect(resumed.messages.map((x) => x.role)).toEqual(["user", "user", "assistant"]);
+    await resumed.writer.close();
+  });
+
   it("sends a message, streams the answer and persists both", async () => {
     const { conversation, items, sessions } = await setup([say("Hello **there**")]);
     conversation.send("hi");

@@ -4,6 +4,7 @@ import type { SessionStore, SessionWriter } from "../session/session-store.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import type { ToolOutcome, ToolProgress } from "../tools/types.js";
 import { createStore, type Store } from "../utils/store.js";
+import { SUMMARY_HEADING, summarizeConversation } from "./compact.js";
 import { fitToContext } from "./context.js";
 import { addUsage, runTurn, type TurnEnd, type TurnOptions } from "./loop.js";
 import type { ChatMessage, Usage } from "./messages.js";
@@ -70,6 +71,11 @@ export interface Conversation extends Pick<Store<ConversationState>, "getSnapsho
   /** The text of the last assistant answer. */
   lastAnswer(): string | undefined;
   messages(): readonly ChatMessage[];
+  /**
+   * `/compact`: replaces the history with the model's summary of it, in memory and in the
+   * session file. Resolves with how many messages the summary replaced.
+   */
+  compact(signal: AbortSignal): Promise<{ readonly replaced: number }>;
   /** Starts a new session (`.new`). */
   reset(): Promise<void>;
   /** Continues a stored session. */
@@ -366,6 +372,36 @@ export function createConversation(options: ConversationOptions): Conversation {
       return undefined;
     },
     messages: () => history,
+    async compact(signal) {
+      if (store.getSnapshot().running) throw new ConversationBusyError("a turn is running");
+      if (history.length === 0) return { replaced: 0 };
+      await options.beforeTurn?.();
+      const system = options.system?.();
+      const summary = await summarizeConversation({
+        model: options.model(),
+        messages: fitToContext(history, budget).messages,
+        tools: options.tools,
+        signal,
+        now,
+        ...(system !== undefined && { system }),
+      });
+      const replaced = history.length;
+      history = [];
+      // The session file keeps the old lines but records that none of them stand any more,
+      // so a resume continues from the summary, as this conversation does.
+      writer.rewind(0).catch(() => {});
+      persist({
+        role: "user",
+        id: randomUUID(),
+        time: now().toISOString(),
+        text: `${SUMMARY_HEADING}\n\n${summary.text}`,
+      });
+      store.update((s) => ({
+        ...s,
+        usage: { ...s.usage, session: addUsage(s.usage.session, summary.usage) },
+      }));
+      return { replaced };
+    },
     async reset() {
       controller?.abort();
       await writer.close();
@@ -398,6 +434,11 @@ export function createConversation(options: ConversationOptions): Conversation {
       await writer.close();
     },
   };
+}
+
+/** Something that needs the conversation idle was asked while a turn runs. */
+export class ConversationBusyError extends Error {
+  override readonly name = "ConversationBusyError";
 }
 
 function errorText(error: unknown): string {

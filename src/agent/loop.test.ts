@@ -166,6 +166,39 @@ describe("runTurn", () => {
     ]);
   });
 
+  it("times a tool from when it was allowed, not from when approval was asked", async () => {
+    const model = scriptedModel([
+      events(
+        { type: "tool-call", id: "t1", name: "work", input: {} },
+        { type: "finish", reason: "tool-calls", usage },
+      ),
+      events({ type: "finish", reason: "stop", usage }),
+    ]);
+    // A fake clock: the user takes 60 s to approve, the tool itself 2 s.
+    let time = 1_000_000;
+    const tools = createToolRegistry();
+    tools.addSource(() => [
+      tool("work", async () => {
+        time += 2_000;
+        return { status: "ok", content: [] };
+      }),
+    ]);
+    const out = await collect(
+      runTurn({
+        model,
+        messages: [user],
+        tools,
+        signal: new AbortController().signal,
+        clock: () => time,
+        authorize: async () => {
+          time += 60_000;
+          return { allow: true };
+        },
+      }),
+    );
+    expect(out.find((e) => e.type === "tool-end")).toMatchObject({ durationMs: 2_000 });
+  });
+
   it("keeps partial text on Esc and closes open tool calls as cancelled", async () => {
     const controller = new AbortController();
     const model = scriptedModel([

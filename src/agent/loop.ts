@@ -32,6 +32,8 @@ export interface TurnOptions {
   readonly authorize?: (call: ToolCall, tool: Tool, signal: AbortSignal) => Promise<ToolDecision>;
   readonly newId?: () => string;
   readonly now?: () => Date;
+  /** Milliseconds for tool durations; default `Date.now`. */
+  readonly clock?: () => number;
 }
 
 /** How a turn ended. */
@@ -246,15 +248,22 @@ async function* runCalls(
   const results = new Map<string, ToolOutcome>();
   for (const call of calls) {
     const tool = options.tools.find(call.name);
-    push({ type: "tool-start", call, summary: summarize(tool, call.input) });
+    push({ type: "tool-start", call, summary: summarizeToolCall(tool, call.input) });
   }
+  const clock = options.clock ?? Date.now;
   const running = calls.map(async (call) => {
-    const started = Date.now();
-    const outcome = await runOne(call, options, (progress) =>
-      push({ type: "tool-progress", callId: call.id, progress }),
+    // Reset once the call is allowed: the time the user took to approve is not the tool's.
+    let started = clock();
+    const outcome = await runOne(
+      call,
+      options,
+      (progress) => push({ type: "tool-progress", callId: call.id, progress }),
+      () => {
+        started = clock();
+      },
     );
     results.set(call.id, outcome);
-    push({ type: "tool-end", callId: call.id, outcome, durationMs: Date.now() - started });
+    push({ type: "tool-end", callId: call.id, outcome, durationMs: clock() - started });
   });
   let pending = running.length;
   for (const p of running)
@@ -284,6 +293,7 @@ async function runOne(
   call: ToolCall,
   options: TurnOptions,
   onProgress: (progress: ToolProgress) => void,
+  onAllowed: () => void,
 ): Promise<ToolOutcome> {
   const { signal } = options;
   const tool = options.tools.find(call.name);
@@ -301,6 +311,7 @@ async function runOne(
         ...(decision.by !== undefined && { by: decision.by }),
         ...(decision.rule !== undefined && { rule: decision.rule }),
       };
+    onAllowed();
     const outcome = await tool.execute(call.input, { signal, onProgress });
     return signal.aborted && outcome.status !== "ok" ? { status: "cancelled" } : outcome;
   } catch (error) {
@@ -309,7 +320,8 @@ async function runOne(
   }
 }
 
-function summarize(tool: Tool | undefined, input: unknown): string {
+/** The one-line argument summary of a tool call, as the tool line shows it. */
+export function summarizeToolCall(tool: Tool | undefined, input: unknown): string {
   if (tool?.summarize) {
     try {
       return tool.summarize(input);

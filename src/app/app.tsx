@@ -1,5 +1,6 @@
-import { Box, Static, Text, useApp } from "ink";
-import { type ReactElement, useRef, useSyncExternalStore } from "react";
+import { Box, Static, Text, useApp, useStdout } from "ink";
+import Spinner from "ink-spinner";
+import { type ReactElement, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { Conversation } from "../agent/conversation.js";
 import type { CommandRegistry } from "../commands/registry.js";
 import type { ChatControls, CommandContext, CommandOutput, OutputTone } from "../commands/types.js";
@@ -32,7 +33,7 @@ export interface AppProps {
   readonly conversation: Conversation;
   readonly chat: ChatControls;
   /** Extra services for commands (`mcp`, ...). */
-  readonly services?: Partial<Pick<CommandContext, "mcp">>;
+  readonly services?: Partial<Pick<CommandContext, "mcp" | "loadMcp">>;
   /** Renders assistant markdown. */
   readonly Markdown?: MarkdownRenderer;
   /** Shortens paths under the user's home directory for display. */
@@ -58,12 +59,24 @@ export function App(props: AppProps): ReactElement {
   const settings = useSyncExternalStore(props.settings.subscribe, props.settings.getSnapshot);
   const chat = useSyncExternalStore(props.conversation.subscribe, props.conversation.getSnapshot);
   const running = useRef<AbortController | null>(null);
+  // What a command is waiting for ("loading MCP servers…"), shown with a spinner.
+  const [progress, setProgress] = useState<string | undefined>(undefined);
+  // Leaving takes one more commit, so the last frame has no input line and no "press Ctrl+C
+  // again" hint left behind on the screen.
+  const [leaving, setLeaving] = useState(false);
+  useEffect(() => {
+    if (leaving) exit();
+  }, [leaving, exit]);
+  // Finished items are drawn once and never again, so they take the width of the moment
+  // instead of each following resizes (one listener per item).
+  const columns = useStdout().stdout.columns || 80;
 
   const context = (signal: AbortSignal): CommandContext => ({
     paths: props.paths,
     config: props.config,
     signal,
     chat: props.chat,
+    progress: setProgress,
     ...props.services,
   });
 
@@ -98,7 +111,7 @@ export function App(props: AppProps): ReactElement {
     try {
       const result = await parsed.command.run(parsed.args, context(controller.signal));
       for (const output of result.output ?? []) transcript.append({ kind: "output", output });
-      if (result.exit) exit();
+      if (result.exit) setLeaving(true);
     } catch (error) {
       transcript.notice(`.${parsed.command.name} failed: ${errorText(error)}`, "error");
     } finally {
@@ -125,6 +138,7 @@ export function App(props: AppProps): ReactElement {
             app={props}
             model={settings.model}
             display={settings.display}
+            columns={columns}
           />
         )}
       </Static>
@@ -134,25 +148,32 @@ export function App(props: AppProps): ReactElement {
         display={settings.display}
         {...(props.Markdown && { Markdown: props.Markdown })}
       />
+      {progress !== undefined && (
+        <Text color="cyan">
+          <Spinner type="dots" /> <Text dimColor>{progress}</Text>
+        </Text>
+      )}
       <Box marginTop={1} flexDirection="column">
-        <PromptInput
-          history={props.history.entries}
-          placeholder={
-            chat.running
-              ? "Type to queue a message · Esc to interrupt"
-              : "Ask anything, or .help for commands"
-          }
-          onSubmit={(text) => void handleSubmit(text)}
-          onComplete={(text) =>
-            props.registry.complete(text, context(new AbortController().signal))
-          }
-          onEscape={onEscape}
-          onSendNow={() => props.conversation.sendNow()}
-          onEmptyUp={() => props.conversation.unqueueLast()}
-          onDiscard={(text) => void props.history.add(text).catch(() => {})}
-          onExit={exit}
-          isActive={props.inputActive ?? true}
-        />
+        {!leaving && (
+          <PromptInput
+            history={props.history.entries}
+            placeholder={
+              chat.running
+                ? "Type to queue a message · Esc to interrupt"
+                : "Ask anything, or .help for commands"
+            }
+            onSubmit={(text) => void handleSubmit(text)}
+            onComplete={(text) =>
+              props.registry.complete(text, context(new AbortController().signal))
+            }
+            onEscape={onEscape}
+            onSendNow={() => props.conversation.sendNow()}
+            onEmptyUp={() => props.conversation.unqueueLast()}
+            onDiscard={(text) => void props.history.add(text).catch(() => {})}
+            onExit={() => setLeaving(true)}
+            isActive={props.inputActive ?? true}
+          />
+        )}
       </Box>
       {props.footer}
       <Text dimColor>
@@ -175,12 +196,20 @@ function TranscriptEntry(props: {
   app: AppProps;
   model: string | undefined;
   display: DisplayMode;
+  columns: number;
 }): ReactElement | null {
   const { item, app } = props;
   switch (item.kind) {
     case "header":
       return (
-        <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
+        // flex-start: the box fits its own lines, not the widest item drawn with it (a warning).
+        <Box
+          flexDirection="column"
+          borderStyle="round"
+          borderColor="cyan"
+          paddingX={1}
+          alignSelf="flex-start"
+        >
           <Text>
             <Text bold color="cyan">
               wren
@@ -202,6 +231,7 @@ function TranscriptEntry(props: {
         <ChatItemView
           item={item.item}
           display={props.display}
+          width={props.columns}
           {...(app.Markdown && { Markdown: app.Markdown })}
         />
       );

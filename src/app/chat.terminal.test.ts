@@ -1,7 +1,12 @@
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import type { ChatMessage } from "../agent/messages.js";
 import { mockModelHome } from "../provider/test-support.js";
+import { createSessionStore } from "../session/session-store.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
+import { resolvePaths } from "../utils/paths.js";
 
 const terminals = useTerminals();
 
@@ -115,5 +120,97 @@ describe("tools and sessions in a terminal", () => {
     const second = await terminals.startWren({ home, cwd: first.cwd, args: ["--continue"] });
     await second.waitFor("resumed session");
     expect(second.screen()).toContain("Noted: the codeword is heron.");
+  });
+
+  it("resumes a long session with its tool lines and interrupted marker, without a listener per message", async () => {
+    const { home } = await mockModelHome([]);
+    const cwd = join(home, "project");
+    await mkdir(cwd, { recursive: true });
+    const time = new Date().toISOString();
+    const messages: ChatMessage[] = [
+      { role: "user", id: "u1", time, text: "what does notes.txt say?" },
+      {
+        role: "assistant",
+        id: "a1",
+        time,
+        parts: [
+          { type: "text", text: "Reading it." },
+          { type: "tool-call", id: "c1", name: "read_file", input: { path: "notes.txt" } },
+        ],
+      },
+      {
+        role: "tool",
+        id: "t1",
+        time,
+        results: [
+          {
+            callId: "c1",
+            name: "read_file",
+            outcome: { status: "ok", content: [{ type: "text", text: "buy milk" }] },
+          },
+        ],
+      },
+      { role: "assistant", id: "a2", time, parts: [{ type: "text", text: "It says buy milk." }] },
+      // Twelve more exchanges: more than ten answers are drawn at once on resume.
+      ...Array.from({ length: 12 }, (_, i): ChatMessage[] => [
+        { role: "user", id: `u${i + 2}`, time, text: `question ${i}` },
+        {
+          role: "assistant",
+          id: `a${i + 3}`,
+          time,
+          parts: [{ type: "text", text: `answer ${i}` }],
+        },
+      ]).flat(),
+      { role: "user", id: "u99", time, text: "write a long story" },
+      {
+        role: "assistant",
+        id: "a99",
+        time,
+        parts: [{ type: "text", text: "Once upon a time" }],
+        interrupted: true,
+      },
+    ];
+    const writer = createSessionStore(resolvePaths({ WREN_HOME: home }, cwd)).create();
+    for (const message of messages) await writer.append(message);
+    await writer.close();
+
+    const wren = await terminals.startWren({ home, cwd, args: ["--continue"], rows: 60 });
+    await wren.waitFor("resumed session");
+    const text = wren.fullText();
+    expect(text).toMatch(/✓ read_file\(notes\.txt\)/);
+    expect(text).toMatch(/Once upon a time\s+interrupted/);
+    wren.press(Keys.ctrlD);
+    await wren.waitForExit();
+    const log = await readFile(join(home, "logs", "wren.log"), "utf8").catch(() => "");
+    expect(log).not.toContain("MaxListenersExceededWarning");
+  });
+
+  it("/compact replaces the conversation with the model's summary, also in the session file", async () => {
+    const { server, home } = await mockModelHome([
+      [{ text: "Noted: the codeword is heron." }],
+      [{ text: "The user set the codeword heron." }],
+      [{ text: "It was heron." }],
+    ]);
+    const first = await terminals.startWren({ home });
+    await first.waitFor("Ask anything");
+    await first.type("remember the codeword heron");
+    first.press(Keys.enter);
+    await first.waitFor("Noted: the codeword is heron.");
+    await first.type("/compact");
+    first.press(Keys.enter);
+    await first.waitFor("compacted: 2 messages");
+    await first.type("what was it?");
+    first.press(Keys.enter);
+    await first.waitFor("It was heron.");
+    const requests = await server.requests();
+    expect(JSON.stringify(requests[1]?.body)).toContain("Summarise our conversation");
+    const sent = JSON.stringify(requests[2]?.body.messages);
+    expect(sent).toContain("The user set the codeword heron.");
+    expect(sent).not.toContain("remember the codeword heron");
+    first.press(Keys.ctrlD);
+    await first.waitForExit();
+    // The session continues from the summary: summary, question, answer.
+    const second = await terminals.startWren({ home, cwd: first.cwd, args: ["--continue"] });
+    await second.waitFor("(3 messages)");
   });
 });

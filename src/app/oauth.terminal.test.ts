@@ -125,4 +125,35 @@ describe("signing in to an MCP server from the REPL", () => {
     await wren.waitFor(/demo\s+http\s+connected.*oauth/);
     expect(wren.output).not.toContain("cc-secret-value");
   });
+
+  it("shows the URL on unbordered lines, rejects a stray word in place and leaves the server needing sign-in", async () => {
+    const port = await startOAuthServer();
+    const wren = await terminals.startWren({
+      home: await home(port),
+      args: ["--no-browser"],
+      // A terminal that shows links: the URL is also an OSC 8 hyperlink.
+      env: { FORCE_HYPERLINK: "1" },
+      cols: 80,
+    });
+    await wren.waitFor("needs sign-in", { timeout: 15_000 });
+    await wren.type(".mcp auth demo");
+    wren.press(Keys.enter);
+    const screen = await wren.waitFor(/ssh -N -L/, { timeout: 15_000 });
+    const rows = screen.split("\n");
+    const start = rows.findIndex((row) => row.startsWith(`http://127.0.0.1:${port}/authorize?`));
+    expect(start, screen).toBeGreaterThanOrEqual(0);
+    // Longer than a row, so wrapped: and no row of it carries a border character.
+    expect(rows[start]?.length).toBe(80);
+    expect(rows.slice(start, start + 4).join("")).not.toMatch(/[│╭╮╰╯]/);
+    expect(wren.output).toContain(`\u001b]8;;http://127.0.0.1:${port}/authorize?`);
+    await wren.type("hello");
+    wren.press(Keys.enter);
+    await wren.waitFor("that is not a callback URL or a code");
+    expect(wren.screen()).toContain("Esc to cancel");
+    wren.press(Keys.escape);
+    await wren.waitFor("authorization cancelled");
+    await wren.type(".mcp");
+    wren.press(Keys.enter);
+    await wren.waitFor(/demo\s+http\s+needs sign-in/);
+  });
 });

@@ -10,6 +10,7 @@ import { type AuthPromptStore, createAuthPromptStore } from "../mcp/oauth/auth-s
 import type { PermissionPrompts } from "../tools/permission-prompts.js";
 import type { MarkdownRenderer } from "../ui/chat-view.js";
 import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
+import { supportsHyperlinks } from "../ui/hyperlink.js";
 import { KeyRouterProvider } from "../ui/keys.js";
 import { McpFooter } from "../ui/mcp-footer.js";
 import { PermissionPrompt } from "../ui/permission-prompt.js";
@@ -63,6 +64,8 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     const id = "id" in options.resume ? options.resume.id : "latest";
     try {
       const resumed = await services.conversation.resume(id);
+      // Tool lines of the resumed transcript show each tool's own argument summary.
+      await services.loadLate().catch(() => {});
       services.chat.replay(resumed.messages);
       transcript.notice(
         `resumed session ${resumed.id.slice(0, 8)} (${resumed.messages.length} messages)`,
@@ -80,6 +83,8 @@ export async function runRepl(options: ReplOptions): Promise<number> {
 
   // MCP loads after the first frame: the SDK and transports are not needed to show the prompt.
   const mcp = createStore<McpManager | undefined>(undefined);
+  // What `.mcp` typed before MCP has loaded waits for; undefined when no server is configured.
+  let mcpReady: Promise<McpManager | undefined> = Promise.resolve(undefined);
   const elicitations = createElicitationStore();
   const authPrompts = createAuthPromptStore();
 
@@ -106,13 +111,13 @@ export async function runRepl(options: ReplOptions): Promise<number> {
             transcript={transcript}
             conversation={services.conversation}
             chat={services.chat}
-            services={manager ? { mcp: manager } : {}}
+            services={{ ...(manager && { mcp: manager }), loadMcp: () => mcpReady }}
             displayPath={displayPath}
             {...(Markdown && { Markdown })}
             inputActive={!modalOpen}
             footer={
               <Box flexDirection="column">
-                <AuthModal store={authPrompts} />
+                <AuthModal store={authPrompts} hyperlinks={supportsHyperlinks(env)} />
                 <PermissionPrompt
                   prompts={services.prompts}
                   onEscape={() => services.conversation.interrupt()}
@@ -154,9 +159,11 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   }
 
   if (config.servers.length > 0) {
-    void startMcp(options, elicitations, authPrompts, (line) =>
+    const starting = startMcp(options, elicitations, authPrompts, (line) =>
       transcript.notice(line, "warning"),
-    ).then(
+    );
+    mcpReady = starting;
+    starting.then(
       (manager) => {
         services.tools.addSource(() => manager.tools());
         mcp.set(manager);
@@ -177,6 +184,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       },
       (error: unknown) => transcript.notice(`MCP could not start: ${errorText(error)}`, "error"),
     );
+    starting.catch(() => {});
   }
 
   // A SIGINT from outside (kill -INT) leaves as cleanly as .exit does.
@@ -188,7 +196,14 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    await Promise.all([services.close(), mcp.getSnapshot()?.close()]);
+    // MCP may still be loading: close it once it has, so no server process outlives wren.
+    await Promise.all([
+      services.close(),
+      mcpReady.then(
+        (m) => m?.close(),
+        () => {},
+      ),
+    ]);
     restoreWarnings();
   }
   return 0;

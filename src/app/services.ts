@@ -1,4 +1,6 @@
-import { type Conversation, createConversation } from "../agent/conversation.js";
+import { type Conversation, createConversation, type FinishedItem } from "../agent/conversation.js";
+import { summarizeToolCall } from "../agent/loop.js";
+import type { ChatMessage, ToolCall } from "../agent/messages.js";
 import { builtinCommands } from "../commands/index.js";
 import type { CommandRegistry } from "../commands/registry.js";
 import type { ChatControls } from "../commands/types.js";
@@ -90,6 +92,64 @@ export async function loadAgentSetup(
   };
 }
 
+/**
+ * The transcript items of stored messages, as the live turn showed them: answers, tool lines
+ * (status and result; durations are not stored) and "interrupted" where the user pressed Esc.
+ */
+export function replayItems(
+  messages: readonly ChatMessage[],
+  findTool: (name: string) => Tool | undefined,
+): FinishedItem[] {
+  const items: FinishedItem[] = [];
+  const calls = new Map<string, ToolCall>();
+  const interrupted = (): void => {
+    items.push({ kind: "note", text: "interrupted" });
+  };
+  // An answer cut off while it asked for tools: the marker follows their (cancelled) lines.
+  let interruptedAfterTools = false;
+  for (const message of messages) {
+    if (message.role === "user") {
+      items.push({ kind: "user", text: message.text });
+      continue;
+    }
+    if (message.role === "assistant") {
+      const text = message.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
+      if (text) items.push({ kind: "assistant-text", text });
+      let asked = false;
+      for (const part of message.parts) {
+        if (part.type !== "tool-call") continue;
+        calls.set(part.id, part);
+        asked = true;
+      }
+      if (message.interrupted && asked) interruptedAfterTools = true;
+      else if (message.interrupted) interrupted();
+      continue;
+    }
+    for (const result of message.results) {
+      const call = calls.get(result.callId);
+      const input = call?.input ?? {};
+      items.push({
+        kind: "tool",
+        call: {
+          id: result.callId,
+          name: result.name,
+          summary: summarizeToolCall(findTool(result.name), input),
+          input,
+          status: result.outcome.status,
+          outcome: result.outcome,
+        },
+      });
+    }
+    // Esc while tools ran: their results are "cancelled" though the answer itself was whole.
+    if (interruptedAfterTools || message.results.some((r) => r.outcome.status === "cancelled")) {
+      interrupted();
+      interruptedAfterTools = false;
+    }
+  }
+  if (interruptedAfterTools) interrupted();
+  return items;
+}
+
 /** Wires history, commands, transcript, sessions and the conversation together. */
 export async function createReplServices(options: ReplServiceOptions): Promise<ReplServices> {
   const { paths, config, env } = options;
@@ -153,6 +213,19 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
       settings.update((s) => ({ ...s, model: id }));
       await updateJsonFile(paths.userSettings, ["model"], id);
     },
+    async modelProblem(id) {
+      const [{ resolveModel }, { ProviderError }] = await Promise.all([
+        import("../provider/resolve.js"),
+        import("../provider/types.js"),
+      ]);
+      try {
+        resolveModel(id, config, env);
+        return undefined;
+      } catch (error) {
+        if (error instanceof ProviderError) return error.message;
+        throw error;
+      }
+    },
     display: () => settings.getSnapshot().display,
     async setDisplay(mode) {
       settings.update((s) => ({ ...s, display: mode }));
@@ -171,12 +244,8 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
           "dim",
         );
       }
-      for (const message of shown) {
-        if (message.role === "user")
-          transcript.append({ kind: "chat", item: { kind: "user", text: message.text } });
-        if (message.role !== "assistant") continue;
-        const text = message.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
-        if (text) transcript.append({ kind: "chat", item: { kind: "assistant-text", text } });
+      for (const item of replayItems(shown, (name) => tools.find(name))) {
+        transcript.append({ kind: "chat", item });
       }
     },
   };

@@ -1,6 +1,14 @@
 import type { CommandRegistry } from "./registry.js";
 import { type Command, textResult } from "./types.js";
 
+// Short rows, one phrase never split: terminals of 80 columns show each row whole.
+const KEYS_HELP = [
+  "Keys: Enter send · \\ then Enter or Ctrl+J new line · ↑/↓ history · Tab complete",
+  "      Esc interrupt · Ctrl+S send the queued message now",
+  "      ↑ on an empty line edit the queued message · Ctrl+L clear the screen",
+  "      Ctrl+U delete to line start · Ctrl+C twice or Ctrl+D exit",
+].join("\n");
+
 /** `.help` and `.help NAME`: every command with its one-line summary, or one command's usage. */
 export function helpCommand(registry: () => CommandRegistry): Command {
   return {
@@ -28,11 +36,7 @@ export function helpCommand(registry: () => CommandRegistry): Command {
         output: [
           { kind: "text", text: "Commands (/ works as well as .):" },
           { kind: "text", text: lines.join("\n") },
-          {
-            kind: "text",
-            tone: "dim",
-            text: "Keys: Enter send · \\ then Enter or Ctrl+J new line · ↑/↓ history · Tab complete · Esc interrupt · Ctrl+C twice or Ctrl+D exit",
-          },
+          { kind: "text", tone: "dim", text: KEYS_HELP },
         ],
       };
     },

@@ -11,30 +11,24 @@ async function setup(config: Partial<WrenConfig> = {}) {
   const root = await mkdtemp(join(tmpdir(), "wren-chatcmd-"));
   const paths = resolvePaths({ WREN_HOME: join(root, "home") }, join(root, "project"));
   const written: string[] = [];
+  const full: WrenConfig = {
+    providers: {},
+    permissions: { allow: [], deny: [] },
+    display: "standard",
+    servers: [],
+    warnings: [],
+    files: [],
+    ...config,
+  };
   const services = await createReplServices({
     paths,
-    config: {
-      providers: {},
-      permissions: { allow: [], deny: [] },
-      display: "standard",
-      servers: [],
-      warnings: [],
-      files: [],
-      ...config,
-    },
+    config: full,
     env: {},
     writeTerminal: (data) => written.push(data),
   });
   const context: CommandContext = {
     paths,
-    config: () => ({
-      providers: {},
-      permissions: { allow: [], deny: [] },
-      display: "standard",
-      servers: [],
-      warnings: [],
-      files: [],
-    }),
+    config: () => full,
     signal: new AbortController().signal,
     chat: services.chat,
   };
@@ -94,5 +88,37 @@ describe("chat commands", () => {
     expect(written).toEqual([]);
     expect(texts(await run(".retry"))).toBe("nothing to retry yet");
     expect(texts(await run(".sessions"))).toBe("no sessions yet in this directory");
+  });
+
+  it(".model warns at once when the provider has no key, and not when it needs none", async () => {
+    const { run, services } = await setup();
+    const output = texts(await run(".model openai/gpt-4o"));
+    expect(output).toContain("no API key for openai");
+    expect(output).toContain("OPENAI_API_KEY");
+    expect(services.settings.getSnapshot().model).toBe("openai/gpt-4o");
+    expect(texts(await run(".model ollama/qwen3:8b"))).toBe("model: ollama/qwen3:8b");
+  });
+
+  it("/cost is .usage; /status names the model, directory and session", async () => {
+    const { run, services, paths } = await setup({ model: "ollama/qwen3:8b" });
+    expect(texts(await run("/cost"))).toBe(texts(await run(".usage")));
+    const status = texts(await run("/status"));
+    expect(status).toContain("ollama/qwen3:8b");
+    expect(status).toContain(paths.project);
+    expect(status).toContain(services.conversation.getSnapshot().sessionId ?? "?");
+    expect(status).toMatch(/mcp\s+none configured/);
+  });
+
+  it("/config shows the files and the effective config with secrets hidden", async () => {
+    const { run, paths } = await setup({
+      model: "p/m",
+      providers: { p: { type: "openai-compatible", apiKey: "sk-very-secret-1" } },
+      files: [],
+    });
+    const output = texts(await run("/config"));
+    expect(output).toContain(paths.userSettings);
+    expect(output).toContain('"model": "p/m"');
+    expect(output).toContain("‹redacted›");
+    expect(output).not.toContain("sk-very-secret-1");
   });
 });

@@ -1,3 +1,5 @@
+import { EmptySummaryError } from "../agent/compact.js";
+import { ConversationBusyError } from "../agent/conversation.js";
 import { estimateCost } from "../provider/cost.js";
 import { formatCost, formatDuration, formatTokens } from "../ui/tool-line.js";
 import { type Command, type CommandContext, type CommandResult, textResult } from "./types.js";
@@ -51,6 +53,7 @@ export const copyCommand: Command = {
 /** `.usage`: tokens of the last turn and the session. */
 export const usageCommand: Command = {
   name: "usage",
+  aliases: ["cost"],
   summary: "token usage of the last turn and this session",
   run(_args, context) {
     const chat = chatOf(context);
@@ -172,6 +175,9 @@ export function modelCommand(options: {
         if (!/^[^/\s]+\/\S+$/.test(args))
           return textResult(`expected provider/model, for example ollama/qwen3:8b`, "error");
         await chat.setModel(args);
+        // Said now, not on the next message: the switch is saved either way.
+        const problem = await chat.modelProblem(args);
+        if (problem) return textResult(`model: ${args} — but ${problem}`, "warning");
         return textResult(`model: ${args}`, "success");
       }
       const current = chat.model();
@@ -196,3 +202,35 @@ export function modelCommand(options: {
     },
   };
 }
+
+/** `/compact`: the model summarises the conversation, and the summary replaces it. */
+export const compactCommand: Command = {
+  name: "compact",
+  summary:
+    "summarise the conversation with the model and continue from the summary (frees context)",
+  async run(_args, context) {
+    const chat = chatOf(context);
+    if (!chat) return NO_CHAT;
+    if (chat.conversation.messages().length === 0)
+      return textResult("nothing to compact yet", "dim");
+    if (!chat.model())
+      return textResult("no model configured: .model provider/model sets one", "warning");
+    context.progress?.("summarising the conversation…");
+    try {
+      const { replaced } = await chat.conversation.compact(context.signal);
+      return textResult(
+        `compacted: ${replaced} messages replaced by the model's summary (the transcript above stays on screen)`,
+        "success",
+      );
+    } catch (error) {
+      if (context.signal.aborted) return textResult("compact cancelled; nothing changed", "dim");
+      if (error instanceof ConversationBusyError)
+        return textResult("wait for the answer to finish, or press Esc", "warning");
+      if (error instanceof EmptySummaryError)
+        return textResult(`compact failed: ${error.message}; nothing changed`, "error");
+      throw error;
+    } finally {
+      context.progress?.(undefined);
+    }
+  },
+};

@@ -1,6 +1,7 @@
 import type { SessionStore } from "../session/session-store.js";
 import { exitCommand, helpCommand } from "./builtin.js";
 import {
+  compactCommand,
   copyCommand,
   displayCommand,
   modelCommand,
@@ -9,6 +10,7 @@ import {
   sessionsCommand,
   usageCommand,
 } from "./chat.js";
+import { configCommand, statusCommand } from "./info.js";
 import { mcpCommand } from "./mcp.js";
 import { type CommandRegistry, createCommandRegistry } from "./registry.js";
 import { type TrustCommandDeps, trustCommand } from "./trust.js";
@@ -34,6 +36,9 @@ export function builtinCommands(deps: CommandDeps): CommandRegistry {
     retryCommand,
     copyCommand,
     usageCommand,
+    compactCommand,
+    statusCommand,
+    configCommand,
     displayCommand,
     sessionsCommand(() => deps.sessions.list()),
     mcpCommand,

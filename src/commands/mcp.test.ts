@@ -113,3 +113,38 @@ describe(".mcp", () => {
     expect(mcpCommand.complete?.(["tools", "mock"], context)).toEqual([]);
   });
 });
+
+describe(".mcp while MCP loads", () => {
+  it("waits for MCP to load, with a progress line, then runs", async () => {
+    const progress: (string | undefined)[] = [];
+    let release: (m: McpManager) => void = () => {};
+    const loading = new Promise<McpManager>((resolve) => {
+      release = resolve;
+    });
+    const { mcp: _, ...rest } = context;
+    const running = mcpCommand.run("tools mock", {
+      ...rest,
+      loadMcp: () => loading,
+      progress: (line) => progress.push(line),
+    });
+    expect(progress).toEqual(["loading MCP servers…"]);
+    release(manager);
+    const result = await running;
+    expect(result.output?.[0]).toMatchObject({ kind: "table", columns: ["tool", "description"] });
+    expect(progress).toEqual(["loading MCP servers…", undefined]);
+  });
+
+  it("says how to add a server when none is configured, and stops waiting on Esc", async () => {
+    const { mcp: _, ...rest } = context;
+    const none = await mcpCommand.run("list", { ...rest, loadMcp: async () => undefined });
+    expect(text(none)).toContain("wren mcp add NAME URL");
+    const controller = new AbortController();
+    const waiting = mcpCommand.run("list", {
+      ...rest,
+      signal: controller.signal,
+      loadMcp: () => new Promise<McpManager | undefined>(() => {}),
+    });
+    controller.abort();
+    expect(text(await waiting)).toBe("cancelled");
+  });
+});

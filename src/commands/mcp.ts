@@ -17,14 +17,33 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** What `.mcp` says when no server is configured: how to add one. */
+export const NO_SERVERS_TEXT = [
+  "No MCP servers configured. Add one from your shell:",
+  "  wren mcp add NAME URL                 (an HTTP server)",
+  "  wren mcp add NAME -- COMMAND ARGS...  (a local stdio server)",
+  'or in settings.json / .mcp.json: { "mcpServers": { "NAME": { "command": "npx", "args": ["-y", "PACKAGE"] } } }',
+  "then restart wren.",
+].join("\n");
+
+/** The wait for MCP ended because the user pressed Esc. */
+class CommandAbortedError extends Error {
+  override readonly name = "CommandAbortedError";
+}
+
+/** `promise`, or a CommandAbortedError as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new CommandAbortedError("aborted"));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new CommandAbortedError("aborted"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 function list(mcp: McpManager): CommandResult {
   const states = mcp.getSnapshot();
-  if (states.length === 0) {
-    return textResult(
-      "No MCP servers configured. Add one with `wren mcp add NAME URL` or in .mcp.json.",
-      "dim",
-    );
-  }
+  if (states.length === 0) return textResult(NO_SERVERS_TEXT, "dim");
   return {
     output: [{ kind: "table", columns: SERVER_TABLE_COLUMNS, rows: serverTableRows(states) }],
   };
@@ -52,7 +71,20 @@ function cannotSignIn(mcp: McpManager, name: string): string | undefined {
 
 async function run(args: string, context: CommandContext): Promise<CommandResult> {
   const [sub = "list", name, ...extra] = args.trim().split(/\s+/).filter(Boolean);
-  const mcp = context.mcp;
+  let mcp = context.mcp;
+  if (!mcp && context.loadMcp) {
+    // Typed right after start: MCP is still loading in the background, so wait for it.
+    context.progress?.("loading MCP servers…");
+    try {
+      mcp = await untilAborted(context.loadMcp(), context.signal);
+    } catch (error) {
+      if (error instanceof CommandAbortedError) return textResult("cancelled", "dim");
+      return textResult(`MCP could not start: ${errorMessage(error)}`, "error");
+    } finally {
+      context.progress?.(undefined);
+    }
+    if (!mcp) return textResult(NO_SERVERS_TEXT, "dim");
+  }
   if (!mcp) return textResult("MCP is not available in this session", "error");
   if (sub === "list") return list(mcp);
   if (!(SUBCOMMANDS as readonly string[]).includes(sub)) {

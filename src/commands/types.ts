@@ -33,8 +33,15 @@ export interface CommandContext {
   readonly config: () => WrenConfig;
   /** Aborted when the user presses Esc while the command runs. */
   readonly signal: AbortSignal;
-  /** The MCP servers of this session (`.mcp`); absent where MCP is not wired in. */
+  /** The MCP servers of this session (`.mcp`); absent where MCP is not wired in or still loading. */
   readonly mcp?: McpManager;
+  /**
+   * Resolves with the MCP servers once they have loaded (MCP loads after the first frame);
+   * undefined when no server is configured; rejects when MCP could not start.
+   */
+  readonly loadMcp?: () => Promise<McpManager | undefined>;
+  /** Shows a line with a spinner while the command waits (`undefined` removes it). */
+  readonly progress?: (text: string | undefined) => void;
   /** The chat (`.new`, `.retry`, `.model` ...); absent outside the REPL. */
   readonly chat?: ChatControls;
 }
@@ -66,6 +73,8 @@ export interface ChatControls {
   price(): ModelPrice | undefined;
   /** Switches the model for the next turns and saves it to the user settings. */
   setModel(id: string): Promise<void>;
+  /** Why `id` cannot be used as things stand (no API key, unknown provider), if it cannot. */
+  modelProblem(id: string): Promise<string | undefined>;
   display(): DisplayMode;
   /** Switches the display mode and saves it to the user settings. */
   setDisplay(mode: DisplayMode): Promise<void>;

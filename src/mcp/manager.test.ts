@@ -59,6 +59,22 @@ const tool = (name: string): McpToolDefinition => ({ name, inputSchema: { type: 
 const fake = (tools: string[]): FakeServer => ({ tools: tools.map(tool), connects: 0 });
 
 describe("createMcpManager (unit)", () => {
+  it("close() aborts a server that is still connecting instead of waiting for it", async () => {
+    let aborted = false;
+    // A connect that notices the abort but only ends much later (a child holding the pipes).
+    const stuck: ConnectFn = ({ signal }) =>
+      new Promise<McpConnection>(() => {
+        signal?.addEventListener("abort", () => {
+          aborted = true;
+        });
+      });
+    const m = createMcpManager({ servers: [stdioMock("slow")], paths, clientFactory: stuck });
+    m.start();
+    expect(m.getSnapshot()[0]?.status.state).toBe("connecting");
+    await m.close();
+    expect(aborted).toBe(true);
+  });
+
   it("names tools across servers uniquely and keeps tools() stable between changes", async () => {
     const servers = { "a.b": fake(["x"]), a_b: fake(["x"]) };
     const m = createMcpManager({

@@ -542,7 +542,13 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     async close() {
       closed = true;
       await Promise.all([
-        ...[...entries.values()].map((entry) => drop(entry)),
+        // A server still starting is aborted, not awaited: its transport may wait for a
+        // process that ignores stdin closing (a shell's child) until the connect timeout.
+        ...[...entries.values()].map((entry) => {
+          const starting = entry.connecting !== undefined && entry.connection === undefined;
+          const dropped = drop(entry).catch(() => {});
+          return starting ? undefined : dropped;
+        }),
         ...[...retiring].map((connection) => connection.close()),
       ]);
       retiring.clear();

@@ -26,6 +26,7 @@ export const Keys = {
   ctrlK: "\u000b",
   ctrlL: "\u000c",
   ctrlR: "\u0012",
+  ctrlS: "\u0013",
   ctrlU: "\u0015",
   ctrlW: "\u0017",
   metaEnter: "\u001b\r",

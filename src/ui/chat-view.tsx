@@ -7,7 +7,12 @@ import { safeLine, safeText, terminalJson } from "../utils/terminal-text.js";
 import { formatDuration, formatTokens, summarizeOutcome } from "./tool-line.js";
 
 /** Renders assistant markdown; injected so this file stays free of the renderer's weight. */
-export type MarkdownRenderer = (props: { text: string; maxLines?: number }) => ReactElement;
+export type MarkdownRenderer = (props: {
+  text: string;
+  maxLines?: number;
+  /** Columns to fit; default the terminal's width, following resizes. */
+  width?: number;
+}) => ReactElement;
 
 const PlainText: MarkdownRenderer = ({ text, maxLines }) => (
   <Text>
@@ -24,6 +29,8 @@ export function ChatItemView(props: {
   item: FinishedItem;
   display: DisplayMode;
   Markdown?: MarkdownRenderer;
+  /** Columns for answers; finished items are drawn once, so they need not follow resizes. */
+  width?: number;
 }): ReactElement | null {
   const { item, display } = props;
   const Markdown = props.Markdown ?? PlainText;
@@ -38,7 +45,7 @@ export function ChatItemView(props: {
     case "assistant-text":
       return (
         <Box marginTop={display === "zen" ? 0 : 1}>
-          <Markdown text={item.text} />
+          <Markdown text={item.text} {...(props.width !== undefined && { width: props.width })} />
         </Box>
       );
     case "reasoning":

@@ -49,6 +49,18 @@ describe("ElicitationForm", () => {
     expect(withoutColours(ui.lastFrame() ?? "")).not.toMatch(TERMINAL_CONTROL);
   });
 
+  it("clears a text field with Ctrl+U and deletes a word with Ctrl+W", async () => {
+    const { ui, responses } = renderForm();
+    await ui.waitForFrame(/› Name\*\s+: wren▏/);
+    await ui.press(Keys.ctrlU);
+    await ui.waitForFrame(/› Name\*\s+: ▏/);
+    await ui.type("ada lovelace");
+    await ui.waitForFrame(/› Name\*\s+: ada lovelace▏/);
+    await ui.press(Keys.ctrlW);
+    await ui.waitForFrame(/› Name\*\s+: ada ▏/);
+    expect(responses).toEqual([]);
+  });
+
   it("shows the server, message, fields with defaults pre-filled, and the keys", async () => {
     const { ui } = renderForm();
     const frame = await ui.waitForFrame("Esc cancel");

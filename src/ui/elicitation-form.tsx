@@ -9,6 +9,7 @@ import {
 } from "../mcp/elicitation-fields.js";
 import type { ElicitationResponse, PendingElicitation } from "../mcp/elicitation-store.js";
 import { safeLine, safeText } from "../utils/terminal-text.js";
+import * as edit from "./editor.js";
 import { useKeys } from "./keys.js";
 import { useRefState } from "./ref-state.js";
 
@@ -105,6 +106,10 @@ export function ElicitationForm({
       if (isTextField(field)) {
         const text = typeof value === "string" ? value : "";
         if (key.backspace || key.delete) return update(field.key, text.slice(0, -1));
+        // The line-editing keys of the input line (the cursor stays at the end here).
+        if (key.ctrl && input === "u") return update(field.key, "");
+        if (key.ctrl && input === "w")
+          return update(field.key, edit.deleteWordBackward(edit.setText(text)).text);
         if (!key.ctrl && !key.meta && PRINTABLE.test(input)) return update(field.key, text + input);
         return;
       }

@@ -33,6 +33,8 @@ export interface PromptInputProps {
 }
 
 const EXIT_WINDOW_MS = 2000;
+/** Erase the screen, cursor home: what Ctrl+L does in a shell (the scrollback stays). */
+const CLEAR_SCREEN = "\u001b[2J\u001b[H";
 const PASTE_ON = "\u001b[?2004h";
 const PASTE_OFF = "\u001b[?2004l";
 // Ink strips the leading ESC of unknown sequences before handing them to useInput.
@@ -118,7 +120,7 @@ export function PromptInput(props: PromptInputProps): ReactElement {
   const armTimer = useRef<NodeJS.Timeout | undefined>(undefined);
   // Text between bracketed-paste markers, or null when not inside a paste.
   const pasteRef = useRef<string | null>(null);
-  const { stdout } = useStdout();
+  const { stdout, write } = useStdout();
   const isActive = props.isActive ?? true;
 
   useEffect(() => {
@@ -194,6 +196,15 @@ export function PromptInput(props: PromptInputProps): ReactElement {
       else change(edit.deleteForward(state));
       return;
     }
+    if (key.ctrl && input === "s") {
+      props.onSendNow?.();
+      return;
+    }
+    if (key.ctrl && input === "l") {
+      // Ink's write() erases its frame, writes this, and draws the frame again below it.
+      write(CLEAR_SCREEN);
+      return;
+    }
     if (key.escape) {
       setCandidates([]);
       props.onEscape?.();
@@ -216,6 +227,13 @@ export function PromptInput(props: PromptInputProps): ReactElement {
       setState(edit.setText(result.text));
       setCandidates(result.candidates);
       return;
+    }
+    if (key.upArrow && state.text === "" && walkRef.current === null) {
+      const queued = props.onEmptyUp?.();
+      if (queued !== undefined) {
+        change(edit.setText(queued));
+        return;
+      }
     }
     if (key.upArrow || key.downArrow) {
       const direction = key.upArrow ? -1 : 1;

@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
 import Spinner from "ink-spinner";
 import { type ReactElement, useSyncExternalStore } from "react";
+import { hyperlink } from "../../ui/hyperlink.js";
 import { useKeys } from "../../ui/keys.js";
 import { TextField } from "../../ui/text-field.js";
 import { safeLine, safeText } from "../../utils/terminal-text.js";
@@ -11,6 +12,8 @@ export interface AuthModalProps {
   readonly store: AuthPromptStore;
   /** False while another component owns the keyboard. */
   readonly isActive?: boolean;
+  /** The terminal shows OSC 8 links: the URL is also clickable (see `supportsHyperlinks`). */
+  readonly hyperlinks?: boolean;
 }
 
 /**
@@ -18,11 +21,17 @@ export interface AuthModalProps {
  * is out, a paste input (callback URL, query string or code) and `Esc to cancel`. Headless,
  * the paste input leads and the `ssh -L` alternative is shown. Renders nothing otherwise.
  */
-export function AuthModal({ store, isActive = true }: AuthModalProps): ReactElement | null {
+export function AuthModal({
+  store,
+  isActive = true,
+  hyperlinks = false,
+}: AuthModalProps): ReactElement | null {
   const prompts = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const prompt = prompts[0];
   if (!prompt) return null;
-  return <AuthPromptView key={prompt.id} prompt={prompt} isActive={isActive} />;
+  return (
+    <AuthPromptView key={prompt.id} prompt={prompt} isActive={isActive} hyperlinks={hyperlinks} />
+  );
 }
 
 function browserLine(browser: BrowserState): string {
@@ -41,9 +50,11 @@ function browserLine(browser: BrowserState): string {
 function AuthPromptView({
   prompt,
   isActive,
+  hyperlinks,
 }: {
   prompt: AuthPrompt;
   isActive: boolean;
+  hyperlinks: boolean;
 }): ReactElement {
   const headless = prompt.browser.kind === "off";
   useKeys(
@@ -72,21 +83,31 @@ function AuthPromptView({
   );
   // The server name, the authorization URL (from the server's metadata) and error texts are
   // foreign: they pass the terminal-text sanitizer.
+  // Only the heading is boxed: the URL and what follows sit on plain lines, so copying a
+  // wrapped URL picks up no border characters.
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-      <Text bold>Sign in to {safeLine(prompt.server)}</Text>
-      {headless ? (
-        <Text dimColor>{safeLine(browserLine(prompt.browser))}</Text>
-      ) : (
-        <Text>
-          <Text color="yellow">
-            <Spinner type="dots" />
-          </Text>{" "}
-          {safeLine(browserLine(prompt.browser))}
-        </Text>
-      )}
+    <Box flexDirection="column">
+      <Box
+        flexDirection="column"
+        borderStyle="round"
+        borderColor="yellow"
+        paddingX={1}
+        alignSelf="flex-start"
+      >
+        <Text bold>Sign in to {safeLine(prompt.server)}</Text>
+        {headless ? (
+          <Text dimColor>{safeLine(browserLine(prompt.browser))}</Text>
+        ) : (
+          <Text>
+            <Text color="yellow">
+              <Spinner type="dots" />
+            </Text>{" "}
+            {safeLine(browserLine(prompt.browser))}
+          </Text>
+        )}
+      </Box>
       <Text>{headless ? "URL:" : "If the browser did not open, visit:"}</Text>
-      <Text color="blue">{safeLine(prompt.url)}</Text>
+      <Text color="blue">{hyperlinks ? hyperlink(safeLine(prompt.url)) : safeLine(prompt.url)}</Text>
       {paste}
       {headless && prompt.sshHint !== undefined && (
         <Box flexDirection="column">

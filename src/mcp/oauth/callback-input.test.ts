@@ -20,6 +20,12 @@ describe("parsePastedCallback", () => {
       state: "s",
     });
     expect(parsePastedCallback("hello world").kind).toBe("invalid");
+    // A word typed by mistake is no code: rejected in place instead of failing the sign-in.
+    for (const word of ["hello", "cancel", "password", "ok"]) {
+      expect(parsePastedCallback(word).kind, word).toBe("invalid");
+    }
+    expect(parsePastedCallback("code_Xb3kPq9Lm2").kind).toBe("code");
+    expect(parsePastedCallback("4f9a1c0e7b2d8a6c5e3f").kind).toBe("code");
     expect(parsePastedCallback("").kind).toBe("invalid");
     expect(parsePastedCallback("http://127.0.0.1/callback?x=1").kind).toBe("invalid");
   });

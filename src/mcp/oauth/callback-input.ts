@@ -27,7 +27,16 @@ export function parseCallbackParams(params: URLSearchParams): CallbackResult {
   return { kind: "invalid", message: "no code in that URL" };
 }
 
-const BARE_CODE = /^[A-Za-z0-9._~+/=-]{4,}$/;
+const BARE_CODE = /^[A-Za-z0-9._~+/=-]{8,}$/;
+
+/**
+ * Authorization codes are long random strings; a word typed by mistake ("hello", "cancel")
+ * is not one, and sending it would only fail the sign-in. Random codes of 8+ characters all
+ * but always hold a digit or both cases.
+ */
+function isPlausibleCode(text: string): boolean {
+  return BARE_CODE.test(text) && (/\d/.test(text) || (/[a-z]/.test(text) && /[A-Z]/.test(text)));
+}
 
 /**
  * Reads what the user pasted: the full callback URL, its query string (with or without `?`),
@@ -48,7 +57,7 @@ export function parsePastedCallback(text: string): CallbackResult {
   }
   const query = input.startsWith("?") ? input.slice(1) : input;
   if (/(^|&)(code|error)=/.test(query)) return parseCallbackParams(new URLSearchParams(query));
-  if (BARE_CODE.test(input)) return { kind: "code", code: input };
+  if (isPlausibleCode(input)) return { kind: "code", code: input };
   return {
     kind: "invalid",
     message: "that is not a callback URL or a code: paste the whole URL the browser ended on",

@@ -49,7 +49,7 @@ export function colorFromEnv(env: NodeJS.ProcessEnv): boolean {
  * loaded (it starts loading on the first fence), then re-renders highlighted.
  */
 export function Markdown({ text, width, color, maxLines }: MarkdownProps): ReactElement {
-  const columns = useColumns();
+  const columns = useColumns(width === undefined);
   const useColor = color ?? colorFromEnv(process.env);
   const highlighter = useContext(CodeHighlighterContext);
   const highlight = useSyncExternalStore(highlighter.subscribe, highlighter.getSnapshot);
@@ -76,16 +76,21 @@ export function Markdown({ text, width, color, maxLines }: MarkdownProps): React
   return <Text>{rendered}</Text>;
 }
 
-/** The terminal's width, updated when it is resized. */
-function useColumns(): number {
+/**
+ * The terminal's width, updated when it is resized while `follow` is true. A resumed session
+ * mounts one Markdown per message at once: only those without a width may listen, or stdout
+ * collects a listener per message (MaxListenersExceededWarning).
+ */
+function useColumns(follow: boolean): number {
   const { stdout } = useStdout();
   const [columns, setColumns] = useState(stdout.columns || FALLBACK_COLUMNS);
   useEffect(() => {
+    if (!follow) return;
     const onResize = (): void => setColumns(stdout.columns || FALLBACK_COLUMNS);
     stdout.on("resize", onResize);
     return () => {
       stdout.off("resize", onResize);
     };
-  }, [stdout]);
+  }, [stdout, follow]);
   return columns;
 }
