@@ -205,8 +205,10 @@ async function get(session: Session, name: string | undefined, json: boolean): P
       })
     : undefined;
   const status = state ? describeStatus(state.status) : "disabled";
+  const protocol = state?.protocolVersion;
   if (json) {
-    session.io.stdout.write(`${JSON.stringify({ ...redacted, status }, null, 2)}\n`);
+    const shown = { ...redacted, status, ...(protocol !== undefined && { protocol }) };
+    session.io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     return OK;
   }
   const lines = [server.name];
@@ -217,6 +219,7 @@ async function get(session: Session, name: string | undefined, json: boolean): P
     lines.push(`  ${key}: ${shown}`);
   }
   lines.push(`  status: ${status}`);
+  if (protocol !== undefined) lines.push(`  protocol: ${protocol}`);
   session.io.stdout.write(`${lines.join("\n")}\n`);
   return OK;
 }

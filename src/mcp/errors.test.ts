@@ -1,5 +1,11 @@
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import {
+  ProtocolError,
+  ProtocolErrorCode,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  UnauthorizedError,
+} from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import { classifyMcpError, formatMs, McpNeedsAuthError } from "./errors.js";
 
@@ -7,10 +13,10 @@ const context = { server: "s", target: "example.com" };
 
 describe("classifyMcpError", () => {
   it("maps HTTP statuses", () => {
-    expect(classifyMcpError(new StreamableHTTPError(401, "x"), context)).toBeInstanceOf(
-      McpNeedsAuthError,
-    );
-    expect(classifyMcpError(new StreamableHTTPError(500, "boom"), context)).toMatchObject({
+    const http = (status: number): SdkHttpError =>
+      new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, "x", { status });
+    expect(classifyMcpError(http(401), context)).toBeInstanceOf(McpNeedsAuthError);
+    expect(classifyMcpError(http(500), context)).toMatchObject({
       kind: "http",
       status: 500,
       message: "HTTP 500 from example.com",
@@ -30,7 +36,7 @@ describe("classifyMcpError", () => {
   });
 
   it("tells a closed connection from an exited process", () => {
-    const closed = new McpError(ErrorCode.ConnectionClosed, "Connection closed");
+    const closed = new SdkError(SdkErrorCode.ConnectionClosed, "Connection closed");
     expect(classifyMcpError(closed, context)).toMatchObject({ kind: "closed" });
     expect(
       classifyMcpError(closed, { ...context, exited: true, lastStderrLine: "panic: x" }),
@@ -38,7 +44,7 @@ describe("classifyMcpError", () => {
   });
 
   it("blames the transport error that made the SDK drop the connection", () => {
-    const closed = new McpError(ErrorCode.ConnectionClosed, "Connection closed");
+    const closed = new SdkError(SdkErrorCode.ConnectionClosed, "Connection closed");
     const context2 = {
       ...context,
       exited: true,
@@ -52,8 +58,20 @@ describe("classifyMcpError", () => {
   });
 
   it("keeps protocol errors to one line", () => {
-    const error = new McpError(ErrorCode.InternalError, "line one\nline two");
+    const error = new ProtocolError(ProtocolErrorCode.InternalError, "line one\nline two");
     expect(classifyMcpError(error, context).message).toBe("MCP error -32603: line one");
+  });
+
+  it("unwraps a failed version-negotiation probe to the reason inside", () => {
+    const probe = new SdkError(SdkErrorCode.EraNegotiationFailed, "negotiation failed", {
+      cause: new UnauthorizedError("401"),
+    });
+    expect(classifyMcpError(probe, context)).toBeInstanceOf(McpNeedsAuthError);
+    const timeout = new SdkError(SdkErrorCode.RequestTimeout, "timed out");
+    expect(classifyMcpError(timeout, { ...context, timeoutMs: 2000 })).toMatchObject({
+      kind: "timeout",
+      message: "timed out after 2s",
+    });
   });
 });
 

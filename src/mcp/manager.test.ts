@@ -1,6 +1,6 @@
 // Unit tests with an injected clientFactory standing in for the process/network boundary;
 // the integration tests cover the same paths against real servers.
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import type { McpServerConfig } from "../config/schema.js";
 import { resolvePaths } from "../utils/paths.js";
@@ -39,6 +39,7 @@ function fakeFactory(servers: Record<string, FakeServer>): ConnectFn {
       pid: undefined,
       serverInfo: undefined,
       instructions: undefined,
+      protocolVersion: "2025-11-25",
       listTools: async () => fake.tools,
       callTool: async (name): Promise<CallToolResult> => ({
         content: [{ type: "text", text: `${server.name}:${name}` }],

@@ -1,11 +1,13 @@
-import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { UnauthorizedError } from "@modelcontextprotocol/client";
+import { negotiationCause } from "../errors.js";
 
 /** Whether `error` (or one of its causes) is the SDK's UnauthorizedError. */
 export function isUnauthorized(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     if (current instanceof UnauthorizedError) return true;
-    current = current.cause;
+    // A 401 on the version probe at connect arrives wrapped in the negotiation failure.
+    current = negotiationCause(current) ?? current.cause;
   }
   return false;
 }

@@ -1,4 +1,4 @@
-import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { UnauthorizedError } from "@modelcontextprotocol/client";
 
 /** Something went wrong while signing in to a server; `message` is one readable line, never a secret. */
 export class McpAuthError extends Error {

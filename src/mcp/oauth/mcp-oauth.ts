@@ -1,6 +1,5 @@
 import { hostname as osHostname } from "node:os";
-import { OAuthError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
-import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { type FetchLike, OAuthError } from "@modelcontextprotocol/client";
 import type { McpServerConfig, RemoteServerConfig } from "../../config/schema.js";
 import {
   headlessReason,
@@ -105,7 +104,7 @@ function credentialsRefused(name: string, error: unknown): unknown {
     return new McpConnectionError(
       name,
       "auth",
-      `client credentials refused (${oauthError.errorCode}${detail})`,
+      `client credentials refused (${oauthError.code}${detail})`,
       { cause: error },
     );
   }
@@ -200,6 +199,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       pid: connection.pid,
       serverInfo: connection.serverInfo,
       instructions: connection.instructions,
+      protocolVersion: connection.protocolVersion,
       get auth() {
         return provider.usedTokens ? ("oauth" as const) : undefined;
       },
@@ -252,6 +252,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       pid: connection.pid,
       serverInfo: connection.serverInfo,
       instructions: connection.instructions,
+      protocolVersion: connection.protocolVersion,
       get auth() {
         return machine.tokens() ? ("oauth" as const) : undefined;
       },

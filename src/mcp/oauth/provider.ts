@@ -2,22 +2,21 @@ import { createHash, randomBytes } from "node:crypto";
 import {
   auth,
   discoverAuthorizationServerMetadata,
+  type FetchLike,
+  type OAuthClientInformationMixed,
+  type OAuthClientMetadata,
   type OAuthClientProvider,
   type OAuthDiscoveryState,
+  OAuthError,
+  OAuthErrorCode,
+  type OAuthTokens,
   refreshAuthorization,
   selectResourceURL,
-} from "@modelcontextprotocol/sdk/client/auth.js";
-import { InvalidGrantError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from "@modelcontextprotocol/sdk/shared/auth.js";
-import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+} from "@modelcontextprotocol/client";
 import type { OAuthSettings } from "../../config/schema.js";
 import type { OpenUrlResult } from "../../utils/open-url.js";
 import type { AuthInteraction } from "./auth-store.js";
-import { refusedClientId, SharedRegistration } from "./client-registration.js";
+import { refusedClientId, SharedRegistration, withRedirectUri } from "./client-registration.js";
 import { McpAuthError, McpAuthPortBusyError, McpAuthRequiredError } from "./errors.js";
 import { waitForAuthorizationCode } from "./flow.js";
 import { type Loopback, LoopbackPortBusyError, startLoopback } from "./loopback.js";
@@ -160,7 +159,10 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     );
     this.fetch = async (url, init) => {
       const endpoint = init?.method === "POST" ? this.registrationEndpoint(url) : undefined;
-      if (endpoint) return this.registration.fetch(endpoint, init, guarded);
+      if (endpoint) {
+        const named = this.loopback ? withRedirectUri(init, this.redirectUrl) : init;
+        return this.registration.fetch(endpoint, named, guarded);
+      }
       const response = await guarded(url, init);
       if (response.status === 403) this.noteForbidden(response);
       const refused = await refusedClientId(init, response);
@@ -637,7 +639,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       await this.saveTokens({ ...fresh, issuer: tokens.issuer ?? asUrl });
       return this.cached?.tokens;
     } catch (error) {
-      if (error instanceof InvalidGrantError) {
+      if (error instanceof OAuthError && error.code === OAuthErrorCode.InvalidGrant) {
         // The guard re-read the store under the lock: the refresh token is dead for everyone.
         this.options.log?.(`${this.server.name}: refresh token rejected; sign-in needed`);
         return undefined;

@@ -1,4 +1,4 @@
-import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { FetchLike } from "@modelcontextprotocol/client";
 // Classic zod/v4, as the SDK uses: this loads with the SDK, never on the startup path, and the
 // build gives zod/mini importers only the functions the config code calls.
 import * as z from "zod/v4";

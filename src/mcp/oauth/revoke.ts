@@ -1,9 +1,9 @@
 import {
   discoverAuthorizationServerMetadata,
+  type FetchLike,
+  type OAuthClientInformationMixed,
   selectClientAuthMethod,
-} from "@modelcontextprotocol/sdk/client/auth.js";
-import type { OAuthClientInformationMixed } from "@modelcontextprotocol/sdk/shared/auth.js";
-import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+} from "@modelcontextprotocol/client";
 // Classic zod/v4, as the SDK uses: this loads with the SDK, never on the startup path, and the
 // build gives zod/mini importers only the functions the config code calls.
 import * as z from "zod/v4";
