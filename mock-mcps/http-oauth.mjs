@@ -16,7 +16,10 @@ import { connectMockServer, createMockServer } from "./tools.mjs";
 const USAGE =
   "usage: node mock-mcps/http-oauth.mjs [--port N] [--token-ttl SECONDS] [--consent] [--deny]" +
   " [--scopes 'A B'] [--require-scope TOOL=SCOPE] [--no-refresh-rotation] [--open-initialize]" +
-  " [--client-credentials ID:SECRET]";
+  " [--client-credentials ID:SECRET] [--iss right|omit|wrong|none] [--metadata-issuer URL]";
+
+/** How the authorization responses carry RFC 9207 `iss` (and whether the metadata promises it). */
+const ISS_MODES = ["right", "omit", "wrong", "none"];
 
 const OPTION_SPEC = {
   port: { type: "integer", default: 0 },
@@ -28,6 +31,8 @@ const OPTION_SPEC = {
   "require-scope": { type: "string", env: "MOCK_OAUTH_REQUIRE_SCOPE" },
   "no-refresh-rotation": { type: "boolean", default: false },
   "client-credentials": { type: "string", env: "MOCK_OAUTH_CLIENT_CREDENTIALS" },
+  iss: { type: "string", env: "MOCK_OAUTH_ISS", default: "right" },
+  "metadata-issuer": { type: "string", env: "MOCK_OAUTH_METADATA_ISSUER" },
 };
 
 function log(line) {
@@ -83,6 +88,9 @@ function parseClientCredentials(spec) {
 }
 
 function createOAuthMock(options) {
+  if (!ISS_MODES.includes(options.iss)) {
+    throw new UsageError(`--iss expects one of ${ISS_MODES.join(", ")}, got "${options.iss}"`);
+  }
   const stepUp = parseRequireScope(options.requireScope);
   const scopesSupported = options.scopes.split(/\s+/).filter(Boolean);
   if (stepUp && !scopesSupported.includes(stepUp.scope)) scopesSupported.push(stepUp.scope);
@@ -119,7 +127,9 @@ function createOAuthMock(options) {
 
   function authServerMetadata() {
     return {
-      issuer: base,
+      // --metadata-issuer plays an authorization server whose metadata names another issuer.
+      issuer: options.metadataIssuer ?? base,
+      ...(options.iss !== "none" && { authorization_response_iss_parameter_supported: true }),
       authorization_endpoint: `${base}/authorize`,
       token_endpoint: `${base}/token`,
       registration_endpoint: `${base}/register`,
@@ -184,8 +194,17 @@ function createOAuthMock(options) {
     return client;
   }
 
+  /** The `iss` an authorization response carries (RFC 9207), as --iss says. */
+  function responseIssuer() {
+    if (options.iss === "right") return base;
+    if (options.iss === "wrong") return "https://attacker.example";
+    return undefined;
+  }
+
   function redirectWith(res, redirectUri, params) {
     const url = new URL(redirectUri);
+    const iss = responseIssuer();
+    if (iss !== undefined) url.searchParams.set("iss", iss);
     for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
     res.writeHead(302, { location: url.href, "cache-control": "no-store" }).end();
   }

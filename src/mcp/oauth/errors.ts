@@ -60,6 +60,31 @@ export class McpAuthPortBusyError extends McpAuthError {
 }
 
 /**
+ * An authorization-server mix-up was refused: metadata whose `issuer` is not the URL it was
+ * discovered at (RFC 8414 §3.3), an authorization response from another issuer or without the
+ * `iss` its server promises (RFC 9207), or a code to be exchanged at another server than the
+ * one that issued it. Nothing was sent to the other server.
+ */
+export class McpAuthIssuerError extends McpAuthError {
+  override readonly name = "McpAuthIssuerError";
+  /** The issuer wren trusted for this server. */
+  readonly expected: string | undefined;
+  /** The issuer that was offered instead (attacker-controlled in a mix-up; shown quoted). */
+  readonly received: string | undefined;
+
+  constructor(
+    server: string,
+    message: string,
+    issuers: { expected: string | undefined; received: string | undefined },
+    options: { cause?: unknown } = {},
+  ) {
+    super(server, message, options);
+    this.expected = issuers.expected;
+    this.received = issuers.received;
+  }
+}
+
+/**
  * The server needs a sign-in and nobody is there to do it (startup, print mode). Extends the
  * SDK's UnauthorizedError so the transport and wren's error mapping treat it as a 401.
  */

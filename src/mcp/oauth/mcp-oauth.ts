@@ -15,6 +15,7 @@ import type { AuthInteraction } from "./auth-store.js";
 import { clientCredentialsProvider, usesClientCredentials } from "./client-credentials.js";
 import { McpAuthError } from "./errors.js";
 import { sshForwardHint } from "./flow.js";
+import { issuerRefusal } from "./issuer.js";
 import type { Loopback } from "./loopback.js";
 import { type SignInOptions, sameUrl, WrenOAuthProvider } from "./provider.js";
 import { redactSecrets } from "./redact.js";
@@ -157,7 +158,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
   /** Errors leave here as the manager expects them, with any secret removed. */
   function surface(server: OAuthServerConfig, thrown: unknown, signingIn = false): unknown {
     // A sign-in failure raised inside the SDK's auth() reaches us wrapped by connect's mapping.
-    const error = errorIn(thrown, McpAuthError) ?? thrown;
+    const error = issuerRefusal(server.name, thrown) ?? errorIn(thrown, McpAuthError) ?? thrown;
     if (error instanceof McpAuthError) {
       if (signingIn) failures.set(server.name, error);
       return new McpNeedsAuthError(server.name, { cause: error });
@@ -189,7 +190,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       try {
         return await withAuthRetry(operation, {
           provider,
-          finishAuth: (code) => provider.finishAuth(code),
+          finishAuth: (response) => provider.finishAuth(response),
         });
       } catch (error) {
         throw surface(server, error);
@@ -291,7 +292,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
         try {
           connection = await withAuthRetry(() => connect(withProvider), {
             provider,
-            finishAuth: (code) => provider.finishAuth(code),
+            finishAuth: (response) => provider.finishAuth(response),
             // A fresh transport+client pair with the saved tokens; it must not prompt again.
             retry: () => {
               provider.setSignIn(undefined);

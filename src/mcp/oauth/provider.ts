@@ -16,6 +16,7 @@ import {
 import type { OAuthSettings } from "../../config/schema.js";
 import type { OpenUrlResult } from "../../utils/open-url.js";
 import type { AuthInteraction } from "./auth-store.js";
+import type { AuthorizationResponse } from "./callback-input.js";
 import { refusedClientId, SharedRegistration, withRedirectUri } from "./client-registration.js";
 import { McpAuthError, McpAuthPortBusyError, McpAuthRequiredError } from "./errors.js";
 import { waitForAuthorizationCode } from "./flow.js";
@@ -54,7 +55,7 @@ export interface SignInOptions {
 /** A sign-in between the redirect and the exchange of its code. */
 interface ActiveSignIn {
   readonly verifier: string;
-  readonly code: Promise<string>;
+  readonly code: Promise<AuthorizationResponse>;
   readonly exchanges: Map<string, Promise<void>>;
   /** Ends the prompt and the wait for the callback. */
   readonly abandon: AbortController;
@@ -128,7 +129,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   private active: ActiveSignIn | undefined;
   private exchanging = false;
   /** A sign-in that failed (cancelled, denied, timed out) before its caller asked for it. */
-  private failed: Promise<string> | undefined;
+  private failed: Promise<AuthorizationResponse> | undefined;
   private loopbackStarting: Promise<void> | undefined;
   /** The access token last handed to a transport, and the one in use when auth() last began. */
   private lastAccessToken: string | undefined;
@@ -451,9 +452,9 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       ),
       redirectPort: loopback.port,
       code: flow.then(
-        (code) => {
+        (response) => {
           void this.releaseLoopback(true);
-          return code;
+          return response;
         },
         (error: unknown) => {
           if (this.active === active) {
@@ -477,7 +478,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
    * The code of the sign-in in progress (started by the failed request, or by a concurrent
    * one), or undefined when none is. After it resolves, call {@link finishAuth} with the code.
    */
-  takePendingCode(): Promise<string> | undefined {
+  takePendingCode(): Promise<AuthorizationResponse> | undefined {
     const failed = this.failed;
     this.failed = undefined;
     if (this.active) this.active.taken = true;
@@ -500,10 +501,13 @@ export class WrenOAuthProvider implements OAuthClientProvider {
 
   /**
    * Exchanges an authorization code for tokens: the SDK's `auth()` with the code, exactly what
-   * a transport's `finishAuth` does, using the discovery state saved during this flow.
+   * a transport's `finishAuth` does, using the discovery state saved during this flow. The
+   * SDK checks the response's `iss` against the authorization server's metadata first (RFC
+   * 9207), and refuses a missing one when the server promises to send it.
    * Callers sharing one sign-in share one exchange.
    */
-  finishAuth(code: string): Promise<void> {
+  finishAuth(response: AuthorizationResponse): Promise<void> {
+    const { code, iss } = response;
     const active = this.active;
     const existing = active?.exchanges.get(code);
     if (existing) return existing;
@@ -513,6 +517,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
         const result = await auth(this, {
           serverUrl: this.server.url,
           authorizationCode: code,
+          ...(iss !== undefined && { iss }),
           fetchFn: this.fetch,
         });
         if (result !== "AUTHORIZED") {
