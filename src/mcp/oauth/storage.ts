@@ -104,14 +104,20 @@ export function toDiscoveryState(stored: StoredDiscovery): OAuthDiscoveryState {
   };
 }
 
-function parseAuthorizationServerMetadata(
+/**
+ * Stored authorization-server metadata, checked against the OIDC or the OAuth schema and kept
+ * whole: the schemas drop fields they do not list, and the OIDC one (tried first, as most
+ * servers are both) does not list `revocation_endpoint`, which logout needs.
+ */
+export function parseAuthorizationServerMetadata(
   value: unknown,
 ): OAuthDiscoveryState["authorizationServerMetadata"] {
-  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const extra: Record<string, unknown> = { ...value };
   const oidc = OpenIdProviderDiscoveryMetadataSchema.safeParse(value);
-  if (oidc.success) return oidc.data;
+  if (oidc.success) return { ...extra, ...oidc.data };
   const oauth = OAuthMetadataSchema.safeParse(value);
-  return oauth.success ? oauth.data : undefined;
+  return oauth.success ? { ...extra, ...oauth.data } : undefined;
 }
 
 /** Options of {@link createOAuthStorage}. */
