@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   auth,
+  computeScopeUnion,
   discoverAuthorizationServerMetadata,
+  extractWWWAuthenticateParams,
   type FetchLike,
   type OAuthClientInformationMixed,
   type OAuthClientMetadata,
@@ -87,13 +89,6 @@ export interface WrenOAuthProviderOptions {
 }
 
 const LOOPBACK_HOST = "127.0.0.1";
-
-/** Scopes of both strings, each once, in order. */
-export function unionScopes(...scopes: (string | undefined)[]): string | undefined {
-  const all = new Set<string>();
-  for (const s of scopes) for (const word of (s ?? "").split(/\s+/)) if (word) all.add(word);
-  return all.size === 0 ? undefined : [...all].join(" ");
-}
 
 /** Whether two URLs are the same, one trailing slash aside. */
 export function sameUrl(a: string, b: string): boolean {
@@ -558,12 +553,12 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     await loopback?.close();
   }
 
+  /** A 403 `insufficient_scope` (RFC 6750): the next sign-in asks for granted ∪ challenged. */
   private noteForbidden(response: Response): void {
-    const header = response.headers.get("www-authenticate") ?? "";
-    if (!/error="?insufficient_scope/.test(header)) return;
-    const challenged = /scope="([^"]*)"/.exec(header)?.[1] ?? /scope=([^\s,]+)/.exec(header)?.[1];
+    const { error, scope: challenged } = extractWWWAuthenticateParams(response);
+    if (error !== "insufficient_scope") return;
     const granted = this.cached?.tokens?.scope ?? this.server.oauth.scope;
-    this.stepUpScope = unionScopes(granted, challenged) ?? "";
+    this.stepUpScope = computeScopeUnion(granted, challenged) ?? "";
   }
 
   private isExpired(tokens: StoredTokens): boolean {
