@@ -203,9 +203,9 @@ function createOAuthMock(options) {
 
   function redirectWith(res, redirectUri, params) {
     const url = new URL(redirectUri);
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
     const iss = responseIssuer();
     if (iss !== undefined) url.searchParams.set("iss", iss);
-    for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
     res.writeHead(302, { location: url.href, "cache-control": "no-store" }).end();
   }
 
