@@ -1,5 +1,5 @@
 import type { FetchLike } from "@modelcontextprotocol/client";
-import { formParams } from "./refresh-guard.js";
+import { formParams } from "./refresh.js";
 
 /** A response read to the end, so each caller can get its own copy. */
 interface RecordedResponse {

@@ -2,17 +2,13 @@ import { createHash, randomBytes } from "node:crypto";
 import {
   auth,
   computeScopeUnion,
-  discoverAuthorizationServerMetadata,
   extractWWWAuthenticateParams,
   type FetchLike,
   type OAuthClientInformationMixed,
   type OAuthClientMetadata,
   type OAuthClientProvider,
   type OAuthDiscoveryState,
-  OAuthError,
-  OAuthErrorCode,
   type OAuthTokens,
-  refreshAuthorization,
   selectResourceURL,
 } from "@modelcontextprotocol/client";
 import type { OAuthSettings } from "../../config/schema.js";
@@ -23,7 +19,7 @@ import { refusedClientId, SharedRegistration, withRedirectUri } from "./client-r
 import { McpAuthError, McpAuthPortBusyError, McpAuthRequiredError } from "./errors.js";
 import { waitForAuthorizationCode } from "./flow.js";
 import { type Loopback, LoopbackPortBusyError, startLoopback } from "./loopback.js";
-import { guardRefreshFetch } from "./refresh-guard.js";
+import { DEFAULT_REFRESH_SKEW_MS, guardRefreshFetch, SilentRefresh } from "./refresh.js";
 import {
   type OAuthState,
   type OAuthStorage,
@@ -109,7 +105,7 @@ export function sameUrl(a: string, b: string): boolean {
 export class WrenOAuthProvider implements OAuthClientProvider {
   readonly server: OAuthServer;
   readonly storage: OAuthStorage;
-  /** The fetch to give the transport: refresh-guarded, and watching for insufficient_scope. */
+  /** The fetch to give the transport: refreshed, and watching for insufficient_scope. */
   readonly fetch: FetchLike;
   private readonly options: WrenOAuthProviderOptions;
   private readonly now: () => number;
@@ -129,7 +125,8 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   /** The access token last handed to a transport, and the one in use when auth() last began. */
   private lastAccessToken: string | undefined;
   private rejectedAccessToken: string | undefined;
-  private refreshing: Promise<StoredTokens | undefined> | undefined;
+  /** The refresh transaction before a request (lock, re-read, adopt or refresh, persist). */
+  private readonly silentRefresh: SilentRefresh;
   /** Union of granted and challenged scopes while a step-up is being negotiated. */
   private stepUpScope: string | undefined;
   private readonly registration = new SharedRegistration();
@@ -165,6 +162,26 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       if (refused !== undefined) this.refusedClient = refused;
       return response;
     };
+    this.silentRefresh = new SilentRefresh({
+      server: this.server.name,
+      storage: options.storage,
+      fetch: this.fetch,
+      now: this.now,
+      skewMs: options.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS,
+      clientInformation: () => this.clientInformation(),
+      // The same resource indicator auth() would send.
+      resource: async (discovery) => {
+        const selected = await selectResourceURL(this.server.url, this, discovery.resourceMetadata);
+        return selected && discovery.resourceMetadata
+          ? discovery.resourceMetadata.resource
+          : selected;
+      },
+      save: async (tokens) => {
+        await this.saveTokens(tokens);
+        return this.cached?.tokens;
+      },
+      ...(options.log && { log: options.log }),
+    });
   }
 
   /** `url` when it is the discovered registration endpoint (RFC 7591). */
@@ -279,11 +296,11 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     let tokens = state.tokens;
     if (
       tokens &&
-      this.isExpired(tokens) &&
+      this.silentRefresh.due(tokens) &&
       tokens.refresh_token &&
       this.stepUpScope === undefined
     ) {
-      tokens = await this.refreshSilently();
+      tokens = await this.silentRefresh.run();
     }
     if (!tokens) return undefined;
     this.lastAccessToken = tokens.access_token;
@@ -561,14 +578,6 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     this.stepUpScope = computeScopeUnion(granted, challenged) ?? "";
   }
 
-  private isExpired(tokens: StoredTokens): boolean {
-    if (tokens.expires_at === undefined) return false;
-    // Refresh a little early, but never so early that short-lived tokens refresh on every request.
-    const lifetime = (tokens.expires_in ?? Number.POSITIVE_INFINITY) * 1000;
-    const skew = Math.min(this.options.refreshSkewMs ?? 60_000, lifetime / 10);
-    return tokens.expires_at - skew <= this.now();
-  }
-
   /** Binds the callback listener on the configured, remembered or an ephemeral port. */
   private ensureLoopback(state: OAuthState): Promise<void> {
     if (this.loopback) return Promise.resolve();
@@ -601,53 +610,6 @@ export class WrenOAuthProvider implements OAuthClientProvider {
         }
       }
       this.loopback ??= await bind(0);
-    }
-  }
-
-  /** Refreshes expired tokens before a request (deduplicated within this process). */
-  private refreshSilently(): Promise<StoredTokens | undefined> {
-    this.refreshing ??= this.refreshNow().finally(() => {
-      this.refreshing = undefined;
-    });
-    return this.refreshing;
-  }
-
-  private async refreshNow(): Promise<StoredTokens | undefined> {
-    const state = await this.readState();
-    const tokens = state.tokens;
-    // A peer may have refreshed since we looked: use its tokens rather than rotate again.
-    if (!tokens?.refresh_token || !state.discovery || !this.isExpired(tokens)) return tokens;
-    const discovery = toDiscoveryState(state.discovery);
-    const clientInformation = await this.clientInformation();
-    if (!clientInformation) return tokens;
-    const asUrl = discovery.authorizationServerUrl;
-    try {
-      const metadata =
-        discovery.authorizationServerMetadata ??
-        (await discoverAuthorizationServerMetadata(asUrl, { fetchFn: this.fetch }));
-      // The same resource indicator auth() would send.
-      const selected = await selectResourceURL(this.server.url, this, discovery.resourceMetadata);
-      const resource =
-        selected && discovery.resourceMetadata ? discovery.resourceMetadata.resource : selected;
-      const fresh = await refreshAuthorization(asUrl, {
-        metadata,
-        clientInformation,
-        refreshToken: tokens.refresh_token,
-        ...(resource !== undefined && { resource }),
-        fetchFn: this.fetch,
-      });
-      await this.saveTokens({ ...fresh, issuer: tokens.issuer ?? asUrl });
-      return this.cached?.tokens;
-    } catch (error) {
-      if (error instanceof OAuthError && error.code === OAuthErrorCode.InvalidGrant) {
-        // The guard re-read the store under the lock: the refresh token is dead for everyone.
-        this.options.log?.(`${this.server.name}: refresh token rejected; sign-in needed`);
-        return undefined;
-      }
-      this.options.log?.(
-        `${this.server.name}: silent refresh failed: ${error instanceof Error ? error.name : "error"}`,
-      );
-      return tokens;
     }
   }
 }
