@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   auth,
-  computeScopeUnion,
-  extractWWWAuthenticateParams,
   type FetchLike,
   type OAuthClientInformationMixed,
   type OAuthClientMetadata,
@@ -15,11 +13,13 @@ import type { OAuthSettings } from "../../config/schema.js";
 import type { OpenUrlResult } from "../../utils/open-url.js";
 import type { AuthInteraction } from "./auth-store.js";
 import type { AuthorizationResponse } from "./callback-input.js";
+import { CallbackListener } from "./callback-listener.js";
 import { refusedClientId, SharedRegistration, withRedirectUri } from "./client-registration.js";
-import { McpAuthError, McpAuthPortBusyError, McpAuthRequiredError } from "./errors.js";
+import { McpAuthError, McpAuthRequiredError } from "./errors.js";
 import { waitForAuthorizationCode } from "./flow.js";
-import { type Loopback, LoopbackPortBusyError, startLoopback } from "./loopback.js";
+import type { Loopback } from "./loopback.js";
 import { DEFAULT_REFRESH_SKEW_MS, guardRefreshFetch, SilentRefresh } from "./refresh.js";
+import { StepUp } from "./step-up.js";
 import {
   type OAuthState,
   type OAuthStorage,
@@ -111,7 +111,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   private readonly now: () => number;
   private signIn: SignInOptions | undefined;
   private cached: OAuthState | undefined;
-  private loopback: Loopback | undefined;
+  private readonly listener: CallbackListener;
   private flowState: string | undefined;
   private verifier: string | undefined;
   /** PKCE verifiers by their S256 challenge, so concurrent auth() calls cannot mix them up. */
@@ -121,14 +121,13 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   private exchanging = false;
   /** A sign-in that failed (cancelled, denied, timed out) before its caller asked for it. */
   private failed: Promise<AuthorizationResponse> | undefined;
-  private loopbackStarting: Promise<void> | undefined;
   /** The access token last handed to a transport, and the one in use when auth() last began. */
   private lastAccessToken: string | undefined;
   private rejectedAccessToken: string | undefined;
   /** The refresh transaction before a request (lock, re-read, adopt or refresh, persist). */
   private readonly silentRefresh: SilentRefresh;
-  /** Union of granted and challenged scopes while a step-up is being negotiated. */
-  private stepUpScope: string | undefined;
+  /** A 403 `insufficient_scope` being answered with a wider sign-in. */
+  private readonly stepUp = new StepUp();
   private readonly registration = new SharedRegistration();
   /** The client this provider registered and saved last. */
   private registered: StoredClient | undefined;
@@ -141,6 +140,14 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     this.storage = options.storage;
     this.signIn = options.signIn;
     this.now = options.now ?? Date.now;
+    this.listener = new CallbackListener({
+      server: options.server.name,
+      ...(options.server.oauth.callbackPort !== undefined && {
+        callbackPort: options.server.oauth.callbackPort,
+      }),
+      configuredClient: options.server.oauth.clientId !== undefined,
+      ...(options.log && { log: options.log }),
+    });
     const base = options.fetch ?? fetch;
     // After a 401, tokens a peer stored since our failed request are adopted, not refreshed again.
     const guarded = guardRefreshFetch(
@@ -153,11 +160,11 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     this.fetch = async (url, init) => {
       const endpoint = init?.method === "POST" ? this.registrationEndpoint(url) : undefined;
       if (endpoint) {
-        const named = this.loopback ? withRedirectUri(init, this.redirectUrl) : init;
+        const named = this.listener.loopback ? withRedirectUri(init, this.redirectUrl) : init;
         return this.registration.fetch(endpoint, named, guarded);
       }
       const response = await guarded(url, init);
-      if (response.status === 403) this.noteForbidden(response);
+      this.stepUp.note(response, this.cached?.tokens?.scope ?? this.server.oauth.scope);
       const refused = await refusedClientId(init, response);
       if (refused !== undefined) this.refusedClient = refused;
       return response;
@@ -209,7 +216,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   get redirectUrl(): string {
     // The loopback closes once the code arrives; the exchange still names the flow's port.
     const port =
-      this.loopback?.port ??
+      this.listener.loopback?.port ??
       this.active?.redirectPort ??
       this.server.oauth.callbackPort ??
       this.cached?.client?.redirectPort;
@@ -260,7 +267,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     // Signing in on a loopback port the stored registration does not name (the remembered port
     // was busy, or a peer process registered for its own port meanwhile): the SDK registers
     // one for this port instead.
-    const port = this.loopback?.port;
+    const port = this.listener.loopback?.port;
     if (client?.kind === "dcr" && port !== undefined && client.redirectPort !== port) {
       return undefined;
     }
@@ -271,7 +278,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     // Configured identities live in settings; the SDK's issuer stamp for them is not persisted.
     if (this.server.oauth.clientId !== undefined) return;
     const kind = information.client_id === this.clientMetadataUrl ? "metadata-url" : "dcr";
-    const port = this.loopback?.port;
+    const port = this.listener.loopback?.port;
     const client: StoredClient = {
       information,
       kind,
@@ -294,12 +301,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   async tokens(): Promise<OAuthTokens | undefined> {
     const state = await this.readState();
     let tokens = state.tokens;
-    if (
-      tokens &&
-      this.silentRefresh.due(tokens) &&
-      tokens.refresh_token &&
-      this.stepUpScope === undefined
-    ) {
+    if (tokens && this.silentRefresh.due(tokens) && tokens.refresh_token && !this.stepUp.active) {
       tokens = await this.silentRefresh.run();
     }
     if (!tokens) return undefined;
@@ -307,7 +309,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     const { expires_at: _expiresAt, ...wire } = tokens;
     // During a step-up the SDK would only refresh the same scopes; hide the refresh token so
     // it starts a new authorization instead.
-    if (this.stepUpScope !== undefined) {
+    if (this.stepUp.active) {
       const { refresh_token: _hidden, ...rest } = wire;
       return rest;
     }
@@ -335,7 +337,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     this.verifier = undefined;
     this.rejectedAccessToken = undefined;
     this.verifiers.clear();
-    this.stepUpScope = undefined;
+    this.stepUp.end();
     if (!this.busy) await this.releaseLoopback();
   }
 
@@ -379,13 +381,13 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     // auth() starts here, after a 401 for the access token we handed out last.
     this.rejectedAccessToken = this.lastAccessToken;
     const state = await this.readState();
-    const canRefresh = state.tokens?.refresh_token !== undefined && this.stepUpScope === undefined;
+    const canRefresh = state.tokens?.refresh_token !== undefined && !this.stepUp.active;
     if (!this.busy && !canRefresh) {
       // auth() is about to start a new authorization: only allowed when someone can answer.
       if (!this.signIn) throw new McpAuthRequiredError(this.server.name);
-      await this.ensureLoopback(state);
+      await this.listener.ensure(state.client?.redirectPort, this.signIn.startLoopback);
       // A sign-in re-discovers, so a server that moved to a new authorization server is followed.
-      if (this.stepUpScope === undefined) return undefined;
+      if (!this.stepUp.active) return undefined;
     }
     return state.discovery ? toDiscoveryState(state.discovery) : undefined;
   }
@@ -428,7 +430,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     if (!signIn) throw new McpAuthRequiredError(this.server.name);
     // Concurrent 401s (a POST and the GET stream) each run auth(): one prompt serves them all.
     if (this.active) return;
-    const loopback = this.loopback;
+    const loopback = this.listener.loopback;
     const expectedState = authorizationUrl.searchParams.get("state") ?? this.flowState;
     const challenge = authorizationUrl.searchParams.get("code_challenge") ?? "";
     const verifier = this.verifiers.get(challenge) ?? this.verifier;
@@ -438,8 +440,8 @@ export class WrenOAuthProvider implements OAuthClientProvider {
         "could not start the sign-in (no callback listener); try .mcp auth again",
       );
     }
-    if (this.stepUpScope !== undefined)
-      authorizationUrl.searchParams.set("scope", this.stepUpScope);
+    const stepUpScope = this.stepUp.scope;
+    if (stepUpScope !== undefined) authorizationUrl.searchParams.set("scope", stepUpScope);
     const hint = signIn.openBrowser ? undefined : signIn.sshHint?.(loopback.port);
     const abandon = new AbortController();
     const flow = waitForAuthorizationCode({
@@ -474,7 +476,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
             // Kept for the caller whose request is still on its way out of the SDK.
             this.failed = active.code;
           }
-          this.stepUpScope = undefined;
+          this.stepUp.end();
           void this.releaseLoopback(true);
           throw error;
         },
@@ -538,7 +540,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       } finally {
         this.exchanging = false;
         if (active && this.active === active) this.active = undefined;
-        this.stepUpScope = undefined;
+        this.stepUp.end();
       }
     })();
     active?.exchanges.set(code, exchange);
@@ -550,12 +552,12 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   }
 
   get steppingUp(): boolean {
-    return this.stepUpScope !== undefined;
+    return this.stepUp.active;
   }
 
   /** Forgets any step-up in progress (the call it belonged to is over). */
   endOperation(): void {
-    if (!this.busy) this.stepUpScope = undefined;
+    if (!this.busy) this.stepUp.end();
   }
 
   /** Closes the callback listener, if one is open. */
@@ -565,51 +567,6 @@ export class WrenOAuthProvider implements OAuthClientProvider {
 
   private async releaseLoopback(force = false): Promise<void> {
     if (!force && this.busy) return;
-    const loopback = this.loopback;
-    this.loopback = undefined;
-    await loopback?.close();
-  }
-
-  /** A 403 `insufficient_scope` (RFC 6750): the next sign-in asks for granted ∪ challenged. */
-  private noteForbidden(response: Response): void {
-    const { error, scope: challenged } = extractWWWAuthenticateParams(response);
-    if (error !== "insufficient_scope") return;
-    const granted = this.cached?.tokens?.scope ?? this.server.oauth.scope;
-    this.stepUpScope = computeScopeUnion(granted, challenged) ?? "";
-  }
-
-  /** Binds the callback listener on the configured, remembered or an ephemeral port. */
-  private ensureLoopback(state: OAuthState): Promise<void> {
-    if (this.loopback) return Promise.resolve();
-    this.loopbackStarting ??= this.bindLoopback(state).finally(() => {
-      this.loopbackStarting = undefined;
-    });
-    return this.loopbackStarting;
-  }
-
-  private async bindLoopback(state: OAuthState): Promise<void> {
-    const bind = this.signIn?.startLoopback ?? startLoopback;
-    const { callbackPort, clientId } = this.server.oauth;
-    if (callbackPort !== undefined) {
-      try {
-        this.loopback = await bind(callbackPort);
-      } catch (error) {
-        if (error instanceof LoopbackPortBusyError) {
-          throw new McpAuthPortBusyError(this.server.name, callbackPort);
-        }
-        throw error;
-      }
-    } else {
-      const remembered = clientId === undefined ? state.client?.redirectPort : undefined;
-      if (remembered !== undefined) {
-        try {
-          this.loopback = await bind(remembered);
-        } catch (error) {
-          if (!(error instanceof LoopbackPortBusyError)) throw error;
-          this.options.log?.(`${this.server.name}: callback port ${remembered} is busy`);
-        }
-      }
-      this.loopback ??= await bind(0);
-    }
+    await this.listener.release();
   }
 }
