@@ -5,6 +5,7 @@ import {
   SdkErrorCode,
   SdkHttpError,
   UnauthorizedError,
+  UrlElicitationRequiredError,
 } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import { classifyMcpError, formatMs, McpNeedsAuthError } from "./errors.js";
@@ -60,6 +61,22 @@ describe("classifyMcpError", () => {
   it("keeps protocol errors to one line", () => {
     const error = new ProtocolError(ProtocolErrorCode.InternalError, "line one\nline two");
     expect(classifyMcpError(error, context).message).toBe("MCP error -32603: line one");
+  });
+
+  it("says which page a URL elicitation asks for, encoded, and never other schemes", () => {
+    const page = (url: string): UrlElicitationRequiredError =>
+      new UrlElicitationRequiredError([
+        { mode: "url", url, message: "link your account", elicitationId: "e1" },
+      ]);
+    expect(classifyMcpError(page("https://example.com/link?x=1"), context).message).toBe(
+      "the server needs you to open https://example.com/link?x=1 in a browser first, then try again",
+    );
+    expect(classifyMcpError(page("https://example.com/a b\u001b[2J"), context).message).toBe(
+      "the server needs you to open https://example.com/a%20b%1B[2J in a browser first, then try again",
+    );
+    expect(classifyMcpError(page("javascript:alert(1)"), context).message).toContain(
+      "open a page it names",
+    );
   });
 
   it("unwraps a failed version-negotiation probe to the reason inside", () => {

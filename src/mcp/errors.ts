@@ -5,6 +5,7 @@ import {
   SdkHttpError,
   SseError,
   UnauthorizedError,
+  UrlElicitationRequiredError,
 } from "@modelcontextprotocol/client";
 
 /** Why a connection attempt or a request to a server failed, for branching and for tests. */
@@ -157,6 +158,17 @@ export function classifyMcpError(
         })
       : new McpConnectionError(server, "closed", "connection closed", { cause: error });
   }
+  if (error instanceof UrlElicitationRequiredError) {
+    // The server needs the user to visit a page first (-32042); wren shows where, never opens it.
+    const url = safeUrl(error.elicitations[0]?.url);
+    const where = url === undefined ? "a page it names" : url;
+    return new McpConnectionError(
+      server,
+      "protocol",
+      `the server needs you to open ${where} in a browser first, then try again`,
+      { cause: error },
+    );
+  }
   if (error instanceof ProtocolError) {
     // The server's JSON-RPC error, with its code as the v1 SDK's message carried it.
     const text = `MCP error ${error.code}: ${error.message}`;
@@ -210,6 +222,18 @@ export function negotiationCause(error: unknown): unknown {
     typeof data === "object" && data !== null && "cause" in data ? data.cause : undefined;
   const cause = fromData ?? error.cause;
   return cause instanceof Error && cause !== error ? cause : undefined;
+}
+
+/** An http(s) URL in its encoded form (no spaces or control characters), else undefined. */
+function safeUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const url = new URL(text);
+    if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
+    return url.href.length > 200 ? `${url.href.slice(0, 199)}…` : url.href;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `1500` → `1.5s`, `200` → `200ms`. */
