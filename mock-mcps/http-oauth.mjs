@@ -16,7 +16,8 @@ import { connectMockServer, createMockServer } from "./tools.mjs";
 const USAGE =
   "usage: node mock-mcps/http-oauth.mjs [--port N] [--token-ttl SECONDS] [--consent] [--deny]" +
   " [--scopes 'A B'] [--require-scope TOOL=SCOPE] [--no-refresh-rotation] [--open-initialize]" +
-  " [--client-credentials ID:SECRET] [--iss right|omit|wrong|none] [--metadata-issuer URL]";
+  " [--client-credentials ID:SECRET] [--iss right|omit|wrong|none] [--metadata-issuer URL]" +
+  " [--reject-registration]";
 
 /** How the authorization responses carry RFC 9207 `iss` (and whether the metadata promises it). */
 const ISS_MODES = ["right", "omit", "wrong", "none"];
@@ -33,6 +34,7 @@ const OPTION_SPEC = {
   "client-credentials": { type: "string", env: "MOCK_OAUTH_CLIENT_CREDENTIALS" },
   iss: { type: "string", env: "MOCK_OAUTH_ISS", default: "right" },
   "metadata-issuer": { type: "string", env: "MOCK_OAUTH_METADATA_ISSUER" },
+  "reject-registration": { type: "boolean", default: false },
 };
 
 function log(line) {
@@ -286,6 +288,12 @@ function createOAuthMock(options) {
 
   async function handleRegister(req, res) {
     stats.register += 1;
+    if (options.rejectRegistration) {
+      return sendJson(res, 400, {
+        error: "invalid_client_metadata",
+        error_description: "registration is closed",
+      });
+    }
     let metadata;
     try {
       metadata = JSON.parse(await readBody(req));

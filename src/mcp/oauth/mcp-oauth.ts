@@ -19,6 +19,7 @@ import { issuerRefusal } from "./issuer.js";
 import type { Loopback } from "./loopback.js";
 import { type SignInOptions, sameUrl, WrenOAuthProvider } from "./provider.js";
 import { redactSecrets } from "./redact.js";
+import { registrationRefusal } from "./registration-refusal.js";
 import { type RevocationResult, revokeTokens } from "./revoke.js";
 import { createOAuthStorage, type OAuthStorage } from "./storage.js";
 
@@ -158,7 +159,11 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
   /** Errors leave here as the manager expects them, with any secret removed. */
   function surface(server: OAuthServerConfig, thrown: unknown, signingIn = false): unknown {
     // A sign-in failure raised inside the SDK's auth() reaches us wrapped by connect's mapping.
-    const error = issuerRefusal(server.name, thrown) ?? errorIn(thrown, McpAuthError) ?? thrown;
+    const error =
+      issuerRefusal(server.name, thrown) ??
+      registrationRefusal(server.name, thrown, server.oauth) ??
+      errorIn(thrown, McpAuthError) ??
+      thrown;
     if (error instanceof McpAuthError) {
       if (signingIn) failures.set(server.name, error);
       return new McpNeedsAuthError(server.name, { cause: error });

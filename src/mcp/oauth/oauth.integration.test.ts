@@ -14,6 +14,7 @@ import { type AuthPrompt, type AuthPromptStore, createAuthPromptStore } from "./
 import {
   McpAuthCancelledError,
   McpAuthDeniedError,
+  McpAuthError,
   McpAuthIssuerError,
   McpAuthPortBusyError,
   McpAuthTimeoutError,
@@ -193,6 +194,15 @@ describe("mix-up defences against a hostile authorization server", () => {
     expect(error).toBeInstanceOf(McpAuthIssuerError);
     expect((error as McpAuthIssuerError).received).toBe("https://attacker.example");
     expect((await honest.stats()).tokenAuthorizationCode).toBe(0);
+  });
+
+  it("a refused registration is one line naming the step and the way out", async () => {
+    const { error, mock } = await refusal(["--reject-registration"]);
+    expect(error).toBeInstanceOf(McpAuthError);
+    expect((error as Error).message).toBe(
+      "sign-in failed at client registration: dynamic client registration was refused (HTTP 400 invalid_client_metadata: registration is closed); set oauth.clientId to a client registered for wren",
+    );
+    expect((await mock.stats()).authorize).toBe(0);
   });
 
   it("refuses metadata whose issuer is not where it was found, before registering", async () => {
