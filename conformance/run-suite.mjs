@@ -65,7 +65,7 @@ function listScenarios(specVersion) {
 const argv = process.argv.slice(2);
 const modeIndex = argv.indexOf("--mode");
 const onlyMode = modeIndex >= 0 ? argv[modeIndex + 1] : undefined;
-const named = argv.filter((a, i) => a !== "--mode" && i !== modeIndex + 1);
+const named = modeIndex >= 0 ? argv.filter((_, i) => i !== modeIndex && i !== modeIndex + 1) : argv;
 
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const command = pkg.scripts["conformance:client"];

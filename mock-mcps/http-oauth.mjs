@@ -120,6 +120,8 @@ function createOAuthMock(options) {
     metadata: 0,
   };
   let force401 = 0;
+  /** Set by /__test/move-as: the authorization server the protected resource metadata names. */
+  let movedTo;
   let base = "";
 
   // The protected resources: Streamable HTTP and legacy SSE, named by their endpoint paths.
@@ -550,6 +552,10 @@ function createOAuthMock(options) {
       case "/__test/revoke-all":
         revokeAll();
         return sendJson(res, 200, { ok: true });
+      case "/__test/move-as":
+        // The resource now names another authorization server (an AS migration).
+        movedTo = url.searchParams.get("to") ?? undefined;
+        return sendJson(res, 200, { ok: true });
       default:
         return sendJson(res, 404, { error: "not_found" });
     }
@@ -569,7 +575,7 @@ function createOAuthMock(options) {
       stats.metadata += 1;
       return sendJson(res, 200, {
         resource: `${base}${resourcePath}`,
-        authorization_servers: [base],
+        authorization_servers: [movedTo ?? base],
         scopes_supported: options.scopes.split(/\s+/).filter(Boolean),
         bearer_methods_supported: ["header"],
       });

@@ -196,6 +196,42 @@ describe("mix-up defences against a hostile authorization server", () => {
     expect((await honest.stats()).tokenAuthorizationCode).toBe(0);
   });
 
+  it("an authorization-server migration re-registers; old credentials never reach the new one", async () => {
+    const resource = await mockWith();
+    const newAs = await mockWith();
+    const server = serverFor(resource);
+    const first = harness();
+    await first.signIn(server);
+    const storage = createOAuthStorage({
+      dir: paths.mcpOAuthDir,
+      serverName: server.name,
+      serverUrl: server.url,
+    });
+    const signedIn = await storage.read();
+    expect(signedIn.tokens?.refresh_token).toBeDefined();
+    const firstClient = signedIn.client?.information.client_id;
+    const before = await resource.stats();
+
+    // The resource now names another authorization server, and refuses the stored token.
+    await resource.hook("move-as", `to=${encodeURIComponent(newAs.base)}`);
+    await resource.hook("force-401");
+    const second = harness();
+    // The new server serves other resources, so this sign-in ends at its authorization
+    // endpoint (invalid_target); what matters is where the credentials went.
+    await second.signIn(server).catch(() => undefined);
+
+    const after = await resource.stats();
+    const moved = await newAs.stats();
+    expect(after.tokenRefresh - before.tokenRefresh).toBe(0); // the old server is not asked again
+    expect(moved.register).toBe(1); // registered anew at the new server
+    expect(moved.authorize).toBe(1);
+    expect(moved.tokenRefresh).toBe(0); // the old refresh token never reached it
+    const state = await storage.read();
+    expect(state.discovery?.authorizationServerUrl).toMatch(new RegExp(`^${newAs.base}/?$`));
+    expect(state.tokens).toBeUndefined();
+    expect(state.client?.information.client_id).not.toBe(firstClient);
+  });
+
   it("a refused registration is one line naming the step and the way out", async () => {
     const { error, mock } = await refusal(["--reject-registration"]);
     expect(error).toBeInstanceOf(McpAuthError);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   auth,
+  discoverOAuthProtectedResourceMetadata,
   type FetchLike,
   type OAuthClientInformationMixed,
   type OAuthClientMetadata,
@@ -380,7 +381,10 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     this.failed = undefined; // a new auth() call: an older failure is nobody's answer any more
     // auth() starts here, after a 401 for the access token we handed out last.
     this.rejectedAccessToken = this.lastAccessToken;
-    const state = await this.readState();
+    let state = await this.readState();
+    if (!this.busy && state.tokens?.refresh_token !== undefined) {
+      state = await this.followMovedAuthorizationServer(state);
+    }
     const canRefresh = state.tokens?.refresh_token !== undefined && !this.stepUp.active;
     if (!this.busy && !canRefresh) {
       // auth() is about to start a new authorization: only allowed when someone can answer.
@@ -390,6 +394,45 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       if (!this.stepUp.active) return undefined;
     }
     return state.discovery ? toDiscoveryState(state.discovery) : undefined;
+  }
+
+  /**
+   * After a 401 with a refresh token in hand: when the server's protected resource metadata now
+   * names another authorization server (a migration), the old server's tokens and client are
+   * dropped before anything is refreshed, so they never reach the new one and the old one is
+   * not asked again; the sign-in that follows discovers and registers anew.
+   */
+  private async followMovedAuthorizationServer(state: OAuthState): Promise<OAuthState> {
+    const stored = state.discovery?.authorizationServerUrl;
+    if (stored === undefined) return state;
+    let named: string | undefined;
+    try {
+      const resourceMetadataUrl = state.discovery?.resourceMetadataUrl;
+      const metadata = await discoverOAuthProtectedResourceMetadata(
+        this.server.url,
+        resourceMetadataUrl === undefined ? {} : { resourceMetadataUrl },
+        this.fetch,
+      );
+      named = metadata?.authorization_servers?.[0];
+    } catch {
+      return state; // no metadata to compare (a 2025-03-26 server): keep what we have
+    }
+    if (named === undefined || sameUrl(named, stored)) return state;
+    this.options.log?.(
+      `${this.server.name}: authorization server moved to ${named}; dropping the credentials of ${stored}`,
+    );
+    this.cached = await this.storage.update((current) => {
+      const {
+        tokens: _tokens,
+        client: _client,
+        codeVerifier: _verifier,
+        discovery: _discovery,
+        issuer: _issuer,
+        ...rest
+      } = current;
+      return rest;
+    });
+    return this.cached;
   }
 
   /**
