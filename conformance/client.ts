@@ -20,12 +20,20 @@ function log(line: string): void {
   process.stdout.write(`[wren-conformance] ${line}\n`);
 }
 
-/** Example arguments from a JSON schema: what a model would fill in. */
+/**
+ * Example arguments from a JSON schema: what a model would fill in. The required ones, when
+ * the schema says which; an optional argument is left out, as a model does when it has no
+ * value for it.
+ */
 function exampleArguments(schema: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const properties = schema.properties;
   if (properties === null || typeof properties !== "object") return {};
+  const required = Array.isArray(schema.required)
+    ? new Set(schema.required.filter((k): k is string => typeof k === "string"))
+    : undefined;
   const args: Record<string, unknown> = {};
   for (const [key, property] of Object.entries(properties)) {
+    if (required && !required.has(key)) continue;
     const type =
       property !== null && typeof property === "object" && "type" in property
         ? property.type

@@ -16,7 +16,11 @@ import { connectMockServer, createMockServer } from "./tools.mjs";
 const USAGE =
   "usage: node mock-mcps/http-oauth.mjs [--port N] [--token-ttl SECONDS] [--consent] [--deny]" +
   " [--scopes 'A B'] [--require-scope TOOL=SCOPE] [--no-refresh-rotation] [--open-initialize]" +
-  " [--client-credentials ID:SECRET]";
+  " [--client-credentials ID:SECRET] [--iss right|omit|wrong|none] [--metadata-issuer URL]" +
+  " [--reject-registration]";
+
+/** How the authorization responses carry RFC 9207 `iss` (and whether the metadata promises it). */
+const ISS_MODES = ["right", "omit", "wrong", "none"];
 
 const OPTION_SPEC = {
   port: { type: "integer", default: 0 },
@@ -28,6 +32,9 @@ const OPTION_SPEC = {
   "require-scope": { type: "string", env: "MOCK_OAUTH_REQUIRE_SCOPE" },
   "no-refresh-rotation": { type: "boolean", default: false },
   "client-credentials": { type: "string", env: "MOCK_OAUTH_CLIENT_CREDENTIALS" },
+  iss: { type: "string", env: "MOCK_OAUTH_ISS", default: "right" },
+  "metadata-issuer": { type: "string", env: "MOCK_OAUTH_METADATA_ISSUER" },
+  "reject-registration": { type: "boolean", default: false },
 };
 
 function log(line) {
@@ -83,6 +90,9 @@ function parseClientCredentials(spec) {
 }
 
 function createOAuthMock(options) {
+  if (!ISS_MODES.includes(options.iss)) {
+    throw new UsageError(`--iss expects one of ${ISS_MODES.join(", ")}, got "${options.iss}"`);
+  }
   const stepUp = parseRequireScope(options.requireScope);
   const scopesSupported = options.scopes.split(/\s+/).filter(Boolean);
   if (stepUp && !scopesSupported.includes(stepUp.scope)) scopesSupported.push(stepUp.scope);
@@ -110,6 +120,8 @@ function createOAuthMock(options) {
     metadata: 0,
   };
   let force401 = 0;
+  /** Set by /__test/move-as: the authorization server the protected resource metadata names. */
+  let movedTo;
   let base = "";
 
   // The protected resources: Streamable HTTP and legacy SSE, named by their endpoint paths.
@@ -119,7 +131,9 @@ function createOAuthMock(options) {
 
   function authServerMetadata() {
     return {
-      issuer: base,
+      // --metadata-issuer plays an authorization server whose metadata names another issuer.
+      issuer: options.metadataIssuer ?? base,
+      ...(options.iss !== "none" && { authorization_response_iss_parameter_supported: true }),
       authorization_endpoint: `${base}/authorize`,
       token_endpoint: `${base}/token`,
       registration_endpoint: `${base}/register`,
@@ -184,9 +198,18 @@ function createOAuthMock(options) {
     return client;
   }
 
+  /** The `iss` an authorization response carries (RFC 9207), as --iss says. */
+  function responseIssuer() {
+    if (options.iss === "right") return base;
+    if (options.iss === "wrong") return "https://attacker.example";
+    return undefined;
+  }
+
   function redirectWith(res, redirectUri, params) {
     const url = new URL(redirectUri);
     for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
+    const iss = responseIssuer();
+    if (iss !== undefined) url.searchParams.set("iss", iss);
     res.writeHead(302, { location: url.href, "cache-control": "no-store" }).end();
   }
 
@@ -267,6 +290,12 @@ function createOAuthMock(options) {
 
   async function handleRegister(req, res) {
     stats.register += 1;
+    if (options.rejectRegistration) {
+      return sendJson(res, 400, {
+        error: "invalid_client_metadata",
+        error_description: "registration is closed",
+      });
+    }
     let metadata;
     try {
       metadata = JSON.parse(await readBody(req));
@@ -523,6 +552,10 @@ function createOAuthMock(options) {
       case "/__test/revoke-all":
         revokeAll();
         return sendJson(res, 200, { ok: true });
+      case "/__test/move-as":
+        // The resource now names another authorization server (an AS migration).
+        movedTo = url.searchParams.get("to") ?? undefined;
+        return sendJson(res, 200, { ok: true });
       default:
         return sendJson(res, 404, { error: "not_found" });
     }
@@ -542,7 +575,7 @@ function createOAuthMock(options) {
       stats.metadata += 1;
       return sendJson(res, 200, {
         resource: `${base}${resourcePath}`,
-        authorization_servers: [base],
+        authorization_servers: [movedTo ?? base],
         scopes_supported: options.scopes.split(/\s+/).filter(Boolean),
         bearer_methods_supported: ["header"],
       });

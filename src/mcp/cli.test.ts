@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { WrenPaths } from "../utils/paths.js";
 import { type McpCliIo, redactServer, runMcpCli } from "./cli.js";
-import { remoteServer, STDIO_MOCK, stdioMock, tempPaths } from "./test-support.js";
+import { remoteServer, STDIO_MOCK, startModernMock, stdioMock, tempPaths } from "./test-support.js";
 
 let paths: WrenPaths;
 let cleanup: () => Promise<void>;
@@ -213,6 +213,19 @@ describe("wren mcp list / get / tools", () => {
       }
       expect(r.stdout).toContain("--token=***");
       expect(r.stdout).toContain("--verbose");
+    }
+  });
+
+  it("shows the protocol revision negotiated with a connected server", async () => {
+    const modern = await startModernMock();
+    try {
+      await settings({ mock, modern: { url: `http://127.0.0.1:${modern.port}/mcp` } });
+      const stdio = await run(["get", "mock"]);
+      expect(stdio.stdout).toContain("  protocol: 2025-11-25");
+      const http = await run(["get", "modern", "--json"]);
+      expect(JSON.parse(http.stdout)).toMatchObject({ protocol: "2026-07-28" });
+    } finally {
+      await modern.stop();
     }
   });
 

@@ -279,8 +279,10 @@ async function get(session: Session, name: string | undefined, json: boolean): P
       : state
         ? describeStatus(state.status)
         : "disabled";
+  const protocol = state?.protocolVersion;
   if (json) {
-    session.io.stdout.write(`${terminalJson({ ...redacted, status }, 2)}\n`);
+    const shown = { ...redacted, status, ...(protocol !== undefined && { protocol }) };
+    session.io.stdout.write(`${terminalJson(shown, 2)}\n`);
     return OK;
   }
   const lines = [server.name];
@@ -291,6 +293,7 @@ async function get(session: Session, name: string | undefined, json: boolean): P
     lines.push(`  ${key}: ${shown}`);
   }
   lines.push(`  status: ${status}`);
+  if (protocol !== undefined) lines.push(`  protocol: ${protocol}`);
   session.io.stdout.write(`${lines.join("\n")}\n`);
   return OK;
 }

@@ -9,6 +9,7 @@ import {
   isAlive,
   remoteServer,
   startHttpMock,
+  startModernMock,
   stdioMock,
   type TestServer,
   tempPaths,
@@ -175,6 +176,27 @@ describe("remote", () => {
     });
     expect(await http.callTool("echo", { text: "a" })).toMatchObject({ content: [{ text: "a" }] });
     expect(await sse.callTool("echo", { text: "b" })).toMatchObject({ content: [{ text: "b" }] });
+  });
+
+  it("speaks 2026-07-28 to a server that speaks only it, and 2025-11-25 to an older one", async () => {
+    const modern = await startModernMock();
+    const older = await startHttpMock();
+    servers.push(modern, older);
+    const m = await connected({
+      server: remoteServer("modern", `http://127.0.0.1:${modern.port}/mcp`),
+      paths,
+    });
+    expect(m.protocolVersion).toBe("2026-07-28");
+    expect((await m.listTools()).map((t) => t.name)).toEqual(["echo", "add"]);
+    expect(await m.callTool("add", { a: 2, b: 3 })).toMatchObject({ content: [{ text: "5" }] });
+    const o = await connected({
+      server: remoteServer("older", `http://127.0.0.1:${older.port}/mcp`),
+      paths,
+    });
+    expect(o.protocolVersion).toBe("2025-11-25");
+    expect(await o.callTool("echo", { text: "x" })).toMatchObject({ content: [{ text: "x" }] });
+    const log = await readFile(serverLogFile(paths, "modern"), "utf8");
+    expect(log).toContain("protocol 2026-07-28");
   });
 
   it("falls back to legacy SSE when an http server rejects the Streamable HTTP POST", async () => {

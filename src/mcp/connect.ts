@@ -1,26 +1,24 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { FetchLike, Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   type CallToolResult,
-  CallToolResultSchema,
+  Client,
   type ElicitRequestFormParams,
-  ElicitRequestSchema,
   type ElicitResult,
-  ErrorCode,
+  type FetchLike,
   type Implementation,
-  LoggingMessageNotificationSchema,
-  McpError,
   type Tool as McpToolDefinition,
-  ToolListChangedNotificationSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+  type OAuthClientProvider,
+  type RequestOptions,
+  SdkError,
+  SdkErrorCode,
+  SSEClientTransport,
+  StreamableHTTPClientTransport,
+  type Transport,
+} from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { CallToolResultSchema } from "@modelcontextprotocol/core";
 import type { McpServerConfig } from "../config/schema.js";
 import type { ToolProgress } from "../tools/types.js";
 import { openLogFile } from "../utils/log-file.js";
@@ -95,6 +93,8 @@ export interface McpConnection {
   readonly pid: number | undefined;
   readonly serverInfo: Implementation | undefined;
   readonly instructions: string | undefined;
+  /** The MCP revision agreed with the server, e.g. `2026-07-28` or `2025-11-25`. */
+  readonly protocolVersion: string | undefined;
   /** `oauth` when requests carry wren's stored OAuth tokens; undefined otherwise. */
   readonly auth?: "oauth";
   /** Lists every tool, following pagination. */
@@ -278,19 +278,20 @@ const connectOnce: ConnectFn = async (options) => {
   const hooks = options.hooks ?? {};
   const client = new Client(options.clientInfo ?? DEFAULT_CLIENT_INFO, {
     capabilities: hooks.onElicit ? { elicitation: { form: { applyDefaults: true } } } : {},
+    versionNegotiation: { mode: negotiationMode(server) },
   });
   const onElicit = hooks.onElicit;
   if (onElicit) {
-    client.setRequestHandler(ElicitRequestSchema, async (request, extra) => {
+    client.setRequestHandler("elicitation/create", async (request, ctx) => {
       const params = request.params;
       if (params.mode === "url") return { action: "decline" };
-      return onElicit(server.name, params, extra.signal);
+      return onElicit(server.name, params, ctx.mcpReq.signal);
     });
   }
-  client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+  client.setNotificationHandler("notifications/tools/list_changed", () => {
     hooks.onToolsChanged?.();
   });
-  client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+  client.setNotificationHandler("notifications/message", (notification) => {
     const { level, data } = notification.params;
     log.line(`server log (${level}): ${typeof data === "string" ? data : JSON.stringify(data)}`);
   });
@@ -324,7 +325,7 @@ const connectOnce: ConnectFn = async (options) => {
   client.onclose = () => {
     exited = server.type === "stdio";
     const error = classifyMcpError(
-      new McpError(ErrorCode.ConnectionClosed, "Connection closed"),
+      new SdkError(SdkErrorCode.ConnectionClosed, "Connection closed"),
       context(),
     );
     log.line(closing ? "closed" : `ended: ${error.message}`);
@@ -353,7 +354,8 @@ const connectOnce: ConnectFn = async (options) => {
     closing = true;
     await client.close().catch(() => {});
     // The SDK's close ends the child asynchronously; wait (bounded) so no orphan survives us.
-    await Promise.race([ended, delay(5000)]);
+    // A remote server has no child, and a failed version probe never reports a close.
+    if (server.type === "stdio") await Promise.race([ended, delay(5000)]);
     log.close();
     throw classified;
   } finally {
@@ -363,12 +365,14 @@ const connectOnce: ConnectFn = async (options) => {
     transport instanceof StdioClientTransport || transport instanceof GroupStdioClientTransport
       ? (transport.pid ?? undefined)
       : undefined;
-  log.line(`connected${pid === undefined ? "" : ` (pid ${pid})`}`);
+  const version = client.getNegotiatedProtocolVersion() ?? "unknown";
+  log.line(`connected${pid === undefined ? "" : ` (pid ${pid})`}, protocol ${version}`);
 
   return {
     pid,
     serverInfo: client.getServerVersion(),
     instructions: client.getInstructions(),
+    protocolVersion: client.getNegotiatedProtocolVersion(),
     async listTools({ signal } = {}) {
       const tools: McpToolDefinition[] = [];
       let cursor: string | undefined;
@@ -393,7 +397,6 @@ const connectOnce: ConnectFn = async (options) => {
         const result = await withRequestSignal(signal, (own) =>
           client.callTool(
             { name, arguments: args },
-            CallToolResultSchema,
             requestOptions({
               ...(own && { signal: own }),
               ...(timeoutMs !== undefined && { timeout: timeoutMs }),
@@ -429,6 +432,18 @@ const connectOnce: ConnectFn = async (options) => {
     ended,
   };
 };
+
+/**
+ * How the protocol revision is chosen. Streamable HTTP probes with `server/discover` and speaks
+ * 2026-07-28 to a server that answers it, falling back to the `initialize` handshake
+ * (2025-11-25 and older) for any other. Legacy SSE exists only in the 2025-era revisions.
+ * Stdio uses the handshake too: the SDK's stdio probe starts every server twice (a throwaway
+ * sibling process), and a server that ignores unknown requests would hold the connect for the
+ * whole timeout; stdio servers of 2026-07-28 still answer `initialize` (ADR 0003).
+ */
+function negotiationMode(server: McpServerConfig): "auto" | "legacy" {
+  return server.type === "http" ? "auto" : "legacy";
+}
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());

@@ -1,5 +1,5 @@
 import { getEventListeners } from "node:events";
-import type { ElicitRequestFormParams } from "@modelcontextprotocol/sdk/types.js";
+import type { ElicitRequestFormParams } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import { createElicitationStore, declineElicitations } from "./elicitation-store.js";
 

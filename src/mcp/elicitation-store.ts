@@ -1,4 +1,4 @@
-import type { ElicitRequestFormParams, ElicitResult } from "@modelcontextprotocol/sdk/types.js";
+import type { ElicitRequestFormParams, ElicitResult } from "@modelcontextprotocol/client";
 import type { ElicitationHandler } from "./connect.js";
 
 /** The schema of a form-mode elicitation: an object of primitive fields. */

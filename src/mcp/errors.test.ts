@@ -1,6 +1,14 @@
-import { SseError } from "@modelcontextprotocol/sdk/client/sse.js";
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { CallToolResultSchema, ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import {
+  ProtocolError,
+  ProtocolErrorCode,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  SseError,
+  UnauthorizedError,
+  UrlElicitationRequiredError,
+} from "@modelcontextprotocol/client";
+import { CallToolResultSchema } from "@modelcontextprotocol/core";
 import { ErrorEvent } from "eventsource";
 import { describe, expect, it } from "vitest";
 import { classifyMcpError, formatMs, McpNeedsAuthError } from "./errors.js";
@@ -9,10 +17,10 @@ const context = { server: "s", target: "example.com" };
 
 describe("classifyMcpError", () => {
   it("maps HTTP statuses", () => {
-    expect(classifyMcpError(new StreamableHTTPError(401, "x"), context)).toBeInstanceOf(
-      McpNeedsAuthError,
-    );
-    expect(classifyMcpError(new StreamableHTTPError(500, "boom"), context)).toMatchObject({
+    const http = (status: number): SdkHttpError =>
+      new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, "x", { status });
+    expect(classifyMcpError(http(401), context)).toBeInstanceOf(McpNeedsAuthError);
+    expect(classifyMcpError(http(500), context)).toMatchObject({
       kind: "http",
       status: 500,
       message: "HTTP 500 from example.com",
@@ -75,8 +83,8 @@ describe("classifyMcpError", () => {
     expect(parsed.success).toBe(false);
     const schema = classifyMcpError(parsed.error, context).message;
     expect(schema).toMatch(/^the server's answer does not fit MCP \(content: /);
-    const dumped = new McpError(
-      ErrorCode.InvalidParams,
+    const dumped = new ProtocolError(
+      ProtocolErrorCode.InvalidParams,
       'Invalid arguments for tool add: [\n  {\n    "code": "invalid_type",\n    "path": ["a"],\n    "message": "expected number"\n  }\n]',
     );
     const line = classifyMcpError(dumped, context).message;
@@ -85,7 +93,7 @@ describe("classifyMcpError", () => {
   });
 
   it("tells a closed connection from an exited process", () => {
-    const closed = new McpError(ErrorCode.ConnectionClosed, "Connection closed");
+    const closed = new SdkError(SdkErrorCode.ConnectionClosed, "Connection closed");
     expect(classifyMcpError(closed, context)).toMatchObject({ kind: "closed" });
     expect(
       classifyMcpError(closed, { ...context, exited: true, lastStderrLine: "panic: x" }),
@@ -93,7 +101,7 @@ describe("classifyMcpError", () => {
   });
 
   it("blames the transport error that made the SDK drop the connection", () => {
-    const closed = new McpError(ErrorCode.ConnectionClosed, "Connection closed");
+    const closed = new SdkError(SdkErrorCode.ConnectionClosed, "Connection closed");
     const context2 = {
       ...context,
       exited: true,
@@ -107,8 +115,36 @@ describe("classifyMcpError", () => {
   });
 
   it("keeps protocol errors to one line", () => {
-    const error = new McpError(ErrorCode.InternalError, "line one\nline two");
+    const error = new ProtocolError(ProtocolErrorCode.InternalError, "line one\nline two");
     expect(classifyMcpError(error, context).message).toBe("MCP error -32603: line one");
+  });
+
+  it("says which page a URL elicitation asks for, encoded, and never other schemes", () => {
+    const page = (url: string): UrlElicitationRequiredError =>
+      new UrlElicitationRequiredError([
+        { mode: "url", url, message: "link your account", elicitationId: "e1" },
+      ]);
+    expect(classifyMcpError(page("https://example.com/link?x=1"), context).message).toBe(
+      "the server needs you to open https://example.com/link?x=1 in a browser first, then try again",
+    );
+    expect(classifyMcpError(page("https://example.com/a b\u001b[2J"), context).message).toBe(
+      "the server needs you to open https://example.com/a%20b%1B[2J in a browser first, then try again",
+    );
+    expect(classifyMcpError(page("javascript:alert(1)"), context).message).toContain(
+      "open a page it names",
+    );
+  });
+
+  it("unwraps a failed version-negotiation probe to the reason inside", () => {
+    const probe = new SdkError(SdkErrorCode.EraNegotiationFailed, "negotiation failed", {
+      cause: new UnauthorizedError("401"),
+    });
+    expect(classifyMcpError(probe, context)).toBeInstanceOf(McpNeedsAuthError);
+    const timeout = new SdkError(SdkErrorCode.RequestTimeout, "timed out");
+    expect(classifyMcpError(timeout, { ...context, timeoutMs: 2000 })).toMatchObject({
+      kind: "timeout",
+      message: "timed out after 2s",
+    });
   });
 });
 

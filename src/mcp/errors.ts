@@ -1,7 +1,12 @@
-import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
-import { SseError } from "@modelcontextprotocol/sdk/client/sse.js";
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import {
+  ProtocolError,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  SseError,
+  UnauthorizedError,
+  UrlElicitationRequiredError,
+} from "@modelcontextprotocol/client";
 import { $ZodError } from "zod/v4/core";
 
 /** Why a connection attempt or a request to a server failed, for branching and for tests. */
@@ -106,7 +111,8 @@ function describeIssues(
 
 function errorCode(error: unknown): string | undefined {
   if (error === null || typeof error !== "object") return undefined;
-  const code = "code" in error ? error.code : undefined;
+  // The SDK's own codes (SEND_FAILED, ...) say where it failed; the network's reason is below.
+  const code = "code" in error && !(error instanceof SdkError) ? error.code : undefined;
   if (typeof code === "string") return code;
   const cause = "cause" in error ? error.cause : undefined;
   return cause === error ? undefined : errorCode(cause);
@@ -171,10 +177,17 @@ export function classifyMcpError(
   context: FailureContext,
 ): McpConnectionError | McpNeedsAuthError {
   if (error instanceof McpConnectionError || error instanceof McpNeedsAuthError) return error;
+  // A version-negotiation probe that failed wraps the reason (a 401, a refused connection).
+  const negotiation = negotiationCause(error);
+  if (negotiation !== undefined) return classifyMcpError(negotiation, context);
   const { server } = context;
   const stderrHint = context.lastStderrLine ? `: ${context.lastStderrLine}` : "";
   const status =
-    error instanceof StreamableHTTPError || error instanceof SseError ? error.code : undefined;
+    error instanceof SdkHttpError
+      ? error.status
+      : error instanceof SseError
+        ? error.code
+        : undefined;
   if (error instanceof UnauthorizedError || status === 401) {
     if (context.oauthEnabled === false) {
       return new McpConnectionError(server, "http", "HTTP 401 unauthorized (OAuth is disabled)", {
@@ -232,25 +245,38 @@ export function classifyMcpError(
       },
     );
   }
-  if (error instanceof McpError) {
-    if (error.code === ErrorCode.RequestTimeout) {
-      const after = context.timeoutMs === undefined ? "" : ` after ${formatMs(context.timeoutMs)}`;
-      return new McpConnectionError(server, "timeout", `timed out${after}`, { cause: error });
+  if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
+    const after = context.timeoutMs === undefined ? "" : ` after ${formatMs(context.timeoutMs)}`;
+    return new McpConnectionError(server, "timeout", `timed out${after}`, { cause: error });
+  }
+  if (error instanceof SdkError && error.code === SdkErrorCode.ConnectionClosed) {
+    if (context.transportError) {
+      const reason = firstLine(context.transportError);
+      return new McpConnectionError(server, "closed", `connection dropped: ${reason}`, {
+        cause: error,
+      });
     }
-    if (error.code === ErrorCode.ConnectionClosed) {
-      if (context.transportError) {
-        const reason = firstLine(context.transportError);
-        return new McpConnectionError(server, "closed", `connection dropped: ${reason}`, {
+    return context.exited || context.lastStderrLine
+      ? new McpConnectionError(server, "exited", `server process exited${stderrHint}`, {
           cause: error,
-        });
-      }
-      return context.exited || context.lastStderrLine
-        ? new McpConnectionError(server, "exited", `server process exited${stderrHint}`, {
-            cause: error,
-          })
-        : new McpConnectionError(server, "closed", "connection closed", { cause: error });
-    }
-    return new McpConnectionError(server, "protocol", firstLine(error.message), { cause: error });
+        })
+      : new McpConnectionError(server, "closed", "connection closed", { cause: error });
+  }
+  if (error instanceof UrlElicitationRequiredError) {
+    // The server needs the user to visit a page first (-32042); wren shows where, never opens it.
+    const url = safeUrl(error.elicitations[0]?.url);
+    const where = url === undefined ? "a page it names" : url;
+    return new McpConnectionError(
+      server,
+      "protocol",
+      `the server needs you to open ${where} in a browser first, then try again`,
+      { cause: error },
+    );
+  }
+  if (error instanceof ProtocolError) {
+    // The server's JSON-RPC error, with its code as the v1 SDK's message carried it.
+    const text = `MCP error ${error.code}: ${error.message}`;
+    return new McpConnectionError(server, "protocol", firstLine(text), { cause: error });
   }
   const code = errorCode(error);
   if (code === "ENOENT") {
@@ -293,6 +319,33 @@ export function classifyMcpError(
   return new McpConnectionError(server, "protocol", firstLine(detail) || "unknown error", {
     cause: error,
   });
+}
+
+/**
+ * The reason inside the SDK's `EraNegotiationFailed` error (the `server/discover` probe at
+ * connect): `data.cause` or the error's own cause.
+ */
+export function negotiationCause(error: unknown): unknown {
+  if (!(error instanceof SdkError) || error.code !== SdkErrorCode.EraNegotiationFailed) {
+    return undefined;
+  }
+  const data = error.data;
+  const fromData =
+    typeof data === "object" && data !== null && "cause" in data ? data.cause : undefined;
+  const cause = fromData ?? error.cause;
+  return cause instanceof Error && cause !== error ? cause : undefined;
+}
+
+/** An http(s) URL in its encoded form (no spaces or control characters), else undefined. */
+function safeUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const url = new URL(text);
+    if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
+    return url.href.length > 200 ? `${url.href.slice(0, 199)}…` : url.href;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `1500` → `1.5s`, `200` → `200ms`. */

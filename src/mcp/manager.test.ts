@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import type { McpServerConfig } from "../config/schema.js";
 import { resolvePaths } from "../utils/paths.js";
@@ -43,6 +43,7 @@ function fakeFactory(servers: Record<string, FakeServer>): ConnectFn {
       pid: undefined,
       serverInfo: undefined,
       instructions: undefined,
+      protocolVersion: "2025-11-25",
       listTools: async () => fake.tools,
       callTool: async (name): Promise<CallToolResult> => ({
         content: [{ type: "text", text: `${server.name}:${name}` }],

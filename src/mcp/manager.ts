@@ -1,5 +1,4 @@
-import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, FetchLike } from "@modelcontextprotocol/client";
 import type { McpServerConfig } from "../config/schema.js";
 import { updateJsonFile } from "../config/write.js";
 import type { Tool } from "../tools/types.js";
@@ -45,6 +44,8 @@ export interface McpServerState {
   readonly name: string;
   readonly config: McpServerConfig;
   readonly status: McpServerStatus;
+  /** The MCP revision agreed with the server, while connected (e.g. `2026-07-28`). */
+  readonly protocolVersion?: string;
 }
 
 /** Automatic restarts of stdio servers that exit. */
@@ -210,11 +211,15 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
   let closed = false;
 
   function buildSnapshot(): readonly McpServerState[] {
-    return [...entries.entries()].map(([name, e]) => ({
-      name,
-      config: e.config,
-      status: e.status,
-    }));
+    return [...entries.entries()].map(([name, e]) => {
+      const version = e.status.state === "connected" ? e.connection?.protocolVersion : undefined;
+      return {
+        name,
+        config: e.config,
+        status: e.status,
+        ...(version !== undefined && { protocolVersion: version }),
+      };
+    });
   }
 
   function changed(): void {

@@ -13,6 +13,7 @@ import { resolvePaths, type WrenPaths } from "../utils/paths.js";
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 export const STDIO_MOCK = join(REPO_ROOT, "mock-mcps/stdio.mjs");
 export const HTTP_MOCK = join(REPO_ROOT, "mock-mcps/http.mjs");
+export const MODERN_MOCK = join(REPO_ROOT, "mock-mcps/http-modern.mjs");
 export const EVERYTHING_BIN = join(
   REPO_ROOT,
   "node_modules/@modelcontextprotocol/server-everything/dist/index.js",
@@ -111,6 +112,16 @@ function waitForLine(child: ChildProcess, pattern: RegExp, stream: "stdout" | "s
 /** Starts mock-mcps/http.mjs on an ephemeral port. */
 export async function startHttpMock(args: readonly string[] = []): Promise<TestServer> {
   const child = spawn(process.execPath, [HTTP_MOCK, "--port", "0", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stderr?.resume();
+  const match = await waitForLine(child, /^listening on (\d+)$/, "stdout");
+  return { port: Number(match[1]), child, stop: () => stopChild(child) };
+}
+
+/** Starts mock-mcps/http-modern.mjs (MCP 2026-07-28 on the v2 server SDK) on an ephemeral port. */
+export async function startModernMock(args: readonly string[] = []): Promise<TestServer> {
+  const child = spawn(process.execPath, [MODERN_MOCK, "--port", "0", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stderr?.resume();

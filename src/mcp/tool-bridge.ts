@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import picomatch from "picomatch";
 import type { Tool, ToolContentPart, ToolContext, ToolOutcome } from "../tools/types.js";
 import type { CallToolOptions, McpToolDefinition } from "./connect.js";

@@ -107,7 +107,9 @@ function AuthPromptView({
         )}
       </Box>
       <Text>{headless ? "URL:" : "If the browser did not open, visit:"}</Text>
-      <Text color="blue">{hyperlinks ? hyperlink(safeLine(prompt.url)) : safeLine(prompt.url)}</Text>
+      <Text color="blue">
+        {hyperlinks ? hyperlink(safeLine(prompt.url)) : safeLine(prompt.url)}
+      </Text>
       {paste}
       {headless && prompt.sshHint !== undefined && (
         <Box flexDirection="column">

@@ -1,11 +1,12 @@
-import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { UnauthorizedError } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import { McpNeedsAuthError } from "../errors.js";
 import { type AuthRetryProvider, withAuthRetry } from "./auth-retry.js";
+import type { AuthorizationResponse } from "./callback-input.js";
 import { McpAuthCancelledError } from "./errors.js";
 
 function provider(
-  pending?: Promise<string>,
+  pending?: Promise<AuthorizationResponse>,
   steppingUp = false,
 ): AuthRetryProvider & { ended: number; abandoned: number } {
   return {
@@ -25,7 +26,7 @@ function provider(
 describe("withAuthRetry", () => {
   it("rethrows errors that are not a 401 untouched, even with a sign-in pending", async () => {
     const error = new Error("boom");
-    const p = provider(Promise.resolve("code"));
+    const p = provider(Promise.resolve({ code: "code" }));
     await expect(
       withAuthRetry(() => Promise.reject(error), { provider: p, finishAuth: async () => {} }),
     ).rejects.toBe(error);
@@ -52,36 +53,36 @@ describe("withAuthRetry", () => {
         return "ok";
       },
       {
-        provider: provider(Promise.resolve("the-code")),
-        finishAuth: async (c) => void exchanged.push(c),
+        provider: provider(Promise.resolve({ code: "the-code", iss: "https://as" })),
+        finishAuth: async (r) => void exchanged.push(`${r.code}|${r.iss ?? ""}`),
       },
     );
     expect(result).toBe("ok");
-    expect(exchanged).toEqual(["the-code"]);
+    expect(exchanged).toEqual(["the-code|https://as"]);
     expect(attempts).toBe(2);
   });
 
   it("signs in a second time only for a step-up, and never a third", async () => {
     const exchanged: string[] = [];
     let attempts = 0;
-    const p = provider(Promise.resolve("code"), true);
+    const p = provider(Promise.resolve({ code: "code" }), true);
     await expect(
       withAuthRetry(
         async () => {
           attempts++;
           throw new UnauthorizedError();
         },
-        { provider: p, finishAuth: async (c) => void exchanged.push(c) },
+        { provider: p, finishAuth: async (r) => void exchanged.push(`${r.code}|${r.iss ?? ""}`) },
       ),
     ).rejects.toBeInstanceOf(UnauthorizedError);
     expect(attempts).toBe(3);
-    expect(exchanged).toEqual(["code", "code"]);
+    expect(exchanged).toEqual(["code|", "code|"]);
     expect(p.abandoned).toBe(1);
   });
 
   it("uses `retry` when given (a fresh pair at connect) and never retries twice", async () => {
     const second = new UnauthorizedError("again");
-    const p = provider(Promise.resolve("c"));
+    const p = provider(Promise.resolve({ code: "c" }));
     await expect(
       withAuthRetry(() => Promise.reject(new UnauthorizedError()), {
         provider: p,

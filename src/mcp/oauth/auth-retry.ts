@@ -1,11 +1,14 @@
-import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { UnauthorizedError } from "@modelcontextprotocol/client";
+import { negotiationCause } from "../errors.js";
+import type { AuthorizationResponse } from "./callback-input.js";
 
 /** Whether `error` (or one of its causes) is the SDK's UnauthorizedError. */
 export function isUnauthorized(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     if (current instanceof UnauthorizedError) return true;
-    current = current.cause;
+    // A 401 on the version probe at connect arrives wrapped in the negotiation failure.
+    current = negotiationCause(current) ?? current.cause;
   }
   return false;
 }
@@ -13,7 +16,7 @@ export function isUnauthorized(error: unknown): boolean {
 /** What withAuthRetry needs from the provider. */
 export interface AuthRetryProvider {
   /** The sign-in the failed operation started (once), or undefined. */
-  takePendingCode(): Promise<string> | undefined;
+  takePendingCode(): Promise<AuthorizationResponse> | undefined;
   /** The operation is over: forget any step-up in progress. */
   endOperation(): void;
   /** Ends a sign-in that was started but that nobody waits for. */
@@ -29,7 +32,7 @@ export interface AuthRetryOptions<T> {
    * Exchanges the code for tokens: the failed transport's `finishAuth`, which holds the
    * discovery state of this flow (or the provider's equivalent).
    */
-  readonly finishAuth: (code: string) => Promise<void>;
+  readonly finishAuth: (response: AuthorizationResponse) => Promise<void>;
   /**
    * What runs after the exchange, once. By default the operation again (mid-session, on the
    * live client); at connect, a fresh transport+client pair, since the SDK cannot start the
@@ -64,8 +67,7 @@ export async function withAuthRetry<T>(
         }
         const pending = provider.takePendingCode();
         if (!pending) throw error;
-        const code = await pending;
-        await options.finishAuth(code);
+        await options.finishAuth(await pending);
         run = options.retry ?? operation;
       }
     }

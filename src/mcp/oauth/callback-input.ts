@@ -1,6 +1,20 @@
+/**
+ * A successful authorization response: the code, and the issuer that says it sent it
+ * (RFC 9207 `iss`), which the exchange checks against the authorization server's metadata.
+ */
+export interface AuthorizationResponse {
+  readonly code: string;
+  readonly iss?: string;
+}
+
 /** What an authorization redirect carried, or why a paste could not be read. */
 export type CallbackResult =
-  | { readonly kind: "code"; readonly code: string; readonly state?: string }
+  | {
+      readonly kind: "code";
+      readonly code: string;
+      readonly iss?: string;
+      readonly state?: string;
+    }
   | {
       readonly kind: "error";
       readonly error: string;
@@ -23,7 +37,15 @@ export function parseCallbackParams(params: URLSearchParams): CallbackResult {
     };
   }
   const code = params.get("code");
-  if (code) return { kind: "code", code, ...(state !== undefined && { state }) };
+  const iss = params.get("iss") ?? undefined;
+  if (code) {
+    return {
+      kind: "code",
+      code,
+      ...(iss !== undefined && { iss }),
+      ...(state !== undefined && { state }),
+    };
+  }
   return { kind: "invalid", message: "no code in that URL" };
 }
 

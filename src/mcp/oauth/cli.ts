@@ -1,11 +1,11 @@
 import { createInterface } from "node:readline";
+import { computeScopeUnion } from "@modelcontextprotocol/client";
 import type { McpServerConfig } from "../../config/schema.js";
 import type { WrenPaths } from "../../utils/paths.js";
 import { connectMcpServer } from "../connect.js";
 import type { AuthInteraction, BrowserState } from "./auth-store.js";
 import { describeLogout } from "./logout-text.js";
 import { createMcpOAuth, type McpOAuthOptions } from "./mcp-oauth.js";
-import { unionScopes } from "./provider.js";
 import { whyNoSignIn } from "./sign-in-check.js";
 import { createOAuthStorage } from "./storage.js";
 
@@ -128,7 +128,7 @@ export async function runAuthCli(
       serverUrl: server.url,
     });
     const previous = (await storage.read()).tokens;
-    requestScope = unionScopes(previous?.scope, server.oauth.scope, options.scope);
+    requestScope = computeScopeUnion(previous?.scope, server.oauth.scope, options.scope);
     if (previous) {
       // Stored tokens would connect without asking anything: set them aside so the server asks
       // for a sign-in, this time with the larger scope. They come back if it fails.

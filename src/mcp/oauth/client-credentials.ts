@@ -5,11 +5,11 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
-import type { OAuthDiscoveryState } from "@modelcontextprotocol/sdk/client/auth.js";
 import {
   ClientCredentialsProvider,
+  type OAuthDiscoveryState,
   PrivateKeyJwtProvider,
-} from "@modelcontextprotocol/sdk/client/auth-extensions.js";
+} from "@modelcontextprotocol/client";
 import type { OAuthSettings } from "../../config/schema.js";
 import type { WrenPaths } from "../../utils/paths.js";
 import { McpConnectionError } from "../errors.js";

@@ -1,5 +1,5 @@
-import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { formParams } from "./refresh-guard.js";
+import type { FetchLike } from "@modelcontextprotocol/client";
+import { formParams } from "./refresh.js";
 
 /** A response read to the end, so each caller can get its own copy. */
 interface RecordedResponse {
@@ -86,6 +86,24 @@ export class SharedRegistration {
   forget(clientId: string | undefined): void {
     if (clientId !== undefined && this.current?.clientId === clientId) this.current = undefined;
   }
+}
+
+/**
+ * The registration request `init` with `redirect_uris` set to `redirectUri`. The SDK reads the
+ * client metadata once, before discovery, and so before wren binds the loopback whose port the
+ * redirect URI must name; the registration is where that port is known.
+ */
+export function withRedirectUri(init: RequestInit | undefined, redirectUri: string): RequestInit {
+  const body = init?.body;
+  if (typeof body !== "string") return init ?? {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return init ?? {};
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return init ?? {};
+  return { ...init, body: JSON.stringify({ ...parsed, redirect_uris: [redirectUri] }) };
 }
 
 /** The client_id a token request presented: in its form body, or in a Basic Authorization header. */

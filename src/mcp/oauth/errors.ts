@@ -1,4 +1,4 @@
-import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { UnauthorizedError } from "@modelcontextprotocol/client";
 
 /** Something went wrong while signing in to a server; `message` is one readable line, never a secret. */
 export class McpAuthError extends Error {
@@ -56,6 +56,31 @@ export class McpAuthPortBusyError extends McpAuthError {
       `callback port ${port} on 127.0.0.1 is in use: free it, or change oauth.callbackPort of ${server}`,
     );
     this.port = port;
+  }
+}
+
+/**
+ * An authorization-server mix-up was refused: metadata whose `issuer` is not the URL it was
+ * discovered at (RFC 8414 §3.3), an authorization response from another issuer or without the
+ * `iss` its server promises (RFC 9207), or a code to be exchanged at another server than the
+ * one that issued it. Nothing was sent to the other server.
+ */
+export class McpAuthIssuerError extends McpAuthError {
+  override readonly name = "McpAuthIssuerError";
+  /** The issuer wren trusted for this server. */
+  readonly expected: string | undefined;
+  /** The issuer that was offered instead (attacker-controlled in a mix-up; shown quoted). */
+  readonly received: string | undefined;
+
+  constructor(
+    server: string,
+    message: string,
+    issuers: { expected: string | undefined; received: string | undefined },
+    options: { cause?: unknown } = {},
+  ) {
+    super(server, message, options);
+    this.expected = issuers.expected;
+    this.received = issuers.received;
   }
 }
 

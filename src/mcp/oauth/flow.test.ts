@@ -51,8 +51,9 @@ describe("waitForAuthorizationCode", () => {
       openBrowser: async () => ({ opened: false, reason: "xdg-open: ENOENT" }),
     });
     ui.handlers().onSubmit("code=c1&state=other");
-    ui.handlers().onSubmit("?code=c2&state=st");
-    expect(await code).toBe("c2");
+    ui.handlers().onSubmit("?code=c2&state=st&iss=https%3A%2F%2Fas.example");
+    // The issuer travels with the code: the exchange checks it (RFC 9207).
+    expect(await code).toEqual({ code: "c2", iss: "https://as.example" });
     expect(ui.errors).toEqual([expect.stringMatching(/state does not match/)]);
     expect(ui.browser[0]).toEqual({ kind: "opening" });
     expect(ui.closed()).toBe(true);

@@ -1,6 +1,6 @@
 import type { OpenUrlResult } from "../../utils/open-url.js";
 import type { AuthInteraction, BrowserState } from "./auth-store.js";
-import { checkState, parsePastedCallback } from "./callback-input.js";
+import { type AuthorizationResponse, checkState, parsePastedCallback } from "./callback-input.js";
 import {
   McpAuthCancelledError,
   McpAuthDeniedError,
@@ -34,23 +34,25 @@ function denied(server: string, outcome: { error: string; description?: string }
 
 /**
  * Shows the sign-in prompt, opens the browser (unless headless) and resolves with the first
- * valid authorization code from either the loopback callback or a paste; rejects with
- * McpAuthCancelledError (Esc), McpAuthTimeoutError, or McpAuthDeniedError (`error=...`).
+ * valid authorization response (code and `iss`) from either the loopback callback or a paste;
+ * rejects with McpAuthCancelledError (Esc), McpAuthTimeoutError, or McpAuthDeniedError.
  */
-export function waitForAuthorizationCode(options: AuthorizationPromptOptions): Promise<string> {
+export function waitForAuthorizationCode(
+  options: AuthorizationPromptOptions,
+): Promise<AuthorizationResponse> {
   const { server, expectedState } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
   const stop = new AbortController();
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<AuthorizationResponse>((resolve, reject) => {
     let settled = false;
-    const finish = (outcome: { code: string } | { error: unknown }): void => {
+    const finish = (outcome: { response: AuthorizationResponse } | { error: unknown }): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
       stop.abort();
       handle.close();
-      if ("code" in outcome) resolve(outcome.code);
+      if ("response" in outcome) resolve(outcome.response);
       else reject(outcome.error);
     };
     const onAbort = (): void => finish({ error: options.signal?.reason });
@@ -80,7 +82,7 @@ export function waitForAuthorizationCode(options: AuthorizationPromptOptions): P
             return;
           }
           if (pasted.kind === "error") finish({ error: denied(server, pasted) });
-          else if (pasted.kind === "code") finish({ code: pasted.code });
+          else if (pasted.kind === "code") finish({ response: responseOf(pasted) });
         },
         onCancel() {
           finish({ error: new McpAuthCancelledError(server) });
@@ -102,7 +104,7 @@ export function waitForAuthorizationCode(options: AuthorizationPromptOptions): P
       })
       .then(
         (outcome: LoopbackOutcome) => {
-          if (outcome.kind === "code") finish({ code: outcome.code });
+          if (outcome.kind === "code") finish({ response: responseOf(outcome) });
           else finish({ error: denied(server, outcome) });
         },
         () => {}, // aborted because the flow ended another way
@@ -126,6 +128,10 @@ export function waitForAuthorizationCode(options: AuthorizationPromptOptions): P
       );
     }
   });
+}
+
+function responseOf(callback: { code: string; iss?: string }): AuthorizationResponse {
+  return { code: callback.code, ...(callback.iss !== undefined && { iss: callback.iss }) };
 }
 
 /** `ssh -N -L 8765:127.0.0.1:8765 user@host`: forwards the callback port from the user's laptop. */

@@ -5,11 +5,11 @@ export function describeLogout(name: string, result: LogoutResult): string {
   if (!result.hadTokens) return `${name}: no stored sign-in`;
   switch (result.revocation.kind) {
     case "revoked":
-      return `${name}: signed out (tokens revoked at the server and deleted)`;
+      return `${name}: signed out (revoked at the server; tokens deleted here)`;
     case "unsupported":
-      return `${name}: signed out (tokens deleted; the server offers no revocation)`;
+      return `${name}: signed out (the server offers no revocation; tokens deleted here)`;
     case "failed":
-      return `${name}: signed out (tokens deleted; revocation failed: ${result.revocation.reason})`;
+      return `${name}: signed out (revocation failed: ${result.revocation.reason}; tokens deleted here)`;
     case "nothing":
       return `${name}: signed out`;
   }

@@ -14,7 +14,7 @@ export class LoopbackPortBusyError extends Error {
 
 /** What arrived at `/callback` and was accepted for this flow. */
 export type LoopbackOutcome =
-  | { readonly kind: "code"; readonly code: string }
+  | { readonly kind: "code"; readonly code: string; readonly iss?: string }
   | { readonly kind: "error"; readonly error: string; readonly description?: string };
 
 /** Options of {@link Loopback.waitForCallback}. */
@@ -122,7 +122,11 @@ export async function startLoopback(port: number): Promise<Loopback> {
     if (result.kind !== "code") return; // unreachable: invalid results were rejected above
     const label = current.options.label ? ` to ${current.options.label}` : "";
     send(res, 200, "Signed in", `wren is signed in${label}. You can close this tab.`);
-    current.resolve({ kind: "code", code: result.code });
+    current.resolve({
+      kind: "code",
+      code: result.code,
+      ...(result.iss !== undefined && { iss: result.iss }),
+    });
   };
 
   const server = createServer(handle);

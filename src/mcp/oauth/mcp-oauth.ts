@@ -1,6 +1,5 @@
 import { hostname as osHostname } from "node:os";
-import { OAuthError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
-import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { type FetchLike, OAuthError } from "@modelcontextprotocol/client";
 import type { McpServerConfig, RemoteServerConfig } from "../../config/schema.js";
 import {
   headlessReason,
@@ -16,9 +15,11 @@ import type { AuthInteraction } from "./auth-store.js";
 import { clientCredentialsProvider, usesClientCredentials } from "./client-credentials.js";
 import { McpAuthError } from "./errors.js";
 import { sshForwardHint } from "./flow.js";
+import { issuerRefusal } from "./issuer.js";
 import type { Loopback } from "./loopback.js";
 import { type SignInOptions, sameUrl, WrenOAuthProvider } from "./provider.js";
 import { redactSecrets } from "./redact.js";
+import { registrationRefusal } from "./registration-refusal.js";
 import { type RevocationResult, revokeTokens } from "./revoke.js";
 import { createOAuthStorage, type OAuthStorage } from "./storage.js";
 
@@ -107,7 +108,7 @@ function credentialsRefused(name: string, error: unknown): unknown {
     return new McpConnectionError(
       name,
       "auth",
-      `client credentials refused (${oauthError.errorCode}${detail})`,
+      `client credentials refused (${oauthError.code}${detail})`,
       { cause: error },
     );
   }
@@ -160,7 +161,11 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
   /** Errors leave here as the manager expects them, with any secret removed. */
   function surface(server: OAuthServerConfig, thrown: unknown, signingIn = false): unknown {
     // A sign-in failure raised inside the SDK's auth() reaches us wrapped by connect's mapping.
-    const error = errorIn(thrown, McpAuthError) ?? thrown;
+    const error =
+      issuerRefusal(server.name, thrown) ??
+      registrationRefusal(server.name, thrown, server.oauth) ??
+      errorIn(thrown, McpAuthError) ??
+      thrown;
     if (error instanceof McpAuthError) {
       if (signingIn) failures.set(server.name, error);
       return new McpNeedsAuthError(server.name, { cause: error });
@@ -192,7 +197,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       try {
         return await withAuthRetry(operation, {
           provider,
-          finishAuth: (code) => provider.finishAuth(code),
+          finishAuth: (response) => provider.finishAuth(response),
         });
       } catch (error) {
         throw surface(server, error);
@@ -202,6 +207,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       pid: connection.pid,
       serverInfo: connection.serverInfo,
       instructions: connection.instructions,
+      protocolVersion: connection.protocolVersion,
       get auth() {
         return provider.usedTokens ? ("oauth" as const) : undefined;
       },
@@ -254,6 +260,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       pid: connection.pid,
       serverInfo: connection.serverInfo,
       instructions: connection.instructions,
+      protocolVersion: connection.protocolVersion,
       get auth() {
         return machine.tokens() ? ("oauth" as const) : undefined;
       },
@@ -294,7 +301,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
         try {
           connection = await withAuthRetry(() => connect(withProvider), {
             provider,
-            finishAuth: (code) => provider.finishAuth(code),
+            finishAuth: (response) => provider.finishAuth(response),
             // A fresh transport+client pair with the saved tokens; it must not prompt again.
             retry: () => {
               provider.setSignIn(undefined);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { McpAuthRequiredError } from "./errors.js";
-import { unionScopes, WrenOAuthProvider } from "./provider.js";
+import { WrenOAuthProvider } from "./provider.js";
 import { createOAuthStorage, type OAuthStorage } from "./storage.js";
 
 let dir: string;
@@ -137,10 +137,5 @@ describe("WrenOAuthProvider", () => {
       { client_id: "c1" },
     ]);
     expect(registrations).toBe(1);
-  });
-
-  it("unions scopes once each", () => {
-    expect(unionScopes("a b", "b c")).toBe("a b c");
-    expect(unionScopes(undefined, undefined)).toBeUndefined();
   });
 });

@@ -1,28 +1,27 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   auth,
-  discoverAuthorizationServerMetadata,
+  discoverOAuthProtectedResourceMetadata,
+  type FetchLike,
+  type OAuthClientInformationMixed,
+  type OAuthClientMetadata,
   type OAuthClientProvider,
   type OAuthDiscoveryState,
-  refreshAuthorization,
+  type OAuthTokens,
   selectResourceURL,
-} from "@modelcontextprotocol/sdk/client/auth.js";
-import { InvalidGrantError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from "@modelcontextprotocol/sdk/shared/auth.js";
-import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+} from "@modelcontextprotocol/client";
 import type { OAuthSettings } from "../../config/schema.js";
 import type { OpenUrlResult } from "../../utils/open-url.js";
 import type { AuthInteraction } from "./auth-store.js";
-import { refusedClientId, SharedRegistration } from "./client-registration.js";
-import { McpAuthError, McpAuthPortBusyError, McpAuthRequiredError } from "./errors.js";
+import type { AuthorizationResponse } from "./callback-input.js";
+import { CallbackListener } from "./callback-listener.js";
+import { refusedClientId, SharedRegistration, withRedirectUri } from "./client-registration.js";
+import { McpAuthError, McpAuthRequiredError } from "./errors.js";
 import { waitForAuthorizationCode } from "./flow.js";
-import { type Loopback, LoopbackPortBusyError, startLoopback } from "./loopback.js";
-import { guardRefreshFetch } from "./refresh-guard.js";
+import type { Loopback } from "./loopback.js";
+import { DEFAULT_REFRESH_SKEW_MS, guardRefreshFetch, SilentRefresh } from "./refresh.js";
 import { insecureAuthServer } from "./secure-url.js";
+import { StepUp } from "./step-up.js";
 import {
   type OAuthState,
   type OAuthStorage,
@@ -56,7 +55,7 @@ export interface SignInOptions {
 /** A sign-in between the redirect and the exchange of its code. */
 interface ActiveSignIn {
   readonly verifier: string;
-  readonly code: Promise<string>;
+  readonly code: Promise<AuthorizationResponse>;
   readonly exchanges: Map<string, Promise<void>>;
   /** Ends the prompt and the wait for the callback. */
   readonly abandon: AbortController;
@@ -94,13 +93,6 @@ export interface WrenOAuthProviderOptions {
 
 const LOOPBACK_HOST = "127.0.0.1";
 
-/** Scopes of both strings, each once, in order. */
-export function unionScopes(...scopes: (string | undefined)[]): string | undefined {
-  const all = new Set<string>();
-  for (const s of scopes) for (const word of (s ?? "").split(/\s+/)) if (word) all.add(word);
-  return all.size === 0 ? undefined : [...all].join(" ");
-}
-
 /** Whether two URLs are the same, one trailing slash aside. */
 export function sameUrl(a: string, b: string): boolean {
   try {
@@ -120,13 +112,13 @@ export function sameUrl(a: string, b: string): boolean {
 export class WrenOAuthProvider implements OAuthClientProvider {
   readonly server: OAuthServer;
   readonly storage: OAuthStorage;
-  /** The fetch to give the transport: refresh-guarded, and watching for insufficient_scope. */
+  /** The fetch to give the transport: refreshed, and watching for insufficient_scope. */
   readonly fetch: FetchLike;
   private readonly options: WrenOAuthProviderOptions;
   private readonly now: () => number;
   private signIn: SignInOptions | undefined;
   private cached: OAuthState | undefined;
-  private loopback: Loopback | undefined;
+  private readonly listener: CallbackListener;
   private flowState: string | undefined;
   private verifier: string | undefined;
   /** PKCE verifiers by their S256 challenge, so concurrent auth() calls cannot mix them up. */
@@ -135,16 +127,14 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   private active: ActiveSignIn | undefined;
   private exchanging = false;
   /** A sign-in that failed (cancelled, denied, timed out) before its caller asked for it. */
-  private failed: Promise<string> | undefined;
-  private loopbackStarting: Promise<void> | undefined;
+  private failed: Promise<AuthorizationResponse> | undefined;
   /** The access token last handed to a transport, and the one in use when auth() last began. */
   private lastAccessToken: string | undefined;
   private rejectedAccessToken: string | undefined;
-  private refreshing: Promise<StoredTokens | undefined> | undefined;
-  /** Union of granted and challenged scopes while a step-up is being negotiated. */
-  private stepUpScope: string | undefined;
-  /** The scope the last 403 `insufficient_scope` asked for. */
-  private challengedScope: string | undefined;
+  /** The refresh transaction before a request (lock, re-read, adopt or refresh, persist). */
+  private readonly silentRefresh: SilentRefresh;
+  /** A 403 `insufficient_scope` being answered with a wider sign-in. */
+  private readonly stepUp = new StepUp();
   private readonly registration = new SharedRegistration();
   /** The client this provider registered and saved last. */
   private registered: StoredClient | undefined;
@@ -157,6 +147,14 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     this.storage = options.storage;
     this.signIn = options.signIn;
     this.now = options.now ?? Date.now;
+    this.listener = new CallbackListener({
+      server: options.server.name,
+      ...(options.server.oauth.callbackPort !== undefined && {
+        callbackPort: options.server.oauth.callbackPort,
+      }),
+      configuredClient: options.server.oauth.clientId !== undefined,
+      ...(options.log && { log: options.log }),
+    });
     const base = options.fetch ?? fetch;
     // After a 401, tokens a peer stored since our failed request are adopted, not refreshed again.
     const guarded = guardRefreshFetch(
@@ -168,13 +166,36 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     );
     this.fetch = async (url, init) => {
       const endpoint = init?.method === "POST" ? this.registrationEndpoint(url) : undefined;
-      if (endpoint) return this.registration.fetch(endpoint, init, guarded);
+      if (endpoint) {
+        const named = this.listener.loopback ? withRedirectUri(init, this.redirectUrl) : init;
+        return this.registration.fetch(endpoint, named, guarded);
+      }
       const response = await guarded(url, init);
-      if (response.status === 403) this.noteForbidden(response);
+      this.stepUp.note(response, this.cached?.tokens?.scope ?? this.server.oauth.scope);
       const refused = await refusedClientId(init, response);
       if (refused !== undefined) this.refusedClient = refused;
       return response;
     };
+    this.silentRefresh = new SilentRefresh({
+      server: this.server.name,
+      storage: options.storage,
+      fetch: this.fetch,
+      now: this.now,
+      skewMs: options.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS,
+      clientInformation: () => this.clientInformation(),
+      // The same resource indicator auth() would send.
+      resource: async (discovery) => {
+        const selected = await selectResourceURL(this.server.url, this, discovery.resourceMetadata);
+        return selected && discovery.resourceMetadata
+          ? discovery.resourceMetadata.resource
+          : selected;
+      },
+      save: async (tokens) => {
+        await this.saveTokens(tokens);
+        return this.cached?.tokens;
+      },
+      ...(options.log && { log: options.log }),
+    });
   }
 
   /** `url` when it is the discovered registration endpoint (RFC 7591). */
@@ -202,7 +223,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   get redirectUrl(): string {
     // The loopback closes once the code arrives; the exchange still names the flow's port.
     const port =
-      this.loopback?.port ??
+      this.listener.loopback?.port ??
       this.active?.redirectPort ??
       this.server.oauth.callbackPort ??
       this.cached?.client?.redirectPort;
@@ -253,7 +274,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     // Signing in on a loopback port the stored registration does not name (the remembered port
     // was busy, or a peer process registered for its own port meanwhile): the SDK registers
     // one for this port instead.
-    const port = this.loopback?.port;
+    const port = this.listener.loopback?.port;
     if (client?.kind === "dcr" && port !== undefined && client.redirectPort !== port) {
       return undefined;
     }
@@ -264,7 +285,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     // Configured identities live in settings; the SDK's issuer stamp for them is not persisted.
     if (this.server.oauth.clientId !== undefined) return;
     const kind = information.client_id === this.clientMetadataUrl ? "metadata-url" : "dcr";
-    const port = this.loopback?.port;
+    const port = this.listener.loopback?.port;
     const client: StoredClient = {
       information,
       kind,
@@ -287,20 +308,15 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   async tokens(): Promise<OAuthTokens | undefined> {
     const state = await this.readState();
     let tokens = state.tokens;
-    if (
-      tokens &&
-      this.isExpired(tokens) &&
-      tokens.refresh_token &&
-      this.stepUpScope === undefined
-    ) {
-      tokens = await this.refreshSilently();
+    if (tokens && this.silentRefresh.due(tokens) && tokens.refresh_token && !this.stepUp.active) {
+      tokens = await this.silentRefresh.run();
     }
     if (!tokens) return undefined;
     this.lastAccessToken = tokens.access_token;
     const { expires_at: _expiresAt, ...wire } = tokens;
     // During a step-up the SDK would only refresh the same scopes; hide the refresh token so
     // it starts a new authorization instead.
-    if (this.stepUpScope !== undefined) {
+    if (this.stepUp.active) {
       const { refresh_token: _hidden, ...rest } = wire;
       return rest;
     }
@@ -328,7 +344,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     this.verifier = undefined;
     this.rejectedAccessToken = undefined;
     this.verifiers.clear();
-    this.stepUpScope = undefined;
+    this.stepUp.end();
     if (!this.busy) await this.releaseLoopback();
   }
 
@@ -374,20 +390,62 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     this.failed = undefined; // a new auth() call: an older failure is nobody's answer any more
     // auth() starts here, after a 401 for the access token we handed out last.
     this.rejectedAccessToken = this.lastAccessToken;
-    const state = await this.readState();
-    const canRefresh = state.tokens?.refresh_token !== undefined && this.stepUpScope === undefined;
+    let state = await this.readState();
+    if (!this.busy && state.tokens?.refresh_token !== undefined) {
+      state = await this.followMovedAuthorizationServer(state);
+    }
+    const canRefresh = state.tokens?.refresh_token !== undefined && !this.stepUp.active;
     if (!this.busy && !canRefresh) {
       // auth() is about to start a new authorization: only allowed when someone can answer.
       if (!this.signIn) throw this.authRequired();
-      await this.ensureLoopback(state);
+      await this.listener.ensure(state.client?.redirectPort, this.signIn.startLoopback);
       // A sign-in re-discovers, so a server that moved to a new authorization server is followed.
-      if (this.stepUpScope === undefined) return undefined;
+      if (!this.stepUp.active) return undefined;
     }
     const cached = state.discovery ? toDiscoveryState(state.discovery) : undefined;
     // State saved before the https rule existed is checked as well before auth() reuses it.
     const insecure = cached && insecureAuthServer(this.server.name, cached);
     if (insecure) throw insecure;
     return cached;
+  }
+
+  /**
+   * After a 401 with a refresh token in hand: when the server's protected resource metadata now
+   * names another authorization server (a migration), the old server's tokens and client are
+   * dropped before anything is refreshed, so they never reach the new one and the old one is
+   * not asked again; the sign-in that follows discovers and registers anew.
+   */
+  private async followMovedAuthorizationServer(state: OAuthState): Promise<OAuthState> {
+    const stored = state.discovery?.authorizationServerUrl;
+    if (stored === undefined) return state;
+    let named: string | undefined;
+    try {
+      const resourceMetadataUrl = state.discovery?.resourceMetadataUrl;
+      const metadata = await discoverOAuthProtectedResourceMetadata(
+        this.server.url,
+        resourceMetadataUrl === undefined ? {} : { resourceMetadataUrl },
+        this.fetch,
+      );
+      named = metadata?.authorization_servers?.[0];
+    } catch {
+      return state; // no metadata to compare (a 2025-03-26 server): keep what we have
+    }
+    if (named === undefined || sameUrl(named, stored)) return state;
+    this.options.log?.(
+      `${this.server.name}: authorization server moved to ${named}; dropping the credentials of ${stored}`,
+    );
+    this.cached = await this.storage.update((current) => {
+      const {
+        tokens: _tokens,
+        client: _client,
+        codeVerifier: _verifier,
+        discovery: _discovery,
+        issuer: _issuer,
+        ...rest
+      } = current;
+      return rest;
+    });
+    return this.cached;
   }
 
   /**
@@ -428,7 +486,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     if (!signIn) throw this.authRequired();
     // Concurrent 401s (a POST and the GET stream) each run auth(): one prompt serves them all.
     if (this.active) return;
-    const loopback = this.loopback;
+    const loopback = this.listener.loopback;
     const expectedState = authorizationUrl.searchParams.get("state") ?? this.flowState;
     const challenge = authorizationUrl.searchParams.get("code_challenge") ?? "";
     const verifier = this.verifiers.get(challenge) ?? this.verifier;
@@ -438,7 +496,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
         "could not start the sign-in (no callback listener); sign in again",
       );
     }
-    const scope = this.stepUpScope ?? this.options.requestScope;
+    const scope = this.stepUp.scope ?? this.options.requestScope;
     if (scope !== undefined) authorizationUrl.searchParams.set("scope", scope);
     const hint = signIn.openBrowser ? undefined : signIn.sshHint?.(loopback.port);
     const abandon = new AbortController();
@@ -464,9 +522,9 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       ),
       redirectPort: loopback.port,
       code: flow.then(
-        (code) => {
+        (response) => {
           void this.releaseLoopback(true);
-          return code;
+          return response;
         },
         (error: unknown) => {
           if (this.active === active) {
@@ -474,7 +532,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
             // Kept for the caller whose request is still on its way out of the SDK.
             this.failed = active.code;
           }
-          this.stepUpScope = undefined;
+          this.stepUp.end();
           void this.releaseLoopback(true);
           throw error;
         },
@@ -490,7 +548,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
    * The code of the sign-in in progress (started by the failed request, or by a concurrent
    * one), or undefined when none is. After it resolves, call {@link finishAuth} with the code.
    */
-  takePendingCode(): Promise<string> | undefined {
+  takePendingCode(): Promise<AuthorizationResponse> | undefined {
     const failed = this.failed;
     this.failed = undefined;
     if (this.active) this.active.taken = true;
@@ -513,10 +571,13 @@ export class WrenOAuthProvider implements OAuthClientProvider {
 
   /**
    * Exchanges an authorization code for tokens: the SDK's `auth()` with the code, exactly what
-   * a transport's `finishAuth` does, using the discovery state saved during this flow.
+   * a transport's `finishAuth` does, using the discovery state saved during this flow. The
+   * SDK checks the response's `iss` against the authorization server's metadata first (RFC
+   * 9207), and refuses a missing one when the server promises to send it.
    * Callers sharing one sign-in share one exchange.
    */
-  finishAuth(code: string): Promise<void> {
+  finishAuth(response: AuthorizationResponse): Promise<void> {
+    const { code, iss } = response;
     const active = this.active;
     const existing = active?.exchanges.get(code);
     if (existing) return existing;
@@ -526,6 +587,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
         const result = await auth(this, {
           serverUrl: this.server.url,
           authorizationCode: code,
+          ...(iss !== undefined && { iss }),
           fetchFn: this.fetch,
         });
         if (result !== "AUTHORIZED") {
@@ -534,7 +596,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       } finally {
         this.exchanging = false;
         if (active && this.active === active) this.active = undefined;
-        this.stepUpScope = undefined;
+        this.stepUp.end();
       }
     })();
     active?.exchanges.set(code, exchange);
@@ -546,25 +608,25 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   }
 
   get steppingUp(): boolean {
-    return this.stepUpScope !== undefined;
+    return this.stepUp.active;
   }
 
   /** Nobody can sign in now: says so, with the scope a step-up needs, if that is why. */
   private authRequired(): McpAuthRequiredError {
     return new McpAuthRequiredError(
       this.server.name,
-      this.stepUpScope === undefined
+      this.stepUp.scope === undefined
         ? {}
         : {
-            scope: this.stepUpScope,
-            ...(this.challengedScope !== undefined && { missing: this.challengedScope }),
+            scope: this.stepUp.scope,
+            ...(this.stepUp.challenged !== undefined && { missing: this.stepUp.challenged }),
           },
     );
   }
 
   /** Forgets any step-up in progress (the call it belonged to is over). */
   endOperation(): void {
-    if (!this.busy) this.stepUpScope = undefined;
+    if (!this.busy) this.stepUp.end();
   }
 
   /** Closes the callback listener, if one is open. */
@@ -574,107 +636,6 @@ export class WrenOAuthProvider implements OAuthClientProvider {
 
   private async releaseLoopback(force = false): Promise<void> {
     if (!force && this.busy) return;
-    const loopback = this.loopback;
-    this.loopback = undefined;
-    await loopback?.close();
-  }
-
-  private noteForbidden(response: Response): void {
-    const header = response.headers.get("www-authenticate") ?? "";
-    if (!/error="?insufficient_scope/.test(header)) return;
-    const challenged = /scope="([^"]*)"/.exec(header)?.[1] ?? /scope=([^\s,]+)/.exec(header)?.[1];
-    const granted = this.cached?.tokens?.scope ?? this.server.oauth.scope;
-    this.challengedScope = challenged;
-    this.stepUpScope = unionScopes(granted, challenged) ?? "";
-  }
-
-  private isExpired(tokens: StoredTokens): boolean {
-    if (tokens.expires_at === undefined) return false;
-    // Refresh a little early, but never so early that short-lived tokens refresh on every request.
-    const lifetime = (tokens.expires_in ?? Number.POSITIVE_INFINITY) * 1000;
-    const skew = Math.min(this.options.refreshSkewMs ?? 60_000, lifetime / 10);
-    return tokens.expires_at - skew <= this.now();
-  }
-
-  /** Binds the callback listener on the configured, remembered or an ephemeral port. */
-  private ensureLoopback(state: OAuthState): Promise<void> {
-    if (this.loopback) return Promise.resolve();
-    this.loopbackStarting ??= this.bindLoopback(state).finally(() => {
-      this.loopbackStarting = undefined;
-    });
-    return this.loopbackStarting;
-  }
-
-  private async bindLoopback(state: OAuthState): Promise<void> {
-    const bind = this.signIn?.startLoopback ?? startLoopback;
-    const { callbackPort, clientId } = this.server.oauth;
-    if (callbackPort !== undefined) {
-      try {
-        this.loopback = await bind(callbackPort);
-      } catch (error) {
-        if (error instanceof LoopbackPortBusyError) {
-          throw new McpAuthPortBusyError(this.server.name, callbackPort);
-        }
-        throw error;
-      }
-    } else {
-      const remembered = clientId === undefined ? state.client?.redirectPort : undefined;
-      if (remembered !== undefined) {
-        try {
-          this.loopback = await bind(remembered);
-        } catch (error) {
-          if (!(error instanceof LoopbackPortBusyError)) throw error;
-          this.options.log?.(`${this.server.name}: callback port ${remembered} is busy`);
-        }
-      }
-      this.loopback ??= await bind(0);
-    }
-  }
-
-  /** Refreshes expired tokens before a request (deduplicated within this process). */
-  private refreshSilently(): Promise<StoredTokens | undefined> {
-    this.refreshing ??= this.refreshNow().finally(() => {
-      this.refreshing = undefined;
-    });
-    return this.refreshing;
-  }
-
-  private async refreshNow(): Promise<StoredTokens | undefined> {
-    const state = await this.readState();
-    const tokens = state.tokens;
-    // A peer may have refreshed since we looked: use its tokens rather than rotate again.
-    if (!tokens?.refresh_token || !state.discovery || !this.isExpired(tokens)) return tokens;
-    const discovery = toDiscoveryState(state.discovery);
-    const clientInformation = await this.clientInformation();
-    if (!clientInformation) return tokens;
-    const asUrl = discovery.authorizationServerUrl;
-    try {
-      const metadata =
-        discovery.authorizationServerMetadata ??
-        (await discoverAuthorizationServerMetadata(asUrl, { fetchFn: this.fetch }));
-      // The same resource indicator auth() would send.
-      const selected = await selectResourceURL(this.server.url, this, discovery.resourceMetadata);
-      const resource =
-        selected && discovery.resourceMetadata ? discovery.resourceMetadata.resource : selected;
-      const fresh = await refreshAuthorization(asUrl, {
-        metadata,
-        clientInformation,
-        refreshToken: tokens.refresh_token,
-        ...(resource !== undefined && { resource }),
-        fetchFn: this.fetch,
-      });
-      await this.saveTokens({ ...fresh, issuer: tokens.issuer ?? asUrl });
-      return this.cached?.tokens;
-    } catch (error) {
-      if (error instanceof InvalidGrantError) {
-        // The guard re-read the store under the lock: the refresh token is dead for everyone.
-        this.options.log?.(`${this.server.name}: refresh token rejected; sign-in needed`);
-        return undefined;
-      }
-      this.options.log?.(
-        `${this.server.name}: silent refresh failed: ${error instanceof Error ? error.name : "error"}`,
-      );
-      return tokens;
-    }
+    await this.listener.release();
   }
 }

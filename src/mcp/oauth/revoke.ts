@@ -1,9 +1,9 @@
 import {
   discoverAuthorizationServerMetadata,
+  type FetchLike,
+  type OAuthClientInformationMixed,
   selectClientAuthMethod,
-} from "@modelcontextprotocol/sdk/client/auth.js";
-import type { OAuthClientInformationMixed } from "@modelcontextprotocol/sdk/shared/auth.js";
-import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+} from "@modelcontextprotocol/client";
 // Classic zod/v4, as the SDK uses: this loads with the SDK, never on the startup path, and the
 // build gives zod/mini importers only the functions the config code calls.
 import * as z from "zod/v4";
@@ -17,15 +17,32 @@ const RevocationMetadataSchema = z.looseObject({
 
 /** What logging out did at the authorization server. */
 export type RevocationResult =
+  /** Every stored token was revoked, or the server said it cannot revoke its type (§2.2.1). */
   | { readonly kind: "revoked"; readonly count: number }
   | { readonly kind: "unsupported" }
   | { readonly kind: "nothing" }
   | { readonly kind: "failed"; readonly reason: string };
 
+const ErrorBodySchema = z.looseObject({ error: z.string() });
+
+/** RFC 7009 §2.2.1: the server does not revoke this kind of token (e.g. self-contained JWTs). */
+async function isUnsupportedTokenType(response: Response): Promise<boolean> {
+  if (response.status !== 400) return false;
+  try {
+    const parsed = z.safeParse(ErrorBodySchema, await response.json());
+    return parsed.success && parsed.data.error === "unsupported_token_type";
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Revokes the stored refresh and access tokens (RFC 7009) when the authorization server
- * advertises a `revocation_endpoint`; the refresh token first, since revoking it usually ends
- * the whole grant. Never throws: logging out locally must work even if the server is down.
+ * advertises a `revocation_endpoint`; the refresh token first, since revoking it ends the
+ * whole grant at most servers, then the access token. An `unsupported_token_type` answer
+ * counts as done: the server keeps no state it could revoke for that token (a JWT access
+ * token expires on its own). Never throws: logging out locally must work even if the server
+ * is down.
  */
 export async function revokeTokens(
   state: OAuthState,
@@ -35,9 +52,11 @@ export async function revokeTokens(
   const tokens = state.tokens;
   if (!tokens || !client) return { kind: "nothing" };
   try {
+    // The stored metadata as the server sent it: a schema's parse would drop the endpoint.
+    const stored = state.discovery?.authorizationServerMetadata;
     const discovery = state.discovery ? toDiscoveryState(state.discovery) : undefined;
     const metadata =
-      discovery?.authorizationServerMetadata ??
+      stored ??
       (discovery
         ? await discoverAuthorizationServerMetadata(discovery.authorizationServerUrl, { fetchFn })
         : undefined);
@@ -70,9 +89,10 @@ export async function revokeTokens(
         }
       }
       const response = await fetchFn(endpoint, { method: "POST", headers, body });
-      await response.body?.cancel();
       // RFC 7009 §2.2: 200 for revoked and for already-invalid tokens alike.
-      if (!response.ok) return { kind: "failed", reason: `HTTP ${response.status}` };
+      const done = response.ok || (await isUnsupportedTokenType(response));
+      await response.body?.cancel().catch(() => {});
+      if (!done) return { kind: "failed", reason: `HTTP ${response.status}` };
       count++;
     }
     return { kind: "revoked", count };

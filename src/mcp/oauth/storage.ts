@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { chmod, mkdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { OAuthDiscoveryState } from "@modelcontextprotocol/sdk/client/auth.js";
+import type { OAuthDiscoveryState } from "@modelcontextprotocol/client";
 import {
   OAuthMetadataSchema,
   OAuthProtectedResourceMetadataSchema,
   OpenIdProviderDiscoveryMetadataSchema,
-} from "@modelcontextprotocol/sdk/shared/auth.js";
+} from "@modelcontextprotocol/core";
 // Classic zod/v4, as the SDK uses: this loads with the SDK, never on the startup path, and the
 // build gives zod/mini importers only the functions the config code calls.
 import * as z from "zod/v4";
@@ -104,14 +104,20 @@ export function toDiscoveryState(stored: StoredDiscovery): OAuthDiscoveryState {
   };
 }
 
-function parseAuthorizationServerMetadata(
+/**
+ * Stored authorization-server metadata, checked against the OIDC or the OAuth schema and kept
+ * whole: the schemas drop fields they do not list, and the OIDC one (tried first, as most
+ * servers are both) does not list `revocation_endpoint`, which logout needs.
+ */
+export function parseAuthorizationServerMetadata(
   value: unknown,
 ): OAuthDiscoveryState["authorizationServerMetadata"] {
-  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const extra: Record<string, unknown> = { ...value };
   const oidc = OpenIdProviderDiscoveryMetadataSchema.safeParse(value);
-  if (oidc.success) return oidc.data;
+  if (oidc.success) return { ...extra, ...oidc.data };
   const oauth = OAuthMetadataSchema.safeParse(value);
-  return oauth.success ? oauth.data : undefined;
+  return oauth.success ? { ...extra, ...oauth.data } : undefined;
 }
 
 /** Options of {@link createOAuthStorage}. */

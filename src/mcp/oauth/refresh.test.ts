@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { FetchLike } from "@modelcontextprotocol/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { guardRefreshFetch } from "./refresh-guard.js";
+import { guardRefreshFetch, isExpired } from "./refresh.js";
 import { createOAuthStorage, type OAuthStorage } from "./storage.js";
 
 const NOW = 1_000_000;
@@ -123,5 +123,22 @@ describe("guardRefreshFetch", () => {
     )("https://as/token", refresh("r1"));
     expect(response.status).toBe(400);
     expect((await storage.read()).tokens).toBeUndefined();
+  });
+});
+
+describe("isExpired (the clock is injected)", () => {
+  const tokens = { access_token: "a", token_type: "Bearer" };
+
+  it("refreshes a minute early, but never earlier than a tenth of a short lifetime", () => {
+    const hour = { ...tokens, expires_in: 3600, expires_at: 1_000_000 };
+    expect(isExpired(hour, 1_000_000 - 61_000, 60_000)).toBe(false);
+    expect(isExpired(hour, 1_000_000 - 59_000, 60_000)).toBe(true);
+    const short = { ...tokens, expires_in: 10, expires_at: 1_000_000 };
+    expect(isExpired(short, 1_000_000 - 2_000, 60_000)).toBe(false);
+    expect(isExpired(short, 1_000_000 - 500, 60_000)).toBe(true);
+  });
+
+  it("never refreshes tokens whose expiry is unknown", () => {
+    expect(isExpired(tokens, Number.MAX_SAFE_INTEGER, 60_000)).toBe(false);
   });
 });

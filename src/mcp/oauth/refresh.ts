@@ -1,8 +1,19 @@
-import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+// One refresh transaction, wherever it starts (the SDK's 401 path or wren's silent refresh
+// before a request): take the lock, re-read the store, adopt a peer's newer tokens or present
+// the newest refresh token, persist the answer before releasing the lock, then expose it.
+import {
+  discoverAuthorizationServerMetadata,
+  type FetchLike,
+  type OAuthClientInformationMixed,
+  OAuthError,
+  OAuthErrorCode,
+  type OAuthTokens,
+  refreshAuthorization,
+} from "@modelcontextprotocol/client";
 // Classic zod/v4, as the SDK uses: this loads with the SDK, never on the startup path, and the
 // build gives zod/mini importers only the functions the config code calls.
 import * as z from "zod/v4";
-import type { OAuthStorage, StoredTokens } from "./storage.js";
+import { type OAuthStorage, type StoredTokens, toDiscoveryState } from "./storage.js";
 
 const TokenResponseSchema = z.looseObject({
   access_token: z.string(),
@@ -128,4 +139,98 @@ export function guardRefreshFetch(
       });
     });
   };
+}
+
+/** Default head start of a refresh before the access token's known expiry. */
+export const DEFAULT_REFRESH_SKEW_MS = 60_000;
+
+/**
+ * Whether `tokens` should be refreshed at `now`: a little before their known expiry, but never
+ * so early that short-lived tokens refresh on every request. Unknown expiry: never.
+ */
+export function isExpired(tokens: StoredTokens, now: number, skewMs: number): boolean {
+  if (tokens.expires_at === undefined) return false;
+  const lifetime = (tokens.expires_in ?? Number.POSITIVE_INFINITY) * 1000;
+  const skew = Math.min(skewMs, lifetime / 10);
+  return tokens.expires_at - skew <= now;
+}
+
+/** What {@link SilentRefresh} needs from its provider. */
+export interface SilentRefreshOptions {
+  readonly server: string;
+  readonly storage: OAuthStorage;
+  /** The refresh-guarded fetch, so the grant goes through {@link guardRefreshFetch}. */
+  readonly fetch: FetchLike;
+  readonly now: () => number;
+  readonly skewMs: number;
+  /** The client to refresh as (configured, or the stored registration). */
+  readonly clientInformation: () => Promise<OAuthClientInformationMixed | undefined>;
+  /** The RFC 8707 resource indicator `auth()` would send. */
+  readonly resource: (
+    discovery: ReturnType<typeof toDiscoveryState>,
+  ) => Promise<string | URL | undefined>;
+  /** Stores the new tokens and returns them as stored. */
+  readonly save: (tokens: OAuthTokens) => Promise<StoredTokens | undefined>;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Refreshes expired tokens before a request, when their expiry is known (deduplicated within
+ * the process; across processes the guarded fetch serializes the grant). Resolves with the
+ * tokens to use: fresh ones, a peer's, the old ones when the refresh failed for a passing
+ * reason, or undefined when the refresh token is dead (sign-in needed).
+ */
+export class SilentRefresh {
+  private readonly options: SilentRefreshOptions;
+  private running: Promise<StoredTokens | undefined> | undefined;
+
+  constructor(options: SilentRefreshOptions) {
+    this.options = options;
+  }
+
+  /** Whether `tokens` are due for a refresh now. */
+  due(tokens: StoredTokens): boolean {
+    return isExpired(tokens, this.options.now(), this.options.skewMs);
+  }
+
+  run(): Promise<StoredTokens | undefined> {
+    this.running ??= this.refresh().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async refresh(): Promise<StoredTokens | undefined> {
+    const { storage, server, log } = this.options;
+    const state = await storage.read();
+    const tokens = state.tokens;
+    // A peer may have refreshed since we looked: use its tokens rather than rotate again.
+    if (!tokens?.refresh_token || !state.discovery || !this.due(tokens)) return tokens;
+    const discovery = toDiscoveryState(state.discovery);
+    const clientInformation = await this.options.clientInformation();
+    if (!clientInformation) return tokens;
+    const asUrl = discovery.authorizationServerUrl;
+    try {
+      const metadata =
+        discovery.authorizationServerMetadata ??
+        (await discoverAuthorizationServerMetadata(asUrl, { fetchFn: this.options.fetch }));
+      const resource = await this.options.resource(discovery);
+      const fresh = await refreshAuthorization(asUrl, {
+        metadata,
+        clientInformation,
+        refreshToken: tokens.refresh_token,
+        ...(resource !== undefined && { resource }),
+        fetchFn: this.options.fetch,
+      });
+      return await this.options.save({ ...fresh, issuer: tokens.issuer ?? asUrl });
+    } catch (error) {
+      if (error instanceof OAuthError && error.code === OAuthErrorCode.InvalidGrant) {
+        // The guard re-read the store under the lock: the refresh token is dead for everyone.
+        log?.(`${server}: refresh token rejected; sign-in needed`);
+        return undefined;
+      }
+      log?.(`${server}: silent refresh failed: ${error instanceof Error ? error.name : "error"}`);
+      return tokens;
+    }
+  }
 }

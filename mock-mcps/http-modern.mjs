@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// Mock MCP server of revision 2026-07-28 over Streamable HTTP (/mcp), built on the v2 server
+// SDK's createMcpHandler. By default it serves 2026-07-28 only, as servers that dropped the
+// initialize handshake do; --legacy-too also answers 2025-era clients (stateless).
+// Prints "listening on <port>" on stdout. See README.md.
+import { createServer } from "node:http";
+import { createMcpHandler, McpServer } from "@modelcontextprotocol/server";
+import * as z from "zod/v4";
+import { exitWithUsageError, readOptions } from "./faults.mjs";
+
+const USAGE = "usage: node mock-mcps/http-modern.mjs [--port N] [--legacy-too]";
+
+const OPTION_SPEC = {
+  port: { type: "integer", default: 0 },
+  "legacy-too": { type: "boolean", default: false },
+};
+
+function createModernServer() {
+  const server = new McpServer({ name: "mock-modern", version: "1.0.0" });
+  server.registerTool(
+    "echo",
+    { description: "Returns its text argument", inputSchema: z.object({ text: z.string() }) },
+    async ({ text }) => ({ content: [{ type: "text", text }] }),
+  );
+  server.registerTool(
+    "add",
+    {
+      description: "Adds two numbers",
+      inputSchema: z.object({ a: z.number(), b: z.number() }),
+    },
+    async ({ a, b }) => ({ content: [{ type: "text", text: String(a + b) }] }),
+  );
+  return server;
+}
+
+/** node:http request -> web Request -> handler -> node:http response, streaming the body. */
+function toNode(handler) {
+  return async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+      else if (value !== undefined) headers.set(name, value);
+    }
+    const request = new Request(`http://${req.headers.host}${req.url}`, {
+      method: req.method,
+      headers,
+      ...(body.length > 0 && { body }),
+    });
+    const response = await handler.fetch(request);
+    const out = {};
+    response.headers.forEach((value, name) => {
+      out[name] = value;
+    });
+    res.writeHead(response.status, out);
+    if (response.body) for await (const chunk of response.body) res.write(chunk);
+    res.end();
+  };
+}
+
+async function main() {
+  const options = readOptions(process.argv.slice(2), process.env, OPTION_SPEC);
+  const handler = createMcpHandler(() => createModernServer(), {
+    legacy: options.legacyToo ? "stateless" : "reject",
+  });
+  const http = createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    if (path !== "/mcp") {
+      res.writeHead(404).end();
+      return;
+    }
+    toNode(handler)(req, res).catch((error) => {
+      process.stderr.write(`mock-modern: ${error instanceof Error ? error.message : error}\n`);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  http.listen(options.port, "127.0.0.1", () => {
+    const address = http.address();
+    process.stdout.write(`listening on ${typeof address === "object" ? address.port : 0}\n`);
+  });
+  const stop = () => {
+    void handler.close();
+    http.close(() => process.exit(0));
+    http.closeAllConnections();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((error) => exitWithUsageError(error, USAGE));

@@ -1,0 +1,98 @@
+import type { FetchLike } from "@modelcontextprotocol/client";
+import { describe, expect, it } from "vitest";
+import { revokeTokens } from "./revoke.js";
+import { type OAuthState, parseAuthorizationServerMetadata, toDiscoveryState } from "./storage.js";
+
+const AS = "https://as.example";
+
+/** Metadata as an OpenID provider serves it: OIDC discovery fields plus RFC 7009's endpoint. */
+const OIDC_METADATA = {
+  issuer: AS,
+  authorization_endpoint: `${AS}/auth`,
+  token_endpoint: `${AS}/token`,
+  jwks_uri: `${AS}/jwks`,
+  response_types_supported: ["code"],
+  subject_types_supported: ["public"],
+  id_token_signing_alg_values_supported: ["RS256"],
+  revocation_endpoint: `${AS}/token/revocation`,
+  token_endpoint_auth_methods_supported: ["none"],
+};
+
+function stateWith(metadata: unknown): OAuthState {
+  return {
+    version: 1,
+    serverUrl: "https://mcp.example/mcp",
+    tokens: { access_token: "at-1", token_type: "Bearer", refresh_token: "rt-1" },
+    discovery: { authorizationServerUrl: AS, authorizationServerMetadata: metadata },
+  };
+}
+
+/** A revocation endpoint that answers each POST with the next of `answers`. */
+function endpoint(answers: Response[]): { fetch: FetchLike; hints: string[]; urls: string[] } {
+  const hints: string[] = [];
+  const urls: string[] = [];
+  const fetch: FetchLike = async (url, init) => {
+    urls.push(String(url));
+    const body = new URLSearchParams(String(init?.body));
+    hints.push(`${body.get("token_type_hint")}:${body.get("token")}`);
+    const answer = answers.shift();
+    if (!answer) throw new Error("unexpected request");
+    return answer;
+  };
+  return { fetch, hints, urls };
+}
+
+const json = (status: number, body: unknown): Response =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+describe("stored authorization-server metadata", () => {
+  it("keeps revocation_endpoint of metadata that is also OIDC discovery", () => {
+    const parsed = parseAuthorizationServerMetadata(OIDC_METADATA);
+    expect(parsed).toMatchObject({ revocation_endpoint: `${AS}/token/revocation` });
+    const discovery = toDiscoveryState({
+      authorizationServerUrl: AS,
+      authorizationServerMetadata: OIDC_METADATA,
+    });
+    expect(discovery.authorizationServerMetadata).toMatchObject({
+      revocation_endpoint: `${AS}/token/revocation`,
+    });
+  });
+});
+
+describe("revokeTokens", () => {
+  const client = { client_id: "wren-1" };
+
+  it("revokes the refresh token, then the access token, at an OIDC provider's endpoint", async () => {
+    const server = endpoint([
+      new Response(null, { status: 200 }),
+      new Response(null, { status: 200 }),
+    ]);
+    const result = await revokeTokens(stateWith(OIDC_METADATA), client, server.fetch);
+    expect(result).toEqual({ kind: "revoked", count: 2 });
+    expect(server.hints).toEqual(["refresh_token:rt-1", "access_token:at-1"]);
+    expect(server.urls).toEqual([`${AS}/token/revocation`, `${AS}/token/revocation`]);
+  });
+
+  it("counts unsupported_token_type (a JWT access token) as done, per RFC 7009 §2.2.1", async () => {
+    const server = endpoint([
+      new Response(null, { status: 200 }),
+      json(400, { error: "unsupported_token_type" }),
+    ]);
+    const result = await revokeTokens(stateWith(OIDC_METADATA), client, server.fetch);
+    expect(result).toEqual({ kind: "revoked", count: 2 });
+  });
+
+  it("reports any other refusal as a failure", async () => {
+    const server = endpoint([json(400, { error: "invalid_client" })]);
+    const result = await revokeTokens(stateWith(OIDC_METADATA), client, server.fetch);
+    expect(result).toEqual({ kind: "failed", reason: "HTTP 400" });
+  });
+
+  it("says so when the server offers no revocation, without a request", async () => {
+    const { revocation_endpoint: _none, ...withoutEndpoint } = OIDC_METADATA;
+    const server = endpoint([]);
+    const result = await revokeTokens(stateWith(withoutEndpoint), client, server.fetch);
+    expect(result).toEqual({ kind: "unsupported" });
+    expect(server.urls).toEqual([]);
+  });
+});
