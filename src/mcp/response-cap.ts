@@ -1,4 +1,4 @@
-import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { FetchLike } from "@modelcontextprotocol/client";
 import * as z from "zod/v4";
 
 /** Largest MCP message wren accepts from a remote server: the SDK's stdio cap (10 MB). */
