@@ -66,7 +66,7 @@ describe("wren command line", () => {
       join(home, ".mcp.json"),
       JSON.stringify({ servers: {}, mcpServers: { g: { httpUrl: "https://g.example/mcp" } } }),
     );
-    const list = wren(["mcp", "list", "--json"], "", home);
+    const list = wren(["--trust-project", "mcp", "list", "--json"], "", home);
     expect(list.code).toBe(0);
     const names = JSON.parse(list.stdout).map((s: { name: string }) => s.name);
     expect(names).toEqual(expect.arrayContaining(["web", "tool", "g"]));

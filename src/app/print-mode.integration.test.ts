@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,16 @@ import { wrenBin } from "../test-utils/pty.js";
 const setup = (script: readonly ScriptTurn[]) =>
   mockModelHome(script, { apiKey: "sk-secret-key-123" });
 
+/**
+ * The project wren runs in: a folder beside the temporary WREN_HOME, since wren treats its own
+ * state directory (and all below it) as a credential store that print mode never reads.
+ */
+function project(home: string): string {
+  const dir = `${home}-project`;
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 function wren(
   home: string,
   args: string[],
@@ -18,7 +29,7 @@ function wren(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [wrenBin, ...args], {
       env: { PATH: process.env.PATH, HOME: home, WREN_HOME: home, ...extraEnv },
-      cwd: home,
+      cwd: project(home),
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
@@ -73,7 +84,7 @@ describe("wren -p", () => {
       ],
       [{ text: "It says hello." }],
     ]);
-    await writeFile(join(home, "hello.txt"), "hello from the file\n");
+    await writeFile(join(project(home), "hello.txt"), "hello from the file\n");
     const result = await wren(home, ["-p", "read hello.txt", "--output-format", "stream-json"]);
     expect(result.code).toBe(0);
     const events = result.stdout
@@ -90,7 +101,7 @@ describe("wren -p", () => {
     const [init, call, toolResult, , final] = events;
     expect(init).toMatchObject({
       subtype: "init",
-      cwd: home,
+      cwd: project(home),
       model: "mock/mock-model",
       mcp_servers: [],
     });
@@ -133,8 +144,8 @@ describe("wren -p", () => {
       ],
       [{ text: "The file says hello." }],
     ]);
-    await writeFile(join(home, "hello.txt"), "hello from the file\n");
-    await writeFile(join(home, "AGENTS.md"), "Always answer in haiku.\n");
+    await writeFile(join(project(home), "hello.txt"), "hello from the file\n");
+    await writeFile(join(project(home), "AGENTS.md"), "Always answer in haiku.\n");
     const result = await wren(home, ["-p", "read hello.txt"]);
     expect(result).toMatchObject({ code: 0, stdout: "Reading it.\n\nThe file says hello.\n" });
     const [first, second] = await server.requests();
@@ -162,17 +173,17 @@ describe("wren -p", () => {
       },
     };
     const { home, server } = await setup([[edit], [{ text: "done" }], [edit], [{ text: "done" }]]);
-    await writeFile(join(home, "notes.txt"), "old text\n");
+    await writeFile(join(project(home), "notes.txt"), "old text\n");
     const denied = await wren(home, ["-p", "edit notes"]);
     expect(denied.code).toBe(0);
     expect(denied.stderr).toContain("--allowed-tools");
-    expect(await readFile(join(home, "notes.txt"), "utf8")).toBe("old text\n");
+    expect(await readFile(join(project(home), "notes.txt"), "utf8")).toBe("old text\n");
     const told = JSON.stringify((await server.requests())[1]?.body);
     expect(told).toContain("print mode cannot ask");
 
     const allowed = await wren(home, ["-p", "edit notes", "--allowed-tools", "edit_file"]);
     expect(allowed.code).toBe(0);
-    expect(await readFile(join(home, "notes.txt"), "utf8")).toBe("new text\n");
+    expect(await readFile(join(project(home), "notes.txt"), "utf8")).toBe("new text\n");
   });
 
   it("takes the prompt from stdin when -p has none; no prompt at all is a usage error", async () => {

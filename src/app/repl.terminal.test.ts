@@ -74,13 +74,12 @@ describe("wren REPL in a terminal", () => {
     await wren.waitForExit();
     await writeFile(
       join(wren.home, "settings.json"),
-      JSON.stringify({ mcpServers: { fs: { type: "stdio", args: ["x"] } } }),
+      // A bad server entry only disables that server; anything else wrong still exits 2.
+      JSON.stringify({ permissions: { allow: "run_command" } }),
     );
     const broken = await terminals.startWren({ home: wren.home });
     expect((await broken.waitForExit()).exitCode).toBe(2);
-    expect(broken.screen()).toContain(
-      "settings.json: mcpServers.fs.command: a stdio server needs a command",
-    );
+    expect(broken.screen()).toContain("settings.json: permissions.allow: expected an array");
   });
 
   it("exits 2 when --resume names no session", async () => {

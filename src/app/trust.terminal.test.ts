@@ -45,15 +45,16 @@ describe("the trust question", () => {
 
     // Esc: not now. Nothing runs, the REPL says so in one line, and nothing is recorded.
     let wren = await terminals.startWren({ cwd: project, home });
-    let screen = await wren.waitFor(QUESTION);
-    expect(screen).toContain(`runs pwn: ${process.execPath} -e`);
+    // The question draws in one frame, but a busy machine may show it half-drawn: wait for each.
+    await wren.waitFor(QUESTION);
+    await wren.waitFor(`runs pwn: ${process.execPath} -e`);
     expect(existsSync(marker)).toBe(false);
     wren.press(Keys.escape);
     await wren.waitFor("Ask anything");
     await wren.waitFor("project config ignored (.mcp.json): folder not trusted · .trust to review");
     await wren.type(".mcp");
     wren.press(Keys.enter);
-    await wren.waitFor("MCP is not available in this session");
+    await wren.waitFor("No MCP servers configured");
     expect(wren.screen()).not.toContain(QUESTION);
     await exit(wren);
     expect(existsSync(marker)).toBe(false);
@@ -80,8 +81,8 @@ describe("the trust question", () => {
     await rm(marker);
     await writeFile(join(project, ".mcp.json"), markerServers(project, ["pwn", "more"]));
     wren = await terminals.startWren({ cwd: project, home });
-    screen = await wren.waitFor("changed since you trusted it");
-    expect(screen).toContain("runs more:");
+    await wren.waitFor("changed since you trusted it");
+    await wren.waitFor("runs more:");
     wren.press("2");
     await wren.waitFor("project config ignored (.mcp.json)");
     await wren.type(".trust");
@@ -119,8 +120,8 @@ describe("the trust question", () => {
 
     const first = await mockModelHome(script);
     let wren = await terminals.startWren({ cwd: project, home: first.home });
-    const screen = await wren.waitFor(QUESTION);
-    expect(screen).toContain("allows without asking: run_command");
+    await wren.waitFor(QUESTION);
+    await wren.waitFor("allows without asking: run_command");
     wren.press("2");
     await wren.waitFor("Ask anything");
     await wren.type("go");
