@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mockModelHome, type ScriptTurn } from "../provider/test-support.js";
-import { wrenBin } from "../test-utils/pty.js";
+import { runWren, type WrenRun } from "../test-utils/run-wren.js";
 
 const setup = (script: readonly ScriptTurn[]) =>
   mockModelHome(script, { apiKey: "sk-secret-key-123" });
@@ -25,20 +24,12 @@ function wren(
   args: string[],
   stdin?: string,
   extraEnv: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [wrenBin, ...args], {
-      env: { PATH: process.env.PATH, HOME: home, WREN_HOME: home, ...extraEnv },
-      cwd: project(home),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? "");
+): Promise<WrenRun> {
+  return runWren(args, {
+    home,
+    cwd: project(home),
+    env: extraEnv,
+    ...(stdin !== undefined && { stdin }),
   });
 }
 

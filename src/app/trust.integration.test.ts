@@ -1,9 +1,8 @@
 // Workspace trust as an attacker tries it: a cloned repository whose project files would run a
 // program, send a secret to a server or swap the model (allow rules: trust.terminal.test.ts,
-// as print mode has no built-in tools to allow yet). Each case runs the
+// through the REPL's permission question). Each case runs the
 // built wren untrusted (nothing may happen) and then with --trust-project or
 // WREN_TRUST_PROJECT=1 (it does happen), which proves the test would catch a regression.
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingHttpHeaders } from "node:http";
@@ -12,32 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { mockModelHome, startModelServer } from "../provider/test-support.js";
-import { wrenBin } from "../test-utils/pty.js";
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runWren, type WrenRun } from "../test-utils/run-wren.js";
 
 function wren(
   args: string[],
   options: { home: string; cwd: string; env?: Record<string, string> },
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [wrenBin, ...args], {
-      env: { PATH: process.env.PATH, HOME: options.home, WREN_HOME: options.home, ...options.env },
-      cwd: options.cwd,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end("");
-  });
+): Promise<WrenRun> {
+  return runWren(args, options);
 }
 
 async function tempDir(prefix: string): Promise<string> {
