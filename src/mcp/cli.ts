@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { ConfigError, formatIssue } from "../config/errors.js";
 import {
   loadConfig,
@@ -583,8 +583,9 @@ async function save(
   if (name in (await rawServers(target))) {
     throw new UsageError(`${name} already exists in ${target.label}; remove it first`);
   }
-  // User settings can hold header values and client secrets: WREN_HOME is private, so the file is.
-  if (target.file.startsWith(io.paths.home)) await ensurePrivateDir(io.paths.home);
+  // User and local scope can hold header values and client secrets: WREN_HOME is private, so
+  // their files are. (A prefix test would also match a sibling such as `~/.wren-old`.)
+  if (dirname(target.file) === io.paths.home) await ensurePrivateDir(io.paths.home);
   await updateJsonFile(target.file, [...target.at, name], entry);
   const what = checked.server.type === "stdio" ? checked.server.command : checked.server.url;
   io.stdout.write(`Added ${name} (${checked.server.type} ${what}) to ${target.label}\n`);
