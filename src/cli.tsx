@@ -1,6 +1,6 @@
 import { HELP_TEXT, parseCliArgs, USAGE_LINE } from "./cli-args.js";
 import { ConfigError } from "./config/errors.js";
-import { loadConfig, type WrenConfig } from "./config/load.js";
+import { loadConfig, readOnce, readTextIfExists, type WrenConfig } from "./config/load.js";
 import {
   describeInspection,
   displayFolder,
@@ -37,6 +37,9 @@ const EXIT_USAGE = 2;
  */
 export async function runCli(io: CliIo): Promise<number> {
   const request = parseCliArgs(io.argv, io.env);
+  // Each file read once per run: the config that loads is the very text whose trust was
+  // decided (and shown in the trust question), not a second read that could differ.
+  const readText = readOnce(readTextIfExists);
   // Messages carry config values, paths and server texts: sanitized for the terminal.
   const fail = (message: string, code = EXIT_USAGE): number => {
     io.stderr.write(`wren: ${safeText(message)}\n`);
@@ -51,6 +54,7 @@ export async function runCli(io: CliIo): Promise<number> {
       return await loadConfig({
         paths,
         env: io.env,
+        readText,
         trustProject: isTrusted(trust),
         ...("options" in request &&
           request.options.mcpConfig !== undefined && { extraMcpConfig: request.options.mcpConfig }),
@@ -67,6 +71,7 @@ export async function runCli(io: CliIo): Promise<number> {
   const nonInteractiveTrust = async (paths: WrenPaths, warn: boolean): Promise<ProjectTrust> => {
     const trust = await resolveProjectTrust({
       paths,
+      readText,
       override: "options" in request && request.options.trustProject,
     });
     const warning = untrustedWarning(trust);
@@ -159,7 +164,11 @@ export async function runCli(io: CliIo): Promise<number> {
         return fail('the REPL needs a terminal; to run one prompt from a script use wren -p "..."');
       }
       const paths = resolvePaths(io.env, io.cwd);
-      let trust = await resolveProjectTrust({ paths, override: request.options.trustProject });
+      let trust = await resolveProjectTrust({
+        paths,
+        readText,
+        override: request.options.trustProject,
+      });
       let repl: Promise<typeof import("./app/run-repl.js")>;
       if (shouldAsk(trust)) {
         // The question comes first, before MCP or the app load: nothing in the project config

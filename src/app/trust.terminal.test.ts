@@ -105,6 +105,23 @@ describe("the trust question", () => {
     expect(Object.values(stored.folders)).toMatchObject([{ trusted: true }]);
   });
 
+  it("runs what the question showed, not a config swapped in while it was on screen", async () => {
+    const project = await tempDir("wren-trust-swap-");
+    const home = await tempDir("wren-trust-home-");
+    await writeFile(join(project, ".mcp.json"), markerServers(project, ["shown"]));
+    const wren = await terminals.startWren({ cwd: project, home });
+    await wren.waitFor(QUESTION);
+    await wren.waitFor("runs shown:");
+    // The repository changes its config after the user has read it, before the answer.
+    await writeFile(join(project, ".mcp.json"), markerServers(project, ["swapped"]));
+    wren.press("1");
+    await wren.waitFor(/MCP: shown ✗/, { timeout: 15_000 });
+    expect(existsSync(join(project, "shown.ran"))).toBe(true);
+    expect(existsSync(join(project, "swapped.ran"))).toBe(false);
+    expect(wren.screen()).not.toContain("swapped");
+    await exit(wren);
+  });
+
   it("does not honour the project's allow rules until trusted", async () => {
     const project = await tempDir("wren-trust-allow-");
     const marker = join(project, "ran");

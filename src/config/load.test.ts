@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { resolvePaths, type WrenPaths } from "../utils/paths.js";
 import { ConfigError } from "./errors.js";
-import { loadConfig } from "./load.js";
+import { loadConfig, readOnce } from "./load.js";
 
 let paths: WrenPaths;
 
@@ -441,5 +441,23 @@ describe("loadConfig in a folder that is not trusted", () => {
     const config = await loadConfig({ paths: home, env: {} });
     expect(config.model).toBe("ollama/llama3");
     expect(config.servers).toHaveLength(1);
+  });
+});
+
+describe("readOnce", () => {
+  it("answers later reads of a file with the first read, a missing file and errors included", async () => {
+    const reads: string[] = [];
+    const read = readOnce(async (file) => {
+      reads.push(file);
+      if (file === "bad") throw new Error("EISDIR");
+      return file === "a" ? `text ${reads.length}` : undefined;
+    });
+    expect(await read("a")).toBe("text 1");
+    expect(await read("a")).toBe("text 1");
+    expect(await read("missing")).toBeUndefined();
+    expect(await read("missing")).toBeUndefined();
+    await expect(read("bad")).rejects.toThrow("EISDIR");
+    await expect(read("bad")).rejects.toThrow("EISDIR");
+    expect(reads).toEqual(["a", "missing", "bad"]);
   });
 });

@@ -52,6 +52,24 @@ export interface LoadConfigOptions {
   readonly readText?: (file: string) => Promise<string | undefined>;
 }
 
+/**
+ * A reader that reads each file once and answers later calls with the same result, so what a
+ * run checks (the trust of the project files) and what it then loads are the same text.
+ */
+export function readOnce(
+  read: (file: string) => Promise<string | undefined>,
+): (file: string) => Promise<string | undefined> {
+  const seen = new Map<string, Promise<string | undefined>>();
+  return (file) => {
+    let text = seen.get(file);
+    if (text === undefined) {
+      text = read(file);
+      seen.set(file, text);
+    }
+    return text;
+  };
+}
+
 /** Reads a UTF-8 file; a missing file is `undefined`, any other error propagates. */
 export async function readTextIfExists(file: string): Promise<string | undefined> {
   try {
