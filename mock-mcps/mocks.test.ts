@@ -1,8 +1,6 @@
 // Drives the mock MCP servers as real subprocesses through the SDK client, so the facts the README
 // states about them (and about how the SDK client reacts to their faults) stay true.
-import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import {
   type CallToolResult,
@@ -19,7 +17,8 @@ import {
 } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { CallToolResultSchema } from "@modelcontextprotocol/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type StartedMock, startMock } from "../src/test-utils/start-mock.js";
 import { HOSTILE_TEXT, HOSTILE_TOOL_NAME } from "./tools.mjs";
 
 const STDIO_SERVER = fileURLToPath(new URL("./stdio.mjs", import.meta.url));
@@ -40,24 +39,15 @@ const MOCK_TOOLS = [
 ];
 
 const clients: Client[] = [];
-const children: ChildProcess[] = [];
+const mocks: StartedMock[] = [];
 const stdioPids: number[] = [];
 
 afterEach(async () => {
   await Promise.allSettled(clients.splice(0).map((client) => client.close()));
-  await Promise.all(children.splice(0).map(stopChild));
+  await Promise.all(mocks.splice(0).map((mock) => mock.stop()));
   // Backstop: client.close() already ends stdio servers; this catches one that ignored it.
   for (const pid of stdioPids.splice(0)) killIfAlive(pid);
 });
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const escalate = setTimeout(() => child.kill("SIGKILL"), 2_000);
-  await exited;
-  clearTimeout(escalate);
-}
 
 function killIfAlive(pid: number): void {
   try {
@@ -75,13 +65,9 @@ function newClient(capabilities: ClientCapabilities = {}): { client: Client; err
   return { client, errors };
 }
 
-/** Polls `condition` until it holds; for output that arrives on another pipe than the answer. */
-async function waitFor(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("waitFor: condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Waits for text on a server's stderr, which arrives on another pipe than the answer. */
+async function waitForStderr(stderr: () => string, text: string): Promise<void> {
+  await expect.poll(stderr, { timeout: 5_000 }).toContain(text);
 }
 
 function textOf(result: CallToolResult, index = 0): string {
@@ -137,29 +123,19 @@ async function connectedStdio(args: string[] = [], env: Record<string, string> =
   return mock;
 }
 
-interface HttpMock {
-  child: ChildProcess;
+interface HttpMock extends StartedMock {
   url: (path: string) => URL;
-  stderr: () => string;
 }
 
+/** Starts http.mjs for one test (stopped after it). */
 async function startHttp(args: string[] = []): Promise<HttpMock> {
-  const child = spawn(process.execPath, [HTTP_SERVER, "--port", "0", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      const match = /^listening on (\d+)$/.exec(line);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once("exit", (code) => reject(new Error(`http mock exited (${code}): ${stderr}`)));
-  });
-  return { child, url: (path) => new URL(path, `http://127.0.0.1:${port}`), stderr: () => stderr };
+  const mock = await startMock(HTTP_SERVER, ["--port", "0", ...args]);
+  mocks.push(mock);
+  return withUrl(mock);
+}
+
+function withUrl(mock: StartedMock): HttpMock {
+  return { ...mock, url: (path) => new URL(path, mock.origin) };
 }
 
 async function connectHttp(
@@ -221,7 +197,7 @@ describe("stdio mock", () => {
     expect(prompts.map((prompt) => prompt.name)).toEqual(["greet"]);
     const prompt = await client.getPrompt({ name: "greet", arguments: { name: "Ada" } });
     expect(prompt.messages[0]?.content).toEqual({ type: "text", text: "Please greet Ada." });
-    await waitFor(() => stderr().includes("mock stdio server ready\n"));
+    await waitForStderr(stderr, "mock stdio server ready\n");
   });
 
   it("returns tool errors, images, big text and resource links", async () => {
@@ -281,7 +257,7 @@ describe("stdio mock", () => {
       code: SdkErrorCode.RequestTimeout,
       message: expect.stringContaining("user pressed Esc"),
     });
-    await waitFor(() => stderr().includes("slow: cancelled after 1 of 50 steps"));
+    await waitForStderr(stderr, "slow: cancelled after 1 of 50 steps");
     expect(textOf(await call(client, "echo", { text: "still here" }))).toBe("still here");
   });
 
@@ -356,31 +332,38 @@ describe("stdio mock", () => {
   it("--exit-immediately exits 3 before initialize: connect fails with ConnectionClosed", async () => {
     const mock = stdioMock(["--exit-immediately"]);
     await expect(mock.connect()).rejects.toMatchObject({ code: SdkErrorCode.ConnectionClosed });
-    await waitFor(() => mock.stderr().includes("exiting immediately with code 3"));
+    await waitForStderr(mock.stderr, "exiting immediately with code 3");
   });
 
   it("--stderr-noise writes log lines to stderr without disturbing the protocol", async () => {
     const { client, stderr } = await connectedStdio(["--stderr-noise"]);
     expect(textOf(await call(client, "echo", { text: "quiet" }))).toBe("quiet");
-    await waitFor(() => stderr().includes("noise: received tools/call"));
+    await waitForStderr(stderr, "noise: received tools/call");
     expect(stderr()).toContain("ERROR not a real error");
   });
 });
 
 describe("http mock", () => {
+  // Tests that need no flag share one server: each opens sessions of its own.
+  let plain: HttpMock;
+  beforeAll(async () => {
+    plain = withUrl(await startMock(HTTP_SERVER, ["--port", "0"]));
+  });
+  afterAll(() => plain.stop());
+
   it("serves Streamable HTTP at /mcp with sessions, progress and DELETE", async () => {
-    const mock = await startHttp();
+    const mock = plain;
     const transport = new StreamableHTTPClientTransport(mock.url("/mcp"));
     const client = await connectHttp(transport);
     const sessionId = transport.sessionId;
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
     await expectCoreTools(client);
     await transport.terminateSession();
-    await waitFor(() => mock.stderr().includes(`session ${sessionId} deleted`));
+    await waitForStderr(mock.stderr, `session ${sessionId} deleted`);
   });
 
   it("answers 404 for an unknown session id", async () => {
-    const mock = await startHttp();
+    const mock = plain;
     const response = await fetch(mock.url("/mcp"), {
       method: "POST",
       headers: {
@@ -394,7 +377,7 @@ describe("http mock", () => {
   });
 
   it("routes elicitation, protocol errors and list_changed over Streamable HTTP", async () => {
-    const mock = await startHttp();
+    const mock = plain;
     const { capabilities, answer } = elicitingClient();
     const { client } = newClient(capabilities);
     answer(client);
@@ -411,7 +394,7 @@ describe("http mock", () => {
   });
 
   it("serves the legacy SSE transport at /sse and /messages", async () => {
-    const mock = await startHttp();
+    const mock = plain;
     const client = await connectHttp(new SSEClientTransport(mock.url("/sse")));
     await expectCoreTools(client);
   });

@@ -1,38 +1,22 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FAKE_BROWSER, type OAuthMock, startOAuthMock } from "../mcp/oauth/test-support.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
 
 const terminals = useTerminals();
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill("SIGKILL");
+// One mock for the file: every test signs in from a fresh WREN_HOME, so none sees another's
+// tokens; the pre-registered machine client is there for the client_credentials test.
+let mock: OAuthMock;
+let port: number;
+beforeAll(async () => {
+  mock = await startOAuthMock(["--client-credentials", "bot:cc-secret-value"]);
+  port = mock.port;
 });
+afterAll(() => mock.stop());
 
-const mockServer = fileURLToPath(new URL("../../mock-mcps/http-oauth.mjs", import.meta.url));
-const fakeBrowser = fileURLToPath(
-  new URL("../mcp/oauth/fixtures/fake-browser.mjs", import.meta.url),
-);
-
-/** Starts the OAuth-protected mock MCP server on an ephemeral port. */
-async function startOAuthServer(args: readonly string[] = []): Promise<number> {
-  const child = spawn(process.execPath, [mockServer, "--port", "0", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const match = /^listening on (\d+)$/.exec(line);
-    if (match) return Number(match[1]);
-  }
-  throw new Error("the mock OAuth server did not start");
-}
-
-async function home(port: number, oauth?: Record<string, string>): Promise<string> {
+async function home(oauth?: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "wren-oauth-home-"));
   const demo = { type: "http", url: `http://127.0.0.1:${port}/mcp`, ...(oauth && { oauth }) };
   await writeFile(join(dir, "settings.json"), JSON.stringify({ mcpServers: { demo } }));
@@ -41,10 +25,9 @@ async function home(port: number, oauth?: Record<string, string>): Promise<strin
 
 describe("signing in to an MCP server from the REPL", () => {
   it("marks the server as needing sign-in, then .mcp auth completes through the browser", async () => {
-    const port = await startOAuthServer();
     const wren = await terminals.startWren({
-      home: await home(port),
-      env: { BROWSER: `${process.execPath} ${fakeBrowser}`, DISPLAY: ":0" },
+      home: await home(),
+      env: { BROWSER: `${process.execPath} ${FAKE_BROWSER}`, DISPLAY: ":0" },
     });
     await wren.waitFor("demo needs sign-in: run .mcp auth demo", { timeout: 15_000 });
     await wren.type(".mcp auth demo");
@@ -58,11 +41,10 @@ describe("signing in to an MCP server from the REPL", () => {
   });
 
   it("cancels with Esc and keeps the REPL usable", async () => {
-    const port = await startOAuthServer();
     const wren = await terminals.startWren({
-      home: await home(port),
+      home: await home(),
       env: {
-        BROWSER: `${process.execPath} ${fakeBrowser}`,
+        BROWSER: `${process.execPath} ${FAKE_BROWSER}`,
         DISPLAY: ":0",
         FAKE_BROWSER_MODE: "ignore",
       },
@@ -80,8 +62,7 @@ describe("signing in to an MCP server from the REPL", () => {
   });
 
   it("completes with a pasted callback URL when started with --no-browser", async () => {
-    const port = await startOAuthServer();
-    const wren = await terminals.startWren({ home: await home(port), args: ["--no-browser"] });
+    const wren = await terminals.startWren({ home: await home(), args: ["--no-browser"] });
     await wren.waitFor("needs sign-in", { timeout: 15_000 });
     await wren.type(".mcp auth demo");
     wren.press(Keys.enter);
@@ -106,15 +87,14 @@ describe("signing in to an MCP server from the REPL", () => {
   });
 
   it("a machine client (client_credentials) connects by itself; .mcp auth says nobody signs in", async () => {
-    const port = await startOAuthServer(["--client-credentials", "bot:cc-secret-value"]);
     const wren = await terminals.startWren({
-      home: await home(port, {
+      home: await home({
         grantType: "client_credentials",
         issuer: `http://127.0.0.1:${port}`,
         clientId: "bot",
         clientSecret: "${BOT_SECRET}",
       }),
-      env: { BOT_SECRET: "cc-secret-value", BROWSER: `${process.execPath} ${fakeBrowser}` },
+      env: { BOT_SECRET: "cc-secret-value", BROWSER: `${process.execPath} ${FAKE_BROWSER}` },
     });
     await wren.waitFor(/demo ✓/, { timeout: 15_000 });
     await wren.type(".mcp auth demo");
@@ -127,9 +107,8 @@ describe("signing in to an MCP server from the REPL", () => {
   });
 
   it("shows the URL on unbordered lines, rejects a stray word in place and leaves the server needing sign-in", async () => {
-    const port = await startOAuthServer();
     const wren = await terminals.startWren({
-      home: await home(port),
+      home: await home(),
       args: ["--no-browser"],
       // A terminal that shows links: the URL is also an OSC 8 hyperlink.
       env: { FORCE_HYPERLINK: "1" },

@@ -1,12 +1,11 @@
 // Helpers for the MCP tests: temp WREN_HOME paths, server configs for the mocks, and real
 // HTTP servers started as subprocesses on ephemeral ports. Used by *.test.ts only.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import type { RemoteServerConfig, StdioServerConfig } from "../config/schema.js";
+import { type StartedMock, startMock } from "../test-utils/start-mock.js";
 import { resolvePaths, type WrenPaths } from "../utils/paths.js";
 
 /** The repository root (tests run from it). */
@@ -64,12 +63,7 @@ export function remoteServer(
 }
 
 /** A server process started by a test. */
-export interface TestServer {
-  readonly port: number;
-  readonly child: ChildProcess;
-  /** Ends the process (SIGTERM, then SIGKILL) and waits for it. */
-  stop(): Promise<void>;
-}
+export type TestServer = StartedMock;
 
 /** Whether a process with this pid exists. */
 export function isAlive(pid: number): boolean {
@@ -81,52 +75,14 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function waitForLine(child: ChildProcess, pattern: RegExp, stream: "stdout" | "stderr") {
-  return new Promise<RegExpMatchArray>((resolveLine, reject) => {
-    const source = child[stream];
-    if (!source) throw new Error(`child has no ${stream}`);
-    const lines = createInterface({ input: source });
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern}`)), 10_000);
-    lines.on("line", (line) => {
-      const match = pattern.exec(line);
-      if (!match) return;
-      clearTimeout(timer);
-      resolveLine(match);
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before it was ready`));
-    });
-  });
-}
-
 /** Starts mock-mcps/http.mjs on an ephemeral port. */
-export async function startHttpMock(args: readonly string[] = []): Promise<TestServer> {
-  const child = spawn(process.execPath, [HTTP_MOCK, "--port", "0", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stderr?.resume();
-  const match = await waitForLine(child, /^listening on (\d+)$/, "stdout");
-  return { port: Number(match[1]), child, stop: () => stopChild(child) };
+export function startHttpMock(args: readonly string[] = []): Promise<TestServer> {
+  return startMock(HTTP_MOCK, ["--port", "0", ...args]);
 }
 
 /** Starts mock-mcps/http-modern.mjs (MCP 2026-07-28 on the v2 server SDK) on an ephemeral port. */
-export async function startModernMock(args: readonly string[] = []): Promise<TestServer> {
-  const child = spawn(process.execPath, [MODERN_MOCK, "--port", "0", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stderr?.resume();
-  const match = await waitForLine(child, /^listening on (\d+)$/, "stdout");
-  return { port: Number(match[1]), child, stop: () => stopChild(child) };
+export function startModernMock(args: readonly string[] = []): Promise<TestServer> {
+  return startMock(MODERN_MOCK, ["--port", "0", ...args]);
 }
 
 /** A port nobody listens on right now (bound and released). */
@@ -146,12 +102,10 @@ export function freePort(): Promise<number> {
 export async function startEverythingHttp(): Promise<TestServer> {
   // It cannot report an ephemeral port, so pick a free one first.
   const port = await freePort();
-  const child = spawn(process.execPath, [EVERYTHING_BIN, "streamableHttp"], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PORT: String(port) },
+  return startMock(EVERYTHING_BIN, ["streamableHttp"], {
+    env: { PORT: String(port) },
+    ready: /listening on port/i,
+    readyOn: "stderr",
+    port,
   });
-  child.stdout?.resume();
-  await waitForLine(child, /listening on port/i, "stderr");
-  child.stderr?.resume();
-  return { port, child, stop: () => stopChild(child) };
 }

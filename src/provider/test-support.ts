@@ -1,11 +1,10 @@
 // Starts mock-mcps/model-server.mjs for tests (provider, agent, print mode, terminal tests).
 // Used by *.test.ts only.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { onTestFinished } from "vitest";
+import { type StartedMock, startMock } from "../test-utils/start-mock.js";
 
 /** The scripted mock model server. */
 export const MODEL_SERVER = join(
@@ -61,17 +60,11 @@ export interface RecordedRequest {
 }
 
 /** A running mock model server. */
-export interface ModelServer {
-  readonly port: number;
-  readonly child: ChildProcess;
+export interface ModelServer extends StartedMock {
   /** `http://127.0.0.1:PORT/v1`: the baseURL for both flavours. */
   readonly baseURL: string;
   requests(): Promise<RecordedRequest[]>;
   setScript(turns: readonly ScriptTurn[]): Promise<void>;
-  /** Everything the server wrote to stderr so far. */
-  stderr(): string;
-  /** SIGTERM, then SIGKILL after 2 s; resolves when the process is gone. */
-  stop(): Promise<void>;
 }
 
 /** Options of `startModelServer`. */
@@ -84,32 +77,14 @@ export interface ModelServerOptions {
 
 /** Starts the mock model server on an ephemeral port and waits for `listening on N`. */
 export async function startModelServer(options: ModelServerOptions = {}): Promise<ModelServer> {
-  const args = [MODEL_SERVER, "--port", "0"];
+  const args = ["--port", "0"];
   if (options.script) args.push("--script", JSON.stringify(options.script));
   if (options.requireKey) args.push("--require-key", options.requireKey);
   if (options.models) args.push("--models", options.models.join(","));
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error("mock model server did not start")), 10_000);
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      const match = /^listening on (\d+)$/.exec(line);
-      if (!match) return;
-      clearTimeout(timer);
-      resolvePort(Number(match[1]));
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`mock model server exited with ${code}: ${stderr}`));
-    });
-  });
-  const origin = `http://127.0.0.1:${port}`;
+  const mock = await startMock(MODEL_SERVER, args);
+  const { origin } = mock;
   return {
-    port,
-    child,
+    ...mock,
     baseURL: `${origin}/v1`,
     async requests() {
       const response = await fetch(`${origin}/_requests`);
@@ -121,15 +96,6 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         body: JSON.stringify(turns),
       });
       if (!response.ok) throw new Error(`bad script: ${await response.text()}`);
-    },
-    stderr: () => stderr,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((r) => child.once("exit", () => r()));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
-      await exited;
-      clearTimeout(timer);
     },
   };
 }

@@ -1,8 +1,7 @@
 // Test helpers for the OAuth tests: the mock OAuth server as a subprocess, and the fake browser.
-import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { type StartedMock, startMock } from "../../test-utils/start-mock.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..", "..");
@@ -32,8 +31,8 @@ export interface OAuthMockStats {
 }
 
 /** A running mock. */
-export interface OAuthMock {
-  readonly port: number;
+export interface OAuthMock extends StartedMock {
+  /** `http://127.0.0.1:<port>`, the issuer. */
   readonly base: string;
   /** `http://127.0.0.1:<port>/mcp`. */
   readonly url: string;
@@ -42,30 +41,16 @@ export interface OAuthMock {
   stats(): Promise<OAuthMockStats>;
   /** Calls a `/__test/<name>` hook. */
   hook(name: string, query?: string): Promise<unknown>;
-  stderr(): string;
+  /** The same as `stop()`. */
   close(): Promise<void>;
 }
 
 /** Starts `mock-mcps/http-oauth.mjs` on an ephemeral port. */
 export async function startOAuthMock(args: readonly string[] = []): Promise<OAuthMock> {
-  const child: ChildProcess = spawn(process.execPath, [OAUTH_MOCK, "--port", "0", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on("line", (line) => {
-      const match = /^listening on (\d+)$/.exec(line);
-      if (match?.[1]) resolve(Number(match[1]));
-    });
-    child.once("exit", (code) => reject(new Error(`mock exited ${code}: ${stderr}`)));
-  });
-  const base = `http://127.0.0.1:${port}`;
+  const mock = await startMock(OAUTH_MOCK, ["--port", "0", ...args]);
+  const base = mock.origin;
   return {
-    port,
+    ...mock,
     base,
     url: `${base}/mcp`,
     sseUrl: `${base}/sse`,
@@ -79,12 +64,6 @@ export async function startOAuthMock(args: readonly string[] = []): Promise<OAut
       });
       return response.json();
     },
-    stderr: () => stderr,
-    async close() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    },
+    close: mock.stop,
   };
 }
