@@ -3,10 +3,10 @@
 // SDK's createMcpHandler. By default it serves 2026-07-28 only, as servers that dropped the
 // initialize handshake do; --legacy-too also answers 2025-era clients (stateless).
 // Prints "listening on <port>" on stdout. See README.md.
-import { createServer } from "node:http";
 import { createMcpHandler, McpServer } from "@modelcontextprotocol/server";
 import * as z from "zod/v4";
 import { exitWithUsageError, readOptions } from "./faults.mjs";
+import { serveHttp } from "./http-host.mjs";
 
 const USAGE = "usage: node mock-mcps/http-modern.mjs [--port N] [--legacy-too]";
 
@@ -60,34 +60,25 @@ function toNode(handler) {
   };
 }
 
+function log(line) {
+  process.stderr.write(`mock-modern: ${line}\n`);
+}
+
 async function main() {
   const options = readOptions(process.argv.slice(2), process.env, OPTION_SPEC);
   const handler = createMcpHandler(() => createModernServer(), {
     legacy: options.legacyToo ? "stateless" : "reject",
   });
-  const http = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    if (path !== "/mcp") {
+  const serve = toNode(handler);
+  await serveHttp({
+    port: options.port,
+    log,
+    route: async (req, res, url) => {
+      if (url.pathname === "/mcp") return serve(req, res);
       res.writeHead(404).end();
-      return;
-    }
-    toNode(handler)(req, res).catch((error) => {
-      process.stderr.write(`mock-modern: ${error instanceof Error ? error.message : error}\n`);
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
+    },
+    close: () => handler.close(),
   });
-  http.listen(options.port, "127.0.0.1", () => {
-    const address = http.address();
-    process.stdout.write(`listening on ${typeof address === "object" ? address.port : 0}\n`);
-  });
-  const stop = () => {
-    void handler.close();
-    http.close(() => process.exit(0));
-    http.closeAllConnections();
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
 }
 
 main().catch((error) => exitWithUsageError(error, USAGE));

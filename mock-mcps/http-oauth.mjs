@@ -6,12 +6,9 @@
 // single-use rotating refresh tokens with reuse detection, RFC 7009 revocation, insufficient_scope
 // step-up, and /__test hooks. Prints "listening on <port>". See README.md.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { createServer } from "node:http";
-import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { exitWithUsageError, readOptions, UsageError } from "./faults.mjs";
-import { connectMockServer, createMockServer } from "./tools.mjs";
+import { createMcpHost, readBody, sendJson, serveHttp } from "./http-host.mjs";
+import { createMockServer } from "./tools.mjs";
 
 const USAGE =
   "usage: node mock-mcps/http-oauth.mjs [--port N] [--token-ttl SECONDS] [--consent] [--deny]" +
@@ -44,28 +41,8 @@ function log(line) {
 const token = (prefix) => `${prefix}_${randomBytes(18).toString("base64url")}`;
 const sha256 = (text) => createHash("sha256").update(text).digest("base64url");
 
-function sendJson(res, status, body, headers = {}) {
-  res
-    .writeHead(status, {
-      "content-type": "application/json",
-      "cache-control": "no-store",
-      ...headers,
-    })
-    .end(JSON.stringify(body));
-}
-
-function sendRpcError(res, status, code, message) {
-  sendJson(res, status, { jsonrpc: "2.0", error: { code, message }, id: null });
-}
-
 function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-async function readBody(req) {
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function parseRequireScope(spec) {
@@ -104,7 +81,6 @@ function createOAuthMock(options) {
   const refreshTokens = new Map(); // token -> { family, scope, clientId, used }
   const revokedFamilies = new Set();
   const pendingConsents = new Map(); // id -> authorize params
-  const sessions = new Map();
   const presentations = new Map(); // refresh token -> times presented
   const stats = {
     register: 0,
@@ -435,6 +411,7 @@ function createOAuthMock(options) {
    * returns false when the request may not go on.
    */
   function admits(req, res, body, resourcePath) {
+    stats.mcpRequests += 1;
     const header = req.headers.authorization ?? "";
     const presented = header.startsWith("Bearer ") ? header.slice(7) : "";
     const info = accessTokens.get(presented);
@@ -466,68 +443,11 @@ function createOAuthMock(options) {
     return true;
   }
 
-  /** Parses a JSON-RPC POST body; answers a parse error itself and returns undefined. */
-  async function readRpcBody(req, res) {
-    try {
-      return JSON.parse(await readBody(req));
-    } catch {
-      sendRpcError(res, 400, -32700, "Parse error");
-      return undefined;
-    }
-  }
-
-  async function handleMcp(req, res) {
-    stats.mcpRequests += 1;
-    let body;
-    if (req.method === "POST") {
-      body = await readRpcBody(req, res);
-      if (body === undefined) return;
-    }
-    if (!admits(req, res, body, "/mcp")) return;
-    const sessionId = req.headers["mcp-session-id"];
-    if (typeof sessionId === "string") {
-      const session = sessions.get(sessionId);
-      if (!session) return sendRpcError(res, 404, -32001, "Session not found");
-      return session.transport.handleRequest(req, res, body);
-    }
-    if (req.method !== "POST" || !isInitializeRequest(body)) {
-      return sendRpcError(res, 400, -32000, "Bad Request: no valid session id");
-    }
-    const server = createMockServer({ name: "wren-mock-oauth", log });
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
-      onsessioninitialized: (id) => sessions.set(id, { server, transport }),
-      onsessionclosed: () => void server.close(),
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
-    };
-    await connectMockServer(server, transport);
-    return transport.handleRequest(req, res, body);
-  }
-
-  /** GET /sse: the legacy transport's event stream, one McpServer per stream. */
-  async function openSse(req, res) {
-    stats.mcpRequests += 1;
-    if (!admits(req, res, undefined, "/sse")) return;
-    const server = createMockServer({ name: "wren-mock-oauth", log });
-    const transport = new SSEServerTransport("/messages", res);
-    sessions.set(transport.sessionId, { server, transport });
-    transport.onclose = () => sessions.delete(transport.sessionId);
-    await connectMockServer(server, transport);
-  }
-
-  /** POST /messages?sessionId=: a message for an SSE stream, behind the same Bearer check. */
-  async function postSseMessage(req, res, sessionId) {
-    stats.mcpRequests += 1;
-    const body = await readRpcBody(req, res);
-    if (body === undefined || !admits(req, res, body, "/sse")) return;
-    const session = sessionId ? sessions.get(sessionId) : undefined;
-    if (!(session?.transport instanceof SSEServerTransport)) {
-      return sendRpcError(res, 404, -32001, "Session not found");
-    }
-    return session.transport.handlePostMessage(req, res, body);
-  }
+  const host = createMcpHost({
+    newServer: () => createMockServer({ name: "wren-mock-oauth", log }),
+    log,
+    admit: admits,
+  });
 
   function handleTestHook(res, url) {
     switch (url.pathname) {
@@ -561,8 +481,7 @@ function createOAuthMock(options) {
     }
   }
 
-  async function route(req, res) {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  async function route(req, res, url) {
     const path = url.pathname;
     if (path.startsWith("/__test/")) return handleTestHook(res, url);
     const prm = "/.well-known/oauth-protected-resource";
@@ -589,41 +508,16 @@ function createOAuthMock(options) {
     if (req.method === "GET" && path === "/authorize/decision") return handleDecision(res, url);
     if (req.method === "POST" && path === "/token") return handleToken(req, res);
     if (req.method === "POST" && path === "/revoke") return handleRevoke(req, res);
-    if (path === "/mcp") return handleMcp(req, res);
-    if (req.method === "GET" && path === "/sse") return openSse(req, res);
-    if (req.method === "POST" && path === "/messages") {
-      return postSseMessage(req, res, url.searchParams.get("sessionId"));
-    }
+    if (await host.serve(req, res, url)) return;
     return sendJson(res, 404, { error: "not_found", error_description: `no route ${path}` });
   }
 
-  const httpServer = createServer((req, res) => {
-    route(req, res).catch((error) => {
-      log(
-        `error handling ${req.method} ${req.url}: ${error instanceof Error ? error.stack : error}`,
-      );
-      if (!res.headersSent) sendJson(res, 500, { error: "server_error" });
-    });
-  });
-
   return {
-    listen(port) {
-      return new Promise((resolve, reject) => {
-        httpServer.once("error", reject);
-        httpServer.listen(port, "127.0.0.1", () => {
-          const bound = httpServer.address().port;
-          base = `http://127.0.0.1:${bound}`;
-          resolve(bound);
-        });
-      });
-    },
-    async close() {
-      const open = [...sessions.values()];
-      sessions.clear();
-      await Promise.allSettled(open.map(({ server }) => server.close()));
-      const closed = new Promise((resolve) => httpServer.close(() => resolve()));
-      httpServer.closeAllConnections();
-      await closed;
+    route,
+    close: host.close,
+    /** The server's own URL, once it is listening: the issuer and the resources' origin. */
+    listening(port) {
+      base = `http://127.0.0.1:${port}`;
     },
   };
 }
@@ -639,13 +533,13 @@ async function main() {
     throw error;
   }
   const mock = createOAuthMock(options);
-  const port = await mock.listen(options.port);
-  for (const signal of ["SIGTERM", "SIGINT"]) {
-    process.once(signal, () => {
-      void mock.close().then(() => process.exit(0));
-    });
-  }
-  process.stdout.write(`listening on ${port}\n`);
+  await serveHttp({
+    port: options.port,
+    log,
+    route: mock.route,
+    close: mock.close,
+    onListening: mock.listening,
+  });
 }
 
 main().catch((error) => {
