@@ -95,15 +95,21 @@ describe("runTurn", () => {
       events({ type: "text-delta", text: "done" }, { type: "finish", reason: "stop", usage }),
     ]);
     const order: string[] = [];
+    // "slow" finishes only after "fast" has run: run one after the other, the turn never ends.
+    let fastRan = (): void => {};
+    const afterFast = new Promise<void>((resolve) => {
+      fastRan = resolve;
+    });
     const tools = createToolRegistry();
     tools.addSource(() => [
       tool("slow", async () => {
-        await new Promise((r) => setTimeout(r, 50));
+        await afterFast;
         order.push("slow");
         return { status: "ok", content: [{ type: "text", text: "slow result" }] };
       }),
       tool("fast", async () => {
         order.push("fast");
+        fastRan();
         return { status: "ok", content: [{ type: "text", text: "fast result" }] };
       }),
     ]);
@@ -242,13 +248,15 @@ describe("runTurn", () => {
     let sawAbort = false;
     tools.addSource(() => [
       tool("wait", (_args, context) => {
-        setTimeout(() => controller.abort(), 10);
-        return new Promise((resolve) =>
+        const outcome = new Promise<ToolOutcome>((resolve) =>
           context.signal.addEventListener("abort", () => {
             sawAbort = true;
             resolve({ status: "error", message: "killed" });
           }),
         );
+        // The user interrupts while the tool is running.
+        controller.abort();
+        return outcome;
       }),
     ]);
     const out = await collect(

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/load.js";
 import type { McpServerConfig } from "../config/schema.js";
 import type { WrenPaths } from "../utils/paths.js";
-import { type ConnectFn, connectMcpServer, type McpConnection } from "./connect.js";
+import { type ConnectFn, connectMcpServer, type McpConnection, serverLogFile } from "./connect.js";
 import { createElicitationStore } from "./elicitation-store.js";
 import { createMcpManager, type McpManager, type McpManagerOptions } from "./manager.js";
 import {
@@ -148,12 +148,14 @@ describe("createMcpManager", () => {
   });
 
   it("close() while a server is still connecting does not wait for its timeout", async () => {
-    const { manager: m } = manager([stdioMock("hang", ["--hang"], { timeout: 30_000 })]);
+    // An hour's timeout: a close() that waited for it would outlast the test.
+    const { manager: m } = manager([stdioMock("hang", ["--hang"], { timeout: 3_600_000 })]);
     m.start();
-    await new Promise((r) => setTimeout(r, 300));
-    const started = Date.now();
+    // The server is up and sitting on initialize once its log says so.
+    const log = () => readFile(serverLogFile(paths, "hang"), "utf8").catch(() => "");
+    await expect.poll(log, POLL).toContain("ignoring initialize (--hang)");
+    // Resolves without waiting out the hour, or the test times out.
     await m.close();
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it("faults end in a clear status: hang past timeout, connection refused, garbage", async () => {

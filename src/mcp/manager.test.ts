@@ -97,17 +97,26 @@ describe("createMcpManager (unit)", () => {
   });
 
   it("connects servers in parallel, not one after another", async () => {
-    const slow: ConnectFn = async (options) => {
-      await new Promise((r) => setTimeout(r, 200));
+    // Every connect waits until all twenty have begun: one after another, none would finish.
+    const count = 20;
+    let begun = 0;
+    let allBegun = (): void => {};
+    const everyone = new Promise<void>((resolve) => {
+      allBegun = resolve;
+    });
+    const gated: ConnectFn = async (options) => {
+      begun += 1;
+      if (begun === count) allBegun();
+      await everyone;
       return fakeFactory({ [options.server.name]: fake(["x"]) })(options);
     };
-    const configs = Array.from({ length: 20 }, (_, i) => stdioMock(`s${i}`));
-    const m = createMcpManager({ servers: configs, paths, clientFactory: slow });
-    const started = performance.now();
+    const configs = Array.from({ length: count }, (_, i) => stdioMock(`s${i}`));
+    const m = createMcpManager({ servers: configs, paths, clientFactory: gated });
     m.start();
-    expect(performance.now() - started).toBeLessThan(100);
+    // start() returns with every server still connecting; it waits for none of them.
+    expect(m.getSnapshot().map((s) => s.status.state)).toEqual(Array(count).fill("connecting"));
     await m.whenSettled();
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(begun).toBe(count);
     expect(m.getSnapshot().every((s) => s.status.state === "connected")).toBe(true);
     await m.close();
   });

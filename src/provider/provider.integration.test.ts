@@ -241,8 +241,11 @@ describe.each<Flavor>(["openai-compatible", "anthropic"])("%s flavour", (flavor)
     const mock = await server([[{ hang: true }]]);
     const controller = new AbortController();
     const stream = modelFor(mock).stream(request([user("go")], { signal: controller.signal }));
-    setTimeout(() => controller.abort(), 100);
-    const { error } = await failure(stream);
+    const failed = failure(stream);
+    // Abort once the server holds the request, unanswered.
+    await expect.poll(async () => (await mock.requests()).length, { timeout: 10_000 }).toBe(1);
+    controller.abort();
+    const { error } = await failed;
     expect(error).toMatchObject({ name: "AbortError" });
   });
 

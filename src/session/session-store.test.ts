@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, stat } from "node:fs/promises";
+import { appendFile, mkdtemp, readFile, stat, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -59,7 +59,10 @@ describe("session store", () => {
     const a = s.create();
     await a.append(user("first"));
     await a.close();
-    await new Promise((r) => setTimeout(r, 20));
+    // Older by a minute, as if written then: list() orders by the file's mtime.
+    const [first] = await s.list();
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await utimes(first!.file, minuteAgo, minuteAgo);
     const b = s.create();
     await b.append(user("second"));
     await b.close();

@@ -25,8 +25,9 @@ function Ticker({ until }: { until: number }): ReactElement {
   const [n, setN] = useState(0);
   useEffect(() => {
     if (n >= until) return;
-    const timer = setTimeout(() => setN(n + 1), 5);
-    return () => clearTimeout(timer);
+    // A tick per event-loop turn: frames keep changing for a while, then stop.
+    const timer = setImmediate(() => setN(n + 1));
+    return () => clearImmediate(timer);
   }, [n, until]);
   return <Text>tick {n}</Text>;
 }
@@ -67,7 +68,7 @@ describe("renderInk", () => {
 
   it("settles once frames stop changing", async () => {
     const ui = renderInk(<Ticker until={10} />);
-    // A generous quiet window: on a loaded 2-core machine a 5 ms timer can fire 100 ms late.
+    // A generous quiet window: on a loaded 2-core machine a turn of the event loop can lag.
     expect(await ui.settle({ quietMs: 400, timeout: 10_000 })).toBe("tick 10");
   });
 });

@@ -435,20 +435,30 @@ describe("createAuthorizer", () => {
   function fakePrompt() {
     const requests: PermissionRequest[] = [];
     const answers: ((answer: PermissionAnswer) => void)[] = [];
+    // Settles at the next request, so a test waits for the prompt, never for time.
+    let wake = (): void => {};
+    let asked = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
     const ask = (request: PermissionRequest) =>
       new Promise<PermissionAnswer>((resolve) => {
         requests.push(request);
         answers.push(resolve);
+        const woken = wake;
+        asked = new Promise<void>((next) => {
+          wake = next;
+        });
+        woken();
       });
+    /** Resolves once `check` holds, looking again after each request. */
+    const until = async (check: () => boolean): Promise<void> => {
+      while (!check()) await asked;
+    };
     const answer = async (value: PermissionAnswer) => {
       await until(() => answers.length > 0);
       answers.shift()?.(value);
     };
-    return { requests, ask, answer };
-  }
-
-  async function until(check: () => boolean): Promise<void> {
-    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+    return { requests, ask, answer, until };
   }
 
   it("lets the rules decide without asking", async () => {
@@ -512,7 +522,7 @@ describe("createAuthorizer", () => {
       signal,
     );
     expect(await read).toEqual({ allow: true });
-    await until(() => prompt.requests.length > 0);
+    await prompt.until(() => prompt.requests.length > 0);
     expect(prompt.requests).toHaveLength(1);
     await prompt.answer({ kind: "allow-session" });
     expect(await first).toEqual({ allow: true });
@@ -531,7 +541,7 @@ describe("createAuthorizer", () => {
       tools.edit_file!,
       signal,
     );
-    await until(() => prompt.requests.length === 3);
+    await prompt.until(() => prompt.requests.length === 3);
     expect(prompt.requests).toHaveLength(3);
     await prompt.answer({ kind: "deny" });
     expect(await again).toEqual({ allow: false, reason: "", by: "user" });

@@ -7,15 +7,22 @@ describe("SharedRegistration", () => {
   it("answers concurrent registrations with the first one's response", async () => {
     const shared = new SharedRegistration();
     let calls = 0;
+    // The server answers once both calls are in: the first is still pending.
+    let answer = (): void => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
     const base = async (): Promise<Response> => {
       calls++;
-      await new Promise((r) => setTimeout(r, 10));
+      await answered;
       return registered(`c${calls}`);
     };
-    const [a, b] = await Promise.all([
+    const both = Promise.all([
       shared.fetch("https://as/register", { method: "POST" }, base),
       shared.fetch("https://as/register", { method: "POST" }, base),
     ]);
+    answer();
+    const [a, b] = await both;
     expect(a.status).toBe(201);
     expect(await a.json()).toEqual({ client_id: "c1" });
     expect(await b.json()).toEqual({ client_id: "c1" });
@@ -39,7 +46,6 @@ describe("SharedRegistration", () => {
     ];
     const base = async (): Promise<Response> => answers.shift() ?? registered("extra");
     expect((await shared.fetch("https://as/register", {}, base)).status).toBe(400);
-    await new Promise((r) => setTimeout(r, 0));
     expect(await (await shared.fetch("https://as/register", {}, base)).json()).toEqual({
       client_id: "ok",
     });
@@ -48,7 +54,6 @@ describe("SharedRegistration", () => {
       throw new TypeError("fetch failed");
     };
     await expect(failing.fetch("https://as/register", {}, down)).rejects.toThrow("fetch failed");
-    await new Promise((r) => setTimeout(r, 0));
     expect((await failing.fetch("https://as/register", {}, base)).status).toBe(201);
   });
 });

@@ -22,7 +22,8 @@ describe("withFileLock", () => {
         withFileLock(file, async () => {
           inside++;
           most = Math.max(most, inside);
-          await new Promise((r) => setTimeout(r, 5));
+          // Let the other holders try while this one is inside.
+          await new Promise((r) => setImmediate(r));
           inside--;
         }),
       ),

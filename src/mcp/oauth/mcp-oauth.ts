@@ -46,6 +46,8 @@ export interface McpOAuthOptions {
   readonly hostname?: string;
   /** The scope a sign-in to a server asks for, instead of discovery's (`mcp auth --scope`). */
   readonly signInScope?: (server: string) => string | undefined;
+  /** The clock token expiry is judged by (tests move it instead of waiting). */
+  readonly now?: () => number;
 }
 
 /** What `logout` did. */
@@ -295,6 +297,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
           ...(options.clientVersion !== undefined && { clientVersion: options.clientVersion }),
           ...(options.log && { log: options.log }),
           ...(requestScope !== undefined && { requestScope }),
+          ...(options.now && { now: options.now }),
         });
         const withProvider = { ...connectOptions, authProvider: provider, fetch: provider.fetch };
         let connection: McpConnection;

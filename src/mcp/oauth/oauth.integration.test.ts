@@ -71,7 +71,12 @@ interface Harness {
 }
 
 function harness(
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; interactive?: boolean } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    interactive?: boolean;
+    now?: () => number;
+  } = {},
 ): Harness {
   const store = createAuthPromptStore();
   const oauth = createMcpOAuth({
@@ -85,6 +90,7 @@ function harness(
     },
     platform: "linux",
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.now && { now: options.now }),
   });
   const wrapped = oauth.wrapConnect(connectMcpServer);
   const connect = async (server: RemoteServerConfig): Promise<McpConnection> => {
@@ -387,14 +393,17 @@ describe("OAuth sign-in against the mock", () => {
   });
 
   it("refreshes silently before the request when the expiry is known", async () => {
-    const short = await mockWith(["--token-ttl", "1"]);
-    const server = serverFor(short);
-    const { signIn } = harness();
+    // wren's clock moves past the token's expiry (an hour at the mock); no time passes.
+    let clock = Date.now();
+    const server = serverFor(mock);
+    const { signIn } = harness({ now: () => clock });
     const connection = await signIn(server);
-    await new Promise((r) => setTimeout(r, 1100));
-    const before = await short.stats();
+    // Counted before the clock moves: the connection's background GET stream may open at any
+    // moment and be the request that refreshes.
+    const before = await mock.stats();
+    clock += 3_600_000;
     await connection.callTool("echo", { text: "later" });
-    const after = await short.stats();
+    const after = await mock.stats();
     expect(after.tokenRefresh - before.tokenRefresh).toBe(1);
     expect(after.unauthorized).toBe(before.unauthorized);
   });

@@ -114,9 +114,14 @@ describe("WrenOAuthProvider", () => {
 
   it("concurrent auth() calls share one registration at the discovered endpoint", async () => {
     let registrations = 0;
+    // The authorization server answers once both calls are in: the first is still pending.
+    let answer = (): void => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
     const as: typeof fetch = async () => {
       registrations++;
-      await new Promise((r) => setTimeout(r, 20));
+      await answered;
       return Response.json({ client_id: `c${registrations}` }, { status: 201 });
     };
     const provider = new WrenOAuthProvider({ server, storage, fetch: as });
@@ -132,10 +137,9 @@ describe("WrenOAuthProvider", () => {
     });
     const register = () =>
       provider.fetch("https://as/register", { method: "POST", body: "{}" }).then((r) => r.json());
-    expect(await Promise.all([register(), register()])).toEqual([
-      { client_id: "c1" },
-      { client_id: "c1" },
-    ]);
+    const both = Promise.all([register(), register()]);
+    answer();
+    expect(await both).toEqual([{ client_id: "c1" }, { client_id: "c1" }]);
     expect(registrations).toBe(1);
   });
 });
