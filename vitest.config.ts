@@ -13,5 +13,9 @@ export default defineConfig({
     hookTimeout: 20_000,
     // Two-core CI machines: terminal and integration tests spawn processes, so keep the pool small.
     maxWorkers: 2,
+    // Each worker imports wren's modules (the MCP and AI SDKs, Ink) once, not once per file:
+    // about half the time of the unit tests went to imports. Safe because no module keeps
+    // mutable state (CLAUDE.md) and no test mocks our modules or stubs globals.
+    isolate: false,
   },
 });

@@ -3,10 +3,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../agent/messages.js";
-import { mockModelHome } from "../provider/test-support.js";
+import { useModelHomes } from "../provider/test-support.js";
 import { createSessionStore } from "../session/session-store.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
 import { resolvePaths } from "../utils/paths.js";
+
+// One mock model server for the file; each test replays its own script on it.
+const mockModelHome = useModelHomes();
 
 const terminals = useTerminals();
 

@@ -3,8 +3,11 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mockModelHome } from "../provider/test-support.js";
+import { useModelHomes } from "../provider/test-support.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
+
+// One mock model server for the file; each test replays its own script on it.
+const mockModelHome = useModelHomes();
 
 const terminals = useTerminals();
 

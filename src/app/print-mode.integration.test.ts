@@ -3,8 +3,11 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mockModelHome, type ScriptTurn } from "../provider/test-support.js";
+import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { runWren, type WrenRun } from "../test-utils/run-wren.js";
+
+// One mock model server for the file; each test replays its own script on it.
+const mockModelHome = useModelHomes();
 
 const setup = (script: readonly ScriptTurn[]) =>
   mockModelHome(script, { apiKey: "sk-secret-key-123" });

@@ -4,9 +4,12 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { HOSTILE_TEXT, HOSTILE_TOOL_NAME } from "../../mock-mcps/tools.mjs";
-import { mockModelHome, type ScriptTurn } from "../provider/test-support.js";
+import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { HOSTILE_STRINGS, hostileText, terminalInjections } from "../test-utils/hostile-strings.js";
 import { Keys, type Terminal, useTerminals } from "../test-utils/pty.js";
+
+// One mock model server for the file; each test replays its own script on it.
+const mockModelHome = useModelHomes();
 
 const terminals = useTerminals();
 const stdioMock = fileURLToPath(new URL("../../mock-mcps/stdio.mjs", import.meta.url));

@@ -10,8 +10,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { mockModelHome, startModelServer } from "../provider/test-support.js";
+import { startModelServer, useModelHomes } from "../provider/test-support.js";
 import { runWren, type WrenRun } from "../test-utils/run-wren.js";
+
+// One mock model server for the file; each test replays its own script on it.
+const mockModelHome = useModelHomes();
 
 function wren(
   args: string[],

@@ -6,8 +6,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { mockModelHome, type ScriptTurn } from "../provider/test-support.js";
+import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { Keys, useTerminals, type WrenTerminal } from "../test-utils/pty.js";
+
+// One mock model server for the file; each test replays its own script on it.
+const mockModelHome = useModelHomes();
 
 const terminals = useTerminals();
 const QUESTION = "Do you trust the project config in this folder?";
@@ -165,5 +168,6 @@ describe("the trust question", () => {
     expect(wren.output).not.toContain("Allow once");
     expect(existsSync(marker)).toBe(true);
     await exit(wren);
-  });
+    // Two whole REPL sessions: on a loaded 2-core machine they outlast the default 20 s bound.
+  }, 60_000);
 });

@@ -3,7 +3,7 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { onTestFinished } from "vitest";
+import { afterAll, beforeAll, onTestFinished } from "vitest";
 import { type StartedMock, startMock } from "../test-utils/start-mock.js";
 
 /** The scripted mock model server. */
@@ -65,6 +65,8 @@ export interface ModelServer extends StartedMock {
   readonly baseURL: string;
   requests(): Promise<RecordedRequest[]>;
   setScript(turns: readonly ScriptTurn[]): Promise<void>;
+  /** Plays `turns` from the first and forgets the requests so far. */
+  reset(turns: readonly ScriptTurn[]): Promise<void>;
 }
 
 /** Options of `startModelServer`. */
@@ -83,6 +85,13 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   if (options.models) args.push("--models", options.models.join(","));
   const mock = await startMock(MODEL_SERVER, args);
   const { origin } = mock;
+  const setScript = async (turns: readonly ScriptTurn[]): Promise<void> => {
+    const response = await fetch(`${origin}/_script`, {
+      method: "POST",
+      body: JSON.stringify(turns),
+    });
+    if (!response.ok) throw new Error(`bad script: ${await response.text()}`);
+  };
   return {
     ...mock,
     baseURL: `${origin}/v1`,
@@ -90,14 +99,26 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       const response = await fetch(`${origin}/_requests`);
       return (await response.json()) as RecordedRequest[];
     },
-    async setScript(turns) {
-      const response = await fetch(`${origin}/_script`, {
-        method: "POST",
-        body: JSON.stringify(turns),
-      });
-      if (!response.ok) throw new Error(`bad script: ${await response.text()}`);
+    setScript,
+    async reset(turns) {
+      await setScript(turns);
+      const cleared = await fetch(`${origin}/_requests`, { method: "DELETE" });
+      if (!cleared.ok) throw new Error(`could not clear the request log: ${cleared.status}`);
     },
   };
+}
+
+/** Options of {@link mockModelHome}. */
+export interface ModelHomeOptions {
+  readonly apiKey?: string;
+  /** Top-level settings keys added to settings.json. */
+  readonly settings?: Record<string, unknown>;
+}
+
+/** A WREN_HOME set up for the mock model, and the server it talks to. */
+export interface ModelHome {
+  readonly server: ModelServer;
+  readonly home: string;
 }
 
 /**
@@ -107,10 +128,33 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
  */
 export async function mockModelHome(
   script: readonly ScriptTurn[],
-  options: { apiKey?: string; settings?: Record<string, unknown> } = {},
-): Promise<{ server: ModelServer; home: string }> {
+  options: ModelHomeOptions = {},
+): Promise<ModelHome> {
   const server = await startModelServer({ script });
   onTestFinished(() => server.stop());
+  return { server, home: await writeModelHome(server, options) };
+}
+
+/**
+ * {@link mockModelHome} over one mock model server for the whole file, started before its first
+ * test and stopped after its last: each home replays its script from the start against a
+ * cleared request log. Tests in a file run one at a time, so none sees another's turns; a test
+ * that needs two servers at once starts its own. Call it at the top of a test file.
+ */
+export function useModelHomes(): typeof mockModelHome {
+  let shared: ModelServer | undefined;
+  beforeAll(async () => {
+    shared = await startModelServer();
+  });
+  afterAll(() => shared?.stop());
+  return async (script, options = {}) => {
+    if (!shared) throw new Error("useModelHomes() belongs at the top of a test file");
+    await shared.reset(script);
+    return { server: shared, home: await writeModelHome(shared, options) };
+  };
+}
+
+async function writeModelHome(server: ModelServer, options: ModelHomeOptions): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), "wren-model-home-"));
   const mock = {
     type: "openai-compatible",
@@ -121,5 +165,5 @@ export async function mockModelHome(
     join(home, "settings.json"),
     JSON.stringify({ model: "mock/mock-model", providers: { mock }, ...options.settings }),
   );
-  return { server, home };
+  return home;
 }
