@@ -9,6 +9,8 @@ export default defineConfig({
       "scripts/**/*.test.ts",
     ],
     environment: "node",
+    // Bundles the mock servers once per run (see src/test-utils/mock-bundles.ts).
+    globalSetup: ["src/test-utils/mock-bundles.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Two-core CI machines: terminal and integration tests spawn processes, so keep the pool small.

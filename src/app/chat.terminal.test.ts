@@ -1,8 +1,8 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../agent/messages.js";
+import { STDIO_MOCK } from "../mcp/test-support.js";
 import { useModelHomes } from "../provider/test-support.js";
 import { createSessionStore } from "../session/session-store.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
@@ -85,7 +85,7 @@ describe("chatting in a terminal", () => {
 
 describe("tools and sessions in a terminal", () => {
   it("runs an MCP tool the model calls and feeds the result back", async () => {
-    const stdioMock = fileURLToPath(new URL("../../mock-mcps/stdio.mjs", import.meta.url));
+    const stdioMock = STDIO_MOCK;
     const { server, home } = await mockModelHome(
       [
         [{ toolCall: { name: "mcp__mock__echo", arguments: { text: "ping" } } }],

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { STDIO_MOCK } from "../mcp/test-support.js";
 import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { runWren, type WrenRun } from "../test-utils/run-wren.js";
 
@@ -221,11 +222,10 @@ describe("wren -p", () => {
   });
 
   it("answers at once while a stdio MCP server is still connecting, and exits", async () => {
-    const stdio = join(import.meta.dirname, "../../mock-mcps/stdio.mjs");
     const { home } = await mockModelHome([[{ text: "fine" }]], {
       settings: {
         mcpServers: {
-          slow: { command: process.execPath, args: [stdio, "--hang"], timeout: 600_000 },
+          slow: { command: process.execPath, args: [STDIO_MOCK, "--hang"], timeout: 600_000 },
         },
       },
     });

@@ -1,9 +1,6 @@
-// Plays a hostile model and a hostile MCP server against the built wren in a real terminal and
-// checks the raw byte stream: no escape sequence, C1 or bidi control that came from them may
-// reach the terminal, and the window title must stay as it was.
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { HOSTILE_TEXT, HOSTILE_TOOL_NAME } from "../../mock-mcps/tools.mjs";
+import { STDIO_MOCK } from "../mcp/test-support.js";
 import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { HOSTILE_STRINGS, hostileText, terminalInjections } from "../test-utils/hostile-strings.js";
 import { Keys, type Terminal, useTerminals } from "../test-utils/pty.js";
@@ -12,7 +9,7 @@ import { Keys, type Terminal, useTerminals } from "../test-utils/pty.js";
 const mockModelHome = useModelHomes();
 
 const terminals = useTerminals();
-const stdioMock = fileURLToPath(new URL("../../mock-mcps/stdio.mjs", import.meta.url));
+const stdioMock = STDIO_MOCK;
 const CATALOGUE = hostileText();
 /** A server name from a config file, with an OSC title and a bidi override in it. */
 const HOSTILE_SERVER = "srv\u001b]0;PWNED-TITLE\u0007\u202e";

@@ -5,14 +5,15 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { RemoteServerConfig, StdioServerConfig } from "../config/schema.js";
+import { mockScript } from "../test-utils/mock-bundles.js";
 import { type StartedMock, startMock } from "../test-utils/start-mock.js";
 import { resolvePaths, type WrenPaths } from "../utils/paths.js";
 
 /** The repository root (tests run from it). */
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
-export const STDIO_MOCK = join(REPO_ROOT, "mock-mcps/stdio.mjs");
-export const HTTP_MOCK = join(REPO_ROOT, "mock-mcps/http.mjs");
-export const MODERN_MOCK = join(REPO_ROOT, "mock-mcps/http-modern.mjs");
+export const STDIO_MOCK = mockScript("stdio.mjs");
+export const HTTP_MOCK = mockScript("http.mjs");
+export const MODERN_MOCK = mockScript("http-modern.mjs");
 export const EVERYTHING_BIN = join(
   REPO_ROOT,
   "node_modules/@modelcontextprotocol/server-everything/dist/index.js",

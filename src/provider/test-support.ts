@@ -2,15 +2,13 @@
 // Used by *.test.ts only.
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, onTestFinished } from "vitest";
+import { mockScript } from "../test-utils/mock-bundles.js";
 import { type StartedMock, startMock } from "../test-utils/start-mock.js";
 
 /** The scripted mock model server. */
-export const MODEL_SERVER = join(
-  resolve(import.meta.dirname, "../.."),
-  "mock-mcps/model-server.mjs",
-);
+export const MODEL_SERVER = mockScript("model-server.mjs");
 
 /** One step of a scripted turn (see mock-mcps/README.md, "Mock model server"). */
 export type ScriptStep =

@@ -1,6 +1,7 @@
 // Test helpers for the OAuth tests: the mock OAuth server as a subprocess, and the fake browser.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mockScript } from "../../test-utils/mock-bundles.js";
 import { type StartedMock, startMock } from "../../test-utils/start-mock.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -11,7 +12,7 @@ export const FAKE_BROWSER = join(here, "fixtures", "fake-browser.mjs");
 /** The built binary (`npm run build` first). */
 export const WREN = join(root, "dist", "wren.js");
 /** The OAuth mock server script. */
-export const OAUTH_MOCK = join(root, "mock-mcps", "http-oauth.mjs");
+export const OAUTH_MOCK = mockScript("http-oauth.mjs");
 
 /** Counters the mock reports at `/__test/stats`. */
 export interface OAuthMockStats {
