@@ -292,6 +292,7 @@ describe("createMcpManager", () => {
     expect(outcome).toEqual({
       status: "error",
       message: "huge: connection dropped: ReadBuffer exceeded maximum size of 10485760 bytes",
+      source: "client",
     });
     await expect.poll(() => statusOf(m, "huge")?.state, POLL).toBe("connected");
   });
