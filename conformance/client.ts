@@ -10,6 +10,7 @@ import { formFields, initialValues, validateForm } from "../src/mcp/elicitation-
 import { createElicitationStore, type ElicitationStore } from "../src/mcp/elicitation-store.js";
 import { createMcpManager } from "../src/mcp/manager.js";
 import { createAuthPromptStore } from "../src/mcp/oauth/auth-store.js";
+import { McpAuthError } from "../src/mcp/oauth/errors.js";
 import { createMcpOAuth } from "../src/mcp/oauth/mcp-oauth.js";
 import { describeStatus } from "../src/mcp/status-text.js";
 import { assignToolNames } from "../src/mcp/tool-bridge.js";
@@ -17,6 +18,14 @@ import type { Tool } from "../src/tools/types.js";
 import { resolvePaths } from "../src/utils/paths.js";
 
 const SERVER = "conformance";
+
+/**
+ * Exit code when wren did not connect: sign-in refused or the server left failed or needing
+ * sign-in — where a session shows that status and carries on without the server. 0 means
+ * connected and every tool call answered; 1 means wren itself failed (a crash, or a call whose
+ * answer it could not get or use). conformance/run-suite.mjs tells the three apart.
+ */
+const EXIT_NOT_CONNECTED = 3;
 
 function log(line: string): void {
   process.stdout.write(`[wren-conformance] ${line}\n`);
@@ -220,12 +229,20 @@ async function main(): Promise<number> {
     await manager.whenSettled();
     if (manager.getSnapshot().find((s) => s.name === SERVER)?.status.state === "needs-auth") {
       log("needs sign-in: running .mcp auth");
-      await manager.signIn(SERVER);
+      try {
+        await manager.signIn(SERVER);
+      } catch (error) {
+        // wren's own refusals (a mix-up defence, a denied or cancelled sign-in) are typed;
+        // the REPL shows them as one line and goes on without the server.
+        if (!(error instanceof McpAuthError)) throw error;
+        log(`sign-in refused: ${error.message}`);
+        return EXIT_NOT_CONNECTED;
+      }
     }
     const state = manager.getSnapshot().find((s) => s.name === SERVER);
     if (state?.status.state !== "connected") {
       log(`not connected: ${state ? describeStatus(state.status) : "unknown server"}`);
-      return 1;
+      return EXIT_NOT_CONNECTED;
     }
     log(describeStatus(state.status));
     // `initialize` checks the handshake only; every other scenario is about calling tools.
