@@ -11,11 +11,12 @@
 /**
  * Printable ASCII plus Latin-1 (without the soft hyphen), general punctuation (dashes,
  * quotes, bullets, ellipsis, ‹ ›; without the zero-width and line-separator characters and
- * the two that are emoji), box drawing and block elements. string-width takes all of them as
+ * the two that are emoji), the four plain arrows, box drawing, block elements and the
+ * ornamental brackets (❮ ❯). string-width takes all of them as
  * one column only while ambiguous-width characters count as narrow (its default).
  */
 export const NARROW_TEXT =
-  "^[\\u0020-\\u007E\\u00A1-\\u00AC\\u00AE-\\u00FF\\u2010-\\u2027\\u2030-\\u203B\\u203D-\\u2048\\u204A-\\u205E\\u2500-\\u259F]*$";
+  "^[\\u0020-\\u007E\\u00A1-\\u00AC\\u00AE-\\u00FF\\u2010-\\u2027\\u2030-\\u203B\\u203D-\\u2048\\u204A-\\u205E\\u2190-\\u2193\\u2500-\\u259F\\u2768-\\u2775]*$";
 
 const ASCII_FAST_PATH = "if (/^[\\u0020-\\u007E]*$/.test(string)) {";
 
