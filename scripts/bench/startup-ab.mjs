@@ -6,8 +6,8 @@
 //   cp -r dist /tmp/wren-before        # before the change (after `npm run build`)
 //   ... change, npm run build ...
 //   node scripts/bench/startup-ab.mjs --base /tmp/wren-before [--runs 15]
-// Prints each subject's median/min/max, its ratio to the floor, and the median of the per-run
-// ratios B/A. Timed: spawn until the prompt `›` (or the trust question) is on the screen.
+// Prints each subject's median/min/max, its ratio to the floor (of the medians, and the median
+// of the per-run ratios), and the median of the per-run ratios B/A. Timed: spawn until the prompt `›` (or the trust question) is on the screen.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -160,18 +160,18 @@ try {
   for (let i = 0; i < runs; i++) {
     for (const s of subjects) samples.get(s.name).push(await s.run());
   }
-  const floorMedian = median(samples.get("minimal Ink (bundled)"));
+  const floorSamples = samples.get("minimal Ink (bundled)");
+  const floorMedian = median(floorSamples);
+  const ms = (x) => x.toFixed(0).padStart(5);
   console.log(`startup A/B, ${runs} interleaved runs (ms to the prompt on screen)`);
   for (const s of subjects) {
     const xs = samples.get(s.name);
     const m = median(xs);
-    console.log(
-      `  ${s.name.padEnd(24)} median ${m.toFixed(0).padStart(5)}  min ${Math.min(...xs)
-        .toFixed(0)
-        .padStart(5)}  max ${Math.max(...xs)
-        .toFixed(0)
-        .padStart(5)}  / ink ${(m / floorMedian).toFixed(2)}x`,
-    );
+    // Per run, against the floor measured just before it: steadier when the machine drifts.
+    const paired = median(xs.map((x, i) => x / floorSamples[i]));
+    const range = `min ${ms(Math.min(...xs))}  max ${ms(Math.max(...xs))}`;
+    const ratios = `/ ink ${(m / floorMedian).toFixed(2)}x (per run ${paired.toFixed(2)}x)`;
+    console.log(`  ${s.name.padEnd(24)} median ${ms(m)}  ${range}  ${ratios}`);
   }
   for (const [a, b] of [
     ["A wren (base)", "B wren (current)"],
