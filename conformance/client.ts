@@ -10,11 +10,22 @@ import { formFields, initialValues, validateForm } from "../src/mcp/elicitation-
 import { createElicitationStore, type ElicitationStore } from "../src/mcp/elicitation-store.js";
 import { createMcpManager } from "../src/mcp/manager.js";
 import { createAuthPromptStore } from "../src/mcp/oauth/auth-store.js";
+import { McpAuthError } from "../src/mcp/oauth/errors.js";
 import { createMcpOAuth } from "../src/mcp/oauth/mcp-oauth.js";
 import { describeStatus } from "../src/mcp/status-text.js";
+import { assignToolNames } from "../src/mcp/tool-bridge.js";
+import type { Tool } from "../src/tools/types.js";
 import { resolvePaths } from "../src/utils/paths.js";
 
 const SERVER = "conformance";
+
+/**
+ * Exit code when wren did not connect: sign-in refused or the server left failed or needing
+ * sign-in — where a session shows that status and carries on without the server. 0 means
+ * connected and every tool call answered; 1 means wren itself failed (a crash, or a call whose
+ * answer it could not get or use). conformance/run-suite.mjs tells the three apart.
+ */
+const EXIT_NOT_CONNECTED = 3;
 
 function log(line: string): void {
   process.stdout.write(`[wren-conformance] ${line}\n`);
@@ -43,6 +54,59 @@ function exampleArguments(schema: Readonly<Record<string, unknown>>): Record<str
     else if (type === "string") args[key] = "wren";
   }
   return args;
+}
+
+/** One call the model makes: a tool wren offered it and the arguments it fills in. */
+interface ModelCall {
+  readonly tool: Tool;
+  readonly args: Record<string, unknown>;
+}
+
+/** The suite's own list of calls for a scenario (MCP_CONFORMANCE_CONTEXT `toolCalls`). */
+function contextToolCalls(): { name: string; arguments: Record<string, unknown> }[] | undefined {
+  const context = suiteContext();
+  if (!Array.isArray(context.toolCalls)) return undefined;
+  return context.toolCalls.flatMap((call: unknown) => {
+    if (call === null || typeof call !== "object" || !("name" in call)) return [];
+    if (typeof call.name !== "string") return [];
+    const args = "arguments" in call ? call.arguments : undefined;
+    return [
+      {
+        name: call.name,
+        arguments:
+          args !== null && typeof args === "object" && !Array.isArray(args) ? { ...args } : {},
+      },
+    ];
+  });
+}
+
+/**
+ * Plays the model: which of the tools wren offers it calls, with what. The model's choices are
+ * the scenario's input, never wren's behaviour: every tool once with the arguments a model
+ * fills in from its schema; or, when the suite names the calls a model makes (`toolCalls` in
+ * its context, e.g. arguments with non-ASCII text for SEP-2243 headers), exactly those; or,
+ * in json-schema-2020-12-preservation, the call that the echo tool's description asks a model
+ * for: the focal tool's inputSchema, exactly as wren offered it to the model, passed back as
+ * `schema` (src/provider's integration test shows the provider receives that schema as is).
+ */
+function modelCalls(scenario: string, tools: readonly Tool[]): ModelCall[] {
+  const byMcpName = (name: string): Tool | undefined => {
+    const [modelName] = assignToolNames([{ server: SERVER, tool: name }]);
+    return tools.find((t) => t.name === modelName);
+  };
+  const listed = contextToolCalls();
+  if (listed !== undefined) {
+    return listed.flatMap((call) => {
+      const tool = byMcpName(call.name);
+      return tool ? [{ tool, args: call.arguments }] : [];
+    });
+  }
+  if (scenario === "json-schema-2020-12-preservation") {
+    const focal = byMcpName("json_schema_2020_12_tool");
+    const echo = byMcpName("json_schema_echo");
+    if (focal && echo) return [{ tool: echo, args: { schema: focal.inputSchema } }];
+  }
+  return tools.map((tool) => ({ tool, args: exampleArguments(tool.inputSchema) }));
 }
 
 /** Plays the user in front of the form: accepts whatever it shows pre-filled. */
@@ -88,19 +152,24 @@ async function advertisedIssuer(serverUrl: string): Promise<string | undefined> 
   return undefined;
 }
 
+/** The suite's MCP_CONFORMANCE_CONTEXT: scenario data (credentials, calls to make). */
+function suiteContext(): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}");
+    if (parsed !== null && typeof parsed === "object") return { ...parsed };
+  } catch {
+    // no context
+  }
+  return {};
+}
+
 /**
  * `oauth` settings from the suite's MCP_CONFORMANCE_CONTEXT: a pre-registered client, or, for
  * the client-credentials scenarios, the machine credentials (secret or private key) a user
  * would put in their config with `"grantType": "client_credentials"`. CIMD otherwise.
  */
 async function oauthSettings(scenario: string, serverUrl: string): Promise<Record<string, string>> {
-  let context: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}");
-    if (parsed !== null && typeof parsed === "object") context = { ...parsed };
-  } catch {
-    // no context
-  }
+  const context = suiteContext();
   const text = (key: string): string | undefined =>
     typeof context[key] === "string" ? (context[key] as string) : undefined;
   const clientId = text("client_id");
@@ -160,23 +229,35 @@ async function main(): Promise<number> {
     await manager.whenSettled();
     if (manager.getSnapshot().find((s) => s.name === SERVER)?.status.state === "needs-auth") {
       log("needs sign-in: running .mcp auth");
-      await manager.signIn(SERVER);
+      try {
+        await manager.signIn(SERVER);
+      } catch (error) {
+        // wren's own refusals (a mix-up defence, a denied or cancelled sign-in) are typed;
+        // the REPL shows them as one line and goes on without the server.
+        if (!(error instanceof McpAuthError)) throw error;
+        log(`sign-in refused: ${error.message}`);
+        return EXIT_NOT_CONNECTED;
+      }
     }
     const state = manager.getSnapshot().find((s) => s.name === SERVER);
     if (state?.status.state !== "connected") {
       log(`not connected: ${state ? describeStatus(state.status) : "unknown server"}`);
-      return 1;
+      return EXIT_NOT_CONNECTED;
     }
     log(describeStatus(state.status));
     // `initialize` checks the handshake only; every other scenario is about calling tools.
     if (scenario === "initialize") return 0;
     let failures = 0;
     const signal = new AbortController().signal;
-    for (const tool of manager.tools()) {
-      const args = exampleArguments(tool.inputSchema);
+    for (const { tool, args } of modelCalls(scenario, manager.tools())) {
       const outcome = await tool.execute(args, { signal });
       log(`${tool.name} ${JSON.stringify(args)} -> ${JSON.stringify(outcome)}`);
-      if (outcome.status !== "ok") failures++;
+      // A tool's error (its error result, or its server's JSON-RPC error answer) goes to the
+      // model and the session carries on, as in the REPL. wren failing on the way to the
+      // answer (no connection, an answer it could not use) is the client's failure.
+      if (outcome.status === "error" && outcome.source !== "client") {
+        log(`${tool.name}: the tool's error goes to the model; the session carries on`);
+      } else if (outcome.status !== "ok") failures++;
     }
     return failures === 0 ? 0 : 1;
   } finally {

@@ -5,8 +5,9 @@
 // `--spec-version 2026-07-28` for the scenarios that revision shares. One scenario at a time,
 // so timing scenarios are not decided by load. A scenario passes only when the suite's checks
 // pass and the adapter exits 0 — or, for a scenario whose point is that the client refuses
-// (REFUSALS), exits non-zero: connecting there would be the failure. Scenarios in expected-failures.yml (each with its reason) must
-// fail; one that starts passing fails the run, so the list stays true.
+// (REFUSALS, each with why), exits EXIT_NOT_CONNECTED: wren declined to connect, and did not
+// crash. Scenarios in expected-failures.yml (each with its reason) must fail; one that starts
+// passing fails the run, so the list stays true.
 //   node conformance/run-suite.mjs [--mode default|2026-07-28] [SCENARIO...]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -20,15 +21,37 @@ const SUITE_PACKAGE = "@modelcontextprotocol/conformance@0.2.0-alpha.12";
 const SUITE = ["-y", "-p", "node@22", "-p", SUITE_PACKAGE, "conformance"];
 const MODERN = "2026-07-28";
 const EXPECTED_FAILURES = join(root, "conformance", "expected-failures.yml");
-/** Scenarios that pass only if the client refuses to go on (its checks say why). */
-const REFUSALS = new Set([
-  "auth/scope-retry-limit", // the server keeps asking for more scope: give up after one step-up
-  "auth/resource-mismatch", // the protected resource metadata names another resource
-  "auth/iss-supported-missing", // RFC 9207: no iss although the metadata promises it
-  "auth/iss-wrong-issuer", // RFC 9207: iss names another issuer
-  "auth/iss-unexpected", // RFC 9207: an unadvertised iss that does not match
-  "auth/iss-normalized", // RFC 9207: an iss equal only after URL normalization
-  "auth/metadata-issuer-mismatch", // RFC 8414 §3.3: metadata issuer is not its URL
+/** The adapter's exit code when wren did not connect (conformance/client.ts). */
+const EXIT_NOT_CONNECTED = "3";
+/**
+ * Scenarios whose point is that the client refuses: each plays an attack or a server that never
+ * grants access, and the suite marks it `allowClientError`. Connecting there would be the
+ * failure, so the adapter must exit EXIT_NOT_CONNECTED — wren declined, as a REPL session
+ * shows the server failed or needing sign-in and carries on without it. Exit 0 (connected) or
+ * 1 (wren crashed, or failed on its own) fails the scenario; the suite's checks must pass too
+ * (they record that the attack went nowhere: no code redeemed, no token sent).
+ */
+const REFUSALS = new Map([
+  // The server answers every request 403 insufficient_scope, whatever scope it got. wren
+  // steps up once, then stops asking the user (no endless sign-in loop) and stays
+  // "needs sign-in": there is no token this server accepts.
+  ["auth/scope-retry-limit", "gives up after one step-up"],
+  // The protected resource metadata names https://evil.example.com/mcp, not the server's URL
+  // (RFC 9728 §3.3): a token obtained for it must not be sent here, so no sign-in starts.
+  ["auth/resource-mismatch", "metadata names another resource"],
+  // RFC 9207: the metadata promises `iss` on every authorization response and the callback has
+  // none; the code is never redeemed (a mix-up attack could have sent it).
+  ["auth/iss-supported-missing", "iss missing though promised"],
+  // RFC 9207: the callback's `iss` names another issuer than the one wren asked; code unused.
+  ["auth/iss-wrong-issuer", "iss names another issuer"],
+  // RFC 9207: `iss` not advertised, but present and not the recorded issuer: still a mismatch.
+  ["auth/iss-unexpected", "unadvertised iss that does not match"],
+  // RFC 9207 §2.4: `iss` is compared as a plain string; one equal only after URL
+  // normalization (case, default port, trailing slash) is another issuer.
+  ["auth/iss-normalized", "iss equal only after normalization"],
+  // RFC 8414 §3.3: the metadata's `issuer` is not the URL it was discovered at; the metadata
+  // is not used, so no registration, authorization or token request goes there.
+  ["auth/metadata-issuer-mismatch", "metadata issuer is not its URL"],
 ]);
 
 /** `section:` followed by `  - name` lines; comments and blank lines ignored. */
@@ -120,7 +143,7 @@ for (const mode of modes) {
       // The adapter never ran to its end (or never started).
     }
     const clientOk = REFUSALS.has(scenario)
-      ? clientStatus !== "0" && clientStatus !== "missing"
+      ? clientStatus === EXIT_NOT_CONNECTED
       : clientStatus === "0";
     const ok = result.status === 0 && clientOk;
     const why = `suite exit ${result.status}, adapter exit ${clientStatus}`;

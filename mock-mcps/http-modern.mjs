@@ -15,7 +15,7 @@ const OPTION_SPEC = {
   "legacy-too": { type: "boolean", default: false },
 };
 
-function createModernServer() {
+function createModernServer(request) {
   const server = new McpServer({ name: "mock-modern", version: "1.0.0" });
   server.registerTool(
     "echo",
@@ -29,6 +29,17 @@ function createModernServer() {
       inputSchema: z.object({ a: z.number(), b: z.number() }),
     },
     async ({ a, b }) => ({ content: [{ type: "text", text: String(a + b) }] }),
+  );
+  // SEP-2243: the client mirrors `region` into an Mcp-Param-Region header, base64 when unsafe.
+  server.registerTool(
+    "where",
+    {
+      description: "Returns the Mcp-Param-Region header as it arrived (SEP-2243)",
+      inputSchema: z.object({ region: z.string().meta({ "x-mcp-header": "Region" }) }),
+    },
+    async () => ({
+      content: [{ type: "text", text: request?.headers.get("mcp-param-region") ?? "(none)" }],
+    }),
   );
   return server;
 }
@@ -66,7 +77,7 @@ function log(line) {
 
 async function main() {
   const options = readOptions(process.argv.slice(2), process.env, OPTION_SPEC);
-  const handler = createMcpHandler(() => createModernServer(), {
+  const handler = createMcpHandler((ctx) => createModernServer(ctx.requestInfo), {
     legacy: options.legacyToo ? "stateless" : "reject",
   });
   const serve = toNode(handler);

@@ -3,6 +3,7 @@
 import { chmod, readFile, rename, rm } from "node:fs/promises";
 import { build } from "esbuild";
 import { inkInteractive } from "./ink-interactive.mjs";
+import { narrowTextFastPath } from "./narrow-text.mjs";
 
 const banner = [
   "#!/usr/bin/env node",
@@ -103,7 +104,7 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   legalComments: "none",
   logLevel: "warning",
-  plugins: [yogaWithoutFetch, startupZod, inkInteractive],
+  plugins: [yogaWithoutFetch, startupZod, inkInteractive, narrowTextFastPath],
 });
 await chmod(`${staging}/wren.js`, 0o755);
 const old = `dist.old-${process.pid}`;

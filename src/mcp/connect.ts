@@ -33,6 +33,7 @@ import {
 } from "./errors.js";
 import { hasProcessGroups } from "./process-group.js";
 import { capResponseSize } from "./response-cap.js";
+import { assumeCompleteResults } from "./result-type.js";
 import { GroupStdioClientTransport } from "./stdio-transport.js";
 
 export type { McpToolDefinition };
@@ -274,7 +275,8 @@ const connectOnce: ConnectFn = async (options) => {
   }
   const log = openServerLog(options.paths, server);
   log.line(`connecting (${server.type} ${describeTarget(server)})`);
-  const transport = buildTransport(options, log);
+  // A 2026-07-28 result without `resultType` is complete (SEP-2322); the SDK would reject it.
+  const transport = assumeCompleteResults(buildTransport(options, log));
   const hooks = options.hooks ?? {};
   const client = new Client(options.clientInfo ?? DEFAULT_CLIENT_INFO, {
     capabilities: hooks.onElicit ? { elicitation: { form: { applyDefaults: true } } } : {},

@@ -116,7 +116,10 @@ describe("classifyMcpError", () => {
 
   it("keeps protocol errors to one line", () => {
     const error = new ProtocolError(ProtocolErrorCode.InternalError, "line one\nline two");
-    expect(classifyMcpError(error, context).message).toBe("MCP error -32603: line one");
+    expect(classifyMcpError(error, context)).toMatchObject({
+      kind: "server-error",
+      message: "MCP error -32603: line one",
+    });
   });
 
   it("says which page a URL elicitation asks for, encoded, and never other schemes", () => {

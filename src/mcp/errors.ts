@@ -18,6 +18,8 @@ export type McpFailureKind =
   | "exited"
   | "spawn"
   | "protocol"
+  /** The server answered the request with a JSON-RPC error: it is reachable and said no. */
+  | "server-error"
   | "closed"
   /** The authorization server refused wren's client credentials. */
   | "auth";
@@ -268,7 +270,7 @@ export function classifyMcpError(
     const where = url === undefined ? "a page it names" : url;
     return new McpConnectionError(
       server,
-      "protocol",
+      "server-error",
       `the server needs you to open ${where} in a browser first, then try again`,
       { cause: error },
     );
@@ -276,7 +278,7 @@ export function classifyMcpError(
   if (error instanceof ProtocolError) {
     // The server's JSON-RPC error, with its code as the v1 SDK's message carried it.
     const text = `MCP error ${error.code}: ${error.message}`;
-    return new McpConnectionError(server, "protocol", firstLine(text), { cause: error });
+    return new McpConnectionError(server, "server-error", firstLine(text), { cause: error });
   }
   const code = errorCode(error);
   if (code === "ENOENT") {

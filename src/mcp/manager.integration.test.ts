@@ -12,6 +12,7 @@ import {
   remoteServer,
   STDIO_MOCK,
   startHttpMock,
+  startModernMock,
   stdioMock,
   type TestServer,
   tempPaths,
@@ -294,8 +295,29 @@ describe("createMcpManager", () => {
     expect(outcome).toEqual({
       status: "error",
       message: "huge: connection dropped: ReadBuffer exceeded maximum size of 10485760 bytes",
+      source: "client",
     });
     await expect.poll(() => statusOf(m, "huge")?.state, POLL).toBe("connected");
+  });
+
+  it("mirrors a tool argument into its SEP-2243 Mcp-Param header, base64 when not plain ASCII", async () => {
+    const modern = await startModernMock();
+    servers.push(modern);
+    const { manager: m } = manager([remoteServer("modern", `http://127.0.0.1:${modern.port}/mcp`)]);
+    m.start();
+    await m.whenSettled();
+    const where = m.tools().find((t) => t.name === "mcp__modern__where");
+    // The mock answers with the header exactly as it arrived on the wire.
+    expect(await where?.execute({ region: "us-west1" }, { signal })).toMatchObject({
+      content: [{ type: "text", text: "us-west1" }],
+    });
+    const encoded = `=?base64?${Buffer.from("Hello, 世界").toString("base64")}?=`;
+    expect(await where?.execute({ region: "Hello, 世界" }, { signal })).toMatchObject({
+      content: [{ type: "text", text: encoded }],
+    });
+    expect(await where?.execute({ region: " padded" }, { signal })).toMatchObject({
+      content: [{ type: "text", text: `=?base64?${Buffer.from(" padded").toString("base64")}?=` }],
+    });
   });
 
   it("an oversized result reaches the model truncated, with a note", async () => {

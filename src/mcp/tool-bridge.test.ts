@@ -203,6 +203,25 @@ describe("bridgeTool", () => {
     expect(tool.effect).toBe("external");
   });
 
+  it("says a JSON-RPC error answer came from the tool, and a failure on the way from the client", async () => {
+    const outcome = (error: Error) =>
+      bridgeTool({
+        server: "fs",
+        definition: definition("read"),
+        name: "mcp__fs__read",
+        call: async () => {
+          throw error;
+        },
+      }).execute({}, { signal });
+    // A real session hands both to the model and carries on; only the second is wren's failure.
+    expect(
+      await outcome(new McpConnectionError("fs", "server-error", "MCP error -32601: no such")),
+    ).toEqual({ status: "error", message: "fs: MCP error -32601: no such", source: "tool" });
+    expect(
+      await outcome(new McpConnectionError("fs", "protocol", "Invalid result for tools/call")),
+    ).toMatchObject({ status: "error", source: "client" });
+  });
+
   it("turns thrown errors into error outcomes and aborts into cancelled", async () => {
     const failing = bridgeTool({
       server: "fs",
@@ -215,6 +234,7 @@ describe("bridgeTool", () => {
     expect(await failing.execute({}, { signal })).toEqual({
       status: "error",
       message: "fs: server process exited: boom",
+      source: "client",
     });
     const controller = new AbortController();
     const cancelled = bridgeTool({

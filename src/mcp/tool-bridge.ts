@@ -250,7 +250,13 @@ export function bridgeTool(options: BridgeToolOptions): Tool {
         return mapToolResult(result, limits);
       } catch (error) {
         if (context.signal.aborted) return { status: "cancelled" };
-        return { status: "error", message: errorText(server, error) };
+        // The server's JSON-RPC error is its answer to the call, as an error result would be.
+        const answered = error instanceof McpConnectionError && error.kind === "server-error";
+        return {
+          status: "error",
+          message: errorText(server, error),
+          source: answered ? "tool" : "client",
+        };
       }
     },
   };

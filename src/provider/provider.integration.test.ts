@@ -188,6 +188,45 @@ describe.each<Flavor>(["openai-compatible", "anthropic"])("%s flavour", (flavor)
     }
   });
 
+  it("passes a JSON Schema 2020-12 tool schema on unmodified and its echo back whole", async () => {
+    // What an MCP server may declare (SEP-1613, SEP-2106): wren must neither strip keywords
+    // nor resolve $ref (a network $ref is never fetched) on the way to the provider.
+    const schema = {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      type: "object",
+      $defs: {
+        address: {
+          $anchor: "addr",
+          type: "object",
+          properties: { street: { type: "string" } },
+        },
+      },
+      properties: {
+        home: { $ref: "#/$defs/address" },
+        remote: { $ref: "https://example.invalid/schemas/remote.json" },
+        kind: { type: "string" },
+      },
+      allOf: [{ anyOf: [{ required: ["home"] }, { required: ["remote"] }] }],
+      if: { properties: { kind: { const: "business" } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keyword
+      then: { required: ["remote"] },
+      else: { required: ["home"] },
+      additionalProperties: false,
+    };
+    const tool = { name: "schema_tool", description: "Takes a rich schema", inputSchema: schema };
+    const mock = await server([
+      [{ toolCall: { name: "schema_tool", arguments: { schema } } }, { finish: "tool_calls" }],
+    ]);
+    const events = await collect(modelFor(mock).stream(request([user("go")], { tools: [tool] })));
+    const [sent] = await mock.requests();
+    const declared =
+      flavor === "openai-compatible"
+        ? sent?.body.tools[0].function.parameters
+        : sent?.body.tools[0].input_schema;
+    expect(declared).toEqual(schema);
+    expect(events.find((e) => e.type === "tool-call")).toMatchObject({ input: { schema } });
+  });
+
   it("gives an interrupted answer's unfinished tool calls a cancelled result", async () => {
     const mock = await server([[{ text: "ok" }]]);
     const conversation: ChatMessage[] = [

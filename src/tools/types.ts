@@ -22,6 +22,12 @@ export type ToolOutcome =
       readonly status: "error";
       readonly message: string;
       readonly content?: readonly ToolContentPart[];
+      /**
+       * Who failed: the tool (its error result, or its server's error answer to the call), or
+       * wren's client on the way (no connection, no answer, an answer it could not use).
+       * Absent: the tool.
+       */
+      readonly source?: "tool" | "client";
     }
   | {
       readonly status: "denied";
