@@ -79,7 +79,7 @@ describe("revokeTokens", () => {
       json(400, { error: "unsupported_token_type" }),
     ]);
     const result = await revokeTokens(stateWith(OIDC_METADATA), client, server.fetch);
-    expect(result).toEqual({ kind: "revoked", count: 2 });
+    expect(result).toEqual({ kind: "revoked", count: 2, selfContained: 1 });
   });
 
   it("reports any other refusal as a failure", async () => {

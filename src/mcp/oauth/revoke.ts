@@ -17,8 +17,11 @@ const RevocationMetadataSchema = z.looseObject({
 
 /** What logging out did at the authorization server. */
 export type RevocationResult =
-  /** Every stored token was revoked, or the server said it cannot revoke its type (§2.2.1). */
-  | { readonly kind: "revoked"; readonly count: number }
+  /**
+   * Every stored token was revoked, or the server said it cannot revoke its type (§2.2.1):
+   * `selfContained` of the `count` (a JWT access token), which stay valid until they expire.
+   */
+  | { readonly kind: "revoked"; readonly count: number; readonly selfContained?: number }
   | { readonly kind: "unsupported" }
   | { readonly kind: "nothing" }
   | { readonly kind: "failed"; readonly reason: string };
@@ -72,6 +75,7 @@ export async function revokeTokens(
     if (tokens.refresh_token) candidates.push([tokens.refresh_token, "refresh_token"]);
     candidates.push([tokens.access_token, "access_token"]);
     let count = 0;
+    let selfContained = 0;
     for (const [token, hint] of candidates) {
       const headers = new Headers({
         "content-type": "application/x-www-form-urlencoded",
@@ -90,12 +94,14 @@ export async function revokeTokens(
       }
       const response = await fetchFn(endpoint, { method: "POST", headers, body });
       // RFC 7009 §2.2: 200 for revoked and for already-invalid tokens alike.
-      const done = response.ok || (await isUnsupportedTokenType(response));
+      const unsupported = !response.ok && (await isUnsupportedTokenType(response));
       await response.body?.cancel().catch(() => {});
-      if (!done) return { kind: "failed", reason: `HTTP ${response.status}` };
+      if (!response.ok && !unsupported)
+        return { kind: "failed", reason: `HTTP ${response.status}` };
       count++;
+      if (unsupported) selfContained++;
     }
-    return { kind: "revoked", count };
+    return { kind: "revoked", count, ...(selfContained > 0 && { selfContained }) };
   } catch (error) {
     return { kind: "failed", reason: error instanceof Error ? error.name : "error" };
   }
