@@ -136,3 +136,188 @@ describe("sign-in against oidc-provider", () => {
     expect(call.io.out()).toContain("hello oidc");
   });
 });
+
+/** A signed-in WREN_HOME for `server`. */
+async function signedIn(name: string, server: OidcAs = as): Promise<WrenPaths> {
+  const paths = await homeFor(name, server);
+  const { code, io } = await signIn(paths);
+  expect(code, io.err()).toBe(0);
+  return paths;
+}
+
+/** Makes wren's store say the access token expired (known), or drops its expiry (unknown). */
+async function expireInStore(
+  paths: WrenPaths,
+  server: OidcAs,
+  expiry: "known" | "unknown",
+): Promise<void> {
+  await storageOf(paths, server).update((state) => {
+    if (!state.tokens) throw new Error("no tokens stored");
+    const { expires_at: _known, ...tokens } = state.tokens;
+    return {
+      ...state,
+      tokens: expiry === "known" ? { ...tokens, expires_at: Date.now() - 1000 } : tokens,
+    };
+  });
+}
+
+describe("refresh when the access token expires", () => {
+  it("wren still thinks it valid: the resource server's 401 leads to one refresh, the call works", async () => {
+    const paths = await signedIn("refresh-401");
+    const old = (await stored(paths, as)).tokens;
+    // Past the access token's lifetime at the AS (and its resource server); wren's clock is not moved.
+    await as.advanceClock(3700);
+    expect(await as.isActive(old?.access_token ?? "")).toBe(false);
+    const before = await as.stats();
+    const call = await callEcho(paths, "after expiry");
+    expect(call.code, call.io.err()).toBe(0);
+    expect(call.io.out()).toContain("after expiry");
+    const after = await as.stats();
+    expect(after.tokenRefresh - before.tokenRefresh).toBe(1);
+    expect(after.refreshErrors - before.refreshErrors).toBe(0);
+    expect(after.mcpUnauthorized - before.mcpUnauthorized).toBeGreaterThan(0);
+    expect(after.authorize).toBe(before.authorize);
+    const fresh = (await stored(paths, as)).tokens;
+    expect(fresh?.access_token).not.toBe(old?.access_token);
+    // Rotating refresh tokens: the new one is stored, the old one is spent.
+    expect(fresh?.refresh_token).not.toBe(old?.refresh_token);
+    expect(await as.isActive(fresh?.access_token ?? "")).toBe(true);
+  });
+
+  it("wren knows the expiry: it refreshes before the request, the server never says 401", async () => {
+    const paths = await signedIn("refresh-known");
+    await as.advanceClock(3700);
+    await expireInStore(paths, as, "known");
+    const before = await as.stats();
+    const call = await callEcho(paths, "silent refresh");
+    expect(call.code, call.io.err()).toBe(0);
+    const after = await as.stats();
+    expect(after.tokenRefresh - before.tokenRefresh).toBe(1);
+    expect(after.mcpUnauthorized - before.mcpUnauthorized).toBe(0);
+  });
+});
+
+const PROCESSES = 8;
+
+/** `wren mcp call demo echo` as its own process (the built binary). */
+function wrenCall(
+  paths: WrenPaths,
+  text: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [WREN, "mcp", "call", "demo", "echo", JSON.stringify({ text })],
+      {
+        env: { PATH: process.env.PATH, WREN_HOME: paths.home },
+        cwd: dir,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe(`rotation across ${PROCESSES} wren processes`, () => {
+  for (const expiry of ["known", "unknown"] as const) {
+    it(`all succeed, each refresh token presented once, no new sign-in (expiry ${expiry})`, async () => {
+      const paths = await signedIn(`rotation-${expiry}`);
+      await as.advanceClock(3700);
+      await expireInStore(paths, as, expiry);
+      const before = await as.stats();
+      const results = await Promise.all(
+        Array.from({ length: PROCESSES }, (_, i) => wrenCall(paths, `process ${i}`)),
+      );
+      results.forEach((result, i) => {
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toContain(`process ${i}`);
+      });
+      const after = await as.stats();
+      expect(after.tokenRefresh - before.tokenRefresh).toBe(1);
+      expect(after.maxRefreshPresentations).toBe(1);
+      expect(after.refreshReuse).toBe(0);
+      expect(after.revokedGrants).toBe(before.revokedGrants);
+      expect(after.authorize).toBe(before.authorize);
+      expect(after.tokenAuthorizationCode).toBe(before.tokenAuthorizationCode);
+    }, 90_000);
+  }
+});
+
+/** The HTTP status of an MCP `initialize` sent straight to the resource server with `token`. */
+async function mcpStatusWith(server: OidcAs, token: string): Promise<number> {
+  const response = await fetch(server.mcpUrl, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+    },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "probe", version: "0" },
+      },
+    }),
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
+async function logout(paths: WrenPaths): Promise<{ code: number; io: CliIo }> {
+  const io = cliIo(paths);
+  const code = await runMcpCli(["logout", "demo"], io);
+  return { code, io };
+}
+
+describe("wren mcp logout revokes at the authorization server", () => {
+  it("opaque tokens: the refresh token and the grant are revoked, the access token too", async () => {
+    const paths = await signedIn("logout-opaque");
+    const tokens = (await stored(paths, as)).tokens;
+    const before = await as.stats();
+    const { code, io } = await logout(paths);
+    expect(code, io.err()).toBe(0);
+    expect(io.out()).toBe("demo: signed out (revoked at the server; tokens deleted here)\n");
+    const after = await as.stats();
+    expect(after.revocations - before.revocations).toBe(2);
+    expect(after.revocationErrors).toBe(before.revocationErrors);
+    expect(after.revokedGrants - before.revokedGrants).toBeGreaterThan(0);
+    expect(await as.isActive(tokens?.refresh_token ?? "")).toBe(false);
+    expect(await as.isActive(tokens?.access_token ?? "")).toBe(false);
+    expect(await mcpStatusWith(as, tokens?.access_token ?? "")).toBe(401);
+    expect((await stored(paths, as)).tokens).toBeUndefined();
+  });
+
+  it("JWT access tokens: unsupported_token_type for the access token is done, not a failure", async () => {
+    const jwtAs = await startAs(["--jwt-access-tokens"]);
+    const paths = await signedIn("logout-jwt", jwtAs);
+    const tokens = (await stored(paths, jwtAs)).tokens;
+    expect(tokens?.access_token.split(".")).toHaveLength(3);
+    const before = await jwtAs.stats();
+    const { code, io } = await logout(paths);
+    expect(code, io.err()).toBe(0);
+    expect(io.out()).toBe(
+      "demo: signed out (revoked at the server, but the access token cannot be revoked and stays valid until it expires; tokens deleted here)\n",
+    );
+    const after = await jwtAs.stats();
+    // The refresh token (and with it the grant) revoked; the JWT refused as unsupported_token_type.
+    expect(after.revocations - before.revocations).toBe(1);
+    expect(after.revocationErrors - before.revocationErrors).toBe(1);
+    expect(after.revokedGrants - before.revokedGrants).toBeGreaterThan(0);
+    expect(await jwtAs.isActive(tokens?.refresh_token ?? "")).toBe(false);
+    expect((await stored(paths, jwtAs)).tokens).toBeUndefined();
+    // What the message says: the resource server still accepts the JWT until it expires.
+    expect(await mcpStatusWith(jwtAs, tokens?.access_token ?? "")).toBe(200);
+  });
+});
