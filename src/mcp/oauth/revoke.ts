@@ -1,5 +1,5 @@
 import {
-  discoverAuthorizationServerMetadata,
+  buildDiscoveryUrls,
   type FetchLike,
   type OAuthClientInformationMixed,
   selectClientAuthMethod,
@@ -7,9 +7,10 @@ import {
 // Classic zod/v4, as the SDK uses: this loads with the SDK, never on the startup path, and the
 // build gives zod/mini importers only the functions the config code calls.
 import * as z from "zod/v4";
-import { type OAuthState, toDiscoveryState } from "./storage.js";
+import type { OAuthState } from "./storage.js";
 
 const RevocationMetadataSchema = z.looseObject({
+  issuer: z.optional(z.string()),
   revocation_endpoint: z.optional(z.string()),
   revocation_endpoint_auth_methods_supported: z.optional(z.array(z.string())),
   token_endpoint_auth_methods_supported: z.optional(z.array(z.string())),
@@ -25,6 +26,43 @@ export type RevocationResult =
   | { readonly kind: "unsupported" }
   | { readonly kind: "nothing" }
   | { readonly kind: "failed"; readonly reason: string };
+
+/** Whether two issuer URLs are the same, one trailing slash aside. */
+function sameIssuer(a: string, b: string): boolean {
+  try {
+    return new URL(a).href.replace(/\/$/, "") === new URL(b).href.replace(/\/$/, "");
+  } catch {
+    return a === b;
+  }
+}
+
+/**
+ * The authorization server's metadata document as it serves it, every field kept: the SDK's
+ * discovery parses OpenID Connect discovery with a schema that drops `revocation_endpoint`, so
+ * what was stored from a server that publishes only that document lacks it. Only a document
+ * naming `issuer` itself is used (RFC 8414 §3.3: tokens never go where another issuer says).
+ */
+async function discoverRevocationMetadata(
+  issuer: string,
+  fetchFn: FetchLike,
+): Promise<z.infer<typeof RevocationMetadataSchema> | undefined> {
+  for (const { url } of buildDiscoveryUrls(issuer)) {
+    try {
+      const response = await fetchFn(url, { headers: { accept: "application/json" } });
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => {});
+        continue;
+      }
+      const parsed = z.safeParse(RevocationMetadataSchema, await response.json());
+      if (parsed.success && parsed.data.issuer !== undefined) {
+        return sameIssuer(parsed.data.issuer, issuer) ? parsed.data : undefined;
+      }
+    } catch {
+      // Unreachable or not JSON: the next candidate document.
+    }
+  }
+  return undefined;
+}
 
 const ErrorBodySchema = z.looseObject({ error: z.string() });
 
@@ -55,20 +93,24 @@ export async function revokeTokens(
   const tokens = state.tokens;
   if (!tokens || !client) return { kind: "nothing" };
   try {
-    // The stored metadata as the server sent it: a schema's parse would drop the endpoint.
-    const stored = state.discovery?.authorizationServerMetadata;
-    const discovery = state.discovery ? toDiscoveryState(state.discovery) : undefined;
+    // The stored metadata as wren kept it; read again from the server when it names no
+    // revocation endpoint (stored from OpenID Connect discovery, which the SDK trims).
+    const stored = z.safeParse(
+      RevocationMetadataSchema,
+      state.discovery?.authorizationServerMetadata,
+    );
+    const issuer = state.discovery?.authorizationServerUrl;
     const metadata =
-      stored ??
-      (discovery
-        ? await discoverAuthorizationServerMetadata(discovery.authorizationServerUrl, { fetchFn })
-        : undefined);
-    const parsed = z.safeParse(RevocationMetadataSchema, metadata);
-    const endpoint = parsed.success ? parsed.data.revocation_endpoint : undefined;
-    if (!parsed.success || !endpoint) return { kind: "unsupported" };
+      stored.success && stored.data.revocation_endpoint !== undefined
+        ? stored.data
+        : issuer !== undefined
+          ? await discoverRevocationMetadata(issuer, fetchFn)
+          : undefined;
+    const endpoint = metadata?.revocation_endpoint;
+    if (!metadata || !endpoint) return { kind: "unsupported" };
     const methods =
-      parsed.data.revocation_endpoint_auth_methods_supported ??
-      parsed.data.token_endpoint_auth_methods_supported ??
+      metadata.revocation_endpoint_auth_methods_supported ??
+      metadata.token_endpoint_auth_methods_supported ??
       [];
     const method = selectClientAuthMethod(client, methods);
     const candidates: [string, string][] = [];
