@@ -85,11 +85,13 @@ function storageOf(paths: WrenPaths, server: OidcAs) {
 
 /**
  * `wren mcp auth demo --no-browser`: waits for the authorization URL it prints, plays the
- * browser to the redirect, lets `tamper` change the callback (the attacker), and pastes it.
+ * browser to the redirect, lets `tamper` change the callback (the attacker), and pastes it —
+ * or, `via` "loopback", lets the browser land on wren's callback listener with it.
  */
 async function signIn(
   paths: WrenPaths,
   tamper: (callback: URL) => void = () => {},
+  via: "paste" | "loopback" = "paste",
 ): Promise<{ code: number; io: CliIo; authorizationUrl: URL; callback: URL }> {
   const io = cliIo(paths);
   const running = runMcpCli(["auth", "demo", "--no-browser"], io);
@@ -98,7 +100,8 @@ async function signIn(
   const authorizationUrl = new URL(/^(http:\S+\/auth\?\S+)$/m.exec(io.out())?.[1] ?? "");
   const callback = new URL(await authorizeInBrowser(authorizationUrl.href));
   tamper(callback);
-  io.stdin.write(`${callback.href}\n`);
+  if (via === "paste") io.stdin.write(`${callback.href}\n`);
+  else await (await fetch(callback)).body?.cancel();
   return { code: await running, io, authorizationUrl, callback };
 }
 
@@ -319,5 +322,114 @@ describe("wren mcp logout revokes at the authorization server", () => {
     expect((await stored(paths, jwtAs)).tokens).toBeUndefined();
     // What the message says: the resource server still accepts the JWT until it expires.
     expect(await mcpStatusWith(jwtAs, tokens?.access_token ?? "")).toBe(200);
+  });
+});
+
+describe("mix-up defences (RFC 9207 iss, RFC 8414 issuer)", () => {
+  const ATTACKER = "http://127.0.0.1:9/attacker-issuer";
+
+  /** Asserts a refused sign-in: exit 1, one line naming both issuers, the code never exchanged. */
+  async function expectRefused(
+    result: { code: number; io: CliIo },
+    paths: WrenPaths,
+    server: OidcAs,
+    exchangesBefore: number,
+    pattern: RegExp,
+  ): Promise<string> {
+    expect(result.code).toBe(1);
+    const lines = result.io.err().trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    const line = lines[0] ?? "";
+    expect(line).toMatch(pattern);
+    expect(line).toContain(JSON.stringify(server.issuer));
+    expect((await server.stats()).tokenAuthorizationCode).toBe(exchangesBefore);
+    expect((await stored(paths, server)).tokens).toBeUndefined();
+    return line;
+  }
+
+  it("a pasted callback whose iss names another issuer is refused", async () => {
+    const paths = await homeFor("iss-wrong-paste", as);
+    const before = (await as.stats()).tokenAuthorizationCode;
+    const result = await signIn(paths, (callback) => {
+      callback.searchParams.set("iss", ATTACKER);
+    });
+    const line = await expectRefused(result, paths, as, before, /names issuer .* not /);
+    expect(line).toContain(JSON.stringify(ATTACKER));
+  });
+
+  it("a callback with another issuer's iss reaching the loopback is refused the same way", async () => {
+    const paths = await homeFor("iss-wrong-loopback", as);
+    const before = (await as.stats()).tokenAuthorizationCode;
+    const result = await signIn(
+      paths,
+      (callback) => {
+        callback.searchParams.set("iss", ATTACKER);
+      },
+      "loopback",
+    );
+    await expectRefused(result, paths, as, before, /names issuer .* not /);
+  });
+
+  it("a callback without iss is refused when the server advertises it", async () => {
+    const paths = await homeFor("iss-missing", as);
+    const before = (await as.stats()).tokenAuthorizationCode;
+    const result = await signIn(paths, (callback) => {
+      callback.searchParams.delete("iss");
+    });
+    await expectRefused(result, paths, as, before, /carries no issuer/);
+  });
+
+  it("metadata whose issuer is not the URL it was discovered at is refused before anything is sent", async () => {
+    const lying = await startAs(["--issuer", ATTACKER]);
+    const paths = await homeFor("issuer-mismatch", lying);
+    const io = cliIo(paths);
+    const code = await runMcpCli(["auth", "demo", "--no-browser"], io);
+    expect(code).toBe(1);
+    const lines = io.err().trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(JSON.stringify(ATTACKER));
+    expect(lines[0]).toContain(JSON.stringify(lying.issuer));
+    expect(io.out()).not.toContain("/auth?");
+    const stats = await lying.stats();
+    expect(stats.registrations).toBe(0);
+    expect(stats.authorize).toBe(0);
+  });
+});
+
+describe("servers without iss or revocation", () => {
+  it("signs in without iss when none is advertised; logout says nothing could be revoked", async () => {
+    const legacy = await startAs(["--no-iss", "--no-revocation"]);
+    const paths = await homeFor("no-iss", legacy);
+    const { code, io, callback } = await signIn(paths);
+    expect(code, io.err()).toBe(0);
+    expect(callback.searchParams.has("iss")).toBe(false);
+    const out = await logout(paths);
+    expect(out.io.out()).toBe(
+      "demo: signed out (the server offers no revocation; tokens deleted here)\n",
+    );
+  });
+});
+
+describe("OpenID Connect discovery only", () => {
+  it("signs in through /.well-known/openid-configuration; logout finds its revocation_endpoint", async () => {
+    const oidc = await startAs(["--oidc-only", "--issuer-path", "/realms/wren"]);
+    const rfc8414 = await fetch(
+      `${oidc.origin}/.well-known/oauth-authorization-server/realms/wren`,
+    );
+    expect(rfc8414.status).toBe(404);
+    await rfc8414.body?.cancel();
+    const paths = await signedIn("oidc-only", oidc);
+    const state = await stored(paths, oidc);
+    expect(state.issuer).toBe(oidc.issuer);
+    expect(state.discovery?.authorizationServerMetadata).toMatchObject({ issuer: oidc.issuer });
+    const call = await callEcho(paths, "via oidc discovery");
+    expect(call.code, call.io.err()).toBe(0);
+
+    const refresh = state.tokens?.refresh_token ?? "";
+    const before = await oidc.stats();
+    const out = await logout(paths);
+    expect(out.io.out()).toBe("demo: signed out (revoked at the server; tokens deleted here)\n");
+    expect((await oidc.stats()).revocations - before.revocations).toBe(2);
+    expect(await oidc.isActive(refresh)).toBe(false);
   });
 });
