@@ -138,6 +138,13 @@ describe("sign-in against oidc-provider", () => {
     expect(call.code, call.io.err()).toBe(0);
     expect(call.io.out()).toContain("hello oidc");
   });
+
+  it("the browser landing on wren's loopback listener signs in as well", async () => {
+    const paths = await homeFor("signin-loopback", as);
+    const { code, io } = await signIn(paths, () => {}, "loopback");
+    expect(code, io.err()).toBe(0);
+    expect((await stored(paths, as)).tokens?.refresh_token).toBeDefined();
+  });
 });
 
 /** A signed-in WREN_HOME for `server`. */
