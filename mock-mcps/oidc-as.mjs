@@ -386,6 +386,10 @@ async function main() {
   provider.on("grant.revoked", () => {
     stats.revokedGrants += 1;
   });
+  // A spent refresh token presented again: oidc-provider revokes the grant (reuse detection).
+  provider.on("grant.error", (_ctx, error) => {
+    if (error?.error_detail === "refresh token already used") stats.refreshReuse += 1;
+  });
   provider.on("server_error", (_ctx, error) => log(`server_error: ${error.stack ?? error}`));
 
   // Counters, and --no-iss: an AS that neither advertises nor sends RFC 9207 `iss`.
@@ -408,7 +412,6 @@ async function main() {
       const presented = String(params.refresh_token ?? "");
       presentations.set(presented, (presentations.get(presented) ?? 0) + 1);
       if (ctx.status !== 200) stats.refreshErrors += 1;
-      if (ctx.body?.error_description === "refresh token already used") stats.refreshReuse += 1;
     }
     if (options.noIss) {
       if (route === "discovery" && ctx.body) {

@@ -43,8 +43,14 @@ async function statusOf(url: string, init?: RequestInit): Promise<number> {
   return response.status;
 }
 
-/** A public client's whole code flow with PKCE and a resource indicator; the access token. */
-async function codeFlow(as: OidcAs): Promise<string> {
+interface Issued {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly clientId: string;
+}
+
+/** A public client's whole code flow with PKCE and a resource indicator. */
+async function codeFlow(as: OidcAs): Promise<Issued> {
   const metadata = await discovery(as);
   const redirectUri = "http://127.0.0.1:1/callback";
   const registration = await fetch(metadata.registration_endpoint ?? "", {
@@ -92,7 +98,22 @@ async function codeFlow(as: OidcAs): Promise<string> {
   const body = z
     .looseObject({ access_token: z.string(), refresh_token: z.string() })
     .parse(await token.json());
-  return body.access_token;
+  return { accessToken: body.access_token, refreshToken: body.refresh_token, clientId };
+}
+
+/** A refresh-token grant; the HTTP status. */
+async function refresh(as: OidcAs, issued: Issued): Promise<number> {
+  const metadata = await discovery(as);
+  return statusOf(metadata.token_endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "refresh_token",
+      refresh_token: issued.refreshToken,
+      client_id: issued.clientId,
+      resource: as.mcpUrl,
+    }),
+  });
 }
 
 function initialize(token: string): RequestInit {
@@ -135,10 +156,17 @@ describe("mock-mcps/oidc-as.mjs", () => {
     expect(anonymous.headers.get("www-authenticate")).toContain("resource_metadata=");
     await anonymous.body?.cancel();
 
-    const token = await codeFlow(as);
-    expect(await statusOf(as.mcpUrl, initialize(token))).toBe(200);
+    const issued = await codeFlow(as);
+    expect(await statusOf(as.mcpUrl, initialize(issued.accessToken))).toBe(200);
     await as.advanceClock(3700);
-    expect(await statusOf(as.mcpUrl, initialize(token))).toBe(401);
+    expect(await statusOf(as.mcpUrl, initialize(issued.accessToken))).toBe(401);
+
+    // Rotation with reuse detection, as the counters the wren tests rely on report it.
+    expect(await refresh(as, issued)).toBe(200);
+    expect(await refresh(as, issued)).toBe(400);
+    const stats = await as.stats();
+    expect(stats).toMatchObject({ tokenRefresh: 2, refreshReuse: 1, maxRefreshPresentations: 2 });
+    expect(stats.revokedGrants).toBeGreaterThan(0);
   });
 
   it("switches: device flow on; registration, revocation, iss and RFC 8414 discovery off", async () => {
@@ -162,10 +190,10 @@ describe("mock-mcps/oidc-as.mjs", () => {
 
   it("JWT access tokens, and tokens without resource indicators, are accepted by its resource server", async () => {
     const jwt = await start(["--jwt-access-tokens"]);
-    const jwtToken = await codeFlow(jwt);
+    const jwtToken = (await codeFlow(jwt)).accessToken;
     expect(jwtToken.split(".")).toHaveLength(3);
     expect(await statusOf(jwt.mcpUrl, initialize(jwtToken))).toBe(200);
     const plain = await start(["--no-resource-indicators"]);
-    expect(await statusOf(plain.mcpUrl, initialize(await codeFlow(plain)))).toBe(200);
+    expect(await statusOf(plain.mcpUrl, initialize((await codeFlow(plain)).accessToken))).toBe(200);
   });
 });
