@@ -7,12 +7,15 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
 import { runMcpCli } from "../cli.js";
 import { authorizeInBrowser, type OidcAs, startOidcAs } from "./oidc-test-support.js";
 import { createOAuthStorage, type OAuthState } from "./storage.js";
 import { WREN } from "./test-support.js";
+
+// Real servers and up to eight wren processes on a shared 2-core machine: generous limits.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let dir: string;
 let as: OidcAs;
@@ -22,7 +25,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "wren-oidc-it-"));
   as = await startOidcAs();
   servers.push(as);
-}, 30_000);
+});
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
@@ -96,7 +99,7 @@ async function signIn(
   const io = cliIo(paths);
   const running = runMcpCli(["auth", "demo", "--no-browser"], io);
   // The first sign-in of a run loads the SDK: wait for the prompt, however long that takes.
-  await expect.poll(() => /^http:\S+\/auth\?\S+$/m.test(io.out()), { timeout: 20_000 }).toBe(true);
+  await expect.poll(() => /^http:\S+\/auth\?\S+$/m.test(io.out()), { timeout: 45_000 }).toBe(true);
   const authorizationUrl = new URL(/^(http:\S+\/auth\?\S+)$/m.exec(io.out())?.[1] ?? "");
   const callback = new URL(await authorizeInBrowser(authorizationUrl.href));
   tamper(callback);
@@ -257,7 +260,7 @@ describe(`rotation across ${PROCESSES} wren processes`, () => {
       expect(after.revokedGrants).toBe(before.revokedGrants);
       expect(after.authorize).toBe(before.authorize);
       expect(after.tokenAuthorizationCode).toBe(before.tokenAuthorizationCode);
-    }, 90_000);
+    }, 180_000);
   }
 });
 
