@@ -27,11 +27,23 @@ function stateWith(metadata: unknown): OAuthState {
   };
 }
 
-/** A revocation endpoint that answers each POST with the next of `answers`. */
-function endpoint(answers: Response[]): { fetch: FetchLike; hints: string[]; urls: string[] } {
+/**
+ * A revocation endpoint that answers each POST with the next of `answers`; GETs (discovery)
+ * are answered from `documents` by URL, 404 otherwise.
+ */
+function endpoint(
+  answers: Response[],
+  documents: Record<string, unknown> = {},
+): { fetch: FetchLike; hints: string[]; urls: string[]; gets: string[] } {
   const hints: string[] = [];
   const urls: string[] = [];
+  const gets: string[] = [];
   const fetch: FetchLike = async (url, init) => {
+    if ((init?.method ?? "GET") === "GET") {
+      gets.push(String(url));
+      const document = documents[String(url)];
+      return document === undefined ? new Response(null, { status: 404 }) : json(200, document);
+    }
     urls.push(String(url));
     const body = new URLSearchParams(String(init?.body));
     hints.push(`${body.get("token_type_hint")}:${body.get("token")}`);
@@ -39,7 +51,7 @@ function endpoint(answers: Response[]): { fetch: FetchLike; hints: string[]; url
     if (!answer) throw new Error("unexpected request");
     return answer;
   };
-  return { fetch, hints, urls };
+  return { fetch, hints, urls, gets };
 }
 
 const json = (status: number, body: unknown): Response =>
@@ -79,7 +91,7 @@ describe("revokeTokens", () => {
       json(400, { error: "unsupported_token_type" }),
     ]);
     const result = await revokeTokens(stateWith(OIDC_METADATA), client, server.fetch);
-    expect(result).toEqual({ kind: "revoked", count: 2 });
+    expect(result).toEqual({ kind: "revoked", count: 2, selfContained: 1 });
   });
 
   it("reports any other refusal as a failure", async () => {
@@ -88,10 +100,40 @@ describe("revokeTokens", () => {
     expect(result).toEqual({ kind: "failed", reason: "HTTP 400" });
   });
 
-  it("says so when the server offers no revocation, without a request", async () => {
+  it("says so when the server offers no revocation, sending no token", async () => {
     const { revocation_endpoint: _none, ...withoutEndpoint } = OIDC_METADATA;
-    const server = endpoint([]);
+    const server = endpoint([], { [`${AS}/.well-known/openid-configuration`]: withoutEndpoint });
     const result = await revokeTokens(stateWith(withoutEndpoint), client, server.fetch);
+    expect(result).toEqual({ kind: "unsupported" });
+    expect(server.urls).toEqual([]);
+  });
+
+  it("reads the endpoint from the OpenID document when the stored metadata was trimmed of it", async () => {
+    // What the SDK stores from OpenID Connect discovery: its schema drops revocation_endpoint.
+    const { revocation_endpoint: _trimmed, ...trimmed } = OIDC_METADATA;
+    const server = endpoint(
+      [new Response(null, { status: 200 }), new Response(null, { status: 200 })],
+      { [`${AS}/.well-known/openid-configuration`]: OIDC_METADATA },
+    );
+    const result = await revokeTokens(stateWith(trimmed), client, server.fetch);
+    expect(result).toEqual({ kind: "revoked", count: 2 });
+    expect(server.gets).toEqual([
+      `${AS}/.well-known/oauth-authorization-server`,
+      `${AS}/.well-known/openid-configuration`,
+    ]);
+    expect(server.urls).toEqual([`${AS}/token/revocation`, `${AS}/token/revocation`]);
+  });
+
+  it("never sends tokens to the endpoint of a document naming another issuer", async () => {
+    const { revocation_endpoint: _trimmed, ...trimmed } = OIDC_METADATA;
+    const server = endpoint([], {
+      [`${AS}/.well-known/openid-configuration`]: {
+        ...OIDC_METADATA,
+        issuer: "https://attacker.example",
+        revocation_endpoint: "https://attacker.example/revoke",
+      },
+    });
+    const result = await revokeTokens(stateWith(trimmed), client, server.fetch);
     expect(result).toEqual({ kind: "unsupported" });
     expect(server.urls).toEqual([]);
   });
