@@ -13,6 +13,7 @@ import { createMcpManager, type McpManager } from "../manager.js";
 import { type AuthPrompt, type AuthPromptStore, createAuthPromptStore } from "./auth-store.js";
 import {
   McpAuthCancelledError,
+  McpAuthClientIdentityError,
   McpAuthDeniedError,
   McpAuthError,
   McpAuthIssuerError,
@@ -234,9 +235,9 @@ describe("mix-up defences against a hostile authorization server", () => {
 
   it("a refused registration is one line naming the step and the way out", async () => {
     const { error, mock } = await refusal(["--reject-registration"]);
-    expect(error).toBeInstanceOf(McpAuthError);
+    expect(error).toBeInstanceOf(McpAuthClientIdentityError);
     expect((error as Error).message).toBe(
-      "sign-in failed at client registration: dynamic client registration was refused (HTTP 400 invalid_client_metadata: registration is closed); set oauth.clientId to a client registered for wren",
+      `sign-in failed: no client identity at ${JSON.stringify(mock.base)} — dynamic client registration: refused (HTTP 400 invalid_client_metadata: registration is closed); configured client: oauth.clientId is not set; set oauth.clientId to a client registered for wren`,
     );
     expect((await mock.stats()).authorize).toBe(0);
   });
