@@ -15,7 +15,6 @@ import {
   McpAuthCancelledError,
   McpAuthClientIdentityError,
   McpAuthDeniedError,
-  McpAuthError,
   McpAuthIssuerError,
   McpAuthPortBusyError,
   McpAuthTimeoutError,
@@ -72,7 +71,12 @@ interface Harness {
 }
 
 function harness(
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; interactive?: boolean } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    interactive?: boolean;
+    now?: () => number;
+  } = {},
 ): Harness {
   const store = createAuthPromptStore();
   const oauth = createMcpOAuth({
@@ -86,6 +90,7 @@ function harness(
     },
     platform: "linux",
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.now && { now: options.now }),
   });
   const wrapped = oauth.wrapConnect(connectMcpServer);
   const connect = async (server: RemoteServerConfig): Promise<McpConnection> => {
@@ -194,6 +199,22 @@ describe("mix-up defences against a hostile authorization server", () => {
     const error = await signing.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(McpAuthIssuerError);
     expect((error as McpAuthIssuerError).received).toBe("https://attacker.example");
+    expect((await honest.stats()).tokenAuthorizationCode).toBe(0);
+  });
+
+  it("refuses a pasted URL without iss when the server promises one", async () => {
+    const honest = await mockWith();
+    const { signIn, store } = harness({ env: { FAKE_BROWSER_MODE: "ignore" } });
+    const signing = signIn(serverFor(honest));
+    signing.catch(() => {});
+    const prompt = await nextPrompt(store);
+    const callback = new URL(await callbackUrlFor(prompt.url));
+    callback.searchParams.delete("iss");
+    prompt.submit(callback.href);
+    const error = await signing.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpAuthIssuerError);
+    expect((error as Error).message.split("\n")).toHaveLength(1);
+    expect((error as Error).message).toContain(JSON.stringify(honest.base));
     expect((await honest.stats()).tokenAuthorizationCode).toBe(0);
   });
 
@@ -388,11 +409,13 @@ describe("OAuth sign-in against the mock", () => {
   });
 
   it("refreshes silently before the request when the expiry is known", async () => {
-    const short = await mockWith(["--token-ttl", "1"]);
+    const short = await mockWith(["--token-ttl", "60"]);
     const server = serverFor(short);
-    const { signIn } = harness();
+    // The clock moves instead of the test sleeping.
+    let clock = Date.now();
+    const { signIn } = harness({ now: () => clock });
     const connection = await signIn(server);
-    await new Promise((r) => setTimeout(r, 1100));
+    clock += 61_000;
     const before = await short.stats();
     await connection.callTool("echo", { text: "later" });
     const after = await short.stats();
