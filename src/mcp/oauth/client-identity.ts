@@ -50,6 +50,26 @@ const RegistrationErrorSchema = z.looseObject({
   error_description: z.optional(z.string()),
 });
 
+/** What wren registers as (RFC 7591): a public native app with a loopback redirect (RFC 8252). */
+export function wrenClientMetadata(options: {
+  readonly redirectUrl: string;
+  readonly version?: string;
+  readonly scope?: string;
+}): OAuthClientMetadata {
+  return {
+    client_name: "wren",
+    redirect_uris: [options.redirectUrl],
+    grant_types: ["authorization_code", "refresh_token"],
+    response_types: ["code"],
+    // A registered client is public; a configured secret belongs to the configured client.
+    token_endpoint_auth_method: "none",
+    application_type: "native",
+    software_id: "wren",
+    ...(options.version !== undefined && { software_version: options.version }),
+    ...(options.scope !== undefined && { scope: options.scope }),
+  };
+}
+
 /** `oauth.clientMetadataUrl` when it may be sent as a client_id: https, with a path. */
 export function usableMetadataUrl(settings: ClientSettings): string | undefined {
   const url = settings.clientMetadataUrl;

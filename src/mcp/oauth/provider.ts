@@ -22,9 +22,17 @@ import {
   refusedClientId,
   storedClient,
   usableMetadataUrl,
+  wrenClientMetadata,
 } from "./client-identity.js";
+import {
+  invalidated,
+  usableAt,
+  withDiscovery,
+  withoutAuthorizationServer,
+  withTokens,
+} from "./credentials.js";
 import { McpAuthError, McpAuthRequiredError } from "./errors.js";
-import { issuerOf, movedAuthorizationServer, sameUrl } from "./issuer.js";
+import { movedAuthorizationServer, quoteIssuer } from "./issuer.js";
 import {
   createRefreshGuard,
   DEFAULT_REFRESH_SKEW_MS,
@@ -181,21 +189,11 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   }
 
   get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: "wren",
-      redirect_uris: [this.redirectUrl],
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      // A registered client is public; a configured secret belongs to the configured client.
-      token_endpoint_auth_method: "none",
-      // RFC 7591 / OIDC registration: a native app on the user's machine with a loopback redirect.
-      application_type: "native",
-      software_id: "wren",
-      ...(this.options.clientVersion !== undefined && {
-        software_version: this.options.clientVersion,
-      }),
+    return wrenClientMetadata({
+      redirectUrl: this.redirectUrl,
+      ...(this.options.clientVersion !== undefined && { version: this.options.clientVersion }),
       ...(this.server.oauth.scope !== undefined && { scope: this.server.oauth.scope }),
-    };
+    });
   }
 
   state(): string {
@@ -222,15 +220,8 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     const stored = storedClient(state, settings);
     const issuer = ctx?.issuer;
     const port = this.session.listeningPort;
-    const usable =
-      stored !== undefined &&
-      (issuer === undefined ||
-        stored.information.issuer === undefined ||
-        sameUrl(stored.information.issuer, issuer)) &&
-      // A registration names its redirect port; another port (the remembered one was busy, or a
-      // peer registered for its own meanwhile) needs its own registration.
-      !(stored.kind === "dcr" && port !== undefined && stored.redirectPort !== port);
-    const information = usable ? presentable(stored, settings) : undefined;
+    const information =
+      stored && usableAt(stored, issuer, port) ? presentable(stored, settings) : undefined;
     if (information !== undefined || issuer === undefined) return information;
     // No client, and no sign-in starting (discoveryState binds the listener for one): the SDK
     // must not register on its own, with a redirect URI naming no port.
@@ -291,20 +282,10 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     if (this.guard.persisted(tokens.access_token)) {
       await this.readState();
     } else {
-      const expiresAt =
-        tokens.expires_in === undefined ? undefined : this.now() + tokens.expires_in * 1000;
-      const stored: StoredTokens = {
-        ...tokens,
-        ...(expiresAt !== undefined && { expires_at: expiresAt }),
-      };
       // Tokens from a code exchange belong with the client of that sign-in.
       const client = this.session.exchangeClient;
-      this.cached = await this.storage.update((state) => ({
-        ...state,
-        ...(client && { client }),
-        tokens: stored,
-        ...(tokens.issuer !== undefined && { issuer: tokens.issuer }),
-      }));
+      const now = this.now();
+      this.cached = await this.storage.update((state) => withTokens(state, tokens, now, client));
     }
     this.rejectedAccessToken = undefined;
     this.stepUp.end();
@@ -324,22 +305,16 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     const insecure = insecureAuthServer(this.server.name, discovery);
     if (insecure) throw insecure;
     this.cached = await this.storage.update((state) => {
-      const issuer = issuerOf(discovery);
-      const moved = state.issuer !== undefined && !sameUrl(state.issuer, issuer);
-      if (moved) {
-        this.options.log?.(
-          `${this.server.name}: authorization server changed from ${state.issuer} to ${issuer}; dropping the credentials of ${state.issuer}`,
-        );
-      }
-      const { client, tokens, ...rest } = state;
-      return {
-        ...rest,
-        issuer,
-        discovery: { ...discovery },
-        ...(!moved && client && { client }),
-        ...(!moved && tokens && { tokens }),
-      };
+      const next = withDiscovery(state, discovery);
+      if (next.dropped) this.logMove(next.dropped);
+      return next.state;
     });
+  }
+
+  private logMove(move: { from: string; to: string }): void {
+    this.options.log?.(
+      `${this.server.name}: authorization server moved from ${quoteIssuer(move.from)} to ${quoteIssuer(move.to)}; the credentials of ${quoteIssuer(move.from)} are dropped, never sent to the new one`,
+    );
   }
 
   async discoveryState(): Promise<OAuthDiscoveryState | undefined> {
@@ -381,13 +356,8 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   private async followMovedAuthorizationServer(state: OAuthState): Promise<OAuthState> {
     const moved = await movedAuthorizationServer(this.server.url, state, this.fetch);
     if (moved === undefined) return state;
-    this.options.log?.(
-      `${this.server.name}: authorization server moved from ${moved.from} to ${moved.to}; dropping the credentials of ${moved.from}`,
-    );
-    this.cached = await this.storage.update((current) => {
-      const { tokens: _t, client: _c, discovery: _d, issuer: _i, ...rest } = current;
-      return rest;
-    });
+    this.logMove(moved);
+    this.cached = await this.storage.update(withoutAuthorizationServer);
     return this.cached;
   }
 
@@ -400,25 +370,9 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     scope: "all" | "client" | "tokens" | "verifier" | "discovery",
   ): Promise<void> {
     const refused = this.refusedClient;
-    const settings = this.server.oauth;
-    this.cached = await this.storage.update((state) => {
-      const { client, tokens, discovery, ...rest } = state;
-      if (scope === "all" || scope === "client") {
-        const stored = storedClient(state, settings)?.information.client_id;
-        if (refused !== undefined && stored !== refused) return state;
-      }
-      const keep = {
-        client: scope !== "all" && scope !== "client",
-        tokens: scope !== "all" && scope !== "tokens",
-        discovery: scope !== "all" && scope !== "discovery",
-      };
-      return {
-        ...rest,
-        ...(keep.client && client && { client }),
-        ...(keep.tokens && tokens && { tokens }),
-        ...(keep.discovery && discovery && { discovery }),
-      };
-    });
+    this.cached = await this.storage.update((state) =>
+      invalidated(state, scope, refused, this.server.oauth),
+    );
   }
 
   redirectToAuthorization(authorizationUrl: URL): void {
