@@ -140,6 +140,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       serverName: server.name,
       serverUrl: server.url,
       ...(options.warn && { onWarning: options.warn }),
+      ...(options.now && { now: options.now }),
     });
   }
 
