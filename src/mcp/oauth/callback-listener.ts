@@ -6,8 +6,6 @@ export interface CallbackListenerOptions {
   readonly server: string;
   /** `oauth.callbackPort`: the only port tried, and a busy one is an error. */
   readonly callbackPort?: number;
-  /** Whether the client is configured (`oauth.clientId`): then no remembered port applies. */
-  readonly configuredClient: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -52,7 +50,7 @@ export class CallbackListener {
     rememberedPort: number | undefined,
     bind: (port: number) => Promise<Loopback>,
   ): Promise<void> {
-    const { callbackPort, configuredClient, server } = this.options;
+    const { callbackPort, server } = this.options;
     if (callbackPort !== undefined) {
       try {
         this.current = await bind(callbackPort);
@@ -63,7 +61,7 @@ export class CallbackListener {
       }
       return;
     }
-    const remembered = configuredClient ? undefined : rememberedPort;
+    const remembered = rememberedPort;
     if (remembered !== undefined) {
       try {
         this.current = await bind(remembered);

@@ -84,6 +84,26 @@ export class McpAuthIssuerError extends McpAuthError {
   }
 }
 
+/** One step of the client identity chain that did not give wren a client, and why. */
+export interface McpAuthIdentityStep {
+  readonly step: "client metadata document" | "dynamic client registration" | "configured client";
+  readonly reason: string;
+}
+
+/**
+ * No client identity: the client ID metadata document, dynamic registration and the configured
+ * client were each unavailable or refused; `steps` says which and why (also in the message).
+ */
+export class McpAuthClientIdentityError extends McpAuthError {
+  override readonly name = "McpAuthClientIdentityError";
+  readonly steps: readonly McpAuthIdentityStep[];
+
+  constructor(server: string, message: string, steps: readonly McpAuthIdentityStep[]) {
+    super(server, message);
+    this.steps = steps;
+  }
+}
+
 /**
  * The server needs a sign-in and nobody is there to do it (startup, print mode). Extends the
  * SDK's UnauthorizedError so the transport and wren's error mapping treat it as a 401.

@@ -26,6 +26,11 @@ export interface AuthorizationPromptOptions {
   readonly sshHint?: string;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * The authorization server promises RFC 9207 `iss`: a pasted bare code (which cannot carry
+   * it) is answered in place with "paste the whole URL" instead of failing the sign-in.
+   */
+  readonly requireIss?: boolean;
 }
 
 function denied(server: string, outcome: { error: string; description?: string }): McpAuthError {
@@ -79,6 +84,15 @@ export function waitForAuthorizationCode(
           const problem = checkState(pasted, expectedState);
           if (problem !== undefined) {
             handle.update({ error: problem });
+            return;
+          }
+          // A bare code carries neither state nor iss; a URL without iss is refused at the exchange.
+          const bare = pasted.kind === "code" && pasted.state === undefined;
+          if (bare && pasted.iss === undefined && options.requireIss) {
+            handle.update({
+              error:
+                "this server signs its answers (iss): paste the whole URL the browser ended on, not only the code",
+            });
             return;
           }
           if (pasted.kind === "error") finish({ error: denied(server, pasted) });

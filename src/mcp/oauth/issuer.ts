@@ -1,8 +1,62 @@
 import {
   AuthorizationServerMismatchError,
+  discoverOAuthProtectedResourceMetadata,
+  type FetchLike,
   IssuerMismatchError,
+  type OAuthDiscoveryState,
 } from "@modelcontextprotocol/client";
 import { McpAuthIssuerError } from "./errors.js";
+import type { OAuthState } from "./storage.js";
+
+/** Whether two URLs are the same, one trailing slash aside. */
+export function sameUrl(a: string, b: string): boolean {
+  try {
+    return new URL(a).href.replace(/\/$/, "") === new URL(b).href.replace(/\/$/, "");
+  } catch {
+    return a === b;
+  }
+}
+
+/**
+ * The issuer credentials found through `discovery` are keyed by: the metadata's `issuer` (the
+ * SDK checked it against the discovery URL, RFC 8414 §3.3), else the URL (no metadata).
+ */
+export function issuerOf(discovery: OAuthDiscoveryState): string {
+  const metadata: unknown = discovery.authorizationServerMetadata;
+  const issuer =
+    typeof metadata === "object" && metadata !== null && "issuer" in metadata
+      ? metadata.issuer
+      : undefined;
+  return typeof issuer === "string" ? issuer : discovery.authorizationServerUrl;
+}
+
+/**
+ * The authorization server the resource's protected resource metadata names now, when that is
+ * not the one `state`'s credentials belong to (a migration); undefined when it is the same, or
+ * the resource publishes no metadata to compare (a 2025-03-26 server).
+ */
+export async function movedAuthorizationServer(
+  serverUrl: string,
+  state: OAuthState,
+  fetchFn: FetchLike,
+): Promise<{ readonly from: string; readonly to: string } | undefined> {
+  const stored = state.discovery?.authorizationServerUrl;
+  if (stored === undefined) return undefined;
+  let named: string | undefined;
+  try {
+    const resourceMetadataUrl = state.discovery?.resourceMetadataUrl;
+    const metadata = await discoverOAuthProtectedResourceMetadata(
+      serverUrl,
+      resourceMetadataUrl === undefined ? {} : { resourceMetadataUrl },
+      fetchFn,
+    );
+    named = metadata?.authorization_servers?.[0];
+  } catch {
+    return undefined;
+  }
+  if (named === undefined || sameUrl(named, stored)) return undefined;
+  return { from: stored, to: named };
+}
 
 /**
  * An issuer for a one-line message: quoted (JSON escapes control characters, so a hostile

@@ -13,13 +13,13 @@ import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
 import { withAuthRetry } from "./auth-retry.js";
 import type { AuthInteraction } from "./auth-store.js";
 import { clientCredentialsProvider, usesClientCredentials } from "./client-credentials.js";
+import { presentable, storedClient } from "./client-identity.js";
 import { McpAuthError } from "./errors.js";
 import { sshForwardHint } from "./flow.js";
-import { issuerRefusal } from "./issuer.js";
+import { issuerRefusal, sameUrl } from "./issuer.js";
 import type { Loopback } from "./loopback.js";
-import { type SignInOptions, sameUrl, WrenOAuthProvider } from "./provider.js";
+import { type SignInOptions, WrenOAuthProvider } from "./provider.js";
 import { redactSecrets } from "./redact.js";
-import { registrationRefusal } from "./registration-refusal.js";
 import { type RevocationResult, revokeTokens } from "./revoke.js";
 import { createOAuthStorage, type OAuthStorage } from "./storage.js";
 
@@ -140,6 +140,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       serverName: server.name,
       serverUrl: server.url,
       ...(options.warn && { onWarning: options.warn }),
+      ...(options.now && { now: options.now }),
     });
   }
 
@@ -163,11 +164,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
   /** Errors leave here as the manager expects them, with any secret removed. */
   function surface(server: OAuthServerConfig, thrown: unknown, signingIn = false): unknown {
     // A sign-in failure raised inside the SDK's auth() reaches us wrapped by connect's mapping.
-    const error =
-      issuerRefusal(server.name, thrown) ??
-      registrationRefusal(server.name, thrown, server.oauth) ??
-      errorIn(thrown, McpAuthError) ??
-      thrown;
+    const error = issuerRefusal(server.name, thrown) ?? errorIn(thrown, McpAuthError) ?? thrown;
     if (error instanceof McpAuthError) {
       if (signingIn) failures.set(server.name, error);
       return new McpNeedsAuthError(server.name, { cause: error });
@@ -356,17 +353,12 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       if (!isOAuthServer(server)) return { hadTokens: false, revocation: { kind: "nothing" } };
       const storage = storageFor(server);
       const state = await storage.read();
-      const { clientId, clientSecret } = server.oauth;
-      const client =
-        clientId !== undefined
-          ? {
-              client_id: clientId,
-              ...(clientSecret !== undefined && { client_secret: clientSecret }),
-            }
-          : state.client?.information;
+      // The client the tokens were issued to (the identity chain may have chosen any).
+      const stored = storedClient(state, server.oauth);
+      const client = stored && presentable(stored, server.oauth);
       const revocation = await revokeTokens(state, client, options.fetch ?? fetch);
       await storage.update((current) => {
-        const { tokens: _tokens, codeVerifier: _verifier, ...rest } = current;
+        const { tokens: _tokens, ...rest } = current;
         return rest;
       });
       return { hadTokens: state.tokens !== undefined, revocation };

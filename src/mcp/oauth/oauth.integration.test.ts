@@ -13,8 +13,8 @@ import { createMcpManager, type McpManager } from "../manager.js";
 import { type AuthPrompt, type AuthPromptStore, createAuthPromptStore } from "./auth-store.js";
 import {
   McpAuthCancelledError,
+  McpAuthClientIdentityError,
   McpAuthDeniedError,
-  McpAuthError,
   McpAuthIssuerError,
   McpAuthPortBusyError,
   McpAuthTimeoutError,
@@ -202,6 +202,22 @@ describe("mix-up defences against a hostile authorization server", () => {
     expect((await honest.stats()).tokenAuthorizationCode).toBe(0);
   });
 
+  it("refuses a pasted URL without iss when the server promises one", async () => {
+    const honest = await mockWith();
+    const { signIn, store } = harness({ env: { FAKE_BROWSER_MODE: "ignore" } });
+    const signing = signIn(serverFor(honest));
+    signing.catch(() => {});
+    const prompt = await nextPrompt(store);
+    const callback = new URL(await callbackUrlFor(prompt.url));
+    callback.searchParams.delete("iss");
+    prompt.submit(callback.href);
+    const error = await signing.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpAuthIssuerError);
+    expect((error as Error).message.split("\n")).toHaveLength(1);
+    expect((error as Error).message).toContain(JSON.stringify(honest.base));
+    expect((await honest.stats()).tokenAuthorizationCode).toBe(0);
+  });
+
   it("an authorization-server migration re-registers; old credentials never reach the new one", async () => {
     const resource = await mockWith();
     const newAs = await mockWith();
@@ -240,9 +256,9 @@ describe("mix-up defences against a hostile authorization server", () => {
 
   it("a refused registration is one line naming the step and the way out", async () => {
     const { error, mock } = await refusal(["--reject-registration"]);
-    expect(error).toBeInstanceOf(McpAuthError);
+    expect(error).toBeInstanceOf(McpAuthClientIdentityError);
     expect((error as Error).message).toBe(
-      "sign-in failed at client registration: dynamic client registration was refused (HTTP 400 invalid_client_metadata: registration is closed); set oauth.clientId to a client registered for wren",
+      `sign-in failed: no client identity at ${JSON.stringify(mock.base)} — dynamic client registration: refused (HTTP 400 invalid_client_metadata: registration is closed); configured client: oauth.clientId is not set; set oauth.clientId to a client registered for wren`,
     );
     expect((await mock.stats()).authorize).toBe(0);
   });

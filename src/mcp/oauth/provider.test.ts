@@ -34,23 +34,6 @@ describe("WrenOAuthProvider", () => {
     expect(provider.state()).not.toBe(provider.state());
   });
 
-  it("uses a configured client id and secret instead of registering", async () => {
-    const provider = new WrenOAuthProvider({
-      server: { ...server, oauth: { clientId: "wren-cli", clientSecret: "s3cret" } },
-      storage,
-    });
-    expect(await provider.clientInformation()).toEqual({
-      client_id: "wren-cli",
-      client_secret: "s3cret",
-    });
-    await provider.saveClientInformation({
-      client_id: "wren-cli",
-      client_secret: "s3cret",
-      issuer: "https://as",
-    });
-    expect((await storage.read()).client).toBeUndefined();
-  });
-
   it("never starts a sign-in without an interaction: auth() stops before any network", async () => {
     const provider = new WrenOAuthProvider({ server, storage });
     await expect(provider.discoveryState()).rejects.toBeInstanceOf(McpAuthRequiredError);
@@ -78,21 +61,18 @@ describe("WrenOAuthProvider", () => {
       ...s,
       client: { information: { client_id: "c" }, kind: "dcr" },
       tokens: { access_token: "a", token_type: "Bearer" },
-      codeVerifier: "v",
     }));
     const provider = new WrenOAuthProvider({ server, storage });
     await provider.invalidateCredentials("tokens");
     const state = await storage.read();
     expect(state.tokens).toBeUndefined();
     expect(state.client).toBeDefined();
-    expect(state.codeVerifier).toBe("v");
   });
 
   it("a refused client is forgotten only while it is the stored one", async () => {
     await storage.update((s) => ({
       ...s,
       client: { information: { client_id: "new" }, kind: "dcr" },
-      codeVerifier: "v",
     }));
     // The token endpoint refuses "old": a concurrent flow has registered "new" since.
     const refuse: typeof fetch = async () =>
@@ -102,7 +82,6 @@ describe("WrenOAuthProvider", () => {
     await provider.fetch("https://as/token", tokenRequest);
     await provider.invalidateCredentials("all");
     expect((await storage.read()).client?.information.client_id).toBe("new");
-    expect((await storage.read()).codeVerifier).toBe("v");
     // Now "new" itself is refused: it goes.
     await provider.fetch("https://as/token", {
       ...tokenRequest,
@@ -110,36 +89,5 @@ describe("WrenOAuthProvider", () => {
     });
     await provider.invalidateCredentials("all");
     expect((await storage.read()).client).toBeUndefined();
-  });
-
-  it("concurrent auth() calls share one registration at the discovered endpoint", async () => {
-    let registrations = 0;
-    // The authorization server answers once both calls are in: the first is still pending.
-    let answer = (): void => {};
-    const answered = new Promise<void>((resolve) => {
-      answer = resolve;
-    });
-    const as: typeof fetch = async () => {
-      registrations++;
-      await answered;
-      return Response.json({ client_id: `c${registrations}` }, { status: 201 });
-    };
-    const provider = new WrenOAuthProvider({ server, storage, fetch: as });
-    await provider.saveDiscoveryState({
-      authorizationServerUrl: "https://as",
-      authorizationServerMetadata: {
-        issuer: "https://as",
-        authorization_endpoint: "https://as/authorize",
-        token_endpoint: "https://as/token",
-        registration_endpoint: "https://as/register",
-        response_types_supported: ["code"],
-      },
-    });
-    const register = () =>
-      provider.fetch("https://as/register", { method: "POST", body: "{}" }).then((r) => r.json());
-    const both = Promise.all([register(), register()]);
-    answer();
-    expect(await both).toEqual([{ client_id: "c1" }, { client_id: "c1" }]);
-    expect(registrations).toBe(1);
   });
 });

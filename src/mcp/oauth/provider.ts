@@ -1,8 +1,12 @@
-import { createHash, randomBytes } from "node:crypto";
+// The SDK's OAuthClientProvider for wren: a thin adapter. The SDK's `auth()` does the protocol
+// (discovery, PKCE, exchange, refresh, RFC 9207 and RFC 8414 issuer checks); each question it
+// asks is answered by the part of wren that owns the answer: the store (storage.ts), the
+// client identity chain (client-identity.ts), the sign-in (sign-in-session.ts), the refresh
+// transaction (refresh.ts) and the step-up (step-up.ts).
 import {
   auth,
-  discoverOAuthProtectedResourceMetadata,
   type FetchLike,
+  type OAuthClientInformationContext,
   type OAuthClientInformationMixed,
   type OAuthClientMetadata,
   type OAuthClientProvider,
@@ -11,16 +15,32 @@ import {
   selectResourceURL,
 } from "@modelcontextprotocol/client";
 import type { OAuthSettings } from "../../config/schema.js";
-import type { OpenUrlResult } from "../../utils/open-url.js";
-import type { AuthInteraction } from "./auth-store.js";
 import type { AuthorizationResponse } from "./callback-input.js";
-import { CallbackListener } from "./callback-listener.js";
-import { refusedClientId, SharedRegistration, withRedirectUri } from "./client-registration.js";
+import {
+  ClientIdentity,
+  presentable,
+  refusedClientId,
+  storedClient,
+  usableMetadataUrl,
+  wrenClientMetadata,
+} from "./client-identity.js";
+import {
+  invalidated,
+  usableAt,
+  withDiscovery,
+  withoutAuthorizationServer,
+  withTokens,
+} from "./credentials.js";
 import { McpAuthError, McpAuthRequiredError } from "./errors.js";
-import { waitForAuthorizationCode } from "./flow.js";
-import type { Loopback } from "./loopback.js";
-import { DEFAULT_REFRESH_SKEW_MS, guardRefreshFetch, SilentRefresh } from "./refresh.js";
+import { movedAuthorizationServer, quoteIssuer } from "./issuer.js";
+import {
+  createRefreshGuard,
+  DEFAULT_REFRESH_SKEW_MS,
+  type RefreshGuard,
+  SilentRefresh,
+} from "./refresh.js";
 import { insecureAuthServer } from "./secure-url.js";
+import { type SignInOptions, SignInSession } from "./sign-in-session.js";
 import { StepUp } from "./step-up.js";
 import {
   type OAuthState,
@@ -30,44 +50,13 @@ import {
   toDiscoveryState,
 } from "./storage.js";
 
+export type { SignInOptions } from "./sign-in-session.js";
+
 /** The server a provider signs in to. */
 export interface OAuthServer {
   readonly name: string;
   readonly url: string;
   readonly oauth: OAuthSettings;
-}
-
-/** What an interactive sign-in needs; absent at startup and in print mode. */
-export interface SignInOptions {
-  readonly interaction: AuthInteraction;
-  /** Opens the browser; undefined in headless mode (the prompt then leads with the paste input). */
-  readonly openBrowser?: (url: string) => Promise<OpenUrlResult>;
-  /** Shown when headless: why no browser opens. */
-  readonly headlessReason?: string;
-  /** The `ssh -L` hint for a port, shown when headless. */
-  readonly sshHint?: (port: number) => string;
-  readonly timeoutMs?: number;
-  /** Binds the loopback listener (tests inject failures). */
-  readonly startLoopback?: (port: number) => Promise<Loopback>;
-  readonly signal?: AbortSignal;
-}
-
-/** A sign-in between the redirect and the exchange of its code. */
-interface ActiveSignIn {
-  readonly verifier: string;
-  readonly code: Promise<AuthorizationResponse>;
-  readonly exchanges: Map<string, Promise<void>>;
-  /** Ends the prompt and the wait for the callback. */
-  readonly abandon: AbortController;
-  /** Whether a caller took the code with takePendingCode() and waits for it. */
-  taken: boolean;
-  /**
-   * The client the authorization URL names. A peer process may store another one meanwhile
-   * (two first sign-ins at once): the code is exchanged, and the tokens stored, with this one.
-   */
-  readonly client: StoredClient | undefined;
-  /** The loopback port of the redirect URI the code was issued for (the exchange names it too). */
-  readonly redirectPort: number;
 }
 
 /** Options of {@link WrenOAuthProvider}. */
@@ -78,6 +67,7 @@ export interface WrenOAuthProviderOptions {
   readonly signIn?: SignInOptions;
   /** The fetch used for token requests (wrapped with the cross-process refresh guard). */
   readonly fetch?: FetchLike;
+  /** The clock: token expiry is computed and checked with it. */
   readonly now?: () => number;
   /** Refresh this long before the access token's known expiry; default 60 s. */
   readonly refreshSkewMs?: number;
@@ -93,53 +83,28 @@ export interface WrenOAuthProviderOptions {
 
 const LOOPBACK_HOST = "127.0.0.1";
 
-/** Whether two URLs are the same, one trailing slash aside. */
-export function sameUrl(a: string, b: string): boolean {
-  try {
-    return new URL(a).href.replace(/\/$/, "") === new URL(b).href.replace(/\/$/, "");
-  } catch {
-    return a === b;
-  }
-}
-
-/**
- * wren's disk-backed OAuthClientProvider. The SDK's `auth()` does the protocol (discovery,
- * registration, PKCE, exchange, refresh); this class stores what it is given, decides the
- * client identity and redirect port, runs the sign-in prompt when `auth()` redirects, and
- * refreshes silently before a request when the expiry is known. Token requests go through a
- * fetch guarded by a lock file, so peers never present the same refresh token twice.
- */
+/** wren's disk-backed OAuthClientProvider (see the file's header). */
 export class WrenOAuthProvider implements OAuthClientProvider {
   readonly server: OAuthServer;
   readonly storage: OAuthStorage;
-  /** The fetch to give the transport: refreshed, and watching for insufficient_scope. */
+  /** The fetch to give the transport: refresh-guarded, and watching for insufficient_scope. */
   readonly fetch: FetchLike;
   private readonly options: WrenOAuthProviderOptions;
   private readonly now: () => number;
   private signIn: SignInOptions | undefined;
   private cached: OAuthState | undefined;
-  private readonly listener: CallbackListener;
-  private flowState: string | undefined;
-  private verifier: string | undefined;
-  /** PKCE verifiers by their S256 challenge, so concurrent auth() calls cannot mix them up. */
-  private readonly verifiers = new Map<string, string>();
-  /** The sign-in in progress: from the redirect until its code is exchanged (or it failed). */
-  private active: ActiveSignIn | undefined;
-  private exchanging = false;
-  /** A sign-in that failed (cancelled, denied, timed out) before its caller asked for it. */
-  private failed: Promise<AuthorizationResponse> | undefined;
+  private readonly session: SignInSession;
+  private readonly identity: ClientIdentity;
+  private readonly guard: RefreshGuard;
+  private readonly silentRefresh: SilentRefresh;
+  private readonly stepUp = new StepUp();
+  /** The client obtained last (the authorization URL names it before a peer may replace it). */
+  private obtained: StoredClient | undefined;
+  /** The client_id the authorization server refused last. */
+  private refusedClient: string | undefined;
   /** The access token last handed to a transport, and the one in use when auth() last began. */
   private lastAccessToken: string | undefined;
   private rejectedAccessToken: string | undefined;
-  /** The refresh transaction before a request (lock, re-read, adopt or refresh, persist). */
-  private readonly silentRefresh: SilentRefresh;
-  /** A 403 `insufficient_scope` being answered with a wider sign-in. */
-  private readonly stepUp = new StepUp();
-  private readonly registration = new SharedRegistration();
-  /** The client this provider registered and saved last. */
-  private registered: StoredClient | undefined;
-  /** The client_id the authorization server refused last. */
-  private refusedClient: string | undefined;
 
   constructor(options: WrenOAuthProviderOptions) {
     this.options = options;
@@ -147,42 +112,44 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     this.storage = options.storage;
     this.signIn = options.signIn;
     this.now = options.now ?? Date.now;
-    this.listener = new CallbackListener({
-      server: options.server.name,
-      ...(options.server.oauth.callbackPort !== undefined && {
-        callbackPort: options.server.oauth.callbackPort,
-      }),
-      configuredClient: options.server.oauth.clientId !== undefined,
+    const { name, oauth } = options.server;
+    this.session = new SignInSession({
+      server: name,
+      ...(oauth.callbackPort !== undefined && { callbackPort: oauth.callbackPort }),
       ...(options.log && { log: options.log }),
     });
-    const base = options.fetch ?? fetch;
     // After a 401, tokens a peer stored since our failed request are adopted, not refreshed again.
-    const guarded = guardRefreshFetch(
-      base,
+    this.guard = createRefreshGuard(
+      options.fetch ?? fetch,
       options.storage,
       this.now,
       (stored) =>
         this.rejectedAccessToken !== undefined && stored.access_token !== this.rejectedAccessToken,
     );
     this.fetch = async (url, init) => {
-      const endpoint = init?.method === "POST" ? this.registrationEndpoint(url) : undefined;
-      if (endpoint) {
-        const named = this.listener.loopback ? withRedirectUri(init, this.redirectUrl) : init;
-        return this.registration.fetch(endpoint, named, guarded);
-      }
-      const response = await guarded(url, init);
-      this.stepUp.note(response, this.cached?.tokens?.scope ?? this.server.oauth.scope);
+      const response = await this.guard.fetch(url, init);
+      this.stepUp.note(response, this.cached?.tokens?.scope ?? oauth.scope);
       const refused = await refusedClientId(init, response);
       if (refused !== undefined) this.refusedClient = refused;
       return response;
     };
+    this.identity = new ClientIdentity({
+      server: name,
+      settings: oauth,
+      fetch: this.fetch,
+      save: (client) => this.persistClient(client),
+      ...(options.log && { log: options.log }),
+    });
     this.silentRefresh = new SilentRefresh({
-      server: this.server.name,
+      server: name,
       storage: options.storage,
       fetch: this.fetch,
       now: this.now,
       skewMs: options.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS,
-      clientInformation: () => this.clientInformation(),
+      clientInformation: async () => {
+        const client = storedClient(await this.readState(), oauth);
+        return client && presentable(client, oauth);
+      },
       // The same resource indicator auth() would send.
       resource: async (discovery) => {
         const selected = await selectResourceURL(this.server.url, this, discovery.resourceMetadata);
@@ -198,35 +165,23 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     });
   }
 
-  /** `url` when it is the discovered registration endpoint (RFC 7591). */
-  private registrationEndpoint(url: string | URL): string | undefined {
-    // Read raw, not parsed: this runs for every POST, MCP messages included.
-    const metadata = this.cached?.discovery?.authorizationServerMetadata;
-    const registration =
-      typeof metadata === "object" && metadata !== null && "registration_endpoint" in metadata
-        ? metadata.registration_endpoint
-        : undefined;
-    return typeof registration === "string" && sameUrl(String(url), registration)
-      ? String(url)
-      : undefined;
-  }
-
   /** Allows (or stops allowing) sign-ins from now on, e.g. once the startup connect is done. */
   setSignIn(signIn: SignInOptions | undefined): void {
     this.signIn = signIn;
   }
 
+  /** Only an https URL with a path: anything else is never offered as a client_id. */
   get clientMetadataUrl(): string | undefined {
-    return this.server.oauth.clientMetadataUrl;
+    return usableMetadataUrl(this.server.oauth);
   }
 
   get redirectUrl(): string {
     // The loopback closes once the code arrives; the exchange still names the flow's port.
+    const stored = this.cached?.client;
     const port =
-      this.listener.loopback?.port ??
-      this.active?.redirectPort ??
+      this.session.redirectPort ??
       this.server.oauth.callbackPort ??
-      this.cached?.client?.redirectPort;
+      (stored?.kind === "configured" ? undefined : stored?.redirectPort);
     // Without a port (a refresh in the background): RFC 8252 loopback URIs match on any port.
     return port === undefined
       ? `http://${LOOPBACK_HOST}/callback`
@@ -234,26 +189,15 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   }
 
   get clientMetadata(): OAuthClientMetadata {
-    const metadata = {
-      client_name: "wren",
-      redirect_uris: [this.redirectUrl],
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      token_endpoint_auth_method: this.server.oauth.clientSecret ? "client_secret_basic" : "none",
-      // RFC 7591 / OIDC registration: a native app on the user's machine with a loopback redirect.
-      application_type: "native",
-      software_id: "wren",
-      ...(this.options.clientVersion !== undefined && {
-        software_version: this.options.clientVersion,
-      }),
+    return wrenClientMetadata({
+      redirectUrl: this.redirectUrl,
+      ...(this.options.clientVersion !== undefined && { version: this.options.clientVersion }),
       ...(this.server.oauth.scope !== undefined && { scope: this.server.oauth.scope }),
-    };
-    return metadata;
+    });
   }
 
   state(): string {
-    this.flowState = randomBytes(24).toString("base64url");
-    return this.flowState;
+    return this.session.newState();
   }
 
   private async readState(): Promise<OAuthState> {
@@ -261,41 +205,57 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     return this.cached;
   }
 
-  async clientInformation(): Promise<OAuthClientInformationMixed | undefined> {
-    const { clientId, clientSecret } = this.server.oauth;
-    if (clientId !== undefined) {
-      return {
-        client_id: clientId,
-        ...(clientSecret !== undefined && { client_secret: clientSecret }),
-      };
-    }
-    if (this.exchanging && this.active?.client) return this.active.client.information;
-    const client = (await this.readState()).client;
-    // Signing in on a loopback port the stored registration does not name (the remembered port
-    // was busy, or a peer process registered for its own port meanwhile): the SDK registers
-    // one for this port instead.
-    const port = this.listener.loopback?.port;
-    if (client?.kind === "dcr" && port !== undefined && client.redirectPort !== port) {
-      return undefined;
-    }
-    return client?.information;
+  /**
+   * The client to present at `ctx.issuer`: the sign-in's during its exchange, else the stored
+   * one when it belongs to that issuer (and, registered, to the bound loopback port), else the
+   * identity chain's (CIMD → DCR → configured), stored before the SDK uses it.
+   */
+  async clientInformation(
+    ctx?: OAuthClientInformationContext,
+  ): Promise<OAuthClientInformationMixed | undefined> {
+    const settings = this.server.oauth;
+    const exchangeClient = this.session.exchangeClient;
+    if (exchangeClient) return presentable(exchangeClient, settings);
+    const state = await this.readState();
+    const stored = storedClient(state, settings);
+    const issuer = ctx?.issuer;
+    const port = this.session.listeningPort;
+    const information =
+      stored && usableAt(stored, issuer, port) ? presentable(stored, settings) : undefined;
+    if (information !== undefined || issuer === undefined) return information;
+    // No client, and no sign-in starting (discoveryState binds the listener for one): the SDK
+    // must not register on its own, with a redirect URI naming no port.
+    if (port === undefined) throw this.authRequired();
+    const discovery = state.discovery ? toDiscoveryState(state.discovery) : undefined;
+    const client = await this.identity.obtain({
+      issuer,
+      authorizationServerUrl: discovery?.authorizationServerUrl ?? issuer,
+      metadata: discovery?.authorizationServerMetadata,
+      clientMetadata: this.clientMetadata,
+      scope:
+        this.options.requestScope ??
+        discovery?.resourceMetadata?.scopes_supported?.join(" ") ??
+        settings.scope,
+      redirectPort: port,
+    });
+    return presentable(client, settings);
   }
 
+  /** The SDK stamps a client with its issuer; wren's clients are stamped when obtained. */
   async saveClientInformation(information: OAuthClientInformationMixed): Promise<void> {
-    // Configured identities live in settings; the SDK's issuer stamp for them is not persisted.
-    if (this.server.oauth.clientId !== undefined) return;
-    const kind = information.client_id === this.clientMetadataUrl ? "metadata-url" : "dcr";
-    const port = this.listener.loopback?.port;
-    const client: StoredClient = {
-      information,
-      kind,
-      ...(port !== undefined && { redirectPort: port }),
-    };
-    this.registered = client;
+    const stored = storedClient(await this.readState(), this.server.oauth);
+    if (stored?.information.client_id !== information.client_id) return;
+    const { client_secret: _secret, ...stamped } = information;
+    const client = { ...stored, information: stored.kind === "configured" ? stamped : information };
+    await this.persistClient(client);
+  }
+
+  private async persistClient(client: StoredClient): Promise<void> {
+    this.obtained = client;
     this.cached = await this.storage.update((state) => ({
       ...state,
       client,
-      ...(information.issuer !== undefined && { issuer: information.issuer }),
+      ...(client.information.issuer !== undefined && { issuer: client.information.issuer }),
     }));
   }
 
@@ -307,59 +267,37 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   /** The stored tokens; refreshed first when the access token is known to have expired. */
   async tokens(): Promise<OAuthTokens | undefined> {
     const state = await this.readState();
-    let tokens = state.tokens;
+    let tokens: StoredTokens | undefined = state.tokens;
     if (tokens && this.silentRefresh.due(tokens) && tokens.refresh_token && !this.stepUp.active) {
       tokens = await this.silentRefresh.run();
     }
     if (!tokens) return undefined;
     this.lastAccessToken = tokens.access_token;
     const { expires_at: _expiresAt, ...wire } = tokens;
-    // During a step-up the SDK would only refresh the same scopes; hide the refresh token so
-    // it starts a new authorization instead.
-    if (this.stepUp.active) {
-      const { refresh_token: _hidden, ...rest } = wire;
-      return rest;
-    }
-    return wire;
+    return this.stepUp.expose(wire);
   }
 
   async saveTokens(tokens: OAuthTokens): Promise<void> {
-    const expiresAt =
-      tokens.expires_in === undefined ? undefined : this.now() + tokens.expires_in * 1000;
-    const stored: StoredTokens = {
-      ...tokens,
-      ...(expiresAt !== undefined && { expires_at: expiresAt }),
-    };
-    // Tokens from a code exchange belong with the client of that sign-in.
-    const client = this.exchanging ? this.active?.client : undefined;
-    this.cached = await this.storage.update((state) => {
-      const { codeVerifier: _used, tokens: _old, ...rest } = state;
-      return {
-        ...rest,
-        ...(client && { client }),
-        tokens: stored,
-        ...(tokens.issuer !== undefined && { issuer: tokens.issuer }),
-      };
-    });
-    this.verifier = undefined;
+    // A refresh answer the guard already persisted under the lock is not written again.
+    if (this.guard.persisted(tokens.access_token)) {
+      await this.readState();
+    } else {
+      // Tokens from a code exchange belong with the client of that sign-in.
+      const client = this.session.exchangeClient;
+      const now = this.now();
+      this.cached = await this.storage.update((state) => withTokens(state, tokens, now, client));
+    }
     this.rejectedAccessToken = undefined;
-    this.verifiers.clear();
     this.stepUp.end();
-    if (!this.busy) await this.releaseLoopback();
+    await this.session.completed();
   }
 
-  async saveCodeVerifier(codeVerifier: string): Promise<void> {
-    this.verifiers.set(createHash("sha256").update(codeVerifier).digest("base64url"), codeVerifier);
-    if (this.active) return; // a concurrent auth() call; the prompt in progress keeps its verifier
-    this.verifier = codeVerifier;
-    this.cached = await this.storage.update((state) => ({ ...state, codeVerifier }));
+  saveCodeVerifier(codeVerifier: string): void {
+    this.session.addVerifier(codeVerifier);
   }
 
-  async codeVerifier(): Promise<string> {
-    const verifier =
-      this.active?.verifier ?? this.verifier ?? (await this.readState()).codeVerifier;
-    if (verifier === undefined) throw new McpAuthError(this.server.name, "no sign-in in progress");
-    return verifier;
+  codeVerifier(): string {
+    return this.session.verifier();
   }
 
   async saveDiscoveryState(discovery: OAuthDiscoveryState): Promise<void> {
@@ -367,38 +305,39 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     const insecure = insecureAuthServer(this.server.name, discovery);
     if (insecure) throw insecure;
     this.cached = await this.storage.update((state) => {
-      const issuer = discovery.authorizationServerUrl;
-      const moved = state.issuer !== undefined && !sameUrl(state.issuer, issuer);
-      if (moved) {
-        this.options.log?.(
-          `${this.server.name}: authorization server changed; dropping credentials of the old one`,
-        );
-      }
-      const { client, tokens, codeVerifier, ...rest } = state;
-      return {
-        ...rest,
-        issuer,
-        discovery: { ...discovery },
-        ...(!moved && client && { client }),
-        ...(!moved && tokens && { tokens }),
-        ...(!moved && codeVerifier !== undefined && { codeVerifier }),
-      };
+      const next = withDiscovery(state, discovery);
+      if (next.dropped) this.logMove(next.dropped);
+      return next.state;
     });
   }
 
+  private logMove(move: { from: string; to: string }): void {
+    this.options.log?.(
+      `${this.server.name}: authorization server moved from ${quoteIssuer(move.from)} to ${quoteIssuer(move.to)}; the credentials of ${quoteIssuer(move.from)} are dropped, never sent to the new one`,
+    );
+  }
+
   async discoveryState(): Promise<OAuthDiscoveryState | undefined> {
-    this.failed = undefined; // a new auth() call: an older failure is nobody's answer any more
+    this.session.forgetFailure(); // a new auth() call: an older failure is nobody's answer
     // auth() starts here, after a 401 for the access token we handed out last.
     this.rejectedAccessToken = this.lastAccessToken;
     let state = await this.readState();
-    if (!this.busy && state.tokens?.refresh_token !== undefined) {
+    const busy = this.session.busy;
+    if (!busy && state.tokens?.refresh_token !== undefined) {
       state = await this.followMovedAuthorizationServer(state);
     }
-    const canRefresh = state.tokens?.refresh_token !== undefined && !this.stepUp.active;
-    if (!this.busy && !canRefresh) {
+    const canRefresh =
+      state.tokens?.refresh_token !== undefined &&
+      storedClient(state, this.server.oauth) !== undefined &&
+      !this.stepUp.active;
+    if (!busy && !canRefresh) {
       // auth() is about to start a new authorization: only allowed when someone can answer.
       if (!this.signIn) throw this.authRequired();
-      await this.listener.ensure(state.client?.redirectPort, this.signIn.startLoopback);
+      const client = state.client;
+      await this.session.listen(
+        client?.kind === "configured" ? undefined : client?.redirectPort,
+        this.signIn.startLoopback,
+      );
       // A sign-in re-discovers, so a server that moved to a new authorization server is followed.
       if (!this.stepUp.active) return undefined;
     }
@@ -410,138 +349,45 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   }
 
   /**
-   * After a 401 with a refresh token in hand: when the server's protected resource metadata now
-   * names another authorization server (a migration), the old server's tokens and client are
-   * dropped before anything is refreshed, so they never reach the new one and the old one is
-   * not asked again; the sign-in that follows discovers and registers anew.
+   * After a 401 with a refresh token in hand: when the protected resource metadata now names
+   * another authorization server (a migration), the old server's tokens and client are dropped
+   * before anything is refreshed, so they never reach the new one.
    */
   private async followMovedAuthorizationServer(state: OAuthState): Promise<OAuthState> {
-    const stored = state.discovery?.authorizationServerUrl;
-    if (stored === undefined) return state;
-    let named: string | undefined;
-    try {
-      const resourceMetadataUrl = state.discovery?.resourceMetadataUrl;
-      const metadata = await discoverOAuthProtectedResourceMetadata(
-        this.server.url,
-        resourceMetadataUrl === undefined ? {} : { resourceMetadataUrl },
-        this.fetch,
-      );
-      named = metadata?.authorization_servers?.[0];
-    } catch {
-      return state; // no metadata to compare (a 2025-03-26 server): keep what we have
-    }
-    if (named === undefined || sameUrl(named, stored)) return state;
-    this.options.log?.(
-      `${this.server.name}: authorization server moved to ${named}; dropping the credentials of ${stored}`,
-    );
-    this.cached = await this.storage.update((current) => {
-      const {
-        tokens: _tokens,
-        client: _client,
-        codeVerifier: _verifier,
-        discovery: _discovery,
-        issuer: _issuer,
-        ...rest
-      } = current;
-      return rest;
-    });
+    const moved = await movedAuthorizationServer(this.server.url, state, this.fetch);
+    if (moved === undefined) return state;
+    this.logMove(moved);
+    this.cached = await this.storage.update(withoutAuthorizationServer);
     return this.cached;
   }
 
   /**
    * The SDK's call after the server refused a client (`all`) or a grant (`tokens`). When the
    * refused client is no longer the stored one, a concurrent auth() has already replaced it
-   * (or is about to: its discovery and registration are under way), and what it stored stays.
+   * (or is about to), and what it stored stays.
    */
   async invalidateCredentials(
     scope: "all" | "client" | "tokens" | "verifier" | "discovery",
   ): Promise<void> {
     const refused = this.refusedClient;
-    this.cached = await this.storage.update((state) => {
-      const { client, tokens, codeVerifier, discovery, ...rest } = state;
-      if (scope === "all" || scope === "client") {
-        const stored = this.server.oauth.clientId ?? client?.information.client_id;
-        if (refused !== undefined && stored !== refused) return state;
-        this.registration.forget(stored);
-      }
-      const keep = {
-        client: scope !== "all" && scope !== "client",
-        tokens: scope !== "all" && scope !== "tokens",
-        codeVerifier: scope !== "all" && scope !== "verifier",
-        discovery: scope !== "all" && scope !== "discovery",
-      };
-      return {
-        ...rest,
-        ...(keep.client && client && { client }),
-        ...(keep.tokens && tokens && { tokens }),
-        ...(keep.codeVerifier && codeVerifier !== undefined && { codeVerifier }),
-        ...(keep.discovery && discovery && { discovery }),
-      };
-    });
-    if (scope === "all" || scope === "verifier") this.verifier = undefined;
+    this.cached = await this.storage.update((state) =>
+      invalidated(state, scope, refused, this.server.oauth),
+    );
   }
 
-  async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
+  redirectToAuthorization(authorizationUrl: URL): void {
     const signIn = this.signIn;
     if (!signIn) throw this.authRequired();
-    // Concurrent 401s (a POST and the GET stream) each run auth(): one prompt serves them all.
-    if (this.active) return;
-    const loopback = this.listener.loopback;
-    const expectedState = authorizationUrl.searchParams.get("state") ?? this.flowState;
-    const challenge = authorizationUrl.searchParams.get("code_challenge") ?? "";
-    const verifier = this.verifiers.get(challenge) ?? this.verifier;
-    if (!loopback || expectedState === undefined || verifier === undefined) {
-      throw new McpAuthError(
-        this.server.name,
-        "could not start the sign-in (no callback listener); sign in again",
-      );
-    }
-    const scope = this.stepUp.scope ?? this.options.requestScope;
-    if (scope !== undefined) authorizationUrl.searchParams.set("scope", scope);
-    const hint = signIn.openBrowser ? undefined : signIn.sshHint?.(loopback.port);
-    const abandon = new AbortController();
-    const flow = waitForAuthorizationCode({
-      server: this.server.name,
-      authorizationUrl: authorizationUrl.href,
-      expectedState,
-      loopback,
-      interaction: signIn.interaction,
-      ...(signIn.openBrowser && { openBrowser: signIn.openBrowser }),
-      ...(signIn.headlessReason !== undefined && { headlessReason: signIn.headlessReason }),
-      ...(hint !== undefined && { sshHint: hint }),
-      ...(signIn.timeoutMs !== undefined && { timeoutMs: signIn.timeoutMs }),
-      signal: signIn.signal ? AbortSignal.any([signIn.signal, abandon.signal]) : abandon.signal,
+    const metadata = this.cached?.discovery
+      ? toDiscoveryState(this.cached.discovery).authorizationServerMetadata
+      : undefined;
+    this.session.redirect(authorizationUrl, {
+      signIn,
+      scope: this.stepUp.scope ?? this.options.requestScope,
+      clients: [this.obtained, this.cached && storedClient(this.cached, this.server.oauth)],
+      requireIss: metadata?.authorization_response_iss_parameter_supported === true,
+      onFailed: () => this.stepUp.end(),
     });
-    const clientId = authorizationUrl.searchParams.get("client_id");
-    const active: ActiveSignIn = {
-      abandon,
-      taken: false,
-      verifier,
-      client: [this.registered, this.cached?.client].find(
-        (c) => c !== undefined && c.information.client_id === clientId,
-      ),
-      redirectPort: loopback.port,
-      code: flow.then(
-        (response) => {
-          void this.releaseLoopback(true);
-          return response;
-        },
-        (error: unknown) => {
-          if (this.active === active) {
-            this.active = undefined;
-            // Kept for the caller whose request is still on its way out of the SDK.
-            this.failed = active.code;
-          }
-          this.stepUp.end();
-          void this.releaseLoopback(true);
-          throw error;
-        },
-      ),
-      exchanges: new Map(),
-    };
-    this.active = active;
-    // The SDK now throws UnauthorizedError; whoever catches it awaits `takePendingCode()`.
-    active.code.catch(() => {});
   }
 
   /**
@@ -549,10 +395,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
    * one), or undefined when none is. After it resolves, call {@link finishAuth} with the code.
    */
   takePendingCode(): Promise<AuthorizationResponse> | undefined {
-    const failed = this.failed;
-    this.failed = undefined;
-    if (this.active) this.active.taken = true;
-    return this.active?.code ?? failed;
+    return this.session.takePendingCode();
   }
 
   /**
@@ -561,29 +404,22 @@ export class WrenOAuthProvider implements OAuthClientProvider {
    * uses (and a second flow in parallel could be answered with the other's code).
    */
   abandonPendingSignIn(): void {
-    const active = this.active;
-    if (!active || active.taken || this.exchanging) return;
-    this.active = undefined;
-    active.abandon.abort(
+    this.session.abandon(
       new McpAuthError(this.server.name, "the server still refused access after signing in"),
     );
   }
 
   /**
-   * Exchanges an authorization code for tokens: the SDK's `auth()` with the code, exactly what
-   * a transport's `finishAuth` does, using the discovery state saved during this flow. The
-   * SDK checks the response's `iss` against the authorization server's metadata first (RFC
-   * 9207), and refuses a missing one when the server promises to send it.
-   * Callers sharing one sign-in share one exchange.
+   * Exchanges an authorization code for tokens: the SDK's `auth()` with the code and its `iss`,
+   * exactly what a transport's `finishAuth` does. The SDK checks `iss` against the metadata's
+   * issuer first (RFC 9207, loopback and pasted alike) and refuses a missing one when the
+   * server promises it. Callers sharing one sign-in share one exchange.
    */
   finishAuth(response: AuthorizationResponse): Promise<void> {
     const { code, iss } = response;
-    const active = this.active;
-    const existing = active?.exchanges.get(code);
-    if (existing) return existing;
-    const exchange = (async () => {
-      this.exchanging = true;
-      try {
+    return this.session.exchange(
+      code,
+      async () => {
         const result = await auth(this, {
           serverUrl: this.server.url,
           authorizationCode: code,
@@ -593,18 +429,9 @@ export class WrenOAuthProvider implements OAuthClientProvider {
         if (result !== "AUTHORIZED") {
           throw new McpAuthError(this.server.name, "sign-in did not complete");
         }
-      } finally {
-        this.exchanging = false;
-        if (active && this.active === active) this.active = undefined;
-        this.stepUp.end();
-      }
-    })();
-    active?.exchanges.set(code, exchange);
-    return exchange;
-  }
-
-  private get busy(): boolean {
-    return this.active !== undefined || this.exchanging;
+      },
+      () => this.stepUp.end(),
+    );
   }
 
   get steppingUp(): boolean {
@@ -613,29 +440,16 @@ export class WrenOAuthProvider implements OAuthClientProvider {
 
   /** Nobody can sign in now: says so, with the scope a step-up needs, if that is why. */
   private authRequired(): McpAuthRequiredError {
-    return new McpAuthRequiredError(
-      this.server.name,
-      this.stepUp.scope === undefined
-        ? {}
-        : {
-            scope: this.stepUp.scope,
-            ...(this.stepUp.challenged !== undefined && { missing: this.stepUp.challenged }),
-          },
-    );
+    return new McpAuthRequiredError(this.server.name, this.stepUp.required());
   }
 
   /** Forgets any step-up in progress (the call it belonged to is over). */
   endOperation(): void {
-    if (!this.busy) this.stepUp.end();
+    if (!this.session.busy) this.stepUp.end();
   }
 
   /** Closes the callback listener, if one is open. */
   async close(): Promise<void> {
-    await this.releaseLoopback(true);
-  }
-
-  private async releaseLoopback(force = false): Promise<void> {
-    if (!force && this.busy) return;
-    await this.listener.release();
+    await this.session.close();
   }
 }

@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FetchLike } from "@modelcontextprotocol/client";
+import type { FetchLike, OAuthTokens } from "@modelcontextprotocol/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { guardRefreshFetch, isExpired } from "./refresh.js";
+import { WrenOAuthProvider } from "./provider.js";
+import { createRefreshGuard, guardRefreshFetch, isExpired } from "./refresh.js";
 import { createOAuthStorage, type OAuthStorage } from "./storage.js";
 
 const NOW = 1_000_000;
@@ -123,6 +124,56 @@ describe("guardRefreshFetch", () => {
     )("https://as/token", refresh("r1"));
     expect(response.status).toBe(400);
     expect((await storage.read()).tokens).toBeUndefined();
+  });
+});
+
+describe("the refresh transaction persists once, under the lock", () => {
+  const rotating = (): FetchLike & { seen: string[] } =>
+    server(() =>
+      json(200, { access_token: "a2", token_type: "Bearer", refresh_token: "r2", expires_in: 60 }),
+    );
+
+  it("the guard remembers what it persisted, once", async () => {
+    await storage.update((s) => ({
+      ...s,
+      tokens: { access_token: "a1", token_type: "Bearer", refresh_token: "r1" },
+    }));
+    const guard = createRefreshGuard(
+      rotating(),
+      storage,
+      () => NOW,
+      () => false,
+    );
+    await guard.fetch("https://as/token", refresh("r1"));
+    expect(guard.persisted("a2")).toBe(true);
+    expect(guard.persisted("a2")).toBe(false);
+    expect(guard.persisted("a1")).toBe(false);
+  });
+
+  it("the SDK's save after the lock never overwrites a peer's newer rotation", async () => {
+    await storage.update((s) => ({
+      ...s,
+      tokens: {
+        access_token: "a1",
+        token_type: "Bearer",
+        refresh_token: "r1",
+        expires_at: NOW - 1,
+      },
+    }));
+    const provider = new WrenOAuthProvider({
+      server: { name: "s", url: "https://s/mcp", oauth: {} },
+      storage,
+      fetch: rotating(),
+      now: () => NOW,
+    });
+    const response = await provider.fetch("https://as/token", refresh("r1"));
+    const answer = (await response.json()) as OAuthTokens;
+    // A peer refreshes after our lock was released (a2 already due for it) and stores a3/r3.
+    const peer = { access_token: "a3", token_type: "Bearer", refresh_token: "r3" };
+    await storage.update((s) => ({ ...s, tokens: peer }));
+    // Only now does the SDK hand us the answer to save, as auth() does after refreshing.
+    await provider.saveTokens(answer);
+    expect((await storage.read()).tokens).toEqual(peer);
   });
 });
 

@@ -84,6 +84,8 @@ export function guardRefreshFetch(
    * knows the request that failed used an older access token than the one stored.
    */
   adoptAnyway: (stored: StoredTokens) => boolean = () => false,
+  /** Told the access token of each answer that is already in the store (written or adopted). */
+  onStored: (accessToken: string) => void = () => {},
 ): FetchLike {
   return async (url, init) => {
     const params = refreshParams(init);
@@ -95,10 +97,14 @@ export function guardRefreshFetch(
       const fresh =
         current !== undefined && (current.expires_at === undefined || current.expires_at > now());
       if (current && fresh && current.refresh_token === presented && adoptAnyway(current)) {
+        onStored(current.access_token);
         return storedTokenResponse(current, now());
       }
       if (current?.refresh_token !== undefined && current.refresh_token !== presented) {
-        if (fresh) return storedTokenResponse(current, now());
+        if (fresh) {
+          onStored(current.access_token);
+          return storedTokenResponse(current, now());
+        }
         // Still expired: present the newest refresh token (never used) instead of ours.
         params.set("refresh_token", current.refresh_token);
       }
@@ -123,6 +129,7 @@ export function guardRefreshFetch(
             }),
           };
           await locked.write({ ...state, tokens: stored });
+          onStored(stored.access_token);
         }
       } else {
         const error = z.safeParse(ErrorResponseSchema, json);
@@ -138,6 +145,31 @@ export function guardRefreshFetch(
         headers: response.headers,
       });
     });
+  };
+}
+
+/** A refresh-guarded fetch, and what it already persisted under the lock. */
+export interface RefreshGuard {
+  readonly fetch: FetchLike;
+  /**
+   * Whether `accessToken` is from an answer the guard persisted (or adopted) under the lock; asked
+   * once, when the SDK saves it. Saving it again outside the lock could overwrite a peer's
+   * newer rotation with a refresh token already spent.
+   */
+  persisted(accessToken: string): boolean;
+}
+
+/** {@link guardRefreshFetch}, remembering what it persisted so nobody writes it twice. */
+export function createRefreshGuard(
+  base: FetchLike,
+  storage: OAuthStorage,
+  now: () => number,
+  adoptAnyway: (stored: StoredTokens) => boolean,
+): RefreshGuard {
+  const stored = new Set<string>();
+  return {
+    fetch: guardRefreshFetch(base, storage, now, adoptAnyway, (token) => stored.add(token)),
+    persisted: (accessToken) => stored.delete(accessToken),
   };
 }
 

@@ -1,4 +1,8 @@
-import { computeScopeUnion, extractWWWAuthenticateParams } from "@modelcontextprotocol/client";
+import {
+  computeScopeUnion,
+  extractWWWAuthenticateParams,
+  type OAuthTokens,
+} from "@modelcontextprotocol/client";
 
 /**
  * Step-up after a 403 `insufficient_scope` (RFC 6750 §3.1): while active, the next sign-in
@@ -31,6 +35,22 @@ export class StepUp {
     if (error !== "insufficient_scope") return;
     this.union = computeScopeUnion(granted, challenged) ?? "";
     this.asked = challenged;
+  }
+
+  /**
+   * The tokens to hand to the SDK: during a step-up without the refresh token, as the SDK
+   * would only refresh the same scopes; it starts a new authorization instead.
+   */
+  expose(tokens: OAuthTokens): OAuthTokens {
+    if (!this.active) return tokens;
+    const { refresh_token: _hidden, ...rest } = tokens;
+    return rest;
+  }
+
+  /** What a "needs sign-in" error says about this step-up: the scope to ask, and the missing one. */
+  required(): { scope?: string; missing?: string } {
+    if (this.union === undefined) return {};
+    return { scope: this.union, ...(this.asked !== undefined && { missing: this.asked }) };
   }
 
   /** The step-up is over (signed in, failed, or its call ended). */

@@ -70,9 +70,9 @@ describe("createOAuthStorage", () => {
     const storage = createOAuthStorage({ dir, serverName: "ex", serverUrl: url });
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        storage.update((s) => ({ ...s, codeVerifier: `${s.codeVerifier ?? ""}${i}` })),
+        storage.update((s) => ({ ...s, issuer: `${s.issuer ?? ""}${i}` })),
       ),
     );
-    expect((await storage.read()).codeVerifier).toHaveLength(10);
+    expect((await storage.read()).issuer).toHaveLength(10);
   });
 });

@@ -40,8 +40,11 @@ const StoredClientSchema = z.object({
   information: ClientInformationSchema,
   /** The loopback port the registration's redirect URI names. */
   redirectPort: z.optional(z.number()),
-  /** How the client identity was obtained: dynamic registration or a metadata document URL. */
-  kind: z.enum(["dcr", "metadata-url"]),
+  /**
+   * How the client identity was obtained: dynamic registration, a metadata document URL, or
+   * `oauth.clientId` (stored without its secret, which stays in settings).
+   */
+  kind: z.enum(["dcr", "metadata-url", "configured"]),
 });
 
 const DiscoverySchema = z.looseObject({
@@ -57,13 +60,13 @@ const StateSchema = z.object({
   issuer: z.optional(z.string()),
   client: z.optional(StoredClientSchema),
   tokens: z.optional(TokensSchema),
-  codeVerifier: z.optional(z.string()),
+  // No PKCE verifier: it lives in memory with its sign-in (files from before drop it on write).
   discovery: z.optional(DiscoverySchema),
 });
 
 /** Tokens as stored: what the SDK saved, plus their absolute expiry. */
 export type StoredTokens = z.infer<typeof TokensSchema>;
-/** A client identity obtained from the authorization server (configured ones are never stored). */
+/** The client identity the stored tokens belong to. */
 export type StoredClient = z.infer<typeof StoredClientSchema>;
 type StoredDiscovery = z.infer<typeof DiscoverySchema>;
 
@@ -75,7 +78,6 @@ export interface OAuthState {
   readonly issuer?: string;
   readonly client?: StoredClient;
   readonly tokens?: StoredTokens;
-  readonly codeVerifier?: string;
   readonly discovery?: StoredDiscovery;
 }
 
@@ -130,6 +132,8 @@ export interface OAuthStorageOptions {
   readonly onWarning?: (message: string) => void;
   /** Lock waits; tests shorten them. */
   readonly lockTimeoutMs?: number;
+  /** The clock (names a corrupt file set aside). */
+  readonly now?: () => number;
 }
 
 /** The on-disk OAuth state of one server, read fresh on every call so peers' writes are seen. */
@@ -166,7 +170,7 @@ export function createOAuthStorage(options: OAuthStorageOptions): OAuthStorage {
   }
 
   async function setAside(reason: string): Promise<void> {
-    const aside = `${file}.corrupt-${Date.now()}`;
+    const aside = `${file}.corrupt-${(options.now ?? Date.now)()}`;
     await rename(file, aside).catch(() => {});
     options.onWarning?.(
       `OAuth state of ${options.serverName} was unreadable (${reason}); moved it to ${aside} — sign in again`,
