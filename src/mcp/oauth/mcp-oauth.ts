@@ -369,7 +369,8 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
           : state.client?.information;
       const revocation = await revokeTokens(state, client, options.fetch ?? fetch);
       await storage.update((current) => {
-        const { tokens: _tokens, codeVerifier: _verifier, ...rest } = current;
+        // grants: the DPoP key goes with the tokens bound to it.
+        const { tokens: _tokens, codeVerifier: _verifier, dpopKey: _key, ...rest } = current;
         return rest;
       });
       return { hadTokens: state.tokens !== undefined, revocation };

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   auth,
+  type DpopSession,
   discoverOAuthProtectedResourceMetadata,
   type FetchLike,
   type OAuthClientInformationMixed,
@@ -16,6 +17,8 @@ import type { AuthInteraction } from "./auth-store.js";
 import type { AuthorizationResponse } from "./callback-input.js";
 import { CallbackListener } from "./callback-listener.js";
 import { refusedClientId, SharedRegistration, withRedirectUri } from "./client-registration.js";
+// grants: DPoP (RFC 9449) — when to sign proofs, and the key stored beside the tokens.
+import { DpopBinding, withoutUnboundTokens } from "./dpop.js";
 import { McpAuthError, McpAuthRequiredError } from "./errors.js";
 import { waitForAuthorizationCode } from "./flow.js";
 import type { Loopback } from "./loopback.js";
@@ -140,6 +143,8 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   private registered: StoredClient | undefined;
   /** The client_id the authorization server refused last. */
   private refusedClient: string | undefined;
+  /** grants: DPoP proofs and the stored key, when the servers ask for them. */
+  private readonly dpopBinding: DpopBinding;
 
   constructor(options: WrenOAuthProviderOptions) {
     this.options = options;
@@ -153,6 +158,11 @@ export class WrenOAuthProvider implements OAuthClientProvider {
         callbackPort: options.server.oauth.callbackPort,
       }),
       configuredClient: options.server.oauth.clientId !== undefined,
+      ...(options.log && { log: options.log }),
+    });
+    this.dpopBinding = new DpopBinding({
+      server: options.server.name,
+      storage: options.storage,
       ...(options.log && { log: options.log }),
     });
     const base = options.fetch ?? fetch;
@@ -172,6 +182,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       }
       const response = await guarded(url, init);
       this.stepUp.note(response, this.cached?.tokens?.scope ?? this.server.oauth.scope);
+      this.dpopBinding.note(response); // grants
       const refused = await refusedClientId(init, response);
       if (refused !== undefined) this.refusedClient = refused;
       return response;
@@ -183,6 +194,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       now: this.now,
       skewMs: options.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS,
       clientInformation: () => this.clientInformation(),
+      dpop: () => this.dpop(), // grants
       // The same resource indicator auth() would send.
       resource: async (discovery) => {
         const selected = await selectResourceURL(this.server.url, this, discovery.resourceMetadata);
@@ -256,8 +268,14 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     return this.flowState;
   }
 
+  /** grants: the DPoP session token requests and MCP requests sign with (SDK hook), if any. */
+  dpop(): Promise<DpopSession | undefined> {
+    return this.dpopBinding.session();
+  }
+
   private async readState(): Promise<OAuthState> {
-    this.cached = await this.storage.read();
+    // grants: a DPoP-bound token whose key is gone is never handed out (it would go as Bearer).
+    this.cached = withoutUnboundTokens(await this.storage.read());
     return this.cached;
   }
 
@@ -374,11 +392,12 @@ export class WrenOAuthProvider implements OAuthClientProvider {
           `${this.server.name}: authorization server changed; dropping credentials of the old one`,
         );
       }
-      const { client, tokens, codeVerifier, ...rest } = state;
+      const { client, tokens, codeVerifier, dpopKey, ...rest } = state;
       return {
         ...rest,
         issuer,
         discovery: { ...discovery },
+        ...(!moved && dpopKey && { dpopKey }), // grants
         ...(!moved && client && { client }),
         ...(!moved && tokens && { tokens }),
         ...(!moved && codeVerifier !== undefined && { codeVerifier }),
@@ -441,6 +460,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
         codeVerifier: _verifier,
         discovery: _discovery,
         issuer: _issuer,
+        dpopKey: _dpopKey, // grants
         ...rest
       } = current;
       return rest;

@@ -11,6 +11,7 @@ import {
 // build gives zod/mini importers only the functions the config code calls.
 import * as z from "zod/v4";
 import { writeFileAtomic } from "../../utils/atomic-write.js";
+import { type StoredDpopKey, StoredDpopKeySchema } from "./dpop-key.js";
 import { withFileLock } from "./lock.js";
 
 const FILE_MODE = 0o600;
@@ -59,6 +60,8 @@ const StateSchema = z.object({
   tokens: z.optional(TokensSchema),
   codeVerifier: z.optional(z.string()),
   discovery: z.optional(DiscoverySchema),
+  /** grants: the DPoP key DPoP-bound tokens are bound to (RFC 9449; ADR 0005). */
+  dpopKey: z.optional(StoredDpopKeySchema),
 });
 
 /** Tokens as stored: what the SDK saved, plus their absolute expiry. */
@@ -77,6 +80,8 @@ export interface OAuthState {
   readonly tokens?: StoredTokens;
   readonly codeVerifier?: string;
   readonly discovery?: StoredDiscovery;
+  /** The DPoP key pair of these credentials, when the authorization server binds tokens to one. */
+  readonly dpopKey?: StoredDpopKey;
 }
 
 /** `notion` + its URL → `notion-1a2b3c4d5e6f.json`: a safe, flat stem plus a short URL hash. */
