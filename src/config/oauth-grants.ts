@@ -150,3 +150,32 @@ export function assertionGrantIssue(
   }
   return oneOf("idTokenFile", "idTokenEnv");
 }
+
+/**
+ * What an entry's assertion grant would read and where it would send it, for the trust
+ * question (`undefined` for other grants): a project file could otherwise point wren at a
+ * token file or variable and an identity provider of its choosing unseen. Values as written.
+ */
+export function assertionGrantPlan(raw: unknown): string | undefined {
+  if (raw === null || typeof raw !== "object" || !("oauth" in raw)) return undefined;
+  const oauth = raw.oauth;
+  if (oauth === null || typeof oauth !== "object") return undefined;
+  const text = (key: string): string | undefined => {
+    const value: unknown = key in oauth ? Reflect.get(oauth, key) : undefined;
+    return typeof value === "string" ? value : undefined;
+  };
+  const from = (file: string, env: string): string => {
+    const path = text(file);
+    if (path !== undefined) return `file ${path}`;
+    return `$${text(env) ?? "?"}`;
+  };
+  const issuer = text("issuer") ?? "?";
+  const grant = text("grantType");
+  if (grant === "jwt_bearer") {
+    return `signs in with the workload token from ${from("assertionFile", "assertionEnv")}, sent to ${issuer}`;
+  }
+  if (grant === "enterprise") {
+    return `signs in with your ID token from ${from("idTokenFile", "idTokenEnv")}, sent to ${text("idpIssuer") ?? "?"} for ${issuer}`;
+  }
+  return undefined;
+}

@@ -92,6 +92,11 @@ export async function keyPairOf(stored: StoredDpopKey): Promise<DpopKeyPair> {
 export interface DpopBindingOptions {
   readonly server: string;
   readonly storage: OAuthStorage;
+  /**
+   * The state as the provider last read it (it re-reads before every request): when it has no
+   * key and nothing asks for DPoP, requests go out without another disk read.
+   */
+  readonly peek?: () => OAuthState | undefined;
   /** Diagnostics, never key material. */
   readonly log?: (line: string) => void;
 }
@@ -119,6 +124,8 @@ export class DpopBinding {
 
   /** The session for the next token or MCP request, or undefined to use Bearer tokens. */
   async session(): Promise<DpopSession | undefined> {
+    const peeked = this.options.peek?.();
+    if (peeked && !peeked.dpopKey && this.wantedAlg(peeked) === undefined) return undefined;
     let state = await this.options.storage.read();
     if (!state.dpopKey) {
       const alg = this.wantedAlg(state);

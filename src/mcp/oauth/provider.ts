@@ -163,6 +163,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     this.dpopBinding = new DpopBinding({
       server: options.server.name,
       storage: options.storage,
+      peek: () => this.cached,
       ...(options.log && { log: options.log }),
     });
     const base = options.fetch ?? fetch;
