@@ -259,9 +259,12 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       }
       return surface(server, credentialsRefused(server.name, error, machine.credentials));
     };
-    const connection = await connect({ ...connectOptions, authProvider: machine }).catch(
-      (error: unknown) => Promise.reject(failed(error)),
-    );
+    const connection = await connect({
+      ...connectOptions,
+      authProvider: machine,
+      // grants: jwt_bearer watches its token requests (a refused JWT is not sent again).
+      ...(machine.wrapFetch && { fetch: machine.wrapFetch(connectOptions.fetch ?? fetch) }),
+    }).catch((error: unknown) => Promise.reject(failed(error)));
     return {
       pid: connection.pid,
       serverInfo: connection.serverInfo,

@@ -4,6 +4,7 @@
 // to ask for and hands over the JWT, read fresh each time. A refusal (invalid_grant,
 // invalid_scope, unauthorized_client) ends the connect as is: no retry, no other grant.
 import type {
+  FetchLike,
   OAuthClientMetadata,
   OAuthClientProvider,
   StoredOAuthClientInformation,
@@ -29,6 +30,8 @@ export interface JwtBearerOptions {
 export class JwtBearerProvider implements OAuthClientProvider {
   private readonly options: JwtBearerOptions;
   private saved: StoredOAuthTokens | undefined;
+  /** The server's refusal of a JWT, by the JWT: the same JWT is never sent again. */
+  private readonly refusals = new Map<string, { status: number; body: string }>();
 
   constructor(options: JwtBearerOptions) {
     this.options = options;
@@ -70,6 +73,41 @@ export class JwtBearerProvider implements OAuthClientProvider {
 
   codeVerifier(): string {
     throw new Error("the jwt_bearer grant has no PKCE verifier");
+  }
+
+  /**
+   * Wraps the transport's fetch: a JWT-bearer token request whose JWT the server already
+   * refused is answered with that refusal instead of being sent again (the SDK's auth() retries
+   * once after invalid_grant; a workload token does not get better by resending it, SEP-1933).
+   * A new JWT in the file is sent as usual.
+   */
+  guardFetch(base: FetchLike): FetchLike {
+    return async (url, init) => {
+      const params =
+        init?.method === "POST" && typeof init.body === "string"
+          ? new URLSearchParams(init.body)
+          : init?.body instanceof URLSearchParams
+            ? init.body
+            : undefined;
+      const assertion =
+        params?.get("grant_type") === JWT_BEARER_GRANT ? params.get("assertion") : null;
+      if (assertion === null) return base(url, init);
+      const refused = this.refusals.get(assertion);
+      if (refused) {
+        return new Response(refused.body, {
+          status: refused.status,
+          headers: { "content-type": "application/json" },
+        });
+      }
+      const response = await base(url, init);
+      if (response.status >= 400 && response.status < 500) {
+        this.refusals.set(assertion, {
+          status: response.status,
+          body: await response.clone().text(),
+        });
+      }
+      return response;
+    };
   }
 
   async prepareTokenRequest(scope?: string): Promise<URLSearchParams> {

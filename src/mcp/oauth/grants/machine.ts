@@ -24,6 +24,8 @@ export type MachineProvider = OAuthClientProvider & {
   advertisedIssuer(): string | undefined;
   /** What the grant presents, for messages: "client credentials", "workload identity token". */
   readonly credentials: string;
+  /** The fetch its connection should use, when the grant watches its token requests. */
+  wrapFetch?: (base: FetchLike) => FetchLike;
 };
 
 /** Whether `oauth` uses a grant where nobody signs in. */
@@ -52,6 +54,7 @@ export async function machineProvider(
   const issuer = oauth.issuer ?? "";
   let base: OAuthClientProvider & { tokens(): StoredOAuthTokens | undefined };
   let credentials: string;
+  let wrapFetch: ((fetchFn: FetchLike) => FetchLike) | undefined;
   if (oauth.grantType === "jwt_bearer") {
     const source = tokenSource(
       { file: "assertionFile", env: "assertionEnv" },
@@ -60,7 +63,7 @@ export async function machineProvider(
     );
     // Read once now so a missing token fails the connect in one clear line, before any request.
     await readToken(name, source, env);
-    base = new JwtBearerProvider({
+    const provider = new JwtBearerProvider({
       server: name,
       clientId: oauth.clientId ?? "",
       issuer,
@@ -68,6 +71,8 @@ export async function machineProvider(
       source,
       env,
     });
+    wrapFetch = (fetchFn) => provider.guardFetch(fetchFn);
+    base = provider;
     credentials = "workload identity token";
   } else {
     const idToken = tokenSource(
@@ -101,5 +106,6 @@ export async function machineProvider(
     },
     advertisedIssuer: () => advertised,
     credentials,
+    ...(wrapFetch && { wrapFetch }),
   });
 }
