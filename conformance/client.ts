@@ -91,7 +91,10 @@ async function advertisedIssuer(serverUrl: string): Promise<string | undefined> 
 /**
  * `oauth` settings from the suite's MCP_CONFORMANCE_CONTEXT: a pre-registered client, or, for
  * the client-credentials scenarios, the machine credentials (secret or private key) a user
- * would put in their config with `"grantType": "client_credentials"`. CIMD otherwise.
+ * would put in their config with `"grantType": "client_credentials"`; a workload JWT
+ * (`"grantType": "jwt_bearer"`) or an enterprise IdP's ID token (`"grantType": "enterprise"`)
+ * when the context hands one over, written to a file the settings name. CIMD otherwise.
+ * DPoP needs no setting: wren uses it when the servers ask.
  */
 async function oauthSettings(
   scenario: string,

@@ -7,6 +7,9 @@
 // short-lived), and project files can only name them in a folder the user trusted.
 import * as z from "zod/mini";
 
+// Small copies of schema.ts's helpers: schema.ts imports this module, so this one cannot
+// import it back.
+
 const nonEmpty = () => z.string().check(z.minLength(1, "expected a non-empty string"));
 
 /** An environment variable's name: a `${VAR}` that expanded to the token itself fails here. */
