@@ -166,14 +166,50 @@ function suiteContext(): Record<string, unknown> {
 /**
  * `oauth` settings from the suite's MCP_CONFORMANCE_CONTEXT: a pre-registered client, or, for
  * the client-credentials scenarios, the machine credentials (secret or private key) a user
- * would put in their config with `"grantType": "client_credentials"`. CIMD otherwise.
+ * would put in their config with `"grantType": "client_credentials"`; a workload JWT
+ * (`"grantType": "jwt_bearer"`) or an enterprise IdP's ID token (`"grantType": "enterprise"`)
+ * when the context hands one over, written to a file the settings name. CIMD otherwise.
+ * DPoP needs no setting: wren uses it when the servers ask.
  */
-async function oauthSettings(scenario: string, serverUrl: string): Promise<Record<string, string>> {
+async function oauthSettings(
+  scenario: string,
+  serverUrl: string,
+  dir: string,
+): Promise<Record<string, string>> {
   const context = suiteContext();
   const text = (key: string): string | undefined =>
     typeof context[key] === "string" ? (context[key] as string) : undefined;
   const clientId = text("client_id");
   const secret = text("client_secret");
+  // A workload's JWT (the JWT-bearer grant, RFC 7523 §2.1) or a user's ID token from an
+  // enterprise IdP: where the platform or a login helper would leave it, a file the settings name.
+  const workloadJwt = text("valid_jwt");
+  if (workloadJwt !== undefined && clientId !== undefined) {
+    const assertionFile = join(dir, "workload.jwt");
+    await writeFile(assertionFile, workloadJwt, { mode: 0o600 });
+    return {
+      grantType: "jwt_bearer",
+      clientId,
+      issuer: (await advertisedIssuer(serverUrl)) ?? "",
+      assertionFile,
+    };
+  }
+  const idToken = text("idp_id_token");
+  const idpIssuer = text("idp_issuer");
+  const idpClientId = text("idp_client_id");
+  if (idToken && idpIssuer && idpClientId && clientId !== undefined && secret !== undefined) {
+    const idTokenFile = join(dir, "id-token.jwt");
+    await writeFile(idTokenFile, idToken, { mode: 0o600 });
+    return {
+      grantType: "enterprise",
+      clientId,
+      clientSecret: secret,
+      issuer: (await advertisedIssuer(serverUrl)) ?? "",
+      idpIssuer,
+      idpClientId,
+      idTokenFile,
+    };
+  }
   if (scenario.startsWith("auth/client-credentials-") && clientId !== undefined) {
     const privateKey = text("private_key_pem");
     const algorithm = text("signing_algorithm");
@@ -207,7 +243,7 @@ async function main(): Promise<number> {
   await writeFile(
     paths.projectMcpJson,
     JSON.stringify({
-      mcpServers: { [SERVER]: { url, oauth: await oauthSettings(scenario, url) } },
+      mcpServers: { [SERVER]: { url, oauth: await oauthSettings(scenario, url, dir) } },
     }),
   );
   const store = createElicitationStore();

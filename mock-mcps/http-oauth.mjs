@@ -4,8 +4,9 @@
 // Bearer tokens and each its own protected resource; RFC 9728 + RFC 8414 metadata,
 // RFC 7591 registration, /authorize (auto-approve, consent page or deny), /token with PKCE,
 // single-use rotating refresh tokens with reuse detection, RFC 7009 revocation, insufficient_scope
-// step-up, and /__test hooks. Prints "listening on <port>". See README.md.
+// step-up, DPoP-bound tokens (--dpop, --dpop-nonce: RFC 9449), and /__test hooks. Prints "listening on <port>". See README.md.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { checkProof } from "./dpop.mjs";
 import { exitWithUsageError, readOptions, UsageError } from "./faults.mjs";
 import { createMcpHost, readBody, sendJson, serveHttp } from "./http-host.mjs";
 import { createMockServer } from "./tools.mjs";
@@ -14,7 +15,7 @@ const USAGE =
   "usage: node mock-mcps/http-oauth.mjs [--port N] [--token-ttl SECONDS] [--consent] [--deny]" +
   " [--scopes 'A B'] [--require-scope TOOL=SCOPE] [--no-refresh-rotation] [--open-initialize]" +
   " [--client-credentials ID:SECRET] [--iss right|omit|wrong|none] [--metadata-issuer URL]" +
-  " [--reject-registration]";
+  " [--reject-registration] [--dpop] [--dpop-nonce] [--dpop-unadvertised]";
 
 /** How the authorization responses carry RFC 9207 `iss` (and whether the metadata promises it). */
 const ISS_MODES = ["right", "omit", "wrong", "none"];
@@ -32,6 +33,12 @@ const OPTION_SPEC = {
   iss: { type: "string", env: "MOCK_OAUTH_ISS", default: "right" },
   "metadata-issuer": { type: "string", env: "MOCK_OAUTH_METADATA_ISSUER" },
   "reject-registration": { type: "boolean", default: false },
+  /** Sender-constrained tokens: proofs at /token, `DPoP` scheme + proof at the resource. */
+  dpop: { type: "boolean", default: false },
+  /** With --dpop: both servers demand their nonce (RFC 9449 §8, §9). */
+  "dpop-nonce": { type: "boolean", default: false },
+  /** With --dpop: the metadata does not say so; only the resource server's challenge does. */
+  "dpop-unadvertised": { type: "boolean", default: false },
 };
 
 function log(line) {
@@ -94,7 +101,15 @@ function createOAuthMock(options) {
     unauthorized: 0,
     insufficientScope: 0,
     metadata: 0,
+    dpopTokenRequests: 0,
+    dpopNonceChallenges: 0,
+    dpopRejected: 0,
+    /** A DPoP-bound access token presented with the Bearer scheme (a downgrade). */
+    bearerWithBoundToken: 0,
   };
+  const dpopJtis = new Set();
+  const asNonce = token("asn");
+  const rsNonce = token("rsn");
   let force401 = 0;
   /** Set by /__test/move-as: the authorization server the protected resource metadata names. */
   let movedTo;
@@ -123,22 +138,25 @@ function createOAuthMock(options) {
       code_challenge_methods_supported: ["S256"],
       token_endpoint_auth_methods_supported: ["none", "client_secret_basic", "client_secret_post"],
       scopes_supported: scopesSupported,
+      ...(options.dpop &&
+        !options.dpopUnadvertised && { dpop_signing_alg_values_supported: ["ES256"] }),
     };
   }
 
-  function issueTokens(family, scope, clientId) {
+  function issueTokens(family, scope, clientId, jkt) {
     const access = token("at");
     accessTokens.set(access, {
       family,
       scope,
       clientId,
+      jkt,
       expiresAt: Date.now() + options.tokenTtl * 1000,
     });
     const refresh = token("rt");
-    refreshTokens.set(refresh, { family, scope, clientId, used: false });
+    refreshTokens.set(refresh, { family, scope, clientId, jkt, used: false });
     return {
       access_token: access,
-      token_type: "Bearer",
+      token_type: jkt ? "DPoP" : "Bearer",
       expires_in: options.tokenTtl,
       refresh_token: refresh,
       scope,
@@ -305,6 +323,31 @@ function createOAuthMock(options) {
     if (resource && !isResource(resource)) {
       return sendJson(res, 400, { error: "invalid_target" });
     }
+    // --dpop: every token request carries a proof; the tokens are bound to its key.
+    let jkt;
+    if (options.dpop) {
+      const proof = checkProof(req.headers.dpop, {
+        htm: "POST",
+        htu: `${base}/token`,
+        ...(options.dpopNonce && { nonce: asNonce }),
+        seenJtis: dpopJtis,
+      });
+      if (!proof.ok && proof.nonceNeeded) {
+        stats.dpopNonceChallenges += 1;
+        return sendJson(
+          res,
+          400,
+          { error: "use_dpop_nonce", error_description: "use the nonce" },
+          { "dpop-nonce": asNonce },
+        );
+      }
+      if (!proof.ok) {
+        stats.dpopRejected += 1;
+        return sendJson(res, 400, { error: "invalid_dpop_proof", error_description: proof.error });
+      }
+      stats.dpopTokenRequests += 1;
+      jkt = proof.jkt;
+    }
     const grant = params.get("grant_type");
     if (grant === "authorization_code") {
       stats.tokenAuthorizationCode += 1;
@@ -328,7 +371,7 @@ function createOAuthMock(options) {
           error_description: "PKCE verification failed",
         });
       }
-      return sendJson(res, 200, issueTokens(randomUUID(), code.scope, client.client_id));
+      return sendJson(res, 200, issueTokens(randomUUID(), code.scope, client.client_id, jkt));
     }
     if (grant === "client_credentials") {
       stats.tokenClientCredentials += 1;
@@ -352,6 +395,14 @@ function createOAuthMock(options) {
         return sendJson(res, 400, {
           error: "invalid_grant",
           error_description: "unknown refresh token",
+        });
+      }
+      if (info.jkt !== undefined && info.jkt !== jkt) {
+        // RFC 9449 §5: a public client's refresh token is bound to the key it was issued to.
+        stats.dpopRejected += 1;
+        return sendJson(res, 400, {
+          error: "invalid_grant",
+          error_description: "refresh token bound to another DPoP key",
         });
       }
       if (info.used) {
@@ -379,7 +430,7 @@ function createOAuthMock(options) {
         });
       }
       info.used = true;
-      return sendJson(res, 200, issueTokens(info.family, info.scope, client.client_id));
+      return sendJson(res, 200, issueTokens(info.family, info.scope, client.client_id, jkt));
     }
     return sendJson(res, 400, { error: "unsupported_grant_type" });
   }
@@ -401,7 +452,8 @@ function createOAuthMock(options) {
     res
       .writeHead(status, {
         "content-type": "application/json",
-        "www-authenticate": `Bearer ${parts.join(", ")}`,
+        "www-authenticate": `${options.dpop ? "DPoP" : "Bearer"} ${parts.join(", ")}`,
+        ...(error === "use_dpop_nonce" && { "dpop-nonce": rsNonce }),
       })
       .end(JSON.stringify({ error: error ?? "unauthorized" }));
   }
@@ -413,8 +465,29 @@ function createOAuthMock(options) {
   function admits(req, res, body, resourcePath) {
     stats.mcpRequests += 1;
     const header = req.headers.authorization ?? "";
-    const presented = header.startsWith("Bearer ") ? header.slice(7) : "";
+    const scheme = options.dpop ? "DPoP " : "Bearer ";
+    const presented = header.startsWith(scheme) ? header.slice(scheme.length) : "";
     const info = accessTokens.get(presented);
+    if (options.dpop && header.startsWith("Bearer ") && accessTokens.get(header.slice(7))?.jkt) {
+      stats.bearerWithBoundToken += 1;
+      challenge(res, 401, resourcePath, "invalid_token");
+      return false;
+    }
+    if (options.dpop && info) {
+      const proof = checkProof(req.headers.dpop, {
+        htm: req.method,
+        htu: `${base}${new URL(req.url ?? "/", base).pathname}`,
+        accessToken: presented,
+        ...(options.dpopNonce && { nonce: rsNonce }),
+        seenJtis: dpopJtis,
+      });
+      if (!proof.ok || proof.jkt !== info.jkt) {
+        if (proof.nonceNeeded) stats.dpopNonceChallenges += 1;
+        else stats.dpopRejected += 1;
+        challenge(res, 401, resourcePath, proof.nonceNeeded ? "use_dpop_nonce" : "invalid_token");
+        return false;
+      }
+    }
     if (force401 > 0) {
       force401 -= 1;
       stats.unauthorized += 1;

@@ -286,6 +286,54 @@ describe("loadConfig", () => {
     });
   });
 
+  it("checks the jwt_bearer and enterprise grants' settings, naming the key", async () => {
+    const grant = (oauth: Record<string, unknown>) => ({
+      url: "https://m.example/mcp",
+      oauth: { clientId: "w", issuer: "https://as.example", ...oauth },
+    });
+    const idp = {
+      grantType: "enterprise",
+      clientSecret: "s",
+      idpIssuer: "https://idp.example",
+      idpClientId: "wren",
+    };
+    await put(paths.userSettings, {
+      mcpServers: {
+        wif: grant({ grantType: "jwt_bearer", assertionFile: "/var/run/token" }),
+        ema: grant({ ...idp, idTokenEnv: "ID_TOKEN" }),
+        wifBoth: grant({ grantType: "jwt_bearer", assertionFile: "t", assertionEnv: "T" }),
+        wifNone: grant({ grantType: "jwt_bearer" }),
+        wifSecret: grant({ grantType: "jwt_bearer", assertionEnv: "T", clientSecret: "s" }),
+        envValue: grant({ grantType: "jwt_bearer", assertionEnv: "eyJ.a.b" }),
+        noIdp: grant({ ...idp, idpIssuer: undefined, idTokenFile: "t" }),
+        noToken: grant({ ...idp }),
+        stray: { url: "https://m.example/mcp", oauth: { idTokenFile: "t" } },
+      },
+    });
+    const reasons = await invalidReasons();
+    const prefix = `${paths.userSettings}: `;
+    const byPath = Object.fromEntries(
+      Object.values(reasons).flatMap((r) => {
+        const [path, ...message] = (r ?? "").slice(prefix.length).split(": ");
+        return r ? [[path, message.join(": ")]] : [];
+      }),
+    );
+    expect(byPath).toEqual({
+      "mcpServers.wifBoth.oauth.assertionEnv":
+        "jwt_bearer needs exactly one of assertionFile or assertionEnv",
+      "mcpServers.wifNone.oauth.assertionFile":
+        "jwt_bearer needs exactly one of assertionFile or assertionEnv",
+      "mcpServers.wifSecret.oauth.clientSecret":
+        'clientSecret is not used with "grantType": "jwt_bearer"',
+      "mcpServers.envValue.oauth.assertionEnv":
+        "expected the name of an environment variable (not its value)",
+      "mcpServers.noIdp.oauth.idpIssuer": "enterprise needs idpIssuer (the identity provider)",
+      "mcpServers.noToken.oauth.idTokenFile":
+        "enterprise needs exactly one of idTokenFile or idTokenEnv",
+      "mcpServers.stray.oauth.idTokenFile": 'idTokenFile is used with "grantType": "enterprise"',
+    });
+  });
+
   it("rejects a url that is not http(s)", async () => {
     await put(paths.userSettings, { mcpServers: { c: { url: "ftp://x.example" } } });
     expect((await invalidReasons()).c).toContain(

@@ -1,5 +1,6 @@
 // zod/mini tree-shakes: the classic API bundles ~750 KB that would load before the first frame.
 import * as z from "zod/mini";
+import { AssertionGrantSettings, assertionGrantIssue } from "./oauth-grants.js";
 
 /** OAuth settings of one remote MCP server (`oauth` key); `false` disables OAuth for it. */
 const nonEmpty = (message = "expected a non-empty string") =>
@@ -19,7 +20,9 @@ export const OAuthSettingsSchema = z.strictObject({
   ),
   clientMetadataUrl: z.optional(httpUrl()),
   /** `client_credentials`: machine-to-machine, no person signs in (OAuth 2.1 §4.2, SEP-1046). */
-  grantType: z.optional(z.enum(["authorization_code", "client_credentials"])),
+  grantType: z.optional(
+    z.enum(["authorization_code", "client_credentials", "jwt_bearer", "enterprise"]),
+  ),
   /**
    * The authorization server (its issuer URL) that issued client_credentials: they are sent
    * there only, whatever server the MCP server names.
@@ -31,12 +34,16 @@ export const OAuthSettingsSchema = z.strictObject({
   privateKeyFile: z.optional(nonEmpty()),
   /** JWS algorithm of the client assertion; inferred from the key when absent. */
   signingAlgorithm: z.optional(nonEmpty()),
+  // `jwt_bearer` (workload identity) and `enterprise` (ID-JAG): see oauth-grants.ts.
+  ...AssertionGrantSettings,
 });
 export type OAuthSettings = z.infer<typeof OAuthSettingsSchema>;
 
 /** Why `oauth` settings do not fit together, with the key to point at, if they do not. */
 function oauthIssue(oauth: OAuthSettings): ServerIssue | undefined {
   const at = (key: string, message: string): ServerIssue => ({ path: ["oauth", key], message });
+  const grant = assertionGrantIssue(oauth);
+  if (grant !== "not-an-assertion-grant") return grant && at(grant.key, grant.message);
   const keys = (["clientSecret", "privateKey", "privateKeyFile"] as const).filter(
     (key) => oauth[key] !== undefined,
   );

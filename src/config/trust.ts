@@ -10,6 +10,7 @@ import type { WrenPaths } from "../utils/paths.js";
 import { referencedVariables } from "./env-expand.js";
 import { ConfigError } from "./errors.js";
 import { parseJsonDocument, readTextIfExists } from "./load.js";
+import { assertionGrantPlan } from "./oauth-grants.js";
 import {
   ProviderPreviewSchema,
   ServerPreviewSchema,
@@ -31,6 +32,8 @@ export interface ServerPlan {
   readonly sets: readonly string[];
   /** `${VAR}`s the entry would expand (and so hand to the program or send to the host). */
   readonly variables: readonly string[];
+  /** A remote entry's assertion grant: the token it reads and where it sends it. */
+  readonly signsIn?: string;
 }
 
 /** Where a project provider entry would send the model's requests. */
@@ -290,12 +293,14 @@ function serverPlan(name: string, raw: unknown): ServerPlan {
       variables,
     };
   }
+  const signsIn = assertionGrantPlan(raw);
   return {
     name: visible(name),
     transport: visible(entry.type ?? "http"),
     target: visible(entry.url ?? "?"),
     sets: Object.keys(entry.headers ?? {}).map(visible),
     variables,
+    ...(signsIn !== undefined && { signsIn: visible(signsIn) }),
   };
 }
 
@@ -339,8 +344,9 @@ export function describeInspection(inspection: ProjectInspection): string[] {
       lines.push(`runs ${server.name}: ${server.target}${env}${uses(server.variables)}`);
     } else {
       const headers = server.sets.length > 0 ? ` · headers ${server.sets.join(", ")}` : "";
+      const signsIn = server.signsIn !== undefined ? ` · ${server.signsIn}` : "";
       lines.push(
-        `connects ${server.name} (${server.transport}): ${server.target}${headers}${uses(server.variables)}`,
+        `connects ${server.name} (${server.transport}): ${server.target}${headers}${signsIn}${uses(server.variables)}`,
       );
     }
   }

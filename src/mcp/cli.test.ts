@@ -410,4 +410,33 @@ describe("redactServer", () => {
       "https://u:***@x.example/mcp",
     );
   });
+
+  it("redacts every oauth secret: client secrets, the IdP's, an inline key", () => {
+    const oauth = {
+      grantType: "enterprise",
+      clientId: "w",
+      clientSecret: "as-secret",
+      issuer: "https://as.example",
+      idpIssuer: "https://idp.example",
+      idpClientId: "c",
+      idpClientSecret: "idp-secret",
+      idTokenFile: "~/.id-token",
+    } as const;
+    const shown = JSON.stringify(redactServer(remoteServer("r", "https://x.example", { oauth })));
+    expect(shown).not.toContain("as-secret");
+    expect(shown).not.toContain("idp-secret");
+    expect(shown).toContain('"idTokenFile":"~/.id-token"');
+    const pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQ\n-----END PRIVATE KEY-----";
+    const keyed = redactServer(
+      remoteServer("k", "https://x.example", {
+        oauth: {
+          grantType: "client_credentials",
+          clientId: "b",
+          issuer: "https://as",
+          privateKey: pem,
+        },
+      }),
+    );
+    expect(JSON.stringify(keyed)).not.toContain("MIIEvQ");
+  });
 });

@@ -129,7 +129,8 @@ function redactUrl(url: string): string {
 
 /**
  * The resolved config of a server with secrets redacted: header values, secret-looking env and
- * args (`--token=...`, `--api-key X`), clientSecret, credentials in the URL.
+ * args (`--token=...`, `--api-key X`), clientSecret, idpClientSecret, privateKey, credentials
+ * in the URL.
  */
 export function redactServer(server: McpServerConfig): Record<string, unknown> {
   const common = {
@@ -162,6 +163,9 @@ export function redactServer(server: McpServerConfig): Record<string, unknown> {
         : {
             ...server.oauth,
             ...(server.oauth.clientSecret !== undefined && { clientSecret: "***" }),
+            // The identity provider's secret and an inline PEM key are secrets too.
+            ...(server.oauth.idpClientSecret !== undefined && { idpClientSecret: "***" }),
+            ...(server.oauth.privateKey !== undefined && { privateKey: "***" }),
           },
   };
 }

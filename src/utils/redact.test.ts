@@ -34,6 +34,19 @@ describe("redactSecrets", () => {
     }
     expect(redactSecrets("x known-secret-value y", ["known-secret-value"])).toBe("x *** y");
   });
+
+  it("hides DPoP proofs, a stored DPoP key's private part and exchanged subject tokens", () => {
+    const text = [
+      "DPoP: proofHeader.proofPayload.proofSig",
+      '{"dpopKey":{"alg":"ES256","jwk":{"kty":"EC","crv":"P-256","x":"pubX","y":"pubY","d":"privD123"}}}',
+      "grant_type=token-exchange&subject_token=idtok999&audience=https://as",
+    ].join("\n");
+    const out = redactSecrets(text);
+    for (const secret of ["proofSig", "privD123", "idtok999"]) expect(out).not.toContain(secret);
+    for (const kept of ['"x":"pubX"', '"alg":"ES256"', "audience=https://as"]) {
+      expect(out).toContain(kept);
+    }
+  });
 });
 
 describe("redactArgs", () => {

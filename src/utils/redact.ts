@@ -1,10 +1,10 @@
 /** Names of fields, parameters and headers whose values are credentials. */
 const SECRET_KEYS =
-  "access_token|refresh_token|id_token|client_secret|code_verifier|code|token|assertion|password|api_key|apikey|secret";
+  "access_token|refresh_token|id_token|subject_token|actor_token|client_secret|code_verifier|code|token|assertion|password|api_key|apikey|secret";
 
 /** Headers that carry credentials. */
 const SECRET_HEADERS =
-  "authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token";
+  "authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|dpop";
 
 /** A name (flag, variable, setting) whose value is likely a credential. */
 const SECRET_NAME = /token|secret|passw|pwd|api[-_]?key|credential|cookie|private[-_]?key|auth/i;
@@ -13,6 +13,8 @@ const FLAG_CHARS = "[A-Za-z0-9_-]*";
 const SECRET_FLAG = `--?${FLAG_CHARS}(?:token|secret|passw(?:or)?d|pwd|api[-_]?key|apikey|credential|private[-_]?key|auth)${FLAG_CHARS}`;
 
 const PATTERNS: readonly [RegExp, string][] = [
+  // The private members of a JSON Web Key (a stored DPoP key's `d`, RSA's primes, a secret `k`).
+  [/("(?:d|p|q|dp|dq|qi|k)"\s*:\s*)"[^"]*"/g, '$1"***"'],
   // JSON fields first, so the header rule below does not eat the rest of a JSON line.
   [new RegExp(`("(?:${SECRET_KEYS}|${SECRET_HEADERS})"\\s*:\\s*)"[^"]*"`, "gi"), '$1"***"'],
   // `Authorization: Bearer x`, `Cookie: a=1; b=2`: the scheme and value, up to a space or quote.

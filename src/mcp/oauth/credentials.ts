@@ -39,12 +39,13 @@ export function withDiscovery(
   const issuer = issuerOf(discovery);
   const previous = state.issuer;
   const moved = previous !== undefined && !sameUrl(previous, issuer);
-  const { client, tokens, ...rest } = state;
+  const { client, tokens, dpopKey, ...rest } = state;
   return {
     state: {
       ...rest,
       issuer,
       discovery: { ...discovery },
+      ...(!moved && dpopKey && { dpopKey }),
       ...(!moved && client && { client }),
       ...(!moved && tokens && { tokens }),
     },
@@ -54,7 +55,7 @@ export function withDiscovery(
 
 /** `state` without anything of its authorization server (the resource names another now). */
 export function withoutAuthorizationServer(state: OAuthState): OAuthState {
-  const { tokens: _t, client: _c, discovery: _d, issuer: _i, ...rest } = state;
+  const { tokens: _t, client: _c, discovery: _d, issuer: _i, dpopKey: _k, ...rest } = state;
   return rest;
 }
 

@@ -12,10 +12,11 @@ import type { ConnectFn, McpConnection } from "../connect.js";
 import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
 import { withAuthRetry } from "./auth-retry.js";
 import type { AuthInteraction } from "./auth-store.js";
-import { clientCredentialsProvider, usesClientCredentials } from "./client-credentials.js";
 import { presentable, storedClient } from "./client-identity.js";
 import { McpAuthError } from "./errors.js";
 import { sshForwardHint } from "./flow.js";
+// Machine grants (client_credentials, jwt_bearer, enterprise) share one connect path.
+import { machineProvider, usesMachineGrant } from "./grants/machine.js";
 import { issuerRefusal, sameUrl } from "./issuer.js";
 import type { Loopback } from "./loopback.js";
 import { type SignInOptions, WrenOAuthProvider } from "./provider.js";
@@ -103,24 +104,25 @@ function errorIn<E extends Error>(
  * A client_credentials failure as one line: the authorization server's refusal, or a 401 for
  * the token it issued. There is nobody to sign in, so never "needs sign-in".
  */
-function credentialsRefused(name: string, error: unknown): unknown {
+function credentialsRefused(
+  name: string,
+  error: unknown,
+  credentials = "client credentials",
+): unknown {
   const oauthError = errorIn(error, OAuthError);
   if (oauthError) {
     const detail = oauthError.message ? `: ${oauthError.message}` : "";
     return new McpConnectionError(
       name,
       "auth",
-      `client credentials refused (${oauthError.code}${detail})`,
+      `${credentials} refused (${oauthError.code}${detail})`,
       { cause: error },
     );
   }
   if (error instanceof McpNeedsAuthError) {
-    return new McpConnectionError(
-      name,
-      "auth",
-      "HTTP 401 with the token from the client credentials",
-      { cause: error },
-    );
+    return new McpConnectionError(name, "auth", `HTTP 401 with the token from the ${credentials}`, {
+      cause: error,
+    });
   }
   return error;
 }
@@ -170,8 +172,8 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       return new McpNeedsAuthError(server.name, { cause: error });
     }
     if (error instanceof McpConnectionError) {
-      const { clientSecret, privateKey } = server.oauth;
-      const secrets = [clientSecret, privateKey, ...Object.values(server.headers)];
+      const { clientSecret, privateKey, idpClientSecret } = server.oauth;
+      const secrets = [clientSecret, privateKey, idpClientSecret, ...Object.values(server.headers)];
       const clean = redactSecrets(error.message, secrets);
       if (clean !== error.message) {
         return new McpConnectionError(error.server, error.kind, clean, {
@@ -236,9 +238,13 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
     server: OAuthServerConfig,
   ): Promise<McpConnection> {
     // Unreadable or unusable key: already one line of kind `auth`.
-    const machine = await clientCredentialsProvider(server.name, server.oauth, options.paths).catch(
-      (error: unknown) => Promise.reject(surface(server, error)),
-    );
+    const machine = await machineProvider(
+      server.name,
+      server.oauth,
+      options.paths,
+      env,
+      options.fetch,
+    ).catch((error: unknown) => Promise.reject(surface(server, error)));
     const failed = (error: unknown): unknown => {
       const advertised = machine.advertisedIssuer();
       const issuer = server.oauth.issuer ?? "";
@@ -246,15 +252,18 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
         return new McpConnectionError(
           server.name,
           "auth",
-          `the server sends sign-ins to ${advertised}, not to oauth.issuer ${issuer}: the client credentials were not sent`,
+          `the server sends sign-ins to ${advertised}, not to oauth.issuer ${issuer}: the ${machine.credentials} ${machine.credentials.endsWith("s") ? "were" : "was"} not sent`,
           { cause: error },
         );
       }
-      return surface(server, credentialsRefused(server.name, error));
+      return surface(server, credentialsRefused(server.name, error, machine.credentials));
     };
-    const connection = await connect({ ...connectOptions, authProvider: machine }).catch(
-      (error: unknown) => Promise.reject(failed(error)),
-    );
+    const connection = await connect({
+      ...connectOptions,
+      authProvider: machine,
+      // jwt_bearer watches its token requests (a refused JWT is not sent again).
+      ...(machine.wrapFetch && { fetch: machine.wrapFetch(connectOptions.fetch ?? fetch) }),
+    }).catch((error: unknown) => Promise.reject(failed(error)));
     return {
       pid: connection.pid,
       serverInfo: connection.serverInfo,
@@ -279,7 +288,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       return async (connectOptions) => {
         const server = connectOptions.server;
         if (!isOAuthServer(server)) return connect(connectOptions);
-        if (usesClientCredentials(server.oauth)) {
+        if (usesMachineGrant(server.oauth)) {
           return connectWithClientCredentials(connect, connectOptions, server);
         }
         const signInNow = requested.delete(server.name);
@@ -358,7 +367,8 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       const client = stored && presentable(stored, server.oauth);
       const revocation = await revokeTokens(state, client, options.fetch ?? fetch);
       await storage.update((current) => {
-        const { tokens: _tokens, ...rest } = current;
+        // The DPoP key goes with the tokens bound to it.
+        const { tokens: _tokens, dpopKey: _key, ...rest } = current;
         return rest;
       });
       return { hadTokens: state.tokens !== undefined, revocation };

@@ -5,6 +5,7 @@
 // transaction (refresh.ts) and the step-up (step-up.ts).
 import {
   auth,
+  type DpopSession,
   type FetchLike,
   type OAuthClientInformationContext,
   type OAuthClientInformationMixed,
@@ -31,6 +32,8 @@ import {
   withoutAuthorizationServer,
   withTokens,
 } from "./credentials.js";
+// DPoP (RFC 9449): when to sign proofs, and the key stored beside the tokens.
+import { DpopBinding, withoutUnboundTokens } from "./dpop.js";
 import { McpAuthError, McpAuthRequiredError } from "./errors.js";
 import { movedAuthorizationServer, quoteIssuer } from "./issuer.js";
 import {
@@ -105,6 +108,8 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   /** The access token last handed to a transport, and the one in use when auth() last began. */
   private lastAccessToken: string | undefined;
   private rejectedAccessToken: string | undefined;
+  /** DPoP proofs and the stored key, when the servers ask for them. */
+  private readonly dpopBinding: DpopBinding;
 
   constructor(options: WrenOAuthProviderOptions) {
     this.options = options;
@@ -118,6 +123,12 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       ...(oauth.callbackPort !== undefined && { callbackPort: oauth.callbackPort }),
       ...(options.log && { log: options.log }),
     });
+    this.dpopBinding = new DpopBinding({
+      server: name,
+      storage: options.storage,
+      peek: () => this.cached,
+      ...(options.log && { log: options.log }),
+    });
     // After a 401, tokens a peer stored since our failed request are adopted, not refreshed again.
     this.guard = createRefreshGuard(
       options.fetch ?? fetch,
@@ -129,6 +140,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     this.fetch = async (url, init) => {
       const response = await this.guard.fetch(url, init);
       this.stepUp.note(response, this.cached?.tokens?.scope ?? oauth.scope);
+      this.dpopBinding.note(response);
       const refused = await refusedClientId(init, response);
       if (refused !== undefined) this.refusedClient = refused;
       return response;
@@ -150,6 +162,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
         const client = storedClient(await this.readState(), oauth);
         return client && presentable(client, oauth);
       },
+      dpop: () => this.dpop(),
       // The same resource indicator auth() would send.
       resource: async (discovery) => {
         const selected = await selectResourceURL(this.server.url, this, discovery.resourceMetadata);
@@ -200,8 +213,14 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     return this.session.newState();
   }
 
+  /** The DPoP session token requests and MCP requests sign with (SDK hook), if any. */
+  dpop(): Promise<DpopSession | undefined> {
+    return this.dpopBinding.session();
+  }
+
   private async readState(): Promise<OAuthState> {
-    this.cached = await this.storage.read();
+    // A DPoP-bound token whose key is gone is never handed out (it would go as Bearer).
+    this.cached = withoutUnboundTokens(await this.storage.read());
     return this.cached;
   }
 

@@ -2,6 +2,7 @@
 // before a request): take the lock, re-read the store, adopt a peer's newer tokens or present
 // the newest refresh token, persist the answer before releasing the lock, then expose it.
 import {
+  type DpopSession,
   discoverAuthorizationServerMetadata,
   type FetchLike,
   type OAuthClientInformationMixed,
@@ -197,6 +198,8 @@ export interface SilentRefreshOptions {
   readonly skewMs: number;
   /** The client to refresh as (configured, or the stored registration). */
   readonly clientInformation: () => Promise<OAuthClientInformationMixed | undefined>;
+  /** The DPoP session that signs the refresh request, when tokens are DPoP-bound. */
+  readonly dpop?: () => Promise<DpopSession | undefined>;
   /** The RFC 8707 resource indicator `auth()` would send. */
   readonly resource: (
     discovery: ReturnType<typeof toDiscoveryState>,
@@ -247,7 +250,9 @@ export class SilentRefresh {
         discovery.authorizationServerMetadata ??
         (await discoverAuthorizationServerMetadata(asUrl, { fetchFn: this.options.fetch }));
       const resource = await this.options.resource(discovery);
+      const dpop = await this.options.dpop?.();
       const fresh = await refreshAuthorization(asUrl, {
+        ...(dpop && { dpop }),
         metadata,
         clientInformation,
         refreshToken: tokens.refresh_token,

@@ -27,6 +27,29 @@ describe("whyNoSignIn", () => {
       ),
     ).toBe("r uses client credentials: nobody signs in; .mcp reconnect r gets a new token");
     expect(
+      whyNoSignIn(
+        remote({ grantType: "jwt_bearer", clientId: "w", issuer: "https://as", assertionEnv: "T" }),
+        "cli",
+      ),
+    ).toBe(
+      "r uses a workload identity token: nobody signs in; wren gets a new token each time it connects",
+    );
+    expect(
+      whyNoSignIn(
+        remote({
+          grantType: "enterprise",
+          clientId: "w",
+          clientSecret: "s",
+          issuer: "https://as",
+          idpIssuer: "https://idp",
+          idpClientId: "c",
+          idTokenFile: "t",
+        }),
+      ),
+    ).toBe(
+      "r uses the enterprise identity provider: nobody signs in; .mcp reconnect r gets a new token",
+    );
+    expect(
       whyNoSignIn({
         name: "s",
         type: "stdio",

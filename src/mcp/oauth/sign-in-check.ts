@@ -12,12 +12,19 @@ export function whyNoSignIn(
   const name = server.name;
   if (server.type === "stdio") return `${name} is a stdio server; only remote servers sign in`;
   if (server.oauth === false) return `OAuth is disabled for ${name} ("oauth": false)`;
-  if (server.oauth.grantType === "client_credentials") {
+  const grant = server.oauth.grantType;
+  if (grant === "client_credentials" || grant === "jwt_bearer" || grant === "enterprise") {
     const renew =
       surface === "repl"
         ? `.mcp reconnect ${name} gets a new token`
         : "wren gets a new token each time it connects";
-    return `${name} uses client credentials: nobody signs in; ${renew}`;
+    const how =
+      grant === "client_credentials"
+        ? "client credentials"
+        : grant === "jwt_bearer"
+          ? "a workload identity token"
+          : "the enterprise identity provider";
+    return `${name} uses ${how}: nobody signs in; ${renew}`;
   }
   return undefined;
 }

@@ -11,6 +11,7 @@ import {
 // build gives zod/mini importers only the functions the config code calls.
 import * as z from "zod/v4";
 import { writeFileAtomic } from "../../utils/atomic-write.js";
+import { type StoredDpopKey, StoredDpopKeySchema } from "./dpop-key.js";
 import { withFileLock } from "./lock.js";
 
 const FILE_MODE = 0o600;
@@ -62,6 +63,8 @@ const StateSchema = z.object({
   tokens: z.optional(TokensSchema),
   // No PKCE verifier: it lives in memory with its sign-in (files from before drop it on write).
   discovery: z.optional(DiscoverySchema),
+  /** The DPoP key DPoP-bound tokens are bound to (RFC 9449; ADR 0005). */
+  dpopKey: z.optional(StoredDpopKeySchema),
 });
 
 /** Tokens as stored: what the SDK saved, plus their absolute expiry. */
@@ -79,6 +82,8 @@ export interface OAuthState {
   readonly client?: StoredClient;
   readonly tokens?: StoredTokens;
   readonly discovery?: StoredDiscovery;
+  /** The DPoP key pair of these credentials, when the authorization server binds tokens to one. */
+  readonly dpopKey?: StoredDpopKey;
 }
 
 /** `notion` + its URL → `notion-1a2b3c4d5e6f.json`: a safe, flat stem plus a short URL hash. */
