@@ -24,7 +24,8 @@ function withoutQuery(url) {
 }
 
 /**
- * Checks one proof. `expect`: { htm, htu, accessToken?, nonce?, seenJtis: Set }.
+ * Checks one proof. `expect`: { htm, htu, accessToken?, nonce?, seenJtis: Set, now? } (`now`:
+ * the clock `iat` is judged by, Date.now by default).
  * Returns { ok: true, jkt } or { ok: false, error, nonceNeeded? }.
  */
 export function checkProof(proof, expect) {
@@ -67,7 +68,7 @@ export function checkProof(proof, expect) {
   }
   if (
     typeof payload.iat !== "number" ||
-    Math.abs(Date.now() / 1000 - payload.iat) > MAX_AGE_SECONDS
+    Math.abs((expect.now ?? Date.now)() / 1000 - payload.iat) > MAX_AGE_SECONDS
   ) {
     return { ok: false, error: "iat outside the window" };
   }

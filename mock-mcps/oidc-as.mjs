@@ -12,6 +12,7 @@ import { createServer } from "node:http";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import Provider, { errors } from "oidc-provider";
+import { checkProof } from "./dpop.mjs";
 import { exitWithUsageError, readOptions, UsageError } from "./faults.mjs";
 import { connectMockServer, createMockServer } from "./tools.mjs";
 
@@ -19,7 +20,7 @@ const USAGE =
   "usage: node mock-mcps/oidc-as.mjs [--port N] [--issuer-path /PATH] [--issuer URL]" +
   " [--access-token-ttl SECONDS] [--no-refresh-rotation] [--no-revocation] [--no-iss]" +
   " [--no-registration] [--no-resource-indicators] [--jwt-access-tokens] [--device-flow]" +
-  " [--oidc-only] [--mcp] [--mcp-port N] [--scope SCOPE] [--introspection-client ID:SECRET]";
+  " [--oidc-only] [--no-dpop] [--mcp] [--mcp-port N] [--scope SCOPE] [--introspection-client ID:SECRET]";
 
 const OPTION_SPEC = {
   port: { type: "integer", default: 0 },
@@ -34,6 +35,7 @@ const OPTION_SPEC = {
   "jwt-access-tokens": { type: "boolean", default: false },
   "device-flow": { type: "boolean", default: false },
   "oidc-only": { type: "boolean", default: false },
+  "no-dpop": { type: "boolean", default: false },
   mcp: { type: "boolean", default: false },
   "mcp-port": { type: "integer", default: 0 },
   scope: { type: "string", default: "mcp:tools" },
@@ -85,6 +87,8 @@ function installClock() {
   let offsetMs = 0;
   Date.now = () => real() + offsetMs;
   return {
+    /** The clock of the machines whose time did not move (wren's, the resource server's). */
+    real,
     advance(seconds) {
       offsetMs += seconds * 1000;
       return offsetMs;
@@ -154,8 +158,9 @@ function createTokenValidator({ issuer, servedAt, resource, checkAudience, clien
 }
 
 /** The MCP resource server: the mock tools over Streamable HTTP at /mcp, behind Bearer tokens. */
-function createResourceServer({ scope, stats }) {
+function createResourceServer({ scope, stats, now }) {
   const sessions = new Map();
+  const seenJtis = new Set();
   let origin = "";
   let authorizationServer = "";
   let validate = async () => ({ ok: false, why: "not ready" });
@@ -191,12 +196,35 @@ function createResourceServer({ scope, stats }) {
       }
     }
     const header = req.headers.authorization ?? "";
-    const presented = header.startsWith("Bearer ") ? header.slice(7) : "";
+    const space = header.indexOf(" ");
+    const scheme = space > 0 ? header.slice(0, space).toLowerCase() : "";
+    const presented = scheme === "bearer" || scheme === "dpop" ? header.slice(space + 1) : "";
     if (!presented) return challenge(res, undefined);
     const verdict = await validate(presented);
     if (!verdict.ok) {
       log(`mcp: token refused (${verdict.why})`);
       return challenge(res, "invalid_token");
+    }
+    // RFC 9449 §7: a DPoP-bound token (cnf.jkt) only with the DPoP scheme and a proof signed by
+    // its key for this request; an unbound token never with the DPoP scheme.
+    const jkt = verdict.claims.cnf?.jkt;
+    if (jkt !== undefined || scheme === "dpop") {
+      const proof =
+        jkt !== undefined && scheme === "dpop"
+          ? checkProof(req.headers.dpop, {
+              htm: req.method ?? "",
+              htu: resource(),
+              accessToken: presented,
+              seenJtis,
+              now,
+            })
+          : { ok: false, error: `${scheme} scheme for a token ${jkt ? "" : "not "}bound to a key` };
+      if (!proof.ok || proof.jkt !== jkt) {
+        stats.mcpDpopRefused += 1;
+        log(`mcp: DPoP refused (${proof.ok ? "proof signed by another key" : proof.error})`);
+        return challenge(res, "invalid_token");
+      }
+      stats.mcpDpop += 1;
     }
     const sessionId = req.headers["mcp-session-id"];
     if (typeof sessionId === "string") {
@@ -317,6 +345,10 @@ function providerConfiguration(options, { jwk, resourceUrl }) {
       },
       registration: { enabled: !options.noRegistration },
       deviceFlow: { enabled: options.deviceFlow },
+      // On by default in oidc-provider: a client that sends a proof gets DPoP-bound tokens.
+      // A nonce lets a proof through whose iat is judged by a clock that moved (/__test/clock):
+      // RFC 9449 §8, and wren's nonce handling against a real server.
+      dPoP: { enabled: !options.noDpop, nonceSecret: randomBytes(32) },
       resourceIndicators: {
         enabled: resourceIndicators,
         defaultResource: async () => undefined,
@@ -364,10 +396,15 @@ async function main() {
     introspections: 0,
     mcpRequests: 0,
     mcpUnauthorized: 0,
+    mcpDpop: 0,
+    mcpDpopRefused: 0,
+    dpopNonceChallenges: 0,
   };
   const presentations = new Map(); // refresh token -> times presented
 
-  const mcp = options.mcp ? createResourceServer({ scope: options.scope, stats }) : undefined;
+  const mcp = options.mcp
+    ? createResourceServer({ scope: options.scope, stats, now: clock.real })
+    : undefined;
   const mcpPort = mcp ? await mcp.listen(options.mcpPort) : undefined;
 
   let handler = (_req, res) => sendJson(res, 503, { error: "starting" });
@@ -404,10 +441,14 @@ async function main() {
       if (ctx.status === 200) stats.revocations += 1;
       else stats.revocationErrors += 1;
     }
-    if (route === "token" && params.grant_type === "authorization_code") {
+    // A token request answered use_dpop_nonce was not processed: the client retries with the
+    // nonce, and only that retry counts (a refresh token is not spent by the challenge).
+    const nonceChallenge = route === "token" && ctx.body?.error === "use_dpop_nonce";
+    if (nonceChallenge) stats.dpopNonceChallenges += 1;
+    if (route === "token" && params.grant_type === "authorization_code" && !nonceChallenge) {
       stats.tokenAuthorizationCode += 1;
     }
-    if (route === "token" && params.grant_type === "refresh_token") {
+    if (route === "token" && params.grant_type === "refresh_token" && !nonceChallenge) {
       stats.tokenRefresh += 1;
       const presented = String(params.refresh_token ?? "");
       presentations.set(presented, (presentations.get(presented) ?? 0) + 1);

@@ -70,6 +70,23 @@ export function wrenClientMetadata(options: {
   };
 }
 
+/**
+ * The scope auth() will ask for, so a registered client may ask for it (an authorization server
+ * limits a client to the scope it registered with): the one asked for, else what the resource
+ * names, else `oauth.scope`; plus `offline_access` when the server offers it, as the SDK adds
+ * it for a client that refreshes (SEP-2207; its own helper is not exported).
+ */
+export function authorizationScope(options: {
+  readonly requested: string | undefined;
+  readonly discovered: readonly string[] | undefined;
+  readonly configured: string | undefined;
+  readonly offered: readonly string[] | undefined;
+}): string | undefined {
+  const scope = options.requested || options.discovered?.join(" ") || options.configured;
+  if (!scope || !options.offered?.includes("offline_access")) return scope;
+  return scope.split(" ").includes("offline_access") ? scope : `${scope} offline_access`;
+}
+
 /** `oauth.clientMetadataUrl` when it may be sent as a client_id: https, with a path. */
 export function usableMetadataUrl(settings: ClientSettings): string | undefined {
   const url = settings.clientMetadataUrl;

@@ -142,6 +142,35 @@ describe("sign-in against oidc-provider", () => {
     expect(call.io.out()).toContain("hello oidc");
   });
 
+  it("oidc-provider offers DPoP: the tokens are bound to wren's key, and useless as Bearer", async () => {
+    const paths = await homeFor("signin-dpop", as);
+    const before = await as.stats();
+    const { code, io } = await signIn(paths);
+    expect(code, io.err()).toBe(0);
+    const state = await stored(paths, as);
+    expect(state.tokens?.token_type).toBe("DPoP");
+    expect(state.dpopKey).toBeDefined();
+    const call = await callEcho(paths, "bound");
+    expect(call.code, call.io.err()).toBe(0);
+    const after = await as.stats();
+    expect(after.mcpDpop - before.mcpDpop).toBeGreaterThan(0);
+    expect(after.mcpDpopRefused).toBe(before.mcpDpopRefused);
+    // The attacker holds the access token (a log, a proxy) but not the key.
+    expect(await mcpStatusWith(as, state.tokens?.access_token ?? "")).toBe(401);
+  });
+
+  it("without DPoP at the authorization server, wren signs in with Bearer tokens", async () => {
+    const bearerAs = await startAs(["--no-dpop"]);
+    const paths = await homeFor("signin-bearer", bearerAs);
+    const { code, io } = await signIn(paths);
+    expect(code, io.err()).toBe(0);
+    const state = await stored(paths, bearerAs);
+    expect(state.tokens?.token_type.toLowerCase()).toBe("bearer");
+    expect(state.dpopKey).toBeUndefined();
+    const call = await callEcho(paths, "bearer");
+    expect(call.code, call.io.err()).toBe(0);
+  });
+
   it("the browser landing on wren's loopback listener signs in as well", async () => {
     const paths = await homeFor("signin-loopback", as);
     const { code, io } = await signIn(paths, () => {}, "loopback");
@@ -313,7 +342,8 @@ describe("wren mcp logout revokes at the authorization server", () => {
   });
 
   it("JWT access tokens: unsupported_token_type for the access token is done, not a failure", async () => {
-    const jwtAs = await startAs(["--jwt-access-tokens"]);
+    // Bearer tokens: the case where a token that outlives the logout matters most.
+    const jwtAs = await startAs(["--jwt-access-tokens", "--no-dpop"]);
     const paths = await signedIn("logout-jwt", jwtAs);
     const tokens = (await stored(paths, jwtAs)).tokens;
     expect(tokens?.access_token.split(".")).toHaveLength(3);

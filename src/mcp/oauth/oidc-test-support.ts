@@ -28,6 +28,9 @@ const StatsSchema = z.object({
   introspections: z.number(),
   mcpRequests: z.number(),
   mcpUnauthorized: z.number(),
+  mcpDpop: z.number(),
+  mcpDpopRefused: z.number(),
+  dpopNonceChallenges: z.number(),
   maxRefreshPresentations: z.number(),
 });
 

@@ -18,6 +18,7 @@ import {
 import type { OAuthSettings } from "../../config/schema.js";
 import type { AuthorizationResponse } from "./callback-input.js";
 import {
+  authorizationScope,
   ClientIdentity,
   presentable,
   refusedClientId,
@@ -251,10 +252,12 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       authorizationServerUrl: discovery?.authorizationServerUrl ?? issuer,
       metadata: discovery?.authorizationServerMetadata,
       clientMetadata: this.clientMetadata,
-      scope:
-        this.options.requestScope ??
-        discovery?.resourceMetadata?.scopes_supported?.join(" ") ??
-        settings.scope,
+      scope: authorizationScope({
+        requested: this.options.requestScope,
+        discovered: discovery?.resourceMetadata?.scopes_supported,
+        configured: settings.scope,
+        offered: discovery?.authorizationServerMetadata?.scopes_supported,
+      }),
       redirectPort: port,
     });
     return presentable(client, settings);
