@@ -437,7 +437,9 @@ const connectOnce: ConnectFn = async (options) => {
     },
     resources: createResourceApi(client, async (signal, call) => {
       try {
-        return await withRequestSignal(signal, (own) => call(requestOptions(own ? { signal: own } : {})));
+        return await withRequestSignal(signal, (own) =>
+          call(requestOptions(own ? { signal: own } : {})),
+        );
       } catch (error) {
         if (signal?.aborted) throw error;
         throw classifyMcpError(error, context());

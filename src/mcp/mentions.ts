@@ -92,7 +92,11 @@ export async function readMentions(
       if (signal.aborted) break;
       const why = error instanceof Error ? error.message : String(error);
       notes.push(`could not read @${label}: ${why}`);
-      attachments.push({ type: "text", source: label, text: `[could not read this resource: ${why}]` });
+      attachments.push({
+        type: "text",
+        source: label,
+        text: `[could not read this resource: ${why}]`,
+      });
     }
   }
   return { attachments, notes };

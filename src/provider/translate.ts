@@ -1,10 +1,4 @@
-import type {
-  AssistantContent,
-  ModelMessage,
-  ToolCallPart,
-  ToolResultPart,
-  UserContent,
-} from "ai";
+import type { AssistantContent, ModelMessage, ToolCallPart, ToolResultPart, UserContent } from "ai";
 import type { Attachment, ChatMessage, ToolCall } from "../agent/messages.js";
 import type { ToolContentPart, ToolOutcome } from "../tools/types.js";
 import type { ProviderFlavor } from "./resolve.js";
@@ -186,7 +180,10 @@ export function toModelMessages(
           out.push({
             role: "user",
             content: [
-              { type: "text", text: `Images returned by ${[...new Set(images.map((i) => i.call))].join(", ")}:` },
+              {
+                type: "text",
+                text: `Images returned by ${[...new Set(images.map((i) => i.call))].join(", ")}:`,
+              },
               ...images.map(({ part }) => ({
                 type: "image" as const,
                 image: part.data,
