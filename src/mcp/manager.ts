@@ -322,7 +322,11 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
         },
       });
       try {
-        const tools = await connection.listTools({ signal: abort.signal });
+        // Resources are listed alongside, so `@` completes as soon as the server shows ✓.
+        const [tools] = await Promise.all([
+          connection.listTools({ signal: abort.signal }),
+          connection.resources && catalog.refresh(name, connection.resources),
+        ]);
         return { connection, tools };
       } catch (error) {
         await connection.close();
@@ -342,7 +346,6 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
         entry.connectedAt = Date.now();
         entry.tools = filterTools(tools, entry.config.includeTools, entry.config.excludeTools);
         setStatus(name, entry, connectedStatus(entry, connection));
-        if (connection.resources) void catalog.refresh(name, connection.resources);
         void connection.ended.then((end) => {
           if (generation !== entry.generation || closed || end.requested) return;
           onUnexpectedEnd(name, entry, end.error.message);
