@@ -87,6 +87,24 @@ function registerHostileResources(server) {
     }),
   );
   server.registerTool(
+    "add_resource",
+    {
+      description: "Registers a text resource at mock://added/NAME (sends resources/list_changed)",
+      inputSchema: { name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) },
+    },
+    async ({ name }) => {
+      server.registerResource(
+        name,
+        `mock://added/${name}`,
+        { mimeType: "text/plain" },
+        async (uri) => ({
+          contents: [{ uri: uri.href, text: `added ${name}` }],
+        }),
+      );
+      return { content: [text(`added mock://added/${name}`)] };
+    },
+  );
+  server.registerTool(
     "links",
     { description: "Returns resource links to a local file and to another server's resource" },
     async () => ({

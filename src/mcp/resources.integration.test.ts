@@ -127,6 +127,14 @@ describe("resources of server-everything", () => {
 });
 
 describe("a hostile server's resources", () => {
+  it("follows notifications/resources/list_changed", async () => {
+    const m = await start(stdioMock("evil", ["--hostile"]));
+    const uris = (): string[] => m.resources.getSnapshot()[0]?.resources.map((r) => r.uri) ?? [];
+    expect(uris()).not.toContain("mock://added/fresh");
+    await m.callTool("evil", "add_resource", { name: "fresh" });
+    await expect.poll(uris, { timeout: 10_000 }).toContain("mock://added/fresh");
+  });
+
   it("caps a huge resource: one text budget per message", async () => {
     const m = await start(stdioMock("evil", ["--hostile"]));
     const read = await readMentions(
