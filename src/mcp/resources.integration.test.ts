@@ -114,6 +114,21 @@ describe("resources of server-everything", () => {
     expect(result.status).toBe("ok");
   });
 
+  it("marks annotated content addressed to the user only, and keeps the rest for the model", async () => {
+    const m = await start(everything);
+    const annotated = tool(m, "mcp__everything__get-annotated-message");
+    const success = await annotated.execute(
+      { messageType: "success", includeImage: true },
+      { signal },
+    );
+    expect(success.status === "ok" && success.content.map((p) => [p.type, p.audience])).toEqual([
+      ["text", "user"],
+      ["image", "user"],
+    ]);
+    const debug = await annotated.execute({ messageType: "debug" }, { signal });
+    expect(debug.status === "ok" && debug.content[0]?.audience).toBeUndefined();
+  });
+
   it("subscribes to an attached resource and reports its updates", async () => {
     const m = await start(everything);
     const updates: string[] = [];

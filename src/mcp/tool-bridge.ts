@@ -166,7 +166,14 @@ export function mapToolResult(
   limits: ResultLimits = DEFAULT_RESULT_LIMITS,
   server?: string,
 ): ToolOutcome {
-  let parts = result.content.flatMap((item) => mapContent(item, limits, server));
+  let parts = result.content.flatMap((item) => {
+    const mapped = mapContent(item, limits, server);
+    // Annotations are hints, but an audience without the assistant is the server saying the
+    // model need not see it (server-everything's success messages and images).
+    const audience = "annotations" in item ? item.annotations?.audience : undefined;
+    if (!audience || audience.includes("assistant")) return mapped;
+    return mapped.map((part): ToolContentPart => ({ ...part, audience: "user" }));
+  });
   if (parts.length === 0 && result.structuredContent !== undefined) {
     // Spec: a tool with structured output SHOULD also return it as text; some do not.
     parts = [{ type: "text", text: JSON.stringify(result.structuredContent) }];

@@ -259,6 +259,23 @@ describe("toolOutput", () => {
   });
 });
 
+describe("annotations", () => {
+  it("keeps content addressed to the user only from the model, with one note", () => {
+    const outcome: ToolOutcome = {
+      status: "ok",
+      content: [
+        { type: "text", text: "Operation completed successfully", audience: "user" },
+        { ...image, audience: "user" },
+        { type: "text", text: "Debug: cache hit" },
+      ],
+    };
+    expect(toolOutput(outcome, "anthropic")).toEqual({
+      type: "text",
+      value: "Debug: cache hit\n[2 items addressed to the user only, not shown here]",
+    });
+  });
+});
+
 describe("attachments", () => {
   const mention: ChatMessage = {
     role: "user",

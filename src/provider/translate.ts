@@ -39,12 +39,28 @@ function textOf(parts: readonly ToolContentPart[], imageText?: string): string {
   return texts.join("\n");
 }
 
+/** The parts the model gets: those the server addressed to the user only become one note. */
+export function forModel(parts: readonly ToolContentPart[]): ToolContentPart[] {
+  const hidden = parts.filter((part) => part.audience === "user").length;
+  const kept = parts.filter((part) => part.audience !== "user");
+  if (hidden === 0) return kept;
+  const what = hidden === 1 ? "1 item" : `${hidden} items`;
+  return [...kept, { type: "text", text: `[${what} addressed to the user only, not shown here]` }];
+}
+
 /** What the model reads for one tool outcome. */
 export function toolOutput(
   outcome: ToolOutcome,
   flavor: ProviderFlavor,
   capabilities: ModelCapabilities = defaultCapabilities(flavor),
 ): ToolOutput {
+  // forModel leaves no user-only part, so these recursions end after one step.
+  if (outcome.status === "ok" && outcome.content.some((part) => part.audience === "user")) {
+    return toolOutput({ ...outcome, content: forModel(outcome.content) }, flavor, capabilities);
+  }
+  if (outcome.status === "error" && outcome.content?.some((part) => part.audience === "user")) {
+    return toolOutput({ ...outcome, content: forModel(outcome.content) }, flavor, capabilities);
+  }
   switch (outcome.status) {
     case "ok": {
       const hasImage = outcome.content.some((part) => part.type === "image");
@@ -172,7 +188,7 @@ export function toModelMessages(
         const images = calls.flatMap((call) => {
           const outcome = results.get(call.id);
           if (outcome?.status !== "ok") return [];
-          return outcome.content.flatMap((part) =>
+          return forModel(outcome.content).flatMap((part) =>
             part.type === "image" ? [{ call: call.name, part }] : [],
           );
         });
