@@ -53,6 +53,21 @@ describe("completeMention", () => {
     expect(completeMention("@nobody:x", source)).toEqual({ text: "@nobody:x", candidates: [] });
   });
 
+  it("shows at most 30 candidates and counts the rest", () => {
+    const many: CatalogEntry[] = [
+      {
+        server: "big",
+        resources: Array.from({ length: 45 }, (_, i) => ({ uri: `r://${i}`, name: `${i}` })),
+        templates: [],
+      },
+    ];
+    const result = completeMention("@big:r://", { catalog: () => many });
+    expect(result).toMatchObject({ text: "@big:r://" });
+    const candidates = result && "candidates" in result ? result.candidates : [];
+    expect(candidates).toHaveLength(31);
+    expect(candidates.at(-1)).toBe("… 15 more");
+  });
+
   it("asks the server for a template's argument", async () => {
     const pending = completeMention("@docs:demo://item/1", source);
     expect(pending).toBeInstanceOf(Promise);

@@ -32,6 +32,9 @@ interface Option {
   readonly done: boolean;
 }
 
+/** Candidates shown at once; the rest are counted. */
+const MAX_CANDIDATES = 30;
+
 // The word being typed at the end of the line, when it starts with `@`.
 const MENTION_AT_END = /(?:^|\s)@([^\s]*)$/;
 
@@ -105,9 +108,12 @@ function apply(head: string, typed: string, options: readonly Option[]): Mention
     return { text: `${head}${only.insert}${only.done ? " " : ""}`, candidates: [] };
   }
   const common = commonPrefix(unique.map((o) => o.insert));
+  // A server may list thousands: show enough to choose the next characters, not a wall.
+  const shown = unique.slice(0, MAX_CANDIDATES).map((o) => o.show);
+  const more = unique.length - shown.length;
   return {
     text: `${head}${common.length > typed.length ? common : typed}`,
-    candidates: unique.map((o) => o.show),
+    candidates: more > 0 ? [...shown, `… ${more} more`] : shown,
   };
 }
 
