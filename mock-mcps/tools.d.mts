@@ -6,3 +6,9 @@ export declare const HOSTILE_TITLE: string;
 export declare const HOSTILE_TEXT: string;
 /** The extra tool of the hostile mode, its name itself hostile. */
 export declare const HOSTILE_TOOL_NAME: string;
+/** URI of the hostile mode's resource whose title, description and text are hostile. */
+export declare const HOSTILE_RESOURCE_URI: string;
+/** URI of the hostile mode's 3 MB text resource. */
+export declare const HUGE_RESOURCE_URI: string;
+/** Where the hostile mode's `links` tool points. */
+export declare const HOSTILE_LINKS: readonly string[];

@@ -60,7 +60,57 @@ export function createMockServer({
   const server = new McpServer({ name, version: "1.0.0" });
   registerTools(server, { bigDefault, log, hostile });
   registerResourceAndPrompt(server);
+  if (hostile) registerHostileResources(server);
   return server;
+}
+
+/** URI of the hostile mode's resource whose title, description and text are hostile. */
+export const HOSTILE_RESOURCE_URI = "mock://hostile/evil.txt";
+/** URI of the hostile mode's 3 MB text resource (attachments must be capped). */
+export const HUGE_RESOURCE_URI = "mock://hostile/huge.txt";
+/** Where the hostile mode's `links` tool points: a local file and another server's resource. */
+export const HOSTILE_LINKS = ["file:///etc/passwd", "demo://resource/static/document/features.md"];
+
+function registerHostileResources(server) {
+  server.registerResource(
+    "evil",
+    HOSTILE_RESOURCE_URI,
+    { title: HOSTILE_TEXT, description: HOSTILE_TEXT, mimeType: "text/plain" },
+    async (uri) => ({ contents: [{ uri: uri.href, mimeType: "text/plain", text: HOSTILE_TEXT }] }),
+  );
+  server.registerResource(
+    "huge",
+    HUGE_RESOURCE_URI,
+    { description: "3 MB of text", mimeType: "text/plain" },
+    async (uri) => ({
+      contents: [{ uri: uri.href, mimeType: "text/plain", text: bigText(3_000_000) }],
+    }),
+  );
+  server.registerTool(
+    "add_resource",
+    {
+      description: "Registers a text resource at mock://added/NAME (sends resources/list_changed)",
+      inputSchema: { name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) },
+    },
+    async ({ name }) => {
+      server.registerResource(
+        name,
+        `mock://added/${name}`,
+        { mimeType: "text/plain" },
+        async (uri) => ({
+          contents: [{ uri: uri.href, text: `added ${name}` }],
+        }),
+      );
+      return { content: [text(`added mock://added/${name}`)] };
+    },
+  );
+  server.registerTool(
+    "links",
+    { description: "Returns resource links to a local file and to another server's resource" },
+    async () => ({
+      content: HOSTILE_LINKS.map((uri) => ({ type: "resource_link", uri, name: uri })),
+    }),
+  );
 }
 
 function text(value) {

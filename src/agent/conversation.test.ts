@@ -47,7 +47,10 @@ const hang = (first: string) =>
     await new Promise((resolve) => request.signal.addEventListener("abort", resolve));
   };
 
-async function setup(replies: Parameters<typeof model>[0]) {
+async function setup(
+  replies: Parameters<typeof model>[0],
+  extra: Partial<Parameters<typeof createConversation>[0]> = {},
+) {
   const root = await mkdtemp(join(tmpdir(), "wren-conv-"));
   const paths = resolvePaths({ WREN_HOME: join(root, "home") }, join(root, "project"));
   const sessions = createSessionStore(paths);
@@ -59,11 +62,35 @@ async function setup(replies: Parameters<typeof model>[0]) {
     sessions,
     onFinished: (item) => items.push(item),
     publishIntervalMs: 0,
+    ...extra,
   });
   return { conversation, items, m, sessions };
 }
 
 describe("conversation", () => {
+  it("reads a message's mentions before sending: notes shown, attachments kept with it", async () => {
+    const { conversation, items, m, sessions } = await setup([say("read it")], {
+      attach: async (text) => ({
+        attachments: [{ type: "text", source: `docs:${text.length}`, text: "the doc" }],
+        notes: ["attached @docs:a://x (7 B)"],
+      }),
+    });
+    conversation.send("look at @docs:a://x");
+    await conversation.idle();
+    expect(items.slice(0, 2)).toEqual([
+      { kind: "user", text: "look at @docs:a://x" },
+      { kind: "note", text: "attached @docs:a://x (7 B)" },
+    ]);
+    expect(m.seen[0]?.messages[0]).toMatchObject({
+      role: "user",
+      attachments: [{ type: "text", source: "docs:19", text: "the doc" }],
+    });
+    await conversation.close();
+    const resumed = await sessions.resume(conversation.getSnapshot().sessionId ?? "");
+    expect(resumed.messages[0]).toMatchObject({ attachments: [{ text: "the doc" }] });
+    await resumed.writer.close();
+  });
+
   it("compacts: the summary replaces the history, in memory and in the session file", async () => {
     const { conversation, m, sessions } = await setup([
       say("Heron noted."),

@@ -7,7 +7,7 @@ import { createStore, type Store } from "../utils/store.js";
 import { SUMMARY_HEADING, summarizeConversation } from "./compact.js";
 import { fitToContext } from "./context.js";
 import { addUsage, runTurn, type TurnEnd, type TurnOptions } from "./loop.js";
-import type { ChatMessage, Usage } from "./messages.js";
+import type { Attachment, ChatMessage, Usage } from "./messages.js";
 
 /** A tool call as the transcript shows it while and after it runs. */
 export interface ToolCallView {
@@ -98,6 +98,14 @@ export interface ConversationOptions {
   /** Splits growing markdown into a part that will not change and a tail (see ui/markdown). */
   readonly splitStable?: (text: string) => { stable: string; tail: string };
   readonly authorize?: TurnOptions["authorize"];
+  /**
+   * Reads what a new message mentions (`@server:uri`) before it is sent; its notes are shown.
+   * Must not throw: what cannot be read is a note.
+   */
+  readonly attach?: (
+    text: string,
+    signal: AbortSignal,
+  ) => Promise<{ readonly attachments: readonly Attachment[]; readonly notes: readonly string[] }>;
   /** Awaited before each turn (tools and the system prompt load after the first frame). */
   readonly beforeTurn?: () => Promise<void>;
   /** Token budget for the conversation sent to the model. */
@@ -163,11 +171,25 @@ export function createConversation(options: ConversationOptions): Conversation {
     const started = Date.now();
     controller = new AbortController();
     const signal = controller.signal;
+    let live: LiveTurn = { text: "", reasoning: "", tools: [], startedAt: started };
     if (!replay) {
       options.onFinished({ kind: "user", text });
-      persist({ role: "user", id: randomUUID(), time: now().toISOString(), text });
+      const time = now().toISOString();
+      let attachments: readonly Attachment[] = [];
+      if (options.attach) {
+        store.update((s) => ({ ...s, running: true, live }));
+        const read = await options.attach(text, signal);
+        for (const note of read.notes) options.onFinished({ kind: "note", text: note });
+        attachments = read.attachments;
+      }
+      persist({
+        role: "user",
+        id: randomUUID(),
+        time,
+        text,
+        ...(attachments.length > 0 && { attachments }),
+      });
     }
-    let live: LiveTurn = { text: "", reasoning: "", tools: [], startedAt: started };
     let lastPublish = 0;
     let timer: NodeJS.Timeout | undefined;
     const publish = (force = false): void => {

@@ -8,6 +8,26 @@ export interface Usage {
   readonly cachedInputTokens: number;
 }
 
+/**
+ * Context attached to a user message: an MCP resource read when the message was sent. Text is
+ * already capped; an image goes to models that take images, anything else is described.
+ */
+export type Attachment =
+  | {
+      readonly type: "text";
+      /** Where it came from, e.g. `everything:demo://doc.md`. */
+      readonly source: string;
+      readonly mimeType?: string;
+      readonly text: string;
+    }
+  | {
+      readonly type: "image";
+      readonly source: string;
+      readonly mimeType: string;
+      /** Base64. */
+      readonly data: string;
+    };
+
 /** A tool call the model asked for. */
 export interface ToolCall {
   /** Provider-assigned call id; results refer to it. */
@@ -28,7 +48,14 @@ export type AssistantPart =
  * Provider adapters translate it to their wire format.
  */
 export type ChatMessage =
-  | { readonly role: "user"; readonly id: string; readonly time: string; readonly text: string }
+  | {
+      readonly role: "user";
+      readonly id: string;
+      readonly time: string;
+      readonly text: string;
+      /** Content the message mentioned (`@server:uri`), read when it was sent. */
+      readonly attachments?: readonly Attachment[];
+    }
   | {
       readonly role: "assistant";
       readonly id: string;

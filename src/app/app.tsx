@@ -5,9 +5,11 @@ import type { Conversation } from "../agent/conversation.js";
 import type { CommandRegistry } from "../commands/registry.js";
 import type { ChatControls, CommandContext, CommandOutput, OutputTone } from "../commands/types.js";
 import type { DisplayMode, WrenConfig } from "../config/load.js";
+import type { McpManager } from "../mcp/manager.js";
 import { estimateCost } from "../provider/cost.js";
 import type { InputHistory } from "../session/history.js";
 import { ChatItemView, LiveTurnView, type MarkdownRenderer } from "../ui/chat-view.js";
+import { completeMention, type MentionCompletionSource } from "../ui/mention-complete.js";
 import { PromptInput } from "../ui/prompt-input.js";
 import { formatCost, formatTokens } from "../ui/tool-line.js";
 import type { WrenPaths } from "../utils/paths.js";
@@ -164,6 +166,7 @@ export function App(props: AppProps): ReactElement {
             }
             onSubmit={(text) => void handleSubmit(text)}
             onComplete={(text) =>
+              completeMention(text, mentionSource(props.services?.mcp)) ??
               props.registry.complete(text, context(new AbortController().signal))
             }
             onEscape={onEscape}
@@ -260,6 +263,19 @@ function OutputView(props: { output: CommandOutput }): ReactElement {
       ))}
     </Box>
   );
+}
+
+/** What `@` completes from: the servers' resource lists, and their argument completions. */
+function mentionSource(mcp: McpManager | undefined): MentionCompletionSource {
+  return {
+    catalog: () => mcp?.resources.getSnapshot() ?? [],
+    ...(mcp && {
+      completeArgument: async (server, template, argument, value) => {
+        const connection = await mcp.connection(server);
+        return (await connection.resources?.complete(template, argument, value)) ?? [];
+      },
+    }),
+  };
 }
 
 function noModelMessage(props: AppProps): string {

@@ -1,6 +1,6 @@
 import type { ToolDecision } from "../agent/loop.js";
 import { runTurn, type TurnEnd } from "../agent/loop.js";
-import type { AssistantPart, ChatMessage, ToolCall, Usage } from "../agent/messages.js";
+import type { AssistantPart, Attachment, ChatMessage, ToolCall, Usage } from "../agent/messages.js";
 import type { OutputFormat, ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
 import type { McpManager, McpServerState } from "../mcp/manager.js";
@@ -179,11 +179,20 @@ export async function runPrint(options: PrintOptions): Promise<number> {
       });
     }
 
+    // `@server:uri` mentions are read now and go with the prompt, as in the REPL.
+    let attachments: readonly Attachment[] = [];
+    if (manager && prompt.includes("@")) {
+      const { readMentions, mentionSource } = await import("../mcp/mentions.js");
+      const read = await readMentions(mentionSource(manager), prompt, options.signal);
+      for (const note of read.notes) stderr.write(`wren: ${note}\n`);
+      attachments = read.attachments;
+    }
     const user: ChatMessage = {
       role: "user",
       id: crypto.randomUUID(),
       time: new Date().toISOString(),
       text: prompt,
+      ...(attachments.length > 0 && { attachments }),
     };
     history.push(user);
     await writer.append(user);

@@ -158,6 +158,12 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     transcript.notice(["No model configured yet. Found:", ...lines].join("\n"), "dim");
   }
 
+  services.setMentionReader(async (text, signal) => {
+    const manager = await mcpReady;
+    if (!manager) return { attachments: [], notes: [] };
+    const { readMentions, mentionSource } = await import("../mcp/mentions.js");
+    return readMentions(mentionSource(manager), text, signal);
+  });
   if (config.servers.length > 0) {
     const starting = startMcp(options, elicitations, authPrompts, (line) =>
       transcript.notice(line, "warning"),
@@ -167,6 +173,12 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       (manager) => {
         services.tools.addSource(() => manager.tools());
         mcp.set(manager);
+        manager.resources.onUpdate(({ server, uri }) =>
+          transcript.notice(
+            `${server}: ${uri} changed since it was attached (mention it again to send the new content)`,
+            "dim",
+          ),
+        );
         // One line per server that needs sign-in, once: "notion needs sign-in: run .mcp auth notion".
         const told = new Set<string>();
         const tell = (): void => {

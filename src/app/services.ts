@@ -1,4 +1,9 @@
-import { type Conversation, createConversation, type FinishedItem } from "../agent/conversation.js";
+import {
+  type Conversation,
+  type ConversationOptions,
+  createConversation,
+  type FinishedItem,
+} from "../agent/conversation.js";
 import { summarizeToolCall } from "../agent/loop.js";
 import type { ChatMessage, ToolCall } from "../agent/messages.js";
 import { builtinCommands } from "../commands/index.js";
@@ -35,8 +40,13 @@ export interface ReplServices {
   readonly chat: ChatControls;
   readonly tools: ToolRegistry;
   readonly sessions: SessionStore;
+  /** Who reads `@server:uri` mentions of a message before it is sent (MCP, once loaded). */
+  setMentionReader(reader: MentionReader): void;
   close(): Promise<void>;
 }
+
+/** Reads a message's mentions: attachments for the model, notes for the user. */
+export type MentionReader = NonNullable<ConversationOptions["attach"]>;
 
 /** Inputs of `createReplServices`. */
 export interface ReplServiceOptions {
@@ -185,7 +195,17 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
     return late;
   };
   let model: ChatModel | undefined;
+  // `@server:uri` mentions are read by MCP, which loads after the first frame (run-repl sets it).
+  let mentionReader: MentionReader | undefined;
   const conversation = createConversation({
+    attach: async (text, signal) => {
+      if (!mentionReader || !text.includes("@")) return { attachments: [], notes: [] };
+      try {
+        return await mentionReader(text, signal);
+      } catch (error) {
+        return { attachments: [], notes: [`could not read @ mentions: ${errorText(error)}`] };
+      }
+    },
     model: () => {
       const id = settings.getSnapshot().model;
       if (!id) throw new Error("no model configured (.model PROVIDER/MODEL sets one)");
@@ -275,8 +295,15 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
     chat,
     tools,
     sessions,
+    setMentionReader(reader) {
+      mentionReader = reader;
+    },
     async close() {
       await Promise.all([conversation.close(), history.flush()]);
     },
   };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

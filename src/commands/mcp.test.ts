@@ -100,6 +100,7 @@ describe(".mcp", () => {
     expect(mcpCommand.complete?.([], context)).toEqual([
       "list",
       "tools",
+      "resources",
       "reconnect",
       "enable",
       "disable",

@@ -1,12 +1,22 @@
 import type { McpManager } from "../mcp/manager.js";
 import { describeLogout } from "../mcp/oauth/logout-text.js";
 import { whyNoSignIn } from "../mcp/oauth/sign-in-check.js";
+import { RESOURCE_TABLE_COLUMNS, resourceRows } from "../mcp/resource-text.js";
 import { describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "../mcp/status-text.js";
 import { type Command, type CommandContext, type CommandResult, textResult } from "./types.js";
 
-const SUBCOMMANDS = ["list", "tools", "reconnect", "enable", "disable", "auth", "logout"] as const;
+const SUBCOMMANDS = [
+  "list",
+  "tools",
+  "resources",
+  "reconnect",
+  "enable",
+  "disable",
+  "auth",
+  "logout",
+] as const;
 const USAGE =
-  "list | tools NAME | reconnect NAME | enable NAME | disable NAME | auth NAME | logout NAME";
+  "list | tools NAME | resources NAME | reconnect NAME | enable NAME | disable NAME | auth NAME | logout NAME";
 
 function firstLine(text: string | undefined, width: number): string {
   const line = (text ?? "").split("\n")[0]?.trim() ?? "";
@@ -63,6 +73,26 @@ async function tools(mcp: McpManager, name: string): Promise<CommandResult> {
   };
 }
 
+async function resources(mcp: McpManager, name: string): Promise<CommandResult> {
+  const connection = await mcp.connection(name);
+  if (!connection.resources?.capabilities.resources) {
+    return textResult(`${name} does not offer resources`, "dim");
+  }
+  const listed = await connection.resources.list();
+  const rows = resourceRows(listed);
+  if (rows.length === 0) return textResult(`${name} has no resources`, "dim");
+  return {
+    output: [
+      { kind: "table", columns: RESOURCE_TABLE_COLUMNS, rows },
+      {
+        kind: "text",
+        text: `Mention one in a message as @${name}:URI (Tab completes).`,
+        tone: "dim",
+      },
+    ],
+  };
+}
+
 /** Why `name` cannot sign in or out (a stdio server, `oauth: false`, client credentials), if it cannot. */
 function cannotSignIn(mcp: McpManager, name: string): string | undefined {
   const config = mcp.getSnapshot().find((s) => s.name === name)?.config;
@@ -98,6 +128,8 @@ async function run(args: string, context: CommandContext): Promise<CommandResult
     switch (sub) {
       case "tools":
         return await tools(mcp, name);
+      case "resources":
+        return await resources(mcp, name);
       case "reconnect": {
         const state = await mcp.reconnect(name);
         const ok = state.status.state === "connected";
@@ -141,7 +173,8 @@ async function run(args: string, context: CommandContext): Promise<CommandResult
 /** `.mcp`: list MCP servers and their tools, reconnect, enable or disable them. */
 export const mcpCommand: Command = {
   name: "mcp",
-  summary: "MCP servers: list, tools NAME, reconnect NAME, enable/disable NAME, auth/logout NAME",
+  summary:
+    "MCP servers: list, tools/resources NAME, reconnect NAME, enable/disable NAME, auth/logout NAME",
   usage: USAGE,
   complete(words, context) {
     if (words.length === 0) return [...SUBCOMMANDS];

@@ -246,6 +246,11 @@ export const ProviderSchema = z.strictObject({
   apiKey: z.optional(z.string()),
   headers: z.optional(z.record(z.string(), z.string())),
   models: z.optional(z.array(z.string())),
+  /**
+   * Whether the provider's models take images (tool results, `@` mentions): true, false, or the
+   * model names that do (`*` at the end matches a prefix). Default: true for anthropic and openai.
+   */
+  imageInput: z.optional(z.union([z.boolean(), z.array(z.string())])),
   /** Prices per model in US dollars per million tokens, for cost in `.usage` and the footer. */
   prices: z.optional(
     z.record(

@@ -43,6 +43,7 @@ describe("MCP import boundaries", () => {
       "src/commands/mcp.ts",
       "src/ui/mcp-footer.tsx",
       "src/ui/elicitation-prompt.tsx",
+      "src/ui/mention-complete.ts",
     ]) {
       const result = await build({
         entryPoints: [join(REPO_ROOT, entry)],

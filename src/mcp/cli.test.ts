@@ -235,6 +235,20 @@ describe("wren mcp list / get / tools", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^TOOL\s+DESCRIPTION\necho\s+Echoes the text back\nadd\s+Adds two/);
   });
+
+  it("lists a server's resources, as a table or JSON", async () => {
+    await settings({ mock });
+    const r = await run(["resources", "mock"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^URI\s+NAME\s+TYPE\s+DESCRIPTION\nmock:\/\/static\/hello\.txt\s+Hello\s+text\/plain/,
+    );
+    const json = await run(["resources", "mock", "--json"]);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      resources: [{ uri: "mock://static/hello.txt" }],
+      templates: [],
+    });
+  });
 });
 
 describe("wren mcp add / remove", () => {

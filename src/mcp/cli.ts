@@ -24,6 +24,7 @@ import { McpConnectionError, McpNeedsAuthError } from "./errors.js";
 import { createMcpManager, type McpManager, type McpServerState } from "./manager.js";
 import { McpAuthRequiredError } from "./oauth/errors.js";
 import type { McpOAuth } from "./oauth/mcp-oauth.js";
+import { RESOURCE_TABLE_COLUMNS, resourceRows } from "./resource-text.js";
 import { authLabel, describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "./status-text.js";
 
 /** Where `wren mcp` writes and what it reads. */
@@ -62,6 +63,7 @@ export const MCP_CLI_USAGE = `usage: wren mcp <command>
   list [--json]                    configured servers: name, transport, status, tools, auth
   get NAME [--json]                one server's resolved config (secrets redacted) and status
   tools NAME [--json]              the server's tools
+  resources NAME [--json]          the server's resources and resource templates
   call NAME TOOL [JSON] [--timeout MS]   call one tool, print its result as JSON; exit 1 if isError
   add [-t TRANSPORT] [-s SCOPE] [-H "K: V"]... NAME URL
   add [-s SCOPE] [-e K=V]... NAME -- CMD [ARGS...]
@@ -85,6 +87,9 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
   get: "usage: wren mcp get NAME [--json]\n\nOne server's resolved config (secrets redacted) and its status.",
   tools:
     "usage: wren mcp tools NAME [--json]\n\nThe server's tools (after includeTools/excludeTools).",
+  resources:
+    "usage: wren mcp resources NAME [--json]\n\n" +
+    "The server's resources and resource templates; mention one in the REPL as @NAME:URI.",
   call:
     "usage: wren mcp call NAME TOOL [JSON] [--timeout MS]\n\n" +
     "Calls one tool and prints its result as JSON; exits 1 if the result is an error.\n" +
@@ -315,6 +320,29 @@ async function tools(session: Session, name: string | undefined, json: boolean):
   } else {
     const rows = definitions.map((t) => [t.name, (t.description ?? "").split("\n")[0] ?? ""]);
     stdout.write(`${formatTable(["tool", "description"], rows)}\n`);
+  }
+  return OK;
+}
+
+async function resources(
+  session: Session,
+  name: string | undefined,
+  json: boolean,
+): Promise<number> {
+  const server = findServer(session, name);
+  const listed = await withServer(session, server, async (manager) => {
+    const api = (await manager.connection(server.name)).resources;
+    return api?.capabilities.resources ? api.list() : undefined;
+  });
+  const { stdout } = session.io;
+  if (json) {
+    stdout.write(`${terminalJson(listed ?? { resources: [], templates: [] }, 2)}\n`);
+  } else if (!listed) {
+    stdout.write(`${server.name} does not offer resources\n`);
+  } else if (listed.resources.length + listed.templates.length === 0) {
+    stdout.write(`${server.name} has no resources\n`);
+  } else {
+    stdout.write(`${formatTable(RESOURCE_TABLE_COLUMNS, resourceRows(listed))}\n`);
   }
   return OK;
 }
@@ -725,6 +753,8 @@ async function dispatch(argv: readonly string[], io: McpCliIo): Promise<number> 
       return withConfig(io, (s) => get(s, positionals[0], json));
     case "tools":
       return withConfig(io, (s) => tools(s, positionals[0], json));
+    case "resources":
+      return withConfig(io, (s) => resources(s, positionals[0], json));
     default:
       throw new UsageError(`unknown command "mcp ${sub}"`);
   }

@@ -32,6 +32,7 @@ import {
   type McpNeedsAuthError,
 } from "./errors.js";
 import { hasProcessGroups } from "./process-group.js";
+import { createResourceApi, type McpResourceApi } from "./resources.js";
 import { capResponseSize } from "./response-cap.js";
 import { assumeCompleteResults } from "./result-type.js";
 import { GroupStdioClientTransport } from "./stdio-transport.js";
@@ -51,6 +52,10 @@ export interface ConnectionHooks {
   readonly onElicit?: ElicitationHandler;
   /** The server sent `notifications/tools/list_changed`. */
   readonly onToolsChanged?: () => void;
+  /** The server sent `notifications/resources/list_changed`. */
+  readonly onResourcesChanged?: () => void;
+  /** The server sent `notifications/resources/updated` for a URI. */
+  readonly onResourceUpdated?: (uri: string) => void;
 }
 
 /** Everything needed to build one transport+client pair. */
@@ -105,6 +110,8 @@ export interface McpConnection {
     args: Record<string, unknown>,
     options?: CallToolOptions,
   ): Promise<CallToolResult>;
+  /** Resources, templates and their completions (absent on connections that predate them). */
+  readonly resources?: McpResourceApi;
   /** Closes the client; for stdio, ends the child (stdin close, then SIGTERM, then SIGKILL). */
   close(): Promise<void>;
   /** Settles once the connection has ended, for whatever reason. */
@@ -293,6 +300,12 @@ const connectOnce: ConnectFn = async (options) => {
   client.setNotificationHandler("notifications/tools/list_changed", () => {
     hooks.onToolsChanged?.();
   });
+  client.setNotificationHandler("notifications/resources/list_changed", () => {
+    hooks.onResourcesChanged?.();
+  });
+  client.setNotificationHandler("notifications/resources/updated", (notification) => {
+    hooks.onResourceUpdated?.(notification.params.uri);
+  });
   client.setNotificationHandler("notifications/message", (notification) => {
     const { level, data } = notification.params;
     log.line(`server log (${level}): ${typeof data === "string" ? data : JSON.stringify(data)}`);
@@ -424,6 +437,16 @@ const connectOnce: ConnectFn = async (options) => {
         });
       }
     },
+    resources: createResourceApi(client, async (signal, call) => {
+      try {
+        return await withRequestSignal(signal, (own) =>
+          call(requestOptions(own ? { signal: own } : {})),
+        );
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        throw classifyMcpError(error, context());
+      }
+    }),
     async close() {
       if (!closing) {
         closing = true;

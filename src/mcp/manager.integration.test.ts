@@ -91,7 +91,8 @@ describe("createMcpManager", () => {
     await m.whenSettled();
     const tools = m.tools();
     expect(m.tools()).toBe(tools);
-    expect(tools.map((t) => t.name)).toEqual(["mcp__a__echo", "mcp__a__add"]);
+    // The server has a resource, so the model also gets read_mcp_resource.
+    expect(tools.map((t) => t.name)).toEqual(["mcp__a__echo", "mcp__a__add", "read_mcp_resource"]);
     const add = tools[1];
     expect(await add?.execute({ a: 1, b: 2 }, { signal })).toEqual({
       status: "ok",

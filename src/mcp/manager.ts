@@ -18,6 +18,8 @@ import {
   McpServerUnavailableError,
 } from "./errors.js";
 import { createMcpOAuth, type LogoutResult, type McpOAuth } from "./oauth/mcp-oauth.js";
+import { readResourceTool } from "./resource-tool.js";
+import { createResourceCatalog, linkedUris, type ResourceCatalog } from "./resources.js";
 import { describeStatus } from "./status-text.js";
 import { assignToolNames, bridgeTool, filterTools, type ResultLimits } from "./tool-bridge.js";
 
@@ -123,6 +125,10 @@ export interface McpManager {
   signIn(name: string): Promise<McpServerState>;
   /** Revokes (RFC 7009, where supported) and forgets the server's tokens, then reconnects it. */
   logout(name: string): Promise<LogoutResult>;
+  /** What connected servers offer as resources (for `@` mentions and `read_mcp_resource`). */
+  readonly resources: ResourceCatalog;
+  /** The server's live connection, connecting it first if needed. */
+  connection(name: string): Promise<McpConnection>;
   /** Resolves when no server is connecting (all connected, failed, disabled or waiting). */
   whenSettled(): Promise<void>;
   /** Closes every client and ends every stdio child. */
@@ -209,6 +215,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
   let snapshot: readonly McpServerState[] = buildSnapshot();
   let toolsCache: readonly Tool[] | undefined;
   let closed = false;
+  const catalog = createResourceCatalog({ log });
 
   function buildSnapshot(): readonly McpServerState[] {
     return [...entries.entries()].map(([name, e]) => {
@@ -280,6 +287,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     entry.connection = undefined;
     entry.connecting = undefined;
     entry.tools = [];
+    catalog.forget(entry.config.name);
     await Promise.all([
       connection?.close(),
       pending?.then(
@@ -306,10 +314,19 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
         hooks: {
           ...(options.elicitation && { onElicit: options.elicitation }),
           onToolsChanged: () => void refreshTools(name, entry, generation),
+          onResourcesChanged: () => {
+            const resources = entry.connection?.resources;
+            if (resources && generation === entry.generation) void catalog.refresh(name, resources);
+          },
+          onResourceUpdated: (uri) => catalog.updated(name, uri),
         },
       });
       try {
-        const tools = await connection.listTools({ signal: abort.signal });
+        // Resources are listed alongside, so `@` completes as soon as the server shows ✓.
+        const [tools] = await Promise.all([
+          connection.listTools({ signal: abort.signal }),
+          connection.resources && catalog.refresh(name, connection.resources),
+        ]);
         return { connection, tools };
       } catch (error) {
         await connection.close();
@@ -362,6 +379,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     entry.connection = undefined;
     entry.tools = [];
     entry.generation++;
+    catalog.forget(name);
     if (entry.config.type !== "stdio") {
       // Remote servers are reconnected on next use.
       setStatus(name, entry, { state: "failed", reason });
@@ -453,13 +471,28 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
           server: t.server,
           definition: t.definition,
           name: names[i] ?? t.definition.name,
-          call: (server, tool, args, callOptions) =>
-            manager.callTool(server, tool, args, callOptions),
+          call: async (server, tool, args, callOptions) => {
+            const result = await manager.callTool(server, tool, args, callOptions);
+            // Links the server hands out are what read_mcp_resource may read from it.
+            catalog.noteLinks(server, linkedUris(result));
+            return result;
+          },
           ...(options.resultLimits && { limits: options.resultLimits }),
         }),
       );
+      const withResources = [...entries.values()].some(
+        (e) => e.status.state === "connected" && e.connection?.resources?.capabilities.resources,
+      );
+      if (withResources) {
+        toolsCache = [
+          ...toolsCache,
+          readResourceTool({ catalog, connection: (name) => manager.connection(name) }),
+        ];
+      }
       return toolsCache;
     },
+    resources: catalog,
+    connection: (name) => ensureConnected(name),
     async listTools(name) {
       await ensureConnected(name);
       return entryOf(name).tools;

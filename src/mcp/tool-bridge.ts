@@ -74,6 +74,7 @@ function resourceLabel(uri: string, mimeType: string | undefined): string {
 function mapContent(
   item: CallToolResult["content"][number],
   limits: ResultLimits,
+  server: string | undefined,
 ): ToolContentPart[] {
   switch (item.type) {
     case "text":
@@ -117,10 +118,13 @@ function mapContent(
     }
     case "resource_link": {
       const details = [item.mimeType, item.description].filter(Boolean).join(", ");
+      // The server is named so read_mcp_resource asks the one that produced the link.
+      const how =
+        server === undefined ? "" : ` (read it with read_mcp_resource, server "${server}")`;
       return [
         {
           type: "text",
-          text: `[resource link: ${item.name} <${item.uri}>${details ? ` ${details}` : ""}]`,
+          text: `[resource link: ${item.name} <${item.uri}>${details ? ` ${details}` : ""}]${how}`,
         },
       ];
     }
@@ -160,8 +164,16 @@ export function truncateParts(
 export function mapToolResult(
   result: CallToolResult,
   limits: ResultLimits = DEFAULT_RESULT_LIMITS,
+  server?: string,
 ): ToolOutcome {
-  let parts = result.content.flatMap((item) => mapContent(item, limits));
+  let parts = result.content.flatMap((item) => {
+    const mapped = mapContent(item, limits, server);
+    // Annotations are hints, but an audience without the assistant is the server saying the
+    // model need not see it (server-everything's success messages and images).
+    const audience = "annotations" in item ? item.annotations?.audience : undefined;
+    if (!audience || audience.includes("assistant")) return mapped;
+    return mapped.map((part): ToolContentPart => ({ ...part, audience: "user" }));
+  });
   if (parts.length === 0 && result.structuredContent !== undefined) {
     // Spec: a tool with structured output SHOULD also return it as text; some do not.
     parts = [{ type: "text", text: JSON.stringify(result.structuredContent) }];
@@ -247,7 +259,7 @@ export function bridgeTool(options: BridgeToolOptions): Tool {
           signal: context.signal,
           ...(context.onProgress && { onProgress: context.onProgress }),
         });
-        return mapToolResult(result, limits);
+        return mapToolResult(result, limits, server);
       } catch (error) {
         if (context.signal.aborted) return { status: "cancelled" };
         // The server's JSON-RPC error is its answer to the call, as an error result would be.

@@ -241,7 +241,9 @@ export async function* streamWithSdk(
     const result = streamText({
       model,
       ...(request.system !== undefined && { system: request.system }),
-      messages: toModelMessages(request.messages, resolved.flavor),
+      messages: toModelMessages(request.messages, resolved.flavor, {
+        imageInput: resolved.imageInput ?? resolved.flavor === "anthropic",
+      }),
       ...(request.tools.length > 0 && { tools: toToolSet(request.tools) }),
       ...(request.maxOutputTokens !== undefined && { maxOutputTokens: request.maxOutputTokens }),
       stopWhen: stepCountIs(1),

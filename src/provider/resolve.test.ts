@@ -145,3 +145,16 @@ describe("secretsOf", () => {
     ).toEqual(["sk-1234", "Bearer abcd", "zzzz"]);
   });
 });
+
+describe("takesImages", () => {
+  it("follows the setting, else the provider type", async () => {
+    const { takesImages } = await import("./resolve.js");
+    expect(takesImages(undefined, "anthropic", "claude")).toBe(true);
+    expect(takesImages(undefined, "openai", "gpt-4.1")).toBe(true);
+    expect(takesImages(undefined, "openai-compatible", "qwen3")).toBe(false);
+    expect(takesImages(true, "openai-compatible", "qwen3")).toBe(true);
+    expect(takesImages(false, "anthropic", "claude")).toBe(false);
+    expect(takesImages(["llava*", "gemma3"], "openai-compatible", "llava:13b")).toBe(true);
+    expect(takesImages(["llava*", "gemma3"], "openai-compatible", "gemma3:4b")).toBe(false);
+  });
+});

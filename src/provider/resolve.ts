@@ -59,6 +59,8 @@ export interface ResolvedModel {
   /** Where the key is set, for messages: an env var or `providers.NAME.apiKey`. */
   readonly keySource: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** Whether the model takes images (`providers.NAME.imageInput`, default by provider type). */
+  readonly imageInput?: boolean;
 }
 
 /** Splits `provider/model`; the model part may contain further slashes. */
@@ -171,7 +173,29 @@ export function resolveModel(
   env: NodeJS.ProcessEnv,
 ): ResolvedModel {
   const { provider, model } = parseModelId(modelId);
-  return { id: modelId, model, ...resolveProvider(provider, config, env) };
+  const resolved = resolveProvider(provider, config, env);
+  const type = config.providers[provider]?.type ?? WELL_KNOWN_PROVIDERS[provider]?.type;
+  const imageInput = takesImages(config.providers[provider]?.imageInput, type, model);
+  return { id: modelId, model, ...resolved, imageInput };
+}
+
+/**
+ * Whether `model` takes images: the setting when there is one (true, false, or model names with
+ * an optional trailing `*`), else true for Anthropic and OpenAI, whose current models all do.
+ * OpenAI-compatible servers run anything, so they must say so.
+ */
+export function takesImages(
+  setting: boolean | readonly string[] | undefined,
+  type: ProviderSettings["type"] | undefined,
+  model: string,
+): boolean {
+  if (typeof setting === "boolean") return setting;
+  if (setting !== undefined) {
+    return setting.some((name) =>
+      name.endsWith("*") ? model.startsWith(name.slice(0, -1)) : name === model,
+    );
+  }
+  return type === "anthropic" || type === "openai";
 }
 
 /** Values that must never appear in messages: the key and credential-looking header values. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../agent/messages.js";
 import type { ToolOutcome } from "../tools/types.js";
-import { toModelMessages, toolOutput } from "./translate.js";
+import { imagesNotSentNote, toModelMessages, toolOutput } from "./translate.js";
 
 const TIME = "2026-01-01T00:00:00.000Z";
 
@@ -18,6 +18,8 @@ const results = (...items: [callId: string, outcome: ToolOutcome][]): ChatMessag
   time: TIME,
   results: items.map(([callId, outcome]) => ({ callId, name: "echo", outcome })),
 });
+
+const image = { type: "image", data: "iVBORw0KGgo=", mimeType: "image/png" } as const;
 
 const ok = (text: string): ToolOutcome => ({ status: "ok", content: [{ type: "text", text }] });
 
@@ -182,8 +184,6 @@ describe("toModelMessages", () => {
 });
 
 describe("toolOutput", () => {
-  const image = { type: "image", data: "iVBORw0KGgo=", mimeType: "image/png" } as const;
-
   it("joins text content, falls back to structured content, never sends an empty string", () => {
     expect(
       toolOutput(
@@ -207,7 +207,7 @@ describe("toolOutput", () => {
     });
   });
 
-  it("sends images to Anthropic and a placeholder to OpenAI-compatible servers", () => {
+  it("sends images to Anthropic and one note to models without image input", () => {
     const outcome: ToolOutcome = {
       status: "ok",
       content: [{ type: "text", text: "a PNG" }, image],
@@ -219,10 +219,102 @@ describe("toolOutput", () => {
         { type: "image-data", data: image.data, mediaType: "image/png" },
       ],
     });
-    expect(toolOutput(outcome, "openai-compatible")).toEqual({
+    const twice: ToolOutcome = {
+      status: "ok",
+      content: [image, { type: "text", text: "x" }, image],
+    };
+    expect(toolOutput(twice, "openai-compatible")).toEqual({
       type: "text",
-      value: "a PNG\n[image image/png omitted]",
+      value: `x\n${imagesNotSentNote(2, ["image/png"])}`,
     });
+    expect(imagesNotSentNote(2, ["image/png"])).toContain("2 images (image/png) not shown");
+    // An Anthropic-flavoured gateway whose model is text-only gets the note too.
+    expect(toolOutput(outcome, "anthropic", { imageInput: false })).toEqual({
+      type: "text",
+      value: `a PNG\n${imagesNotSentNote(1, ["image/png"])}`,
+    });
+  });
+
+  it("moves tool-result images of OpenAI-compatible vision models into a user message", () => {
+    const messages = toModelMessages(
+      [
+        user("look"),
+        assistant([{ type: "tool-call", id: "c1", name: "shot", input: {} }]),
+        results(["c1", { status: "ok", content: [{ type: "text", text: "a PNG" }, image] }]),
+      ],
+      "openai-compatible",
+      { imageInput: true },
+    );
+    expect(messages[2]).toMatchObject({
+      role: "tool",
+      content: [{ output: { type: "text", value: "a PNG\n[image attached in the next message]" } }],
+    });
+    expect(messages[3]).toEqual({
+      role: "user",
+      content: [
+        { type: "text", text: "Images returned by shot:" },
+        { type: "image", image: image.data, mediaType: "image/png" },
+      ],
+    });
+  });
+});
+
+describe("annotations", () => {
+  it("keeps content addressed to the user only from the model, with one note", () => {
+    const outcome: ToolOutcome = {
+      status: "ok",
+      content: [
+        { type: "text", text: "Operation completed successfully", audience: "user" },
+        { ...image, audience: "user" },
+        { type: "text", text: "Debug: cache hit" },
+      ],
+    };
+    expect(toolOutput(outcome, "anthropic")).toEqual({
+      type: "text",
+      value: "Debug: cache hit\n[2 items addressed to the user only, not shown here]",
+    });
+  });
+});
+
+describe("attachments", () => {
+  const mention: ChatMessage = {
+    role: "user",
+    id: "u",
+    time: TIME,
+    text: "summarize @docs:demo://a.md and @docs:demo://p.png",
+    attachments: [
+      { type: "text", source: "docs:demo://a.md", mimeType: "text/markdown", text: "# A" },
+      { type: "image", source: "docs:demo://p.png", mimeType: "image/png", data: image.data },
+    ],
+  };
+
+  it("puts text resources inline and images as image parts for vision models", () => {
+    expect(toModelMessages([mention], "anthropic")).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: mention.text },
+          {
+            type: "text",
+            text: '<resource source="docs:demo://a.md" mimeType="text/markdown">\n# A\n</resource>',
+          },
+          { type: "text", text: '<resource source="docs:demo://p.png"/>' },
+          { type: "image", image: image.data, mediaType: "image/png" },
+        ],
+      },
+    ]);
+  });
+
+  it("replaces images with one note for models without image input", () => {
+    const [message] = toModelMessages([mention], "openai-compatible");
+    expect(message?.content).toEqual([
+      { type: "text", text: mention.text },
+      {
+        type: "text",
+        text: '<resource source="docs:demo://a.md" mimeType="text/markdown">\n# A\n</resource>',
+      },
+      { type: "text", text: imagesNotSentNote(1, ["image/png"]) },
+    ]);
   });
 
   it("words errors, denials and cancellations for the model", () => {

@@ -1,7 +1,11 @@
 /** One piece of a tool result, in the shape model providers accept. */
-export type ToolContentPart =
+export type ToolContentPart = (
   | { readonly type: "text"; readonly text: string }
-  | { readonly type: "image"; readonly data: string; readonly mimeType: string };
+  | { readonly type: "image"; readonly data: string; readonly mimeType: string }
+) & {
+  /** `user`: the server addressed it to the user only (MCP annotations); the model does not get it. */
+  readonly audience?: "user";
+};
 
 /** Progress reported by a running tool (MCP progress notifications, command output). */
 export interface ToolProgress {

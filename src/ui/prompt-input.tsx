@@ -17,7 +17,8 @@ export interface PromptInputProps {
   /** Earlier inputs, oldest first, walked with ↑/↓ (read when walking starts). */
   readonly history: () => readonly string[];
   readonly onSubmit: (text: string) => void;
-  readonly onComplete?: (text: string) => PromptCompletion;
+  /** Tab; a promise when the answer needs a server (the line is left alone if edited meanwhile). */
+  readonly onComplete?: (text: string) => PromptCompletion | Promise<PromptCompletion>;
   /** Esc. */
   readonly onEscape?: () => void;
   /** Ctrl+C twice, or Ctrl+D on an empty line. */
@@ -143,6 +144,26 @@ export function PromptInput(props: PromptInputProps): ReactElement {
     if (text.trim() !== "") props.onSubmit(text);
   };
 
+  const applyCompletion = (
+    typed: edit.EditorState,
+    result: PromptCompletion | Promise<PromptCompletion> | undefined,
+  ): void => {
+    if (result instanceof Promise) {
+      setState(typed);
+      void result.then(
+        (done) => {
+          if (stateRef.current.text !== typed.text) return;
+          setState(edit.setText(done.text));
+          setCandidates(done.candidates);
+        },
+        () => {},
+      );
+      return;
+    }
+    setState(result ? edit.setText(result.text) : typed);
+    setCandidates(result?.candidates ?? []);
+  };
+
   const walkHistory = (direction: -1 | 1): void => {
     const entries = props.history();
     const current = walkRef.current ?? { index: entries.length, draft: "" };
@@ -223,9 +244,7 @@ export function PromptInput(props: PromptInputProps): ReactElement {
     }
     if (key.tab) {
       if (!props.onComplete) return;
-      const result = props.onComplete(state.text);
-      setState(edit.setText(result.text));
-      setCandidates(result.candidates);
+      applyCompletion(state, props.onComplete(state.text));
       return;
     }
     if (key.upArrow && state.text === "" && walkRef.current === null) {
@@ -279,9 +298,7 @@ export function PromptInput(props: PromptInputProps): ReactElement {
     // Fast typists and terminal multiplexers can deliver "text<Tab>" in one chunk.
     if (input.length > 1 && input.endsWith("\t") && !input.slice(0, -1).includes("\t")) {
       const typed = edit.insert(state, input.slice(0, -1));
-      const result = props.onComplete?.(typed.text);
-      setState(result ? edit.setText(result.text) : typed);
-      setCandidates(result?.candidates ?? []);
+      applyCompletion(typed, props.onComplete?.(typed.text));
       return;
     }
     // Without bracketed paste, a pasted block arrives as one chunk: its line breaks are
