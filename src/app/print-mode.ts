@@ -258,11 +258,13 @@ export async function runPrint(options: PrintOptions): Promise<number> {
 async function startMcp(options: PrintOptions, waitMs: number): Promise<McpManager> {
   const { createMcpManager } = await import("../mcp/manager.js");
   const { declineElicitations } = await import("../mcp/elicitation-store.js");
+  const { declineUrlElicitations } = await import("../mcp/url-elicitation.js");
   const log = (line: string): void => void options.stderr.write(`wren: ${line}\n`);
   const manager = createMcpManager({
     servers: options.config.servers,
     paths: options.paths,
     elicitation: declineElicitations(log),
+    urlElicitation: declineUrlElicitations(log),
   });
   manager.start();
   let timer: NodeJS.Timeout | undefined;

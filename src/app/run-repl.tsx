@@ -7,6 +7,10 @@ import { createElicitationStore, type ElicitationStore } from "../mcp/elicitatio
 import type { McpManager } from "../mcp/manager.js";
 import { AuthModal } from "../mcp/oauth/auth-modal.js";
 import { type AuthPromptStore, createAuthPromptStore } from "../mcp/oauth/auth-store.js";
+import {
+  createUrlElicitationStore,
+  type UrlElicitationStore,
+} from "../mcp/url-elicitation-store.js";
 import type { PermissionPrompts } from "../tools/permission-prompts.js";
 import type { MarkdownRenderer } from "../ui/chat-view.js";
 import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
@@ -14,6 +18,8 @@ import { supportsHyperlinks } from "../ui/hyperlink.js";
 import { KeyRouterProvider } from "../ui/keys.js";
 import { McpFooter } from "../ui/mcp-footer.js";
 import { PermissionPrompt } from "../ui/permission-prompt.js";
+import { UrlElicitationPrompt } from "../ui/url-elicitation-prompt.js";
+import { openUrl } from "../utils/open-url.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { logProcessWarnings } from "../utils/process-warnings.js";
 import { createStore, type Store } from "../utils/store.js";
@@ -86,6 +92,15 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   // What `.mcp` typed before MCP has loaded waits for; undefined when no server is configured.
   let mcpReady: Promise<McpManager | undefined> = Promise.resolve(undefined);
   const elicitations = createElicitationStore();
+  const urlElicitations = createUrlElicitationStore({
+    open: (url) =>
+      openUrl(url, {
+        env,
+        platform: process.platform,
+        ...(options.noBrowser && { noBrowserFlag: true }),
+      }),
+    notify: (line) => transcript.notice(line, "dim"),
+  });
   const authPrompts = createAuthPromptStore();
 
   // Node's warnings (often from dependencies) would print over the screen; log them instead.
@@ -98,6 +113,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       <McpAwareApp
         mcp={mcp}
         elicitations={elicitations}
+        urlElicitations={urlElicitations}
         prompts={services.prompts}
         authPrompts={authPrompts}
         markdown={markdown}
@@ -123,6 +139,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
                   onEscape={() => services.conversation.interrupt()}
                 />
                 <ElicitationPrompt store={elicitations} />
+                <UrlElicitationPrompt store={urlElicitations} />
                 {manager && <McpFooter manager={manager} />}
               </Box>
             }
@@ -159,7 +176,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   }
 
   if (config.servers.length > 0) {
-    const starting = startMcp(options, elicitations, authPrompts, (line) =>
+    const starting = startMcp(options, elicitations, authPrompts, urlElicitations, (line) =>
       transcript.notice(line, "warning"),
     );
     mcpReady = starting;
@@ -213,6 +230,7 @@ async function startMcp(
   options: ReplOptions,
   elicitations: ElicitationStore,
   authPrompts: AuthPromptStore,
+  urlElicitations: UrlElicitationStore,
   warn: (line: string) => void,
 ): Promise<McpManager> {
   const [{ createMcpManager }, { createMcpOAuth }] = await Promise.all([
@@ -223,6 +241,7 @@ async function startMcp(
     servers: options.config.servers,
     paths: options.paths,
     elicitation: elicitations.handler,
+    urlElicitation: urlElicitations.elicitor,
     oauth: createMcpOAuth({
       paths: options.paths,
       interaction: authPrompts,
@@ -238,6 +257,7 @@ async function startMcp(
 function McpAwareApp(props: {
   mcp: Store<McpManager | undefined>;
   elicitations: ElicitationStore;
+  urlElicitations: UrlElicitationStore;
   prompts: PermissionPrompts;
   authPrompts: AuthPromptStore;
   markdown: Store<MarkdownRenderer | undefined>;
@@ -253,12 +273,17 @@ function McpAwareApp(props: {
     props.elicitations.getSnapshot,
   );
   const asking = useSyncExternalStore(props.prompts.subscribe, props.prompts.getSnapshot);
+  const opening = useSyncExternalStore(
+    props.urlElicitations.subscribe,
+    props.urlElicitations.getSnapshot,
+  );
   const signingIn = useSyncExternalStore(
     props.authPrompts.subscribe,
     props.authPrompts.getSnapshot,
   );
   const Markdown = useSyncExternalStore(props.markdown.subscribe, props.markdown.getSnapshot);
-  return props.render(manager, pending.length + asking.length + signingIn.length > 0, Markdown);
+  const modals = pending.length + asking.length + signingIn.length + opening.length;
+  return props.render(manager, modals > 0, Markdown);
 }
 
 /** `--continue` / `--resume` named no session: a usage error. */

@@ -45,6 +45,10 @@ function fakeFactory(servers: Record<string, FakeServer>): ConnectFn {
       instructions: undefined,
       protocolVersion: "2025-11-25",
       listTools: async () => fake.tools,
+      request: async () => {
+        throw new Error("not in this fake");
+      },
+      notifyRootsChanged: async () => {},
       callTool: async (name): Promise<CallToolResult> => ({
         content: [{ type: "text", text: `${server.name}:${name}` }],
       }),
