@@ -3,6 +3,7 @@ import { runTurn, type TurnEnd } from "../agent/loop.js";
 import type { AssistantPart, ChatMessage, ToolCall, Usage } from "../agent/messages.js";
 import type { OutputFormat, ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
+import { withServerInstructions } from "../mcp/instructions.js";
 import type { McpManager, McpServerState } from "../mcp/manager.js";
 import { estimateCost } from "../provider/cost.js";
 import { createSessionStore } from "../session/session-store.js";
@@ -195,7 +196,8 @@ export async function runPrint(options: PrintOptions): Promise<number> {
     let end: TurnEnd = "error";
     for await (const event of runTurn({
       model: lazyChatModel(modelId, config, options.env),
-      system: setup.system,
+      // Servers' instructions follow wren's own, labelled as theirs and capped.
+      system: withServerInstructions(setup.system, manager?.getSnapshot() ?? []),
       messages: history,
       tools,
       signal: options.signal,

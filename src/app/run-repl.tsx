@@ -4,6 +4,7 @@ import { type ReactElement, useSyncExternalStore } from "react";
 import type { ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
 import { createElicitationStore, type ElicitationStore } from "../mcp/elicitation-store.js";
+import { serverInstructionsSection } from "../mcp/instructions.js";
 import type { McpManager } from "../mcp/manager.js";
 import { AuthModal } from "../mcp/oauth/auth-modal.js";
 import { type AuthPromptStore, createAuthPromptStore } from "../mcp/oauth/auth-store.js";
@@ -183,6 +184,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     starting.then(
       (manager) => {
         services.tools.addSource(() => manager.tools());
+        services.addSystemSection(() => serverInstructionsSection(manager.getSnapshot()));
         mcp.set(manager);
         // One line per server that needs sign-in, once: "notion needs sign-in: run .mcp auth notion".
         const told = new Set<string>();

@@ -34,6 +34,8 @@ export interface ReplServices {
   readonly conversation: Conversation;
   readonly chat: ChatControls;
   readonly tools: ToolRegistry;
+  /** Adds text after wren's system prompt, read before each turn (MCP servers' instructions). */
+  addSystemSection(section: () => string | undefined): void;
   readonly sessions: SessionStore;
   close(): Promise<void>;
 }
@@ -172,6 +174,7 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
   });
   const prompts = createPermissionPrompts();
   let systemPrompt: string | undefined;
+  const sections: (() => string | undefined)[] = [];
   // Built-in tools (and their zod schemas) load after the first frame; see loadLate().
   let builtins: readonly Tool[] = [];
   tools.addSource(() => builtins);
@@ -196,7 +199,10 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
     sessions,
     onFinished: (item) => transcript.append({ kind: "chat", item }),
     splitStable: splitStableMarkdown,
-    system: () => systemPrompt,
+    system: () =>
+      systemPrompt === undefined
+        ? undefined
+        : [systemPrompt, ...sections.flatMap((s) => s() ?? [])].join("\n\n"),
     beforeTurn: () => loadLate(),
     authorize: createAuthorizer(permissions, (request, signal) => prompts.ask(request, signal)),
   });
@@ -274,6 +280,7 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
     conversation,
     chat,
     tools,
+    addSystemSection: (section) => void sections.push(section),
     sessions,
     async close() {
       await Promise.all([conversation.close(), history.flush()]);
