@@ -2,6 +2,8 @@ import { join } from "node:path";
 import { Box, render } from "ink";
 import { type ReactElement, useSyncExternalStore } from "react";
 import type { ResumeRequest } from "../cli-args.js";
+import { promptCommands } from "../commands/mcp-prompts.js";
+import type { FieldsRequest } from "../commands/types.js";
 import type { WrenConfig } from "../config/load.js";
 import { createElicitationStore, type ElicitationStore } from "../mcp/elicitation-store.js";
 import { serverInstructionsSection } from "../mcp/instructions.js";
@@ -128,7 +130,11 @@ export async function runRepl(options: ReplOptions): Promise<number> {
             transcript={transcript}
             conversation={services.conversation}
             chat={services.chat}
-            services={{ ...(manager && { mcp: manager }), loadMcp: () => mcpReady }}
+            services={{
+              ...(manager && { mcp: manager }),
+              loadMcp: () => mcpReady,
+              askFields: (request, signal) => askFields(elicitations, request, signal),
+            }}
             displayPath={displayPath}
             {...(Markdown && { Markdown })}
             inputActive={!modalOpen}
@@ -185,6 +191,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       (manager) => {
         services.tools.addSource(() => manager.tools());
         services.addSystemSection(() => serverInstructionsSection(manager.getSnapshot()));
+        services.registry.addSource(() => promptCommands(manager));
         mcp.set(manager);
         // One line per server that needs sign-in, once: "notion needs sign-in: run .mcp auth notion".
         const told = new Set<string>();
@@ -254,6 +261,40 @@ async function startMcp(
   });
   manager.start();
   return manager;
+}
+
+/** A command's questions (a prompt's missing arguments) in the elicitation form. */
+async function askFields(
+  elicitations: ElicitationStore,
+  request: FieldsRequest,
+  signal: AbortSignal,
+): Promise<Record<string, string> | undefined> {
+  const answer = await elicitations.handler(
+    request.source,
+    {
+      mode: "form",
+      message: request.message,
+      requestedSchema: {
+        type: "object",
+        properties: Object.fromEntries(
+          request.fields.map((f) => [
+            f.name,
+            {
+              type: "string",
+              title: f.name,
+              ...(f.description !== undefined && { description: f.description }),
+            },
+          ]),
+        ),
+        required: request.fields.filter((f) => f.required).map((f) => f.name),
+      },
+    },
+    signal,
+  );
+  if (answer.action !== "accept") return undefined;
+  return Object.fromEntries(
+    Object.entries(answer.content ?? {}).map(([key, value]) => [key, String(value)]),
+  );
 }
 
 function McpAwareApp(props: {

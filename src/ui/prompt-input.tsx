@@ -17,7 +17,8 @@ export interface PromptInputProps {
   /** Earlier inputs, oldest first, walked with ↑/↓ (read when walking starts). */
   readonly history: () => readonly string[];
   readonly onSubmit: (text: string) => void;
-  readonly onComplete?: (text: string) => PromptCompletion;
+  /** A Promise when candidates take a round trip; applied only if the text is unchanged by then. */
+  readonly onComplete?: (text: string) => PromptCompletion | Promise<PromptCompletion>;
   /** Esc. */
   readonly onEscape?: () => void;
   /** Ctrl+C twice, or Ctrl+D on an empty line. */
@@ -159,6 +160,26 @@ export function PromptInput(props: PromptInputProps): ReactElement {
     armTimer.current.unref?.();
   };
 
+  const applyCompletion = (
+    typed: string,
+    result: PromptCompletion | Promise<PromptCompletion>,
+  ): void => {
+    const apply = (done: PromptCompletion): void => {
+      setState(edit.setText(done.text));
+      setCandidates(done.candidates);
+    };
+    if (!(result instanceof Promise)) {
+      apply(result);
+      return;
+    }
+    void result.then(
+      (done) => {
+        if (stateRef.current.text === typed) apply(done);
+      },
+      () => {},
+    );
+  };
+
   const handleKey = (input: string, key: Key): void => {
     const state = stateRef.current;
     if (input === PASTE_START || input.endsWith(PASTE_START)) {
@@ -223,9 +244,7 @@ export function PromptInput(props: PromptInputProps): ReactElement {
     }
     if (key.tab) {
       if (!props.onComplete) return;
-      const result = props.onComplete(state.text);
-      setState(edit.setText(result.text));
-      setCandidates(result.candidates);
+      applyCompletion(state.text, props.onComplete(state.text));
       return;
     }
     if (key.upArrow && state.text === "" && walkRef.current === null) {
@@ -279,9 +298,9 @@ export function PromptInput(props: PromptInputProps): ReactElement {
     // Fast typists and terminal multiplexers can deliver "text<Tab>" in one chunk.
     if (input.length > 1 && input.endsWith("\t") && !input.slice(0, -1).includes("\t")) {
       const typed = edit.insert(state, input.slice(0, -1));
-      const result = props.onComplete?.(typed.text);
-      setState(result ? edit.setText(result.text) : typed);
-      setCandidates(result?.candidates ?? []);
+      setState(typed);
+      setCandidates([]);
+      if (props.onComplete) applyCompletion(typed.text, props.onComplete(typed.text));
       return;
     }
     // Without bracketed paste, a pasted block arrives as one chunk: its line breaks are
