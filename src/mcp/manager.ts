@@ -361,15 +361,23 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
         },
       });
       try {
-        const tools = await connection.listTools({ signal: abort.signal });
-        return { connection, tools };
+        // Prompts are listed with the tools, so a connected server's commands exist at once;
+        // a server whose prompt list fails still connects (without prompt commands).
+        const [tools, prompts] = await Promise.all([
+          connection.listTools({ signal: abort.signal }),
+          listServerPrompts(name, connection, abort.signal).catch((error: unknown) => {
+            log(`mcp ${name}: listing prompts failed: ${errorText(error)}`);
+            return [];
+          }),
+        ]);
+        return { connection, tools, prompts };
       } catch (error) {
         await connection.close();
         throw error;
       }
     })();
     const settled = attempt.then(
-      async ({ connection, tools }) => {
+      async ({ connection, tools, prompts }) => {
         if (generation !== entry.generation || closed) {
           // Superseded while listing tools: end it before anyone waits on this attempt.
           await connection.close();
@@ -380,8 +388,8 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
         entry.connection = connection;
         entry.connectedAt = Date.now();
         entry.tools = filterTools(tools, entry.config.includeTools, entry.config.excludeTools);
+        entry.prompts = prompts;
         setStatus(name, entry, connectedStatus(entry, connection));
-        void refreshPrompts(name, entry, generation);
         void connection.ended.then((end) => {
           if (generation !== entry.generation || closed || end.requested) return;
           onUnexpectedEnd(name, entry, end.error.message);
