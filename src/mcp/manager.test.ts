@@ -223,3 +223,51 @@ describe("createMcpManager (unit)", () => {
     await m.close();
   });
 });
+
+describe("prompts and roots (unit)", () => {
+  it("refreshes a server's prompts on list_changed and announces root changes", async () => {
+    let names = ["first"];
+    let onPromptsChanged: (() => void) | undefined;
+    let rootsAnnounced = 0;
+    let rootsOffered: unknown;
+    const factory: ConnectFn = async ({ hooks }) => {
+      onPromptsChanged = hooks?.onPromptsChanged;
+      rootsOffered = hooks?.roots?.();
+      const ended = new Promise<ConnectionEnd>(() => {});
+      return {
+        pid: undefined,
+        serverInfo: undefined,
+        instructions: "use me well",
+        protocolVersion: "2025-11-25",
+        capabilities: { prompts: { listChanged: true } },
+        listTools: async () => [],
+        // Stands in for the SDK client: only listPrompts is asked of it here.
+        request: async (send) =>
+          send(
+            {
+              listPrompts: async () => ({ prompts: names.map((name) => ({ name })) }),
+            } as unknown as Parameters<typeof send>[0],
+            {},
+          ),
+        notifyRootsChanged: async () => {
+          rootsAnnounced++;
+        },
+        callTool: async () => ({ content: [] }),
+        close: async () => {},
+        ended,
+      };
+    };
+    const m = createMcpManager({ servers: [stdioMock("p")], paths, clientFactory: factory });
+    m.start();
+    await m.whenSettled();
+    expect(m.prompts().map((p) => p.name)).toEqual(["first"]);
+    expect(m.getSnapshot()[0]?.instructions).toBe("use me well");
+    expect(rootsOffered).toEqual([{ uri: "file:///nonexistent/project", name: "project" }]);
+    names = ["first", "second"];
+    onPromptsChanged?.();
+    await expect.poll(() => m.prompts().map((p) => p.name), POLL).toEqual(["first", "second"]);
+    await m.roots.add("/").catch(() => {});
+    await expect.poll(() => rootsAnnounced, POLL).toBe(1);
+    await m.close();
+  });
+});
