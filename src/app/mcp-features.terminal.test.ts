@@ -181,6 +181,25 @@ describe("roots in the REPL", () => {
 });
 
 describe("print mode", () => {
+  it("runs an MCP prompt named in -p, and refuses one missing its arguments", async () => {
+    const { server, home } = await mockModelHome([[{ text: "Rainy in Oslo." }]], {
+      settings: { mcpServers: { everything } },
+    });
+    const run = await terminals.startWren({
+      home,
+      args: ["-p", "/mcp__everything__args-prompt city=Oslo"],
+    });
+    expect((await run.waitForExit({ timeout: 60_000 })).exitCode).toBe(0);
+    expect(run.fullText()).toContain("Rainy in Oslo.");
+    const requests = await server.requests();
+    expect(userTexts(requests[0]?.body)).toContain("What's weather in Oslo?");
+
+    const missing = await terminals.startWren({ home, args: ["-p", ".everything:args-prompt"] });
+    const status = await missing.waitForExit({ timeout: 60_000 });
+    expect(missing.fullText()).toContain(".everything:args-prompt takes city=VALUE [state=VALUE]");
+    expect(status.exitCode).toBe(2);
+  }, 120_000);
+
   it("declines URL elicitation with a line on stderr and gives the model the server's instructions", async () => {
     const tool = "mcp__everything__trigger-url-elicitation";
     const { server, home } = await mockModelHome(

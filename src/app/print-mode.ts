@@ -180,11 +180,23 @@ export async function runPrint(options: PrintOptions): Promise<number> {
       });
     }
 
+    // `-p "/mcp__server__prompt ARGS"` runs that MCP prompt: its messages are the input.
+    const expanded = manager
+      ? await expandPrompt(manager, options.prompt, options.signal)
+      : undefined;
+    if (expanded instanceof Error) return finish(2, "", { message: expanded.message });
+    for (const message of expanded?.earlier ?? []) {
+      history.push(message);
+      await writer.append(message);
+    }
+    const input = expanded
+      ? `${expanded.last}${options.stdin ? `\n\n${options.stdin}` : ""}`
+      : prompt;
     const user: ChatMessage = {
       role: "user",
       id: crypto.randomUUID(),
       time: new Date().toISOString(),
-      text: prompt,
+      text: input,
     };
     history.push(user);
     await writer.append(user);
@@ -255,6 +267,53 @@ export async function runPrint(options: PrintOptions): Promise<number> {
     // close() ends servers still connecting at once: leaving must not wait for them.
     await Promise.all([writer.close(), manager?.close()]);
   }
+}
+
+/**
+ * The messages of an MCP prompt named by the `-p` line: the earlier ones as history, the last
+ * user message as the input; undefined for an ordinary prompt, an Error for a usage mistake.
+ */
+async function expandPrompt(
+  manager: McpManager,
+  line: string,
+  signal: AbortSignal | undefined,
+): Promise<{ earlier: ChatMessage[]; last: string } | Error | undefined> {
+  const { promptLineMessages, PromptArgumentsError } = await import("../commands/mcp-prompts.js");
+  let content: Awaited<ReturnType<typeof promptLineMessages>>;
+  try {
+    content = await promptLineMessages(manager, line, signal);
+    // A prompt of a server still starting: wait for it rather than send the line as text.
+    const connecting = manager.getSnapshot().some((s) => s.status.state === "connecting");
+    if (!content && connecting && /^[./](mcp__|[A-Za-z][\w-]*:)/.test(line.trim())) {
+      await manager.whenSettled();
+      content = await promptLineMessages(manager, line, signal);
+    }
+  } catch (error) {
+    if (error instanceof PromptArgumentsError) return error;
+    throw error;
+  }
+  if (!content) return undefined;
+  const merged: { role: "user" | "assistant"; text: string }[] = [];
+  for (const m of content.messages) {
+    const previous = merged.at(-1);
+    if (previous?.role === m.role) previous.text = `${previous.text}\n\n${m.text}`;
+    else merged.push({ ...m });
+  }
+  const last = merged.pop();
+  if (last?.role !== "user") return new Error("the prompt does not end with a user message");
+  const time = new Date().toISOString();
+  const earlier = merged.map(
+    (m): ChatMessage =>
+      m.role === "user"
+        ? { role: "user", id: crypto.randomUUID(), time, text: m.text }
+        : {
+            role: "assistant",
+            id: crypto.randomUUID(),
+            time,
+            parts: [{ type: "text", text: m.text }],
+          },
+  );
+  return { earlier, last: last.text };
 }
 
 async function startMcp(options: PrintOptions, waitMs: number): Promise<McpManager> {

@@ -1,5 +1,5 @@
 import type { McpManager } from "../mcp/manager.js";
-import type { McpPrompt, McpPromptArgument } from "../mcp/prompts.js";
+import type { McpPrompt, McpPromptArgument, PromptContent } from "../mcp/prompts.js";
 import type { Command, CommandContext, CommandResult } from "./types.js";
 import { textResult } from "./types.js";
 
@@ -197,4 +197,36 @@ export function promptCommands(mcp: McpManager): readonly Command[] {
       run: (args, context) => runPrompt(mcp, prompt, args, context),
     } satisfies Command;
   });
+}
+
+/** A prompt command line that cannot run as typed (missing or extra arguments). */
+export class PromptArgumentsError extends Error {
+  override readonly name = "PromptArgumentsError";
+}
+
+/**
+ * For non-interactive runs (`wren -p "/mcp__srv__prompt city=Paris"`): when the line names a
+ * server prompt, runs it and returns its messages; undefined for any other line. Nobody can be
+ * asked for missing arguments, so they are a PromptArgumentsError.
+ */
+export async function promptLineMessages(
+  mcp: McpManager,
+  line: string,
+  signal?: AbortSignal,
+): Promise<PromptContent | undefined> {
+  const match = /^[./]([A-Za-z][\w-]*(?::[^\s:]+)?)(?:\s+([\s\S]*))?$/.exec(line.trim());
+  const name = match?.[1];
+  if (name === undefined) return undefined;
+  const prompt = mcp
+    .prompts()
+    .find((p) => promptCommandName(p) === name || promptCommandAlias(p) === name);
+  if (!prompt) return undefined;
+  const { values, extra } = bindArguments(prompt.arguments, splitWords(match?.[2] ?? ""));
+  const missing = prompt.arguments.filter((a) => a.required && !values[a.name]);
+  if (extra.length > 0 || missing.length > 0) {
+    throw new PromptArgumentsError(
+      `${line.trim().split(/\s/)[0]} takes ${usageOf(prompt) || "no arguments"}`,
+    );
+  }
+  return mcp.getPrompt(prompt.server, prompt.name, values, signal);
 }
