@@ -109,3 +109,17 @@ describe("withUrlElicitation", () => {
     ]);
   });
 });
+
+describe("url elicitation without a browser", () => {
+  it("accepts and leaves the URL, revealed, in the transcript note", async () => {
+    const notes: string[] = [];
+    const store = createUrlElicitationStore({
+      open: async () => ({ opened: false, reason: "ssh" }),
+      notify: (line) => notes.push(line),
+    });
+    const answer = store.elicitor.ask("srv", params("https://example.com/\u202ex"), signal);
+    store.respond(store.getSnapshot()[0]?.id ?? 0, "open");
+    expect(await answer).toEqual({ action: "accept" });
+    expect(notes).toEqual(["srv: no browser opened (ssh); open https://example.com/<U+202E>x"]);
+  });
+});

@@ -1,5 +1,6 @@
 import type { ElicitRequestURLParams, ElicitResult } from "@modelcontextprotocol/client";
 import type { OpenUrlResult } from "../utils/open-url.js";
+import { revealText } from "../utils/terminal-text.js";
 import { type UrlElicitor, viewUrl } from "./url-elicitation.js";
 
 /** A URL a server wants the user to visit, waiting for their decision. */
@@ -84,6 +85,13 @@ export function createUrlElicitationStore(
       opened = result.opened
         ? `opened with ${result.command}`
         : `no browser opened (${result.reason}): open the URL above yourself`;
+      if (!result.opened && !waiter.wait) {
+        // The question (and its URL) leaves the screen now: the note carries the URL, revealed.
+        notify(
+          `${pending.server}: no browser opened (${result.reason}); open ${revealText(pending.url)}`,
+        );
+        return settle(id, { action: "accept" });
+      }
     } catch (error) {
       notify(`could not open the page: ${error instanceof Error ? error.message : String(error)}`);
       return settle(id, { action: "decline" });
