@@ -15,7 +15,11 @@ function setup() {
   });
   const ui = renderInk(<UrlElicitationPrompt store={store} />);
   const ask = (url: string) =>
-    store.elicitor.ask("srv", { mode: "url", url, message: "Sign in", elicitationId: "e1" }, signal);
+    store.elicitor.ask(
+      "srv",
+      { mode: "url", url, message: "Sign in", elicitationId: "e1" },
+      signal,
+    );
   return { opened, store, ui, ask };
 }
 
