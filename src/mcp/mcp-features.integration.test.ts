@@ -1,11 +1,12 @@
 // Prompts, roots, URL elicitation and instructions against the reference servers
 // (@modelcontextprotocol/server-everything and server-filesystem) over stdio, through the
 // manager as the REPL uses it.
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { McpServerConfig } from "../config/schema.js";
 import type { WrenPaths } from "../utils/paths.js";
+import { runMcpCli } from "./cli.js";
 import { serverLogFile } from "./connect.js";
 import { createElicitationStore } from "./elicitation-store.js";
 import { serverInstructionsSection } from "./instructions.js";
@@ -104,6 +105,29 @@ describe("prompts (server-everything)", () => {
     });
     expect(content.messages).toHaveLength(2);
     expect(content.messages[1]?.text).toMatch(/^\[resource [^\]]+\]\n/);
+  }, 60_000);
+
+  it("shows the server's instructions in wren mcp get, text and JSON", async () => {
+    await mkdir(paths.home, { recursive: true });
+    await writeFile(
+      paths.userSettings,
+      JSON.stringify({
+        mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_BIN, "stdio"] } },
+      }),
+    );
+    const out: string[] = [];
+    const io = {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: () => {} },
+      env: {},
+      cwd: paths.project,
+      paths,
+    };
+    expect(await runMcpCli(["get", "everything"], io)).toBe(0);
+    expect(out.join("")).toMatch(/\n {2}instructions:\n {4}\S/);
+    out.length = 0;
+    expect(await runMcpCli(["get", "everything", "--json"], io)).toBe(0);
+    expect(JSON.parse(out.join("")).instructions).toEqual(expect.any(String));
   }, 60_000);
 
   it("gives the server's instructions to the system prompt section, labelled", async () => {
