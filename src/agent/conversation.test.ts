@@ -226,3 +226,35 @@ describe("splitAtParagraph", () => {
     });
   });
 });
+
+describe("sendMessages (an MCP prompt's messages)", () => {
+  it("adds the earlier messages, merges neighbours of one role, and runs a turn on the last", async () => {
+    const { conversation, items, m } = await setup([say("Answer."), hang("busy")]);
+    const ran = conversation.sendMessages([
+      { role: "user", text: "Context A" },
+      { role: "assistant", text: "Noted." },
+      { role: "user", text: "Question" },
+      { role: "user", text: "[resource file:///x]\nbody" },
+    ]);
+    expect(ran).toBe(true);
+    await conversation.idle();
+    expect(m.seen[0]?.messages.map((x) => x.role)).toEqual(["user", "assistant", "user"]);
+    expect(m.seen[0]?.messages.at(-1)).toMatchObject({
+      text: "Question\n\n[resource file:///x]\nbody",
+    });
+    expect(items.slice(0, 3).map((i) => i.kind)).toEqual(["user", "assistant-text", "user"]);
+    // No second prompt while a turn runs: the caller waits for it.
+    conversation.send("go on");
+    expect(() => conversation.sendMessages([{ role: "user", text: "x" }])).toThrow(
+      ConversationBusyError,
+    );
+    conversation.interrupt();
+  });
+
+  it("runs no turn when the prompt ends with the assistant's words", async () => {
+    const { conversation, m } = await setup([]);
+    expect(conversation.sendMessages([{ role: "assistant", text: "Hello" }])).toBe(false);
+    expect(conversation.messages()).toHaveLength(1);
+    expect(m.seen).toHaveLength(0);
+  });
+});

@@ -56,10 +56,22 @@ export type FinishedItem =
   | { readonly kind: "error"; readonly text: string }
   | { readonly kind: "note"; readonly text: string };
 
+/** A message handed in whole (an MCP prompt's), rather than typed. */
+export interface SeedMessage {
+  readonly role: "user" | "assistant";
+  readonly text: string;
+}
+
 /** The chat as the REPL and print mode drive it. */
 export interface Conversation extends Pick<Store<ConversationState>, "getSnapshot" | "subscribe"> {
   /** Sends a message, or queues it while a turn runs. */
   send(text: string): void;
+  /**
+   * Adds several messages at once (an MCP prompt's) and runs a turn on the last user message;
+   * true when a turn started (false when the messages end with an assistant's). Throws
+   * ConversationBusyError while a turn runs.
+   */
+  sendMessages(messages: readonly SeedMessage[]): boolean;
   /** Esc: stops the running turn at once; queued messages stay queued. */
   interrupt(): void;
   /** Interrupts and sends the first queued message right away. */
@@ -358,6 +370,33 @@ export function createConversation(options: ConversationOptions): Conversation {
     send(text) {
       if (store.getSnapshot().running) store.update((s) => ({ ...s, queue: [...s.queue, text] }));
       else start(text);
+    },
+    sendMessages(messages) {
+      if (store.getSnapshot().running) throw new ConversationBusyError("a turn is running");
+      // Providers want turns to alternate: neighbours of one role become one message.
+      const merged: SeedMessage[] = [];
+      for (const m of messages) {
+        const last = merged.at(-1);
+        if (last?.role === m.role)
+          merged[merged.length - 1] = { ...last, text: `${last.text}\n\n${m.text}` };
+        else merged.push(m);
+      }
+      const final = merged.at(-1);
+      const earlier = final?.role === "user" ? merged.slice(0, -1) : merged;
+      for (const m of earlier) {
+        const id = randomUUID();
+        const time = now().toISOString();
+        if (m.role === "user") {
+          options.onFinished({ kind: "user", text: m.text });
+          persist({ role: "user", id, time, text: m.text });
+        } else {
+          options.onFinished({ kind: "assistant-text", text: m.text });
+          persist({ role: "assistant", id, time, parts: [{ type: "text", text: m.text }] });
+        }
+      }
+      if (final?.role !== "user") return false;
+      start(final.text);
+      return true;
     },
     interrupt() {
       controller?.abort();

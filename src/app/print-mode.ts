@@ -3,6 +3,7 @@ import { runTurn, type TurnEnd } from "../agent/loop.js";
 import type { AssistantPart, Attachment, ChatMessage, ToolCall, Usage } from "../agent/messages.js";
 import type { OutputFormat, ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
+import { withServerInstructions } from "../mcp/instructions.js";
 import type { McpManager, McpServerState } from "../mcp/manager.js";
 import { estimateCost } from "../provider/cost.js";
 import { createSessionStore } from "../session/session-store.js";
@@ -179,11 +180,23 @@ export async function runPrint(options: PrintOptions): Promise<number> {
       });
     }
 
+    // `-p "/mcp__server__prompt ARGS"` runs that MCP prompt: its messages are the input.
+    const expanded = manager
+      ? await expandPrompt(manager, options.prompt, options.signal)
+      : undefined;
+    if (expanded instanceof Error) return finish(2, "", { message: expanded.message });
+    for (const message of expanded?.earlier ?? []) {
+      history.push(message);
+      await writer.append(message);
+    }
+    const input = expanded
+      ? `${expanded.last}${options.stdin ? `\n\n${options.stdin}` : ""}`
+      : prompt;
     // `@server:uri` mentions are read now and go with the prompt, as in the REPL.
     let attachments: readonly Attachment[] = [];
-    if (manager && prompt.includes("@")) {
+    if (manager && input.includes("@")) {
       const { readMentions, mentionSource } = await import("../mcp/mentions.js");
-      const read = await readMentions(mentionSource(manager), prompt, options.signal);
+      const read = await readMentions(mentionSource(manager), input, options.signal);
       for (const note of read.notes) stderr.write(`wren: ${note}\n`);
       attachments = read.attachments;
     }
@@ -191,7 +204,7 @@ export async function runPrint(options: PrintOptions): Promise<number> {
       role: "user",
       id: crypto.randomUUID(),
       time: new Date().toISOString(),
-      text: prompt,
+      text: input,
       ...(attachments.length > 0 && { attachments }),
     };
     history.push(user);
@@ -204,7 +217,8 @@ export async function runPrint(options: PrintOptions): Promise<number> {
     let end: TurnEnd = "error";
     for await (const event of runTurn({
       model: lazyChatModel(modelId, config, options.env),
-      system: setup.system,
+      // Servers' instructions follow wren's own, labelled as theirs and capped.
+      system: withServerInstructions(setup.system, manager?.getSnapshot() ?? []),
       messages: history,
       tools,
       signal: options.signal,
@@ -264,14 +278,63 @@ export async function runPrint(options: PrintOptions): Promise<number> {
   }
 }
 
+/**
+ * The messages of an MCP prompt named by the `-p` line: the earlier ones as history, the last
+ * user message as the input; undefined for an ordinary prompt, an Error for a usage mistake.
+ */
+async function expandPrompt(
+  manager: McpManager,
+  line: string,
+  signal: AbortSignal | undefined,
+): Promise<{ earlier: ChatMessage[]; last: string } | Error | undefined> {
+  const { promptLineMessages, PromptArgumentsError } = await import("../commands/mcp-prompts.js");
+  let content: Awaited<ReturnType<typeof promptLineMessages>>;
+  try {
+    content = await promptLineMessages(manager, line, signal);
+    // A prompt of a server still starting: wait for it rather than send the line as text.
+    const connecting = manager.getSnapshot().some((s) => s.status.state === "connecting");
+    if (!content && connecting && /^[./](mcp__|[A-Za-z][\w-]*:)/.test(line.trim())) {
+      await manager.whenSettled();
+      content = await promptLineMessages(manager, line, signal);
+    }
+  } catch (error) {
+    if (error instanceof PromptArgumentsError) return error;
+    throw error;
+  }
+  if (!content) return undefined;
+  const merged: { role: "user" | "assistant"; text: string }[] = [];
+  for (const m of content.messages) {
+    const previous = merged.at(-1);
+    if (previous?.role === m.role) previous.text = `${previous.text}\n\n${m.text}`;
+    else merged.push({ ...m });
+  }
+  const last = merged.pop();
+  if (last?.role !== "user") return new Error("the prompt does not end with a user message");
+  const time = new Date().toISOString();
+  const earlier = merged.map(
+    (m): ChatMessage =>
+      m.role === "user"
+        ? { role: "user", id: crypto.randomUUID(), time, text: m.text }
+        : {
+            role: "assistant",
+            id: crypto.randomUUID(),
+            time,
+            parts: [{ type: "text", text: m.text }],
+          },
+  );
+  return { earlier, last: last.text };
+}
+
 async function startMcp(options: PrintOptions, waitMs: number): Promise<McpManager> {
   const { createMcpManager } = await import("../mcp/manager.js");
   const { declineElicitations } = await import("../mcp/elicitation-store.js");
+  const { declineUrlElicitations } = await import("../mcp/url-elicitation.js");
   const log = (line: string): void => void options.stderr.write(`wren: ${line}\n`);
   const manager = createMcpManager({
     servers: options.config.servers,
     paths: options.paths,
     elicitation: declineElicitations(log),
+    urlElicitation: declineUrlElicitations(log),
   });
   manager.start();
   let timer: NodeJS.Timeout | undefined;

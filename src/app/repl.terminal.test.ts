@@ -14,7 +14,7 @@ describe("wren REPL in a terminal", () => {
     await wren.type(".help");
     wren.press(Keys.enter);
     await wren.waitFor("Commands (/ works as well as .)");
-    expect(wren.screen()).toContain(".exit");
+    await wren.waitFor(/\.exit\s+leave wren/);
     await wren.type("/exit");
     wren.press(Keys.enter);
     expect((await wren.waitForExit()).exitCode).toBe(0);

@@ -2,11 +2,18 @@ import { join } from "node:path";
 import { Box, render } from "ink";
 import { type ReactElement, useSyncExternalStore } from "react";
 import type { ResumeRequest } from "../cli-args.js";
+import { promptCommands } from "../commands/mcp-prompts.js";
+import type { FieldsRequest } from "../commands/types.js";
 import type { WrenConfig } from "../config/load.js";
 import { createElicitationStore, type ElicitationStore } from "../mcp/elicitation-store.js";
+import { serverInstructionsSection } from "../mcp/instructions.js";
 import type { McpManager } from "../mcp/manager.js";
 import { AuthModal } from "../mcp/oauth/auth-modal.js";
 import { type AuthPromptStore, createAuthPromptStore } from "../mcp/oauth/auth-store.js";
+import {
+  createUrlElicitationStore,
+  type UrlElicitationStore,
+} from "../mcp/url-elicitation-store.js";
 import type { PermissionPrompts } from "../tools/permission-prompts.js";
 import type { MarkdownRenderer } from "../ui/chat-view.js";
 import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
@@ -14,6 +21,8 @@ import { supportsHyperlinks } from "../ui/hyperlink.js";
 import { KeyRouterProvider } from "../ui/keys.js";
 import { McpFooter } from "../ui/mcp-footer.js";
 import { PermissionPrompt } from "../ui/permission-prompt.js";
+import { UrlElicitationPrompt } from "../ui/url-elicitation-prompt.js";
+import { openUrl } from "../utils/open-url.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { logProcessWarnings } from "../utils/process-warnings.js";
 import { createStore, type Store } from "../utils/store.js";
@@ -86,6 +95,15 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   // What `.mcp` typed before MCP has loaded waits for; undefined when no server is configured.
   let mcpReady: Promise<McpManager | undefined> = Promise.resolve(undefined);
   const elicitations = createElicitationStore();
+  const urlElicitations = createUrlElicitationStore({
+    open: (url) =>
+      openUrl(url, {
+        env,
+        platform: process.platform,
+        ...(options.noBrowser && { noBrowserFlag: true }),
+      }),
+    notify: (line) => transcript.notice(line, "dim"),
+  });
   const authPrompts = createAuthPromptStore();
 
   // Node's warnings (often from dependencies) would print over the screen; log them instead.
@@ -98,6 +116,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       <McpAwareApp
         mcp={mcp}
         elicitations={elicitations}
+        urlElicitations={urlElicitations}
         prompts={services.prompts}
         authPrompts={authPrompts}
         markdown={markdown}
@@ -111,7 +130,11 @@ export async function runRepl(options: ReplOptions): Promise<number> {
             transcript={transcript}
             conversation={services.conversation}
             chat={services.chat}
-            services={{ ...(manager && { mcp: manager }), loadMcp: () => mcpReady }}
+            services={{
+              ...(manager && { mcp: manager }),
+              loadMcp: () => mcpReady,
+              askFields: (request, signal) => askFields(elicitations, request, signal),
+            }}
             displayPath={displayPath}
             {...(Markdown && { Markdown })}
             inputActive={!modalOpen}
@@ -123,6 +146,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
                   onEscape={() => services.conversation.interrupt()}
                 />
                 <ElicitationPrompt store={elicitations} />
+                <UrlElicitationPrompt store={urlElicitations} />
                 {manager && <McpFooter manager={manager} />}
               </Box>
             }
@@ -165,13 +189,15 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     return readMentions(mentionSource(manager), text, signal);
   });
   if (config.servers.length > 0) {
-    const starting = startMcp(options, elicitations, authPrompts, (line) =>
+    const starting = startMcp(options, elicitations, authPrompts, urlElicitations, (line) =>
       transcript.notice(line, "warning"),
     );
     mcpReady = starting;
     starting.then(
       (manager) => {
         services.tools.addSource(() => manager.tools());
+        services.addSystemSection(() => serverInstructionsSection(manager.getSnapshot()));
+        services.registry.addSource(() => promptCommands(manager));
         mcp.set(manager);
         manager.resources.onUpdate(({ server, uri }) =>
           transcript.notice(
@@ -225,6 +251,7 @@ async function startMcp(
   options: ReplOptions,
   elicitations: ElicitationStore,
   authPrompts: AuthPromptStore,
+  urlElicitations: UrlElicitationStore,
   warn: (line: string) => void,
 ): Promise<McpManager> {
   const [{ createMcpManager }, { createMcpOAuth }] = await Promise.all([
@@ -235,6 +262,7 @@ async function startMcp(
     servers: options.config.servers,
     paths: options.paths,
     elicitation: elicitations.handler,
+    urlElicitation: urlElicitations.elicitor,
     oauth: createMcpOAuth({
       paths: options.paths,
       interaction: authPrompts,
@@ -247,9 +275,44 @@ async function startMcp(
   return manager;
 }
 
+/** A command's questions (a prompt's missing arguments) in the elicitation form. */
+async function askFields(
+  elicitations: ElicitationStore,
+  request: FieldsRequest,
+  signal: AbortSignal,
+): Promise<Record<string, string> | undefined> {
+  const answer = await elicitations.handler(
+    request.source,
+    {
+      mode: "form",
+      message: request.message,
+      requestedSchema: {
+        type: "object",
+        properties: Object.fromEntries(
+          request.fields.map((f) => [
+            f.name,
+            {
+              type: "string",
+              title: f.name,
+              ...(f.description !== undefined && { description: f.description }),
+            },
+          ]),
+        ),
+        required: request.fields.filter((f) => f.required).map((f) => f.name),
+      },
+    },
+    signal,
+  );
+  if (answer.action !== "accept") return undefined;
+  return Object.fromEntries(
+    Object.entries(answer.content ?? {}).map(([key, value]) => [key, String(value)]),
+  );
+}
+
 function McpAwareApp(props: {
   mcp: Store<McpManager | undefined>;
   elicitations: ElicitationStore;
+  urlElicitations: UrlElicitationStore;
   prompts: PermissionPrompts;
   authPrompts: AuthPromptStore;
   markdown: Store<MarkdownRenderer | undefined>;
@@ -265,12 +328,17 @@ function McpAwareApp(props: {
     props.elicitations.getSnapshot,
   );
   const asking = useSyncExternalStore(props.prompts.subscribe, props.prompts.getSnapshot);
+  const opening = useSyncExternalStore(
+    props.urlElicitations.subscribe,
+    props.urlElicitations.getSnapshot,
+  );
   const signingIn = useSyncExternalStore(
     props.authPrompts.subscribe,
     props.authPrompts.getSnapshot,
   );
   const Markdown = useSyncExternalStore(props.markdown.subscribe, props.markdown.getSnapshot);
-  return props.render(manager, pending.length + asking.length + signingIn.length > 0, Markdown);
+  const modals = pending.length + asking.length + signingIn.length + opening.length;
+  return props.render(manager, modals > 0, Markdown);
 }
 
 /** `--continue` / `--resume` named no session: a usage error. */

@@ -39,6 +39,8 @@ export interface ReplServices {
   readonly conversation: Conversation;
   readonly chat: ChatControls;
   readonly tools: ToolRegistry;
+  /** Adds text after wren's system prompt, read before each turn (MCP servers' instructions). */
+  addSystemSection(section: () => string | undefined): void;
   readonly sessions: SessionStore;
   /** Who reads `@server:uri` mentions of a message before it is sent (MCP, once loaded). */
   setMentionReader(reader: MentionReader): void;
@@ -182,6 +184,7 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
   });
   const prompts = createPermissionPrompts();
   let systemPrompt: string | undefined;
+  const sections: (() => string | undefined)[] = [];
   // Built-in tools (and their zod schemas) load after the first frame; see loadLate().
   let builtins: readonly Tool[] = [];
   tools.addSource(() => builtins);
@@ -216,7 +219,10 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
     sessions,
     onFinished: (item) => transcript.append({ kind: "chat", item }),
     splitStable: splitStableMarkdown,
-    system: () => systemPrompt,
+    system: () =>
+      systemPrompt === undefined
+        ? undefined
+        : [systemPrompt, ...sections.flatMap((s) => s() ?? [])].join("\n\n"),
     beforeTurn: () => loadLate(),
     authorize: createAuthorizer(permissions, (request, signal) => prompts.ask(request, signal)),
   });
@@ -294,6 +300,7 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
     conversation,
     chat,
     tools,
+    addSystemSection: (section) => void sections.push(section),
     sessions,
     setMentionReader(reader) {
       mentionReader = reader;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HOSTILE_TEXT, HOSTILE_TOOL_NAME } from "../../mock-mcps/tools.mjs";
-import { STDIO_MOCK } from "../mcp/test-support.js";
+import { EVERYTHING_BIN, STDIO_MOCK } from "../mcp/test-support.js";
 import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { HOSTILE_STRINGS, hostileText, terminalInjections } from "../test-utils/hostile-strings.js";
 import { Keys, type Terminal, useTerminals } from "../test-utils/pty.js";
@@ -96,6 +96,39 @@ describe("terminal safety", () => {
     const seen = wren.fullText();
     expect(seen).toContain("␛]52;c;");
     expect(seen).toContain("mock-hostile");
+    expectInert(wren);
+  }, 90_000);
+
+  it("keeps a server's URL request (message and URL) inert in the consent prompt", async () => {
+    const tool = "mcp__everything__trigger-url-elicitation";
+    const everything = { command: process.execPath, args: [EVERYTHING_BIN, "stdio"] };
+    const { home } = await mockModelHome(
+      [
+        [
+          {
+            toolCall: {
+              name: tool,
+              arguments: {
+                url: `https://example.com/${HOSTILE_STRINGS[0]?.text ?? ""}`,
+                message: HOSTILE_STRINGS[1]?.text ?? "",
+              },
+            },
+          },
+        ],
+        [{ text: "after the URL" }],
+      ],
+      { settings: { mcpServers: { everything }, permissions: { allow: [tool] } } },
+    );
+    const wren = await terminals.startWren({ home, rows: 50, cols: 120 });
+    await wren.waitFor(/everything ✓/, { timeout: 30_000 });
+    await wren.type("go");
+    wren.press(Keys.enter);
+    const prompt = await wren.waitFor("wants you to open a page", { timeout: 20_000 });
+    // The hostile text did reach the screen, as visible symbols.
+    expect(prompt).toContain("URL: https://example.com/copy␛]52;c;");
+    expect(prompt).toContain("title␛]0;PWNED-TITLE␇set");
+    wren.press(Keys.escape);
+    await wren.waitFor("after the URL", { timeout: 20_000 });
     expectInert(wren);
   }, 90_000);
 

@@ -13,6 +13,7 @@ import {
 import { configCommand, statusCommand } from "./info.js";
 import { mcpCommand } from "./mcp.js";
 import { type CommandRegistry, createCommandRegistry } from "./registry.js";
+import { rootsCommand } from "./roots.js";
 import { type TrustCommandDeps, trustCommand } from "./trust.js";
 
 /** What commands need from the app beyond the CommandContext. */
@@ -42,6 +43,7 @@ export function builtinCommands(deps: CommandDeps): CommandRegistry {
     displayCommand,
     sessionsCommand(() => deps.sessions.list()),
     mcpCommand,
+    rootsCommand,
     trustCommand(deps.trust ?? { inForce: () => false }),
     exitCommand,
   ]);

@@ -85,3 +85,50 @@ describe("command registry", () => {
     expect(one.output?.[0]).toMatchObject({ text: expect.stringContaining("aliases: .quit, .q") });
   });
 });
+
+describe("command sources (MCP prompts)", () => {
+  const prompts: Command[] = [];
+  const dynamic = createCommandRegistry([exitCommand, mcp]);
+  dynamic.addSource(() => prompts);
+  const review: Command = {
+    name: "gh:Review",
+    aliases: ["mcp__gh__Review"],
+    summary: "MCP prompt",
+    completeAsync: async (_words, typed) =>
+      ["dept=Sales", "dept=Support", "city="].filter((v) => v.startsWith(typed)),
+    run: () => ({}),
+  };
+
+  it("finds commands that come and go, by .server:prompt and /mcp__server__prompt", () => {
+    expect(dynamic.parse(".gh:Review a=1").kind).toBe("unknown");
+    prompts.push(review);
+    expect(dynamic.parse(".gh:Review a=1")).toEqual({
+      kind: "command",
+      command: review,
+      args: "a=1",
+    });
+    expect(dynamic.parse("/mcp__gh__Review")).toMatchObject({ kind: "command", command: review });
+    expect(dynamic.parse(".gh:review")).toMatchObject({ kind: "command", command: review });
+    expect(dynamic.parse(".gh:Reviev")).toMatchObject({ kind: "unknown", suggestion: "gh:Review" });
+    // A colon followed by a space is prose, not a command.
+    expect(dynamic.parse(".note: hi").kind).toBe("message");
+    expect(dynamic.list()).toContain(review);
+  });
+
+  it("completes their names and, asynchronously, their arguments", async () => {
+    prompts.splice(0, prompts.length, review);
+    expect(dynamic.complete(".gh", context)).toEqual({ text: ".gh:Review ", candidates: [] });
+    expect(dynamic.complete("/mcp__g", context)).toEqual({
+      text: "/mcp__gh__Review ",
+      candidates: [],
+    });
+    expect(await dynamic.complete(".gh:Review dept=S", context)).toEqual({
+      text: ".gh:Review dept=S",
+      candidates: ["dept=Sales", "dept=Support"],
+    });
+    expect(await dynamic.complete(".gh:Review ci", context)).toEqual({
+      text: ".gh:Review city=",
+      candidates: [],
+    });
+  });
+});

@@ -44,6 +44,26 @@ export interface CommandContext {
   readonly progress?: (text: string | undefined) => void;
   /** The chat (`.new`, `.retry`, `.model` ...); absent outside the REPL. */
   readonly chat?: ChatControls;
+  /**
+   * Asks the user to fill in text fields (a prompt's missing arguments) in a form; resolves
+   * with the values, or undefined when they declined. Absent where nobody can be asked.
+   */
+  readonly askFields?: (
+    request: FieldsRequest,
+    signal: AbortSignal,
+  ) => Promise<Record<string, string> | undefined>;
+}
+
+/** A small form of text fields, shown like a server's elicitation form. */
+export interface FieldsRequest {
+  /** Who asks (the MCP server). */
+  readonly source: string;
+  readonly message: string;
+  readonly fields: readonly {
+    readonly name: string;
+    readonly description?: string;
+    readonly required: boolean;
+  }[];
 }
 
 /** One REPL command, `.name args`. */
@@ -56,6 +76,12 @@ export interface Command {
   readonly usage?: string;
   /** Candidates for the argument being typed; `words` are the arguments typed so far. */
   complete?(words: readonly string[], context: CommandContext): readonly string[];
+  /** Like `complete`, for candidates that take a round trip (an MCP server's suggestions). */
+  completeAsync?(
+    words: readonly string[],
+    typed: string,
+    context: CommandContext,
+  ): Promise<readonly string[]>;
   run(args: string, context: CommandContext): Promise<CommandResult> | CommandResult;
 }
 

@@ -289,8 +289,15 @@ async function get(session: Session, name: string | undefined, json: boolean): P
         ? describeStatus(state.status)
         : "disabled";
   const protocol = state?.protocolVersion;
+  // What the server tells the model (its handshake `instructions`), so the user can read it.
+  const instructions = state?.instructions;
   if (json) {
-    const shown = { ...redacted, status, ...(protocol !== undefined && { protocol }) };
+    const shown = {
+      ...redacted,
+      status,
+      ...(protocol !== undefined && { protocol }),
+      ...(instructions !== undefined && { instructions }),
+    };
     session.io.stdout.write(`${terminalJson(shown, 2)}\n`);
     return OK;
   }
@@ -303,6 +310,9 @@ async function get(session: Session, name: string | undefined, json: boolean): P
   }
   lines.push(`  status: ${status}`);
   if (protocol !== undefined) lines.push(`  protocol: ${protocol}`);
+  if (instructions?.trim()) {
+    lines.push(`  instructions:\n${instructions.trim().replace(/^/gm, "    ")}`);
+  }
   session.io.stdout.write(`${lines.join("\n")}\n`);
   return OK;
 }

@@ -5,14 +5,17 @@ import {
   type CallToolResult,
   Client,
   type ElicitRequestFormParams,
+  type ElicitRequestURLParams,
   type ElicitResult,
   type FetchLike,
   type Implementation,
   type Tool as McpToolDefinition,
   type OAuthClientProvider,
   type RequestOptions,
+  type Root,
   SdkError,
   SdkErrorCode,
+  type ServerCapabilities,
   SSEClientTransport,
   StreamableHTTPClientTransport,
   type Transport,
@@ -46,16 +49,31 @@ export type ElicitationHandler = (
   signal: AbortSignal,
 ) => Promise<ElicitResult>;
 
+/** Answers a server's URL-mode `elicitation/create`: ask the user, open only on consent. */
+export type UrlElicitationHandler = (
+  server: string,
+  params: ElicitRequestURLParams,
+  signal: AbortSignal,
+) => Promise<ElicitResult>;
+
 /** Callbacks from a live connection to whoever owns it. */
 export interface ConnectionHooks {
   /** Answers elicitation requests; when absent the client does not advertise elicitation. */
   readonly onElicit?: ElicitationHandler;
+  /** Answers URL-mode elicitation; when absent URL mode is not advertised (and is declined). */
+  readonly onElicitUrl?: UrlElicitationHandler;
+  /** The server sent `notifications/elicitation/complete` for a URL elicitation. */
+  readonly onElicitationComplete?: (elicitationId: string) => void;
   /** The server sent `notifications/tools/list_changed`. */
   readonly onToolsChanged?: () => void;
   /** The server sent `notifications/resources/list_changed`. */
   readonly onResourcesChanged?: () => void;
   /** The server sent `notifications/resources/updated` for a URI. */
   readonly onResourceUpdated?: (uri: string) => void;
+  /** The server sent `notifications/prompts/list_changed`. */
+  readonly onPromptsChanged?: () => void;
+  /** The client's roots; when present the client declares the roots capability. */
+  readonly roots?: () => readonly Root[];
 }
 
 /** Everything needed to build one transport+client pair. */
@@ -103,8 +121,20 @@ export interface McpConnection {
   readonly protocolVersion: string | undefined;
   /** `oauth` when requests carry wren's stored OAuth tokens; undefined otherwise. */
   readonly auth?: "oauth";
+  /** What the server said it can do in its handshake. */
+  readonly capabilities?: ServerCapabilities;
   /** Lists every tool, following pagination. */
   listTools(options?: { signal?: AbortSignal }): Promise<McpToolDefinition[]>;
+  /**
+   * Runs one SDK request (prompts, completion...) with the server's timeout and wren's error
+   * mapping; the feature modules that need more of the protocol go through here.
+   */
+  request<T>(
+    send: (client: Client, options: RequestOptions) => Promise<T>,
+    options?: { signal?: AbortSignal },
+  ): Promise<T>;
+  /** Sends `notifications/roots/list_changed` (when the roots capability was declared). */
+  notifyRootsChanged(): Promise<void>;
   callTool(
     name: string,
     args: Record<string, unknown>,
@@ -286,17 +316,42 @@ const connectOnce: ConnectFn = async (options) => {
   const transport = assumeCompleteResults(buildTransport(options, log));
   const hooks = options.hooks ?? {};
   const client = new Client(options.clientInfo ?? DEFAULT_CLIENT_INFO, {
-    capabilities: hooks.onElicit ? { elicitation: { form: { applyDefaults: true } } } : {},
+    capabilities: {
+      ...(hooks.onElicit && {
+        elicitation: {
+          form: { applyDefaults: true },
+          ...(hooks.onElicitUrl && { url: {} }),
+        },
+      }),
+      ...(hooks.roots && { roots: { listChanged: true } }),
+    },
     versionNegotiation: { mode: negotiationMode(server) },
   });
   const onElicit = hooks.onElicit;
   if (onElicit) {
+    const onElicitUrl = hooks.onElicitUrl;
     client.setRequestHandler("elicitation/create", async (request, ctx) => {
       const params = request.params;
-      if (params.mode === "url") return { action: "decline" };
+      if (params.mode === "url") {
+        return onElicitUrl
+          ? onElicitUrl(server.name, params, ctx.mcpReq.signal)
+          : { action: "decline" };
+      }
       return onElicit(server.name, params, ctx.mcpReq.signal);
     });
   }
+  const roots = hooks.roots;
+  if (roots) {
+    client.setRequestHandler("roots/list", async () => ({ roots: [...roots()] }));
+  }
+  if (hooks.onElicitUrl) {
+    client.setNotificationHandler("notifications/elicitation/complete", (notification) => {
+      hooks.onElicitationComplete?.(notification.params.elicitationId);
+    });
+  }
+  client.setNotificationHandler("notifications/prompts/list_changed", () => {
+    hooks.onPromptsChanged?.();
+  });
   client.setNotificationHandler("notifications/tools/list_changed", () => {
     hooks.onToolsChanged?.();
   });
@@ -388,6 +443,20 @@ const connectOnce: ConnectFn = async (options) => {
     serverInfo: client.getServerVersion(),
     instructions: client.getInstructions(),
     protocolVersion: client.getNegotiatedProtocolVersion(),
+    ...(client.getServerCapabilities() && { capabilities: client.getServerCapabilities() }),
+    async request(send, { signal } = {}) {
+      try {
+        return await withRequestSignal(signal, (own) =>
+          send(client, requestOptions(own ? { signal: own } : {})),
+        );
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        throw classifyMcpError(error, context());
+      }
+    },
+    async notifyRootsChanged() {
+      if (hooks.roots) await client.sendRootsListChanged();
+    },
     async listTools({ signal } = {}) {
       const tools: McpToolDefinition[] = [];
       let cursor: string | undefined;

@@ -45,6 +45,10 @@ function fakeFactory(servers: Record<string, FakeServer>): ConnectFn {
       instructions: undefined,
       protocolVersion: "2025-11-25",
       listTools: async () => fake.tools,
+      request: async () => {
+        throw new Error("not in this fake");
+      },
+      notifyRootsChanged: async () => {},
       callTool: async (name): Promise<CallToolResult> => ({
         content: [{ type: "text", text: `${server.name}:${name}` }],
       }),
@@ -225,6 +229,54 @@ describe("createMcpManager (unit)", () => {
     await expect(m.setEnabled("s", true)).rejects.toThrow("mcpServers.s.type: bad");
     await expect(m.callTool("s", "x", {})).rejects.toThrow("mcpServers.s.type: bad");
     expect(servers.s.connects).toBe(0);
+    await m.close();
+  });
+});
+
+describe("prompts and roots (unit)", () => {
+  it("refreshes a server's prompts on list_changed and announces root changes", async () => {
+    let names = ["first"];
+    let onPromptsChanged: (() => void) | undefined;
+    let rootsAnnounced = 0;
+    let rootsOffered: unknown;
+    const factory: ConnectFn = async ({ hooks }) => {
+      onPromptsChanged = hooks?.onPromptsChanged;
+      rootsOffered = hooks?.roots?.();
+      const ended = new Promise<ConnectionEnd>(() => {});
+      return {
+        pid: undefined,
+        serverInfo: undefined,
+        instructions: "use me well",
+        protocolVersion: "2025-11-25",
+        capabilities: { prompts: { listChanged: true } },
+        listTools: async () => [],
+        // Stands in for the SDK client: only listPrompts is asked of it here.
+        request: async (send) =>
+          send(
+            {
+              listPrompts: async () => ({ prompts: names.map((name) => ({ name })) }),
+            } as unknown as Parameters<typeof send>[0],
+            {},
+          ),
+        notifyRootsChanged: async () => {
+          rootsAnnounced++;
+        },
+        callTool: async () => ({ content: [] }),
+        close: async () => {},
+        ended,
+      };
+    };
+    const m = createMcpManager({ servers: [stdioMock("p")], paths, clientFactory: factory });
+    m.start();
+    await m.whenSettled();
+    expect(m.prompts().map((p) => p.name)).toEqual(["first"]);
+    expect(m.getSnapshot()[0]?.instructions).toBe("use me well");
+    expect(rootsOffered).toEqual([{ uri: "file:///nonexistent/project", name: "project" }]);
+    names = ["first", "second"];
+    onPromptsChanged?.();
+    await expect.poll(() => m.prompts().map((p) => p.name), POLL).toEqual(["first", "second"]);
+    await m.roots.add("/").catch(() => {});
+    await expect.poll(() => rootsAnnounced, POLL).toBe(1);
     await m.close();
   });
 });

@@ -18,10 +18,20 @@ import {
   McpServerUnavailableError,
 } from "./errors.js";
 import { createMcpOAuth, type LogoutResult, type McpOAuth } from "./oauth/mcp-oauth.js";
+import {
+  completePromptArgument,
+  fetchPrompt,
+  listServerPrompts,
+  type McpPrompt,
+  type PromptCompletionRequest,
+  type PromptContent,
+} from "./prompts.js";
 import { readResourceTool } from "./resource-tool.js";
 import { createResourceCatalog, linkedUris, type ResourceCatalog } from "./resources.js";
+import { createRootList, type RootList } from "./roots.js";
 import { describeStatus } from "./status-text.js";
 import { assignToolNames, bridgeTool, filterTools, type ResultLimits } from "./tool-bridge.js";
+import { type UrlElicitor, withUrlElicitation } from "./url-elicitation.js";
 
 /** What a server is doing right now. */
 export type McpServerStatus =
@@ -48,6 +58,8 @@ export interface McpServerState {
   readonly status: McpServerStatus;
   /** The MCP revision agreed with the server, while connected (e.g. `2026-07-28`). */
   readonly protocolVersion?: string;
+  /** The server's `instructions` from its handshake, while connected (untrusted text). */
+  readonly instructions?: string;
 }
 
 /** Automatic restarts of stdio servers that exit. */
@@ -80,6 +92,10 @@ export interface McpManagerOptions {
   readonly fetch?: FetchLike;
   /** Answers elicitation requests: the interactive store's handler, or a decliner. */
   readonly elicitation?: ElicitationHandler;
+  /** Answers URL-mode elicitation (consent, then the browser); URL mode is declined without it. */
+  readonly urlElicitation?: UrlElicitor;
+  /** The roots offered to servers; by default just the project directory. */
+  readonly roots?: RootList;
   /** Diagnostic lines (status changes, restarts); nothing is printed by default. */
   readonly log?: (line: string) => void;
   readonly restart?: Partial<RestartPolicy>;
@@ -131,6 +147,19 @@ export interface McpManager {
   connection(name: string): Promise<McpConnection>;
   /** Resolves when no server is connecting (all connected, failed, disabled or waiting). */
   whenSettled(): Promise<void>;
+  /** The roots offered to servers (`.roots`). */
+  readonly roots: RootList;
+  /** Prompts of every connected server, in config order. */
+  prompts(): readonly McpPrompt[];
+  /** Runs a server's prompt (`prompts/get`) and returns its messages. */
+  getPrompt(
+    name: string,
+    prompt: string,
+    args: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<PromptContent>;
+  /** Values the server suggests for a prompt argument (`completion/complete`). */
+  completePrompt(name: string, request: PromptCompletionRequest): Promise<readonly string[]>;
   /** Closes every client and ends every stdio child. */
   close(): Promise<void>;
 }
@@ -142,6 +171,7 @@ interface Entry {
   connecting?: Promise<McpConnection>;
   abort?: AbortController;
   tools: McpToolDefinition[];
+  prompts: McpPrompt[];
   /** Bumped whenever the current attempt or connection is replaced, so stale events are ignored. */
   generation: number;
   restartAttempts: number;
@@ -156,6 +186,10 @@ function connectedStatus(entry: Entry, connection: McpConnection): McpServerStat
     toolCount: entry.tools.length,
     ...(connection.auth && { auth: connection.auth }),
   };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function isDroppedConnection(error: unknown): boolean {
@@ -201,12 +235,21 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
       ? options.clientFactory
       : oauth.wrapConnect(options.clientFactory ?? connectMcpServer);
   const persistEnabled = options.persistEnabled ?? persistEnabledInSource;
+  const roots = options.roots ?? createRootList(options.paths.project);
+  roots.subscribe(() => {
+    for (const [name, entry] of entries) {
+      entry.connection?.notifyRootsChanged().catch((error: unknown) => {
+        log(`mcp ${name}: could not announce the new roots: ${errorText(error)}`);
+      });
+    }
+  });
   const entries = new Map<string, Entry>();
   for (const config of options.servers) {
     entries.set(config.name, {
       config,
       status: initialStatus(config),
       tools: [],
+      prompts: [],
       generation: 0,
       restartAttempts: 0,
     });
@@ -220,11 +263,13 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
   function buildSnapshot(): readonly McpServerState[] {
     return [...entries.entries()].map(([name, e]) => {
       const version = e.status.state === "connected" ? e.connection?.protocolVersion : undefined;
+      const instructions = e.status.state === "connected" ? e.connection?.instructions : undefined;
       return {
         name,
         config: e.config,
         status: e.status,
         ...(version !== undefined && { protocolVersion: version }),
+        ...(instructions !== undefined && { instructions }),
       };
     });
   }
@@ -288,6 +333,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     entry.connecting = undefined;
     entry.tools = [];
     catalog.forget(entry.config.name);
+    entry.prompts = [];
     await Promise.all([
       connection?.close(),
       pending?.then(
@@ -319,22 +365,34 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
             if (resources && generation === entry.generation) void catalog.refresh(name, resources);
           },
           onResourceUpdated: (uri) => catalog.updated(name, uri),
+          onPromptsChanged: () => void refreshPrompts(name, entry, generation),
+          roots: () => roots.list(),
+          ...(options.urlElicitation && {
+            onElicitUrl: options.urlElicitation.ask,
+            onElicitationComplete: (id: string) => options.urlElicitation?.complete(name, id),
+          }),
         },
       });
       try {
-        // Resources are listed alongside, so `@` completes as soon as the server shows ✓.
-        const [tools] = await Promise.all([
+        // Prompts and resources are listed with the tools, so a connected server's commands
+        // and `@` completions exist as soon as it shows ✓; a server whose prompt list fails
+        // still connects (without prompt commands).
+        const [tools, prompts] = await Promise.all([
           connection.listTools({ signal: abort.signal }),
+          listServerPrompts(name, connection, abort.signal).catch((error: unknown) => {
+            log(`mcp ${name}: listing prompts failed: ${errorText(error)}`);
+            return [];
+          }),
           connection.resources && catalog.refresh(name, connection.resources),
         ]);
-        return { connection, tools };
+        return { connection, tools, prompts };
       } catch (error) {
         await connection.close();
         throw error;
       }
     })();
     const settled = attempt.then(
-      async ({ connection, tools }) => {
+      async ({ connection, tools, prompts }) => {
         if (generation !== entry.generation || closed) {
           // Superseded while listing tools: end it before anyone waits on this attempt.
           await connection.close();
@@ -345,6 +403,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
         entry.connection = connection;
         entry.connectedAt = Date.now();
         entry.tools = filterTools(tools, entry.config.includeTools, entry.config.excludeTools);
+        entry.prompts = prompts;
         setStatus(name, entry, connectedStatus(entry, connection));
         void connection.ended.then((end) => {
           if (generation !== entry.generation || closed || end.requested) return;
@@ -427,6 +486,19 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     }
   }
 
+  async function refreshPrompts(name: string, entry: Entry, generation: number): Promise<void> {
+    const connection = entry.connection;
+    if (!connection || generation !== entry.generation) return;
+    try {
+      const prompts = await listServerPrompts(name, connection);
+      if (generation !== entry.generation) return;
+      entry.prompts = prompts;
+      changed();
+    } catch (error) {
+      log(`mcp ${name}: listing prompts failed: ${errorText(error)}`);
+    }
+  }
+
   async function ensureConnected(name: string): Promise<McpConnection> {
     if (closed) throw new McpServerUnavailableError(name, "MCP manager is closed");
     const entry = entryOf(name);
@@ -471,8 +543,14 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
           server: t.server,
           definition: t.definition,
           name: names[i] ?? t.definition.name,
+          // A tool that needs the user in a browser first (-32042) is retried once they are done.
           call: async (server, tool, args, callOptions) => {
-            const result = await manager.callTool(server, tool, args, callOptions);
+            const result = await withUrlElicitation(
+              server,
+              options.urlElicitation,
+              () => manager.callTool(server, tool, args, callOptions),
+              callOptions?.signal,
+            );
             // Links the server hands out are what read_mcp_resource may read from it.
             catalog.noteLinks(server, linkedUris(result));
             return result;
@@ -496,6 +574,20 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     async listTools(name) {
       await ensureConnected(name);
       return entryOf(name).tools;
+    },
+    roots,
+    prompts() {
+      return [...entries.values()].flatMap((e) =>
+        e.status.state === "connected" ? e.prompts : [],
+      );
+    },
+    async getPrompt(name, prompt, args, signal) {
+      const connection = await ensureConnected(name);
+      return trackCall(connection, () => fetchPrompt(connection, prompt, args, signal));
+    },
+    async completePrompt(name, request) {
+      const connection = await ensureConnected(name);
+      return trackCall(connection, () => completePromptArgument(connection, request));
     },
     async callTool(name, tool, args, callOptions = {}) {
       const entry = entryOf(name);

@@ -34,6 +34,10 @@ function fakeSource(read: McpResourceApi["read"]): MentionSource {
     protocolVersion: undefined,
     listTools: async () => [],
     callTool: async () => ({ content: [] }),
+    request: async () => {
+      throw new Error("no requests here");
+    },
+    notifyRootsChanged: async () => {},
     resources: api,
     close: async () => {},
     ended: new Promise(() => {}),

@@ -131,6 +131,19 @@ export class GroupStdioClientTransport implements Transport {
   /** Closes stdin, waits for the server to exit, then ends its process group. */
   async close(): Promise<void> {
     const child = this.child;
+    // The child and the grace timers hold no reference on the event loop; without one here a
+    // caller awaiting close() (print mode's exit path) would see Node leave half-way, exit
+    // code 0, when a server ignores its closed stdin.
+    const keepAlive = setInterval(() => {}, 1000);
+    try {
+      await this.closeChild(child);
+    } finally {
+      clearInterval(keepAlive);
+    }
+    this.readBuffer.clear();
+  }
+
+  private async closeChild(child: ChildProcess | undefined): Promise<void> {
     if (child) {
       try {
         child.stdin?.end();
@@ -151,7 +164,6 @@ export class GroupStdioClientTransport implements Transport {
       // Bounded: a daemon that left the group may still hold the pipe open.
       await Promise.race([exited, new Promise((r) => setTimeout(r, GROUP_KILL_GRACE_MS).unref())]);
     }
-    this.readBuffer.clear();
   }
 
   send(message: JSONRPCMessage): Promise<void> {

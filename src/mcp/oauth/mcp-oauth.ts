@@ -224,6 +224,9 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
         goLive();
         return retrying(() => connection.callTool(name, args, callOptions));
       },
+      ...(connection.capabilities && { capabilities: connection.capabilities }),
+      request: (send, requestOptions) => retrying(() => connection.request(send, requestOptions)),
+      notifyRootsChanged: () => connection.notifyRootsChanged(),
       async close() {
         await provider.close();
         await connection.close();
@@ -279,6 +282,10 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
         connection
           .callTool(name, args, callOptions)
           .catch((e: unknown) => Promise.reject(failed(e))),
+      ...(connection.capabilities && { capabilities: connection.capabilities }),
+      request: (send, requestOptions) =>
+        connection.request(send, requestOptions).catch((e: unknown) => Promise.reject(failed(e))),
+      notifyRootsChanged: () => connection.notifyRootsChanged(),
       close: () => connection.close(),
     };
   }
