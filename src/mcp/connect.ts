@@ -34,6 +34,14 @@ import {
 import { hasProcessGroups } from "./process-group.js";
 import { capResponseSize } from "./response-cap.js";
 import { GroupStdioClientTransport } from "./stdio-transport.js";
+import {
+  callToolAsTask,
+  McpTaskCancelledError,
+  McpTaskTimeoutError,
+  shouldRunAsTask,
+  type TaskSupport,
+  taskSupportOf,
+} from "./tasks.js";
 
 export type { McpToolDefinition };
 
@@ -367,6 +375,8 @@ const connectOnce: ConnectFn = async (options) => {
       : undefined;
   const version = client.getNegotiatedProtocolVersion() ?? "unknown";
   log.line(`connected${pid === undefined ? "" : ` (pid ${pid})`}, protocol ${version}`);
+  // Each tool's `execution.taskSupport` from the last listing: such tools run as tasks.
+  const taskSupport = new Map<string, TaskSupport>();
 
   return {
     pid,
@@ -384,6 +394,7 @@ const connectOnce: ConnectFn = async (options) => {
             client.listTools(params, requestOptions(own ? { signal: own } : {})),
           );
           tools.push(...result.tools);
+          for (const tool of result.tools) taskSupport.set(tool.name, taskSupportOf(tool));
           cursor = result.nextCursor;
           if (cursor === undefined) break;
         }
@@ -394,6 +405,18 @@ const connectOnce: ConnectFn = async (options) => {
     },
     async callTool(name, args, { signal, onProgress, timeoutMs } = {}) {
       try {
+        if (shouldRunAsTask(taskSupport.get(name) ?? "forbidden", client.getServerCapabilities())) {
+          return await callToolAsTask({
+            request: (request, schema, extra) =>
+              client.request(request, schema, requestOptions(extra)),
+            name,
+            args,
+            ...(signal && { signal }),
+            ...(onProgress && { onProgress }),
+            ...(timeoutMs !== undefined && { timeoutMs }),
+            ...(server.timeout !== undefined && { requestTimeoutMs: server.timeout }),
+          });
+        }
         const result = await withRequestSignal(signal, (own) =>
           client.callTool(
             { name, arguments: args },
@@ -416,6 +439,14 @@ const connectOnce: ConnectFn = async (options) => {
         return CallToolResultSchema.parse(result);
       } catch (error) {
         if (signal?.aborted) throw error;
+        if (error instanceof McpTaskTimeoutError || error instanceof McpTaskCancelledError) {
+          throw new McpConnectionError(
+            server.name,
+            error instanceof McpTaskTimeoutError ? "timeout" : "protocol",
+            error.message,
+            { cause: error },
+          );
+        }
         throw classifyMcpError(error, {
           ...context(),
           ...(timeoutMs !== undefined && { timeoutMs }),
