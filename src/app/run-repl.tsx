@@ -5,6 +5,7 @@ import type { ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
 import { createElicitationStore, type ElicitationStore } from "../mcp/elicitation-store.js";
 import type { McpManager } from "../mcp/manager.js";
+import { createSamplingConsentStore, type SamplingConsentStore } from "../mcp/sampling-consent.js";
 import { AuthModal } from "../mcp/oauth/auth-modal.js";
 import { type AuthPromptStore, createAuthPromptStore } from "../mcp/oauth/auth-store.js";
 import type { PermissionPrompts } from "../tools/permission-prompts.js";
@@ -14,11 +15,12 @@ import { supportsHyperlinks } from "../ui/hyperlink.js";
 import { KeyRouterProvider } from "../ui/keys.js";
 import { McpFooter } from "../ui/mcp-footer.js";
 import { PermissionPrompt } from "../ui/permission-prompt.js";
+import { SamplingPrompt } from "../ui/sampling-prompt.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { logProcessWarnings } from "../utils/process-warnings.js";
 import { createStore, type Store } from "../utils/store.js";
 import { App } from "./app.js";
-import { createReplServices } from "./services.js";
+import { createReplServices, lazyChatModel, type ReplServices } from "./services.js";
 
 /** What the REPL starts with. */
 export interface ReplOptions {
@@ -87,6 +89,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   let mcpReady: Promise<McpManager | undefined> = Promise.resolve(undefined);
   const elicitations = createElicitationStore();
   const authPrompts = createAuthPromptStore();
+  const samplingConsents = createSamplingConsentStore();
 
   // Node's warnings (often from dependencies) would print over the screen; log them instead.
   const restoreWarnings = logProcessWarnings(join(paths.logsDir, "wren.log"));
@@ -98,6 +101,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       <McpAwareApp
         mcp={mcp}
         elicitations={elicitations}
+        samplingConsents={samplingConsents}
         prompts={services.prompts}
         authPrompts={authPrompts}
         markdown={markdown}
@@ -123,6 +127,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
                   onEscape={() => services.conversation.interrupt()}
                 />
                 <ElicitationPrompt store={elicitations} />
+                <SamplingPrompt store={samplingConsents} />
                 {manager && <McpFooter manager={manager} />}
               </Box>
             }
@@ -159,8 +164,11 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   }
 
   if (config.servers.length > 0) {
-    const starting = startMcp(options, elicitations, authPrompts, (line) =>
-      transcript.notice(line, "warning"),
+    const starting = startMcp(
+      options,
+      { elicitations, samplingConsents, services },
+      authPrompts,
+      (line) => transcript.notice(line, "warning"),
     );
     mcpReady = starting;
     starting.then(
@@ -211,18 +219,33 @@ export async function runRepl(options: ReplOptions): Promise<number> {
 
 async function startMcp(
   options: ReplOptions,
-  elicitations: ElicitationStore,
+  ui: {
+    elicitations: ElicitationStore;
+    samplingConsents: SamplingConsentStore;
+    services: ReplServices;
+  },
   authPrompts: AuthPromptStore,
   warn: (line: string) => void,
 ): Promise<McpManager> {
-  const [{ createMcpManager }, { createMcpOAuth }] = await Promise.all([
+  const [{ createMcpManager }, { createMcpOAuth }, { createSamplingHandler }] = await Promise.all([
     import("../mcp/manager.js"),
     import("../mcp/oauth/mcp-oauth.js"),
+    import("../mcp/sampling.js"),
   ]);
+  const { services } = ui;
   const manager = createMcpManager({
     servers: options.config.servers,
     paths: options.paths,
-    elicitation: elicitations.handler,
+    elicitation: ui.elicitations.handler,
+    // Servers may use the model the user has chosen, each request after the user's consent.
+    sampling: createSamplingHandler({
+      model: () => {
+        const id = services.settings.getSnapshot().model;
+        return id === undefined ? undefined : lazyChatModel(id, options.config, options.env);
+      },
+      consent: ui.samplingConsents.consent,
+      onUsage: (usage) => services.conversation.recordUsage(usage),
+    }),
     oauth: createMcpOAuth({
       paths: options.paths,
       interaction: authPrompts,
@@ -238,6 +261,7 @@ async function startMcp(
 function McpAwareApp(props: {
   mcp: Store<McpManager | undefined>;
   elicitations: ElicitationStore;
+  samplingConsents: SamplingConsentStore;
   prompts: PermissionPrompts;
   authPrompts: AuthPromptStore;
   markdown: Store<MarkdownRenderer | undefined>;
@@ -257,8 +281,13 @@ function McpAwareApp(props: {
     props.authPrompts.subscribe,
     props.authPrompts.getSnapshot,
   );
+  const sampling = useSyncExternalStore(
+    props.samplingConsents.subscribe,
+    props.samplingConsents.getSnapshot,
+  );
   const Markdown = useSyncExternalStore(props.markdown.subscribe, props.markdown.getSnapshot);
-  return props.render(manager, pending.length + asking.length + signingIn.length > 0, Markdown);
+  const modals = pending.length + asking.length + signingIn.length + sampling.length;
+  return props.render(manager, modals > 0, Markdown);
 }
 
 /** `--continue` / `--resume` named no session: a usage error. */

@@ -33,6 +33,7 @@ import {
 } from "./errors.js";
 import { hasProcessGroups } from "./process-group.js";
 import { capResponseSize } from "./response-cap.js";
+import type { SamplingHandler } from "./sampling.js";
 import { GroupStdioClientTransport } from "./stdio-transport.js";
 import {
   callToolAsTask,
@@ -58,6 +59,8 @@ export interface ConnectionHooks {
   readonly onElicit?: ElicitationHandler;
   /** The server sent `notifications/tools/list_changed`. */
   readonly onToolsChanged?: () => void;
+  /** Answers `sampling/createMessage`; when absent the client does not advertise sampling. */
+  readonly onSample?: SamplingHandler;
 }
 
 /** Everything needed to build one transport+client pair. */
@@ -285,7 +288,11 @@ const connectOnce: ConnectFn = async (options) => {
   const transport = buildTransport(options, log);
   const hooks = options.hooks ?? {};
   const client = new Client(options.clientInfo ?? DEFAULT_CLIENT_INFO, {
-    capabilities: hooks.onElicit ? { elicitation: { form: { applyDefaults: true } } } : {},
+    capabilities: {
+      ...(hooks.onElicit && { elicitation: { form: { applyDefaults: true } } }),
+      // `tools`: the server may offer the model tools inside a sampling request.
+      ...(hooks.onSample && { sampling: { tools: {} } }),
+    },
     versionNegotiation: { mode: negotiationMode(server) },
   });
   const onElicit = hooks.onElicit;
@@ -295,6 +302,12 @@ const connectOnce: ConnectFn = async (options) => {
       if (params.mode === "url") return { action: "decline" };
       return onElicit(server.name, params, ctx.mcpReq.signal);
     });
+  }
+  const onSample = hooks.onSample;
+  if (onSample) {
+    client.setRequestHandler("sampling/createMessage", (request, ctx) =>
+      onSample(server.name, request.params, ctx.mcpReq.signal),
+    );
   }
   client.setNotificationHandler("notifications/tools/list_changed", () => {
     hooks.onToolsChanged?.();

@@ -18,6 +18,7 @@ import {
   McpServerUnavailableError,
 } from "./errors.js";
 import { createMcpOAuth, type LogoutResult, type McpOAuth } from "./oauth/mcp-oauth.js";
+import type { SamplingHandler } from "./sampling.js";
 import { describeStatus } from "./status-text.js";
 import { assignToolNames, bridgeTool, filterTools, type ResultLimits } from "./tool-bridge.js";
 
@@ -78,6 +79,8 @@ export interface McpManagerOptions {
   readonly fetch?: FetchLike;
   /** Answers elicitation requests: the interactive store's handler, or a decliner. */
   readonly elicitation?: ElicitationHandler;
+  /** Answers sampling requests (after the user's consent); without it sampling is not offered. */
+  readonly sampling?: SamplingHandler;
   /** Diagnostic lines (status changes, restarts); nothing is printed by default. */
   readonly log?: (line: string) => void;
   readonly restart?: Partial<RestartPolicy>;
@@ -305,6 +308,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
         connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         hooks: {
           ...(options.elicitation && { onElicit: options.elicitation }),
+          ...(options.sampling && { onSample: options.sampling }),
           onToolsChanged: () => void refreshTools(name, entry, generation),
         },
       });
