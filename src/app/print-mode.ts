@@ -8,6 +8,7 @@ import { estimateCost } from "../provider/cost.js";
 import { createSessionStore } from "../session/session-store.js";
 import { cannotAskMessage, createPermissions, ruleDenial } from "../tools/permissions.js";
 import { createToolRegistry } from "../tools/registry.js";
+import { DEFAULT_TOOL_SEARCH } from "../tools/tool-search.js";
 import type { Tool, ToolOutcome } from "../tools/types.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { terminalJson } from "../utils/terminal-text.js";
@@ -274,6 +275,7 @@ async function startMcp(
     servers: options.config.servers,
     paths: options.paths,
     elicitation: declineElicitations(log),
+    toolSearch: { ...DEFAULT_TOOL_SEARCH, ...options.config.toolSearch },
     // Print mode cannot ask: `--allowed-tools 'sampling(NAME)'` allows a server, else denied.
     sampling: createSamplingHandler({
       model: () => lazyChatModel(modelId, options.config, options.env),

@@ -5,10 +5,11 @@ import type { ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
 import { createElicitationStore, type ElicitationStore } from "../mcp/elicitation-store.js";
 import type { McpManager } from "../mcp/manager.js";
-import { createSamplingConsentStore, type SamplingConsentStore } from "../mcp/sampling-consent.js";
 import { AuthModal } from "../mcp/oauth/auth-modal.js";
 import { type AuthPromptStore, createAuthPromptStore } from "../mcp/oauth/auth-store.js";
+import { createSamplingConsentStore, type SamplingConsentStore } from "../mcp/sampling-consent.js";
 import type { PermissionPrompts } from "../tools/permission-prompts.js";
+import { DEFAULT_TOOL_SEARCH } from "../tools/tool-search.js";
 import type { MarkdownRenderer } from "../ui/chat-view.js";
 import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
 import { supportsHyperlinks } from "../ui/hyperlink.js";
@@ -237,6 +238,7 @@ async function startMcp(
     servers: options.config.servers,
     paths: options.paths,
     elicitation: ui.elicitations.handler,
+    toolSearch: { ...DEFAULT_TOOL_SEARCH, ...options.config.toolSearch },
     // Servers may use the model the user has chosen, each request after the user's consent.
     sampling: createSamplingHandler({
       model: () => {

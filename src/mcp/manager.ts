@@ -1,6 +1,11 @@
 import type { CallToolResult, FetchLike } from "@modelcontextprotocol/client";
 import type { McpServerConfig } from "../config/schema.js";
 import { updateJsonFile } from "../config/write.js";
+import {
+  createToolSearch,
+  type ToolSearchSettings,
+  type ToolSearchStatus,
+} from "../tools/tool-search.js";
 import type { Tool } from "../tools/types.js";
 import type { WrenPaths } from "../utils/paths.js";
 import {
@@ -81,6 +86,8 @@ export interface McpManagerOptions {
   readonly elicitation?: ElicitationHandler;
   /** Answers sampling requests (after the user's consent); without it sampling is not offered. */
   readonly sampling?: SamplingHandler;
+  /** Offers `search_tools` instead of every definition once they exceed a budget (tools/tool-search). */
+  readonly toolSearch?: ToolSearchSettings;
   /** Diagnostic lines (status changes, restarts); nothing is printed by default. */
   readonly log?: (line: string) => void;
   readonly restart?: Partial<RestartPolicy>;
@@ -106,6 +113,8 @@ export interface McpManager {
   getSnapshot(): readonly McpServerState[];
   /** Model tools of every connected server; a new array only when the tools changed. */
   tools(): readonly Tool[];
+  /** Whether tool search is on, and why; undefined when the manager was made without it. */
+  toolSearchStatus(): ToolSearchStatus | undefined;
   /** A server's tools after include/exclude filtering, connecting it first if needed. */
   listTools(name: string): Promise<readonly McpToolDefinition[]>;
   /** Calls one tool; reconnects a dropped remote server once. */
@@ -212,6 +221,13 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
   let snapshot: readonly McpServerState[] = buildSnapshot();
   let toolsCache: readonly Tool[] | undefined;
   let closed = false;
+  // Tools found by search are offered from the next step on; listeners re-read tools().
+  const search =
+    options.toolSearch &&
+    createToolSearch(options.toolSearch, () => {
+      for (const listener of [...listeners]) listener();
+    });
+  const offer = (all: readonly Tool[]): readonly Tool[] => (search ? search.offer(all) : all);
 
   function buildSnapshot(): readonly McpServerState[] {
     return [...entries.entries()].map(([name, e]) => {
@@ -443,7 +459,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     },
     getSnapshot: () => snapshot,
     tools() {
-      if (toolsCache) return toolsCache;
+      if (toolsCache) return offer(toolsCache);
       const list: { server: string; definition: McpToolDefinition }[] = [];
       for (const [server, entry] of entries) {
         if (entry.status.state !== "connected") continue;
@@ -462,7 +478,11 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
           ...(options.resultLimits && { limits: options.resultLimits }),
         }),
       );
-      return toolsCache;
+      return offer(toolsCache);
+    },
+    toolSearchStatus() {
+      manager.tools();
+      return search?.status(toolsCache ?? []);
     },
     async listTools(name) {
       await ensureConnected(name);
