@@ -20,10 +20,13 @@ afterEach(async () => {
   await cleanup();
 });
 
-async function connectEverything(): Promise<McpManager> {
+async function connectEverything(
+  elicitation?: Parameters<typeof createMcpManager>[0]["elicitation"],
+): Promise<McpManager> {
   manager = createMcpManager({
     servers: [{ ...stdioMock("everything"), args: [EVERYTHING_BIN, "stdio"] }],
     paths,
+    ...(elicitation && { elicitation }),
   });
   manager.start();
   await manager.whenSettled();
@@ -78,5 +81,23 @@ describe("task-based tools (server-everything)", () => {
     await expect(
       m.callTool("everything", "simulate-research-query", { topic: "slow" }, { timeoutMs: 300 }),
     ).rejects.toThrow(/did not finish within 300 ms/);
+  }, 30_000);
+
+  it("a task that needs input asks through elicitation and finishes with the answer", async () => {
+    const asked: string[] = [];
+    const m = await connectEverything(async (_server, params) => {
+      asked.push(params.message);
+      return { action: "accept", content: { interpretation: "historical" } };
+    });
+    const progress: string[] = [];
+    const outcome = await researchTool(m).execute(
+      { topic: "wrens", ambiguous: true },
+      { signal: new AbortController().signal, onProgress: (p) => progress.push(p.message ?? "") },
+    );
+    expect(asked[0]).toContain('"wrens" could have multiple interpretations');
+    expect(progress.some((p) => p.startsWith("input_required"))).toBe(true);
+    const text =
+      outcome.status === "ok" ? outcome.content.map((p) => ("text" in p ? p.text : "")) : [];
+    expect(text.join("")).toContain("Research Report: wrens (historical)");
   }, 30_000);
 });

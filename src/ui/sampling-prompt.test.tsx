@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { SamplingDecision, SamplingRequestView } from "../mcp/sampling.js";
+import {
+  HOSTILE_STRINGS,
+  TERMINAL_CONTROL,
+  withoutColours,
+} from "../test-utils/hostile-strings.js";
 import { Keys, renderInk } from "../test-utils/render.js";
 import { SamplingQuestion } from "./sampling-prompt.js";
 
@@ -78,5 +83,20 @@ describe("SamplingQuestion", () => {
     const long = { ...view, lines: [{ role: "user" as const, text: "line\n".repeat(100) }] };
     const { ui } = ask(long);
     expect(await ui.waitForFrame("more lines")).toMatch(/⋯ \d+ more lines \(\d+ characters\)/);
+  });
+
+  it.each(HOSTILE_STRINGS)("keeps $name in a server's request inert", async ({ text }) => {
+    const { ui } = ask({
+      ...view,
+      server: text,
+      model: text,
+      lines: [
+        { role: "system", text },
+        { role: "user", text: `before ${text} after` },
+      ],
+      tools: [text],
+    });
+    await ui.waitForFrame("Esc deny");
+    expect(withoutColours(ui.lastFrame() ?? "")).not.toMatch(TERMINAL_CONTROL);
   });
 });
