@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import {
   callToolAsTask,
@@ -127,5 +128,20 @@ describe("callToolAsTask", () => {
       }),
     ).rejects.toThrow(McpTaskTimeoutError);
     expect(sent.at(-1)).toBe("tasks/cancel");
+  });
+
+  it("gives each request its own signal, so polling never piles listeners on one", async () => {
+    const statuses = [...Array.from({ length: 15 }, () => task("working")), task("completed")];
+    const { request: scriptedRequest } = scripted(statuses);
+    const signals: (AbortSignal | undefined)[] = [];
+    const request: SchemaRequest = (req, schema, options) => {
+      signals.push(options.signal);
+      return scriptedRequest(req, schema, options);
+    };
+    const outer = new AbortController();
+    await callToolAsTask({ request, name: "t", args: {}, signal: outer.signal, sleep: noSleep });
+    expect(signals).toHaveLength(17);
+    expect(new Set(signals).size).toBe(17);
+    expect(getEventListeners(outer.signal, "abort")).toHaveLength(0);
   });
 });

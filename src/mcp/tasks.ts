@@ -146,13 +146,26 @@ export async function callToolAsTask(options: TaskCallOptions): Promise<CallTool
         }, options.timeoutMs);
   deadline?.unref();
   const signal = own.signal;
-  const perRequest = {
-    signal,
-    ...(options.requestTimeoutMs !== undefined && { timeout: options.requestTimeoutMs }),
+  // Each request gets a signal of its own that follows the task's: the SDK adds an abort
+  // listener to every request's signal and never removes it, and a task polls many times.
+  const send: SchemaRequest = async (req, schema) => {
+    const child = new AbortController();
+    const forwardAbort = (): void => child.abort(signal.reason);
+    if (signal.aborted) forwardAbort();
+    else signal.addEventListener("abort", forwardAbort, { once: true });
+    try {
+      return await request(req, schema, {
+        signal: child.signal,
+        ...(options.requestTimeoutMs !== undefined && { timeout: options.requestTimeoutMs }),
+      });
+    } finally {
+      signal.removeEventListener("abort", forwardAbort);
+    }
   };
+  const perRequest = {};
   let taskId: string | undefined;
   try {
-    const first = await request(
+    const first = await send(
       {
         method: "tools/call",
         params: { name, arguments: args, task: { ttl: options.ttlMs ?? DEFAULT_TTL_MS } },
@@ -180,7 +193,7 @@ export async function callToolAsTask(options: TaskCallOptions): Promise<CallTool
       );
       await sleep(wait, signal);
       task = GetTaskResultSchema.parse(
-        await request({ method: "tasks/get", params: { taskId } }, GetTaskResultSchema, perRequest),
+        await send({ method: "tasks/get", params: { taskId } }, GetTaskResultSchema, perRequest),
       );
       report();
     }
@@ -195,7 +208,7 @@ export async function callToolAsTask(options: TaskCallOptions): Promise<CallTool
     }
     // completed, or input_required: `tasks/result` delivers the server's questions (elicitation,
     // sampling) through the normal handlers and answers once the task is done.
-    const result = await request(
+    const result = await send(
       { method: "tasks/result", params: { taskId } },
       CallToolResultSchema,
       perRequest,
