@@ -82,6 +82,8 @@ export interface Conversation extends Pick<Store<ConversationState>, "getSnapsho
   retry(): boolean;
   /** The text of the last assistant answer. */
   lastAnswer(): string | undefined;
+  /** Adds tokens spent outside a turn's own requests (an MCP server's sampling) to `.usage`. */
+  recordUsage(usage: Usage): void;
   messages(): readonly ChatMessage[];
   /**
    * `/compact`: replaces the history with the model's summary of it, in memory and in the
@@ -422,6 +424,13 @@ export function createConversation(options: ConversationOptions): Conversation {
       writer.rewind(history.length).catch(() => {});
       start(message.text, true);
       return true;
+    },
+    recordUsage(usage) {
+      // The session total: a turn's own row is replaced when the turn ends.
+      store.update((s) => ({
+        ...s,
+        usage: { ...s.usage, session: addUsage(s.usage.session, usage) },
+      }));
     },
     lastAnswer() {
       for (let i = history.length - 1; i >= 0; i--) {

@@ -1,5 +1,5 @@
 import type { ToolDecision } from "../agent/loop.js";
-import { runTurn, type TurnEnd } from "../agent/loop.js";
+import { addUsage, runTurn, type TurnEnd } from "../agent/loop.js";
 import type { AssistantPart, Attachment, ChatMessage, ToolCall, Usage } from "../agent/messages.js";
 import type { OutputFormat, ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
@@ -9,6 +9,7 @@ import { estimateCost } from "../provider/cost.js";
 import { createSessionStore } from "../session/session-store.js";
 import { cannotAskMessage, createPermissions, ruleDenial } from "../tools/permissions.js";
 import { createToolRegistry } from "../tools/registry.js";
+import { DEFAULT_TOOL_SEARCH } from "../tools/tool-search.js";
 import type { Tool, ToolOutcome } from "../tools/types.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { terminalJson } from "../utils/terminal-text.js";
@@ -95,6 +96,8 @@ export async function runPrint(options: PrintOptions): Promise<number> {
   const emit = (value: unknown): void => void stdout.write(`${terminalJson(value)}\n`);
   let steps = 0;
   let usage = ZERO;
+  // Tokens MCP servers spent through sampling (allowed with `sampling(NAME)`) count too.
+  let samplingUsage = ZERO;
   /** Writes the result object (json modes) and any error line; returns the exit code. */
   const finish = (
     code: number,
@@ -112,6 +115,7 @@ export async function runPrint(options: PrintOptions): Promise<number> {
       modelId && slash > 0
         ? config.providers[modelId.slice(0, slash)]?.prices?.[modelId.slice(slash + 1)]
         : undefined;
+    const total = addUsage(usage, samplingUsage);
     const result: PrintResult = {
       type: "result",
       subtype: failure ? (failure.subtype ?? "error_during_execution") : "success",
@@ -120,11 +124,11 @@ export async function runPrint(options: PrintOptions): Promise<number> {
       session_id: writer.id,
       num_turns: steps,
       duration_ms: Date.now() - startedAt,
-      total_cost_usd: estimateCost(usage, price) ?? 0,
+      total_cost_usd: estimateCost(total, price) ?? 0,
       usage: {
-        input_tokens: usage.inputTokens,
-        output_tokens: usage.outputTokens,
-        cache_read_input_tokens: usage.cachedInputTokens,
+        input_tokens: total.inputTokens,
+        output_tokens: total.outputTokens,
+        cache_read_input_tokens: total.cachedInputTokens,
       },
       ...(modelId !== undefined && { model: modelId }),
       ...(failure && { error: failure.message }),
@@ -159,7 +163,9 @@ export async function runPrint(options: PrintOptions): Promise<number> {
   const tools = createToolRegistry();
   const manager =
     config.servers.length > 0
-      ? await startMcp(options, options.mcpWaitMs ?? MCP_WAIT_MS)
+      ? await startMcp(options, options.mcpWaitMs ?? MCP_WAIT_MS, modelId, (u) => {
+          samplingUsage = addUsage(samplingUsage, u);
+        })
       : undefined;
   try {
     const setup = await loadAgentSetup(paths, options.env);
@@ -325,9 +331,15 @@ async function expandPrompt(
   return { earlier, last: last.text };
 }
 
-async function startMcp(options: PrintOptions, waitMs: number): Promise<McpManager> {
+async function startMcp(
+  options: PrintOptions,
+  waitMs: number,
+  modelId: string,
+  onUsage: (usage: Usage) => void,
+): Promise<McpManager> {
   const { createMcpManager } = await import("../mcp/manager.js");
   const { declineElicitations } = await import("../mcp/elicitation-store.js");
+  const { createSamplingHandler, ruleConsent } = await import("../mcp/sampling.js");
   const { declineUrlElicitations } = await import("../mcp/url-elicitation.js");
   const log = (line: string): void => void options.stderr.write(`wren: ${line}\n`);
   const manager = createMcpManager({
@@ -335,6 +347,13 @@ async function startMcp(options: PrintOptions, waitMs: number): Promise<McpManag
     paths: options.paths,
     elicitation: declineElicitations(log),
     urlElicitation: declineUrlElicitations(log),
+    toolSearch: { ...DEFAULT_TOOL_SEARCH, ...options.config.toolSearch },
+    // Print mode cannot ask: `--allowed-tools 'sampling(NAME)'` allows a server, else denied.
+    sampling: createSamplingHandler({
+      model: () => lazyChatModel(modelId, options.config, options.env),
+      consent: ruleConsent([...options.allowedTools, ...options.config.permissions.allow], log),
+      onUsage,
+    }),
   });
   manager.start();
   let timer: NodeJS.Timeout | undefined;

@@ -10,24 +10,27 @@ import { serverInstructionsSection } from "../mcp/instructions.js";
 import type { McpManager } from "../mcp/manager.js";
 import { AuthModal } from "../mcp/oauth/auth-modal.js";
 import { type AuthPromptStore, createAuthPromptStore } from "../mcp/oauth/auth-store.js";
+import { createSamplingConsentStore, type SamplingConsentStore } from "../mcp/sampling-consent.js";
 import {
   createUrlElicitationStore,
   type UrlElicitationStore,
 } from "../mcp/url-elicitation-store.js";
 import type { PermissionPrompts } from "../tools/permission-prompts.js";
+import { DEFAULT_TOOL_SEARCH } from "../tools/tool-search.js";
 import type { MarkdownRenderer } from "../ui/chat-view.js";
 import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
 import { supportsHyperlinks } from "../ui/hyperlink.js";
 import { KeyRouterProvider } from "../ui/keys.js";
 import { McpFooter } from "../ui/mcp-footer.js";
 import { PermissionPrompt } from "../ui/permission-prompt.js";
+import { SamplingPrompt } from "../ui/sampling-prompt.js";
 import { UrlElicitationPrompt } from "../ui/url-elicitation-prompt.js";
 import { openUrl } from "../utils/open-url.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { logProcessWarnings } from "../utils/process-warnings.js";
 import { createStore, type Store } from "../utils/store.js";
 import { App } from "./app.js";
-import { createReplServices } from "./services.js";
+import { createReplServices, lazyChatModel, type ReplServices } from "./services.js";
 
 /** What the REPL starts with. */
 export interface ReplOptions {
@@ -105,6 +108,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     notify: (line) => transcript.notice(line, "dim"),
   });
   const authPrompts = createAuthPromptStore();
+  const samplingConsents = createSamplingConsentStore();
 
   // Node's warnings (often from dependencies) would print over the screen; log them instead.
   const restoreWarnings = logProcessWarnings(join(paths.logsDir, "wren.log"));
@@ -117,6 +121,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
         mcp={mcp}
         elicitations={elicitations}
         urlElicitations={urlElicitations}
+        samplingConsents={samplingConsents}
         prompts={services.prompts}
         authPrompts={authPrompts}
         markdown={markdown}
@@ -147,6 +152,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
                 />
                 <ElicitationPrompt store={elicitations} />
                 <UrlElicitationPrompt store={urlElicitations} />
+                <SamplingPrompt store={samplingConsents} />
                 {manager && <McpFooter manager={manager} />}
               </Box>
             }
@@ -189,8 +195,12 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     return readMentions(mentionSource(manager), text, signal);
   });
   if (config.servers.length > 0) {
-    const starting = startMcp(options, elicitations, authPrompts, urlElicitations, (line) =>
-      transcript.notice(line, "warning"),
+    const starting = startMcp(
+      options,
+      { elicitations, samplingConsents, services },
+      authPrompts,
+      urlElicitations,
+      (line) => transcript.notice(line, "warning"),
     );
     mcpReady = starting;
     starting.then(
@@ -249,20 +259,36 @@ export async function runRepl(options: ReplOptions): Promise<number> {
 
 async function startMcp(
   options: ReplOptions,
-  elicitations: ElicitationStore,
+  ui: {
+    elicitations: ElicitationStore;
+    samplingConsents: SamplingConsentStore;
+    services: ReplServices;
+  },
   authPrompts: AuthPromptStore,
   urlElicitations: UrlElicitationStore,
   warn: (line: string) => void,
 ): Promise<McpManager> {
-  const [{ createMcpManager }, { createMcpOAuth }] = await Promise.all([
+  const [{ createMcpManager }, { createMcpOAuth }, { createSamplingHandler }] = await Promise.all([
     import("../mcp/manager.js"),
     import("../mcp/oauth/mcp-oauth.js"),
+    import("../mcp/sampling.js"),
   ]);
+  const { services } = ui;
   const manager = createMcpManager({
     servers: options.config.servers,
     paths: options.paths,
-    elicitation: elicitations.handler,
+    elicitation: ui.elicitations.handler,
     urlElicitation: urlElicitations.elicitor,
+    toolSearch: { ...DEFAULT_TOOL_SEARCH, ...options.config.toolSearch },
+    // Servers may use the model the user has chosen, each request after the user's consent.
+    sampling: createSamplingHandler({
+      model: () => {
+        const id = services.settings.getSnapshot().model;
+        return id === undefined ? undefined : lazyChatModel(id, options.config, options.env);
+      },
+      consent: ui.samplingConsents.consent,
+      onUsage: (usage) => services.conversation.recordUsage(usage),
+    }),
     oauth: createMcpOAuth({
       paths: options.paths,
       interaction: authPrompts,
@@ -313,6 +339,7 @@ function McpAwareApp(props: {
   mcp: Store<McpManager | undefined>;
   elicitations: ElicitationStore;
   urlElicitations: UrlElicitationStore;
+  samplingConsents: SamplingConsentStore;
   prompts: PermissionPrompts;
   authPrompts: AuthPromptStore;
   markdown: Store<MarkdownRenderer | undefined>;
@@ -336,8 +363,13 @@ function McpAwareApp(props: {
     props.authPrompts.subscribe,
     props.authPrompts.getSnapshot,
   );
+  const sampling = useSyncExternalStore(
+    props.samplingConsents.subscribe,
+    props.samplingConsents.getSnapshot,
+  );
   const Markdown = useSyncExternalStore(props.markdown.subscribe, props.markdown.getSnapshot);
-  const modals = pending.length + asking.length + signingIn.length + opening.length;
+  const modals =
+    pending.length + asking.length + signingIn.length + opening.length + sampling.length;
   return props.render(manager, modals > 0, Markdown);
 }
 

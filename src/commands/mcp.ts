@@ -3,6 +3,7 @@ import { describeLogout } from "../mcp/oauth/logout-text.js";
 import { whyNoSignIn } from "../mcp/oauth/sign-in-check.js";
 import { RESOURCE_TABLE_COLUMNS, resourceRows } from "../mcp/resource-text.js";
 import { describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "../mcp/status-text.js";
+import type { ToolSearchStatus } from "../tools/tool-search.js";
 import { type Command, type CommandContext, type CommandResult, textResult } from "./types.js";
 
 const SUBCOMMANDS = [
@@ -54,9 +55,26 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 function list(mcp: McpManager): CommandResult {
   const states = mcp.getSnapshot();
   if (states.length === 0) return textResult(NO_SERVERS_TEXT, "dim");
+  const search = mcp.toolSearchStatus();
   return {
-    output: [{ kind: "table", columns: SERVER_TABLE_COLUMNS, rows: serverTableRows(states) }],
+    output: [
+      { kind: "table", columns: SERVER_TABLE_COLUMNS, rows: serverTableRows(states) },
+      ...(search
+        ? [{ kind: "text" as const, text: toolSearchLine(search), tone: "dim" as const }]
+        : []),
+    ],
   };
+}
+
+/** Which way MCP tools reach the model: every definition, or `search_tools` (and why). */
+export function toolSearchLine(status: ToolSearchStatus): string {
+  const size = `${status.total} tools, ~${status.toolTokens} tokens of definitions; budget ${status.budgetTokens}`;
+  if (!status.active) {
+    return status.mode === "off"
+      ? `tool mode: direct (tool search is off; ${size})`
+      : `tool mode: direct, every definition offered (${size})`;
+  }
+  return `tool mode: search — the model gets search_tools and loads definitions on demand (${size}; ${status.loaded} loaded${status.mode === "on" ? "; toolSearch.mode is on" : ""})`;
 }
 
 async function tools(mcp: McpManager, name: string): Promise<CommandResult> {

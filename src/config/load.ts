@@ -30,6 +30,12 @@ export interface WrenConfig {
   readonly display: DisplayMode;
   /** MCP servers by name, in the order they were first declared. */
   readonly servers: readonly McpServerConfig[];
+  /** `toolSearch` settings, merged key by key (later files win). */
+  readonly toolSearch?: {
+    readonly mode?: "auto" | "on" | "off";
+    readonly budgetPercent?: number;
+    readonly contextWindow?: number;
+  };
   /** Non-fatal findings (unknown keys), one line each, already naming file and path. */
   readonly warnings: readonly string[];
   /** The files that existed and were read, lowest precedence first. */
@@ -401,6 +407,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<WrenConfig
 function mergeSources(sources: readonly ParsedSource[], warnings: string[]): WrenConfig {
   let model: string | undefined;
   let display: DisplayMode = "standard";
+  let toolSearch: NonNullable<WrenConfig["toolSearch"]> | undefined;
   const providers: Record<string, ProviderSettings> = {};
   const allow: string[] = [];
   const deny: string[] = [];
@@ -408,6 +415,7 @@ function mergeSources(sources: readonly ParsedSource[], warnings: string[]): Wre
   for (const { settings, servers } of sources) {
     if (settings.model !== undefined) model = settings.model;
     if (settings.display !== undefined) display = settings.display;
+    if (settings.toolSearch !== undefined) toolSearch = { ...toolSearch, ...settings.toolSearch };
     Object.assign(providers, settings.providers);
     allow.push(...(settings.permissions?.allow ?? []));
     deny.push(...(settings.permissions?.deny ?? []));
@@ -418,6 +426,7 @@ function mergeSources(sources: readonly ParsedSource[], warnings: string[]): Wre
     providers,
     permissions: { allow, deny },
     display,
+    ...(toolSearch !== undefined && { toolSearch }),
     servers: [...map.values()],
     warnings,
     files: sources.map((s) => s.file),

@@ -271,6 +271,15 @@ export const PermissionsSchema = z.strictObject({
   deny: z.optional(z.array(z.string())),
 });
 
+/** `toolSearch`: when MCP tool definitions give way to a `search_tools` tool (tools/tool-search.ts). */
+export const ToolSearchSchema = z.strictObject({
+  mode: z.optional(z.enum(["auto", "on", "off"], "expected auto, on or off")),
+  budgetPercent: z.optional(
+    z.number().check(z.gt(0, "expected a percentage above 0"), z.lte(100, "expected at most 100")),
+  ),
+  contextWindow: z.optional(z.int().check(z.gte(1000, "expected a token count of at least 1000"))),
+});
+
 /** The shape of `settings.json` (user or project). */
 export const SettingsFileSchema = z.strictObject({
   $schema: z.optional(z.string()),
@@ -285,6 +294,7 @@ export const SettingsFileSchema = z.strictObject({
   display: z.optional(
     z.enum(["zen", "standard", "developer"], "expected zen, standard or developer"),
   ),
+  toolSearch: z.optional(ToolSearchSchema),
 });
 export type SettingsFile = z.infer<typeof SettingsFileSchema>;
 

@@ -14,6 +14,7 @@ import {
   RawMcpServerSchema,
 } from "../config/schema.js";
 import { updateJsonFile } from "../config/write.js";
+import type { ToolProgress } from "../tools/types.js";
 import { ArgsError, parseCommandLine } from "../utils/args.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { ensurePrivateDir } from "../utils/private-fs.js";
@@ -93,7 +94,9 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
   call:
     "usage: wren mcp call NAME TOOL [JSON] [--timeout MS]\n\n" +
     "Calls one tool and prints its result as JSON; exits 1 if the result is an error.\n" +
-    "  --timeout MS   give up after MS without a result; progress from the server restarts the wait",
+    "  --timeout MS   give up after MS without a result; progress from the server restarts the wait\n" +
+    "                 (a tool that runs as a task is cancelled when MS pass)\n" +
+    "Progress and task status go to stderr while it runs.",
   add:
     "usage: wren mcp add [options] NAME URL\n" +
     "       wren mcp add [options] NAME -- CMD [ARGS...]\n\n" +
@@ -413,8 +416,10 @@ async function call(session: Session, argv: readonly string[]): Promise<number> 
       (manager) =>
         manager.callTool(server.name, tool, args, {
           ...(timeoutMs !== undefined && { timeoutMs }),
-          // Progress means the tool is working: it restarts the timeout.
-          onProgress: () => {},
+          // Progress means the tool is working: it restarts the timeout. Shown on stderr,
+          // since stdout carries the result.
+          onProgress: (p) =>
+            void io.stderr.write(`wren: ${server.name}/${tool}: ${progressText(p)}\n`),
         }),
       oauth,
     );
@@ -428,6 +433,18 @@ async function call(session: Session, argv: readonly string[]): Promise<number> 
   }
   session.io.stdout.write(`${terminalJson(result, 2)}\n`);
   return result.isError ? FAILED : OK;
+}
+
+/** One progress report as a line: `3/10 copying` (server text made safe for the terminal). */
+export function progressText(progress: ToolProgress): string {
+  const count =
+    progress.progress === undefined
+      ? ""
+      : progress.total === undefined
+        ? `${progress.progress}`
+        : `${progress.progress}/${progress.total}`;
+  const message = progress.message === undefined ? "" : safeLine(progress.message);
+  return [count, message].filter((part) => part !== "").join(" ") || "working";
 }
 
 /** The step-up a failed call needed (a 403 `insufficient_scope` nobody could sign in for). */

@@ -38,7 +38,16 @@ import { hasProcessGroups } from "./process-group.js";
 import { createResourceApi, type McpResourceApi } from "./resources.js";
 import { capResponseSize } from "./response-cap.js";
 import { assumeCompleteResults } from "./result-type.js";
+import type { SamplingHandler } from "./sampling.js";
 import { GroupStdioClientTransport } from "./stdio-transport.js";
+import {
+  callToolAsTask,
+  McpTaskCancelledError,
+  McpTaskTimeoutError,
+  shouldRunAsTask,
+  type TaskSupport,
+  taskSupportOf,
+} from "./tasks.js";
 
 export type { McpToolDefinition };
 
@@ -74,6 +83,8 @@ export interface ConnectionHooks {
   readonly onPromptsChanged?: () => void;
   /** The client's roots; when present the client declares the roots capability. */
   readonly roots?: () => readonly Root[];
+  /** Answers `sampling/createMessage`; when absent the client does not advertise sampling. */
+  readonly onSample?: SamplingHandler;
 }
 
 /** Everything needed to build one transport+client pair. */
@@ -324,6 +335,8 @@ const connectOnce: ConnectFn = async (options) => {
         },
       }),
       ...(hooks.roots && { roots: { listChanged: true } }),
+      // `tools`: the server may offer the model tools inside a sampling request.
+      ...(hooks.onSample && { sampling: { tools: {} } }),
     },
     versionNegotiation: { mode: negotiationMode(server) },
   });
@@ -352,6 +365,12 @@ const connectOnce: ConnectFn = async (options) => {
   client.setNotificationHandler("notifications/prompts/list_changed", () => {
     hooks.onPromptsChanged?.();
   });
+  const onSample = hooks.onSample;
+  if (onSample) {
+    client.setRequestHandler("sampling/createMessage", (request, ctx) =>
+      onSample(server.name, request.params, ctx.mcpReq.signal),
+    );
+  }
   client.setNotificationHandler("notifications/tools/list_changed", () => {
     hooks.onToolsChanged?.();
   });
@@ -437,6 +456,8 @@ const connectOnce: ConnectFn = async (options) => {
       : undefined;
   const version = client.getNegotiatedProtocolVersion() ?? "unknown";
   log.line(`connected${pid === undefined ? "" : ` (pid ${pid})`}, protocol ${version}`);
+  // Each tool's `execution.taskSupport` from the last listing: such tools run as tasks.
+  const taskSupport = new Map<string, TaskSupport>();
 
   return {
     pid,
@@ -468,6 +489,7 @@ const connectOnce: ConnectFn = async (options) => {
             client.listTools(params, requestOptions(own ? { signal: own } : {})),
           );
           tools.push(...result.tools);
+          for (const tool of result.tools) taskSupport.set(tool.name, taskSupportOf(tool));
           cursor = result.nextCursor;
           if (cursor === undefined) break;
         }
@@ -478,6 +500,18 @@ const connectOnce: ConnectFn = async (options) => {
     },
     async callTool(name, args, { signal, onProgress, timeoutMs } = {}) {
       try {
+        if (shouldRunAsTask(taskSupport.get(name) ?? "forbidden", client.getServerCapabilities())) {
+          return await callToolAsTask({
+            request: (request, schema, extra) =>
+              client.request(request, schema, requestOptions(extra)),
+            name,
+            args,
+            ...(signal && { signal }),
+            ...(onProgress && { onProgress }),
+            ...(timeoutMs !== undefined && { timeoutMs }),
+            ...(server.timeout !== undefined && { requestTimeoutMs: server.timeout }),
+          });
+        }
         const result = await withRequestSignal(signal, (own) =>
           client.callTool(
             { name, arguments: args },
@@ -500,6 +534,14 @@ const connectOnce: ConnectFn = async (options) => {
         return CallToolResultSchema.parse(result);
       } catch (error) {
         if (signal?.aborted) throw error;
+        if (error instanceof McpTaskTimeoutError || error instanceof McpTaskCancelledError) {
+          throw new McpConnectionError(
+            server.name,
+            error instanceof McpTaskTimeoutError ? "timeout" : "protocol",
+            error.message,
+            { cause: error },
+          );
+        }
         throw classifyMcpError(error, {
           ...context(),
           ...(timeoutMs !== undefined && { timeoutMs }),

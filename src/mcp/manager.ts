@@ -1,6 +1,11 @@
 import type { CallToolResult, FetchLike } from "@modelcontextprotocol/client";
 import type { McpServerConfig } from "../config/schema.js";
 import { updateJsonFile } from "../config/write.js";
+import {
+  createToolSearch,
+  type ToolSearchSettings,
+  type ToolSearchStatus,
+} from "../tools/tool-search.js";
 import type { Tool } from "../tools/types.js";
 import type { WrenPaths } from "../utils/paths.js";
 import {
@@ -29,6 +34,7 @@ import {
 import { readResourceTool } from "./resource-tool.js";
 import { createResourceCatalog, linkedUris, type ResourceCatalog } from "./resources.js";
 import { createRootList, type RootList } from "./roots.js";
+import type { SamplingHandler } from "./sampling.js";
 import { describeStatus } from "./status-text.js";
 import { assignToolNames, bridgeTool, filterTools, type ResultLimits } from "./tool-bridge.js";
 import { type UrlElicitor, withUrlElicitation } from "./url-elicitation.js";
@@ -96,6 +102,10 @@ export interface McpManagerOptions {
   readonly urlElicitation?: UrlElicitor;
   /** The roots offered to servers; by default just the project directory. */
   readonly roots?: RootList;
+  /** Answers sampling requests (after the user's consent); without it sampling is not offered. */
+  readonly sampling?: SamplingHandler;
+  /** Offers `search_tools` instead of every definition once they exceed a budget (tools/tool-search). */
+  readonly toolSearch?: ToolSearchSettings;
   /** Diagnostic lines (status changes, restarts); nothing is printed by default. */
   readonly log?: (line: string) => void;
   readonly restart?: Partial<RestartPolicy>;
@@ -121,6 +131,8 @@ export interface McpManager {
   getSnapshot(): readonly McpServerState[];
   /** Model tools of every connected server; a new array only when the tools changed. */
   tools(): readonly Tool[];
+  /** Whether tool search is on, and why; undefined when the manager was made without it. */
+  toolSearchStatus(): ToolSearchStatus | undefined;
   /** A server's tools after include/exclude filtering, connecting it first if needed. */
   listTools(name: string): Promise<readonly McpToolDefinition[]>;
   /** Calls one tool; reconnects a dropped remote server once. */
@@ -259,6 +271,13 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
   let toolsCache: readonly Tool[] | undefined;
   let closed = false;
   const catalog = createResourceCatalog({ log });
+  // Tools found by search are offered from the next step on; listeners re-read tools().
+  const search =
+    options.toolSearch &&
+    createToolSearch(options.toolSearch, () => {
+      for (const listener of [...listeners]) listener();
+    });
+  const offer = (all: readonly Tool[]): readonly Tool[] => (search ? search.offer(all) : all);
 
   function buildSnapshot(): readonly McpServerState[] {
     return [...entries.entries()].map(([name, e]) => {
@@ -359,6 +378,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
         connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         hooks: {
           ...(options.elicitation && { onElicit: options.elicitation }),
+          ...(options.sampling && { onSample: options.sampling }),
           onToolsChanged: () => void refreshTools(name, entry, generation),
           onResourcesChanged: () => {
             const resources = entry.connection?.resources;
@@ -529,7 +549,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     },
     getSnapshot: () => snapshot,
     tools() {
-      if (toolsCache) return toolsCache;
+      if (toolsCache) return offer(toolsCache);
       const list: { server: string; definition: McpToolDefinition }[] = [];
       for (const [server, entry] of entries) {
         if (entry.status.state !== "connected") continue;
@@ -567,7 +587,11 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
           readResourceTool({ catalog, connection: (name) => manager.connection(name) }),
         ];
       }
-      return toolsCache;
+      return offer(toolsCache);
+    },
+    toolSearchStatus() {
+      manager.tools();
+      return search?.status(toolsCache ?? []);
     },
     resources: catalog,
     connection: (name) => ensureConnected(name),

@@ -49,7 +49,9 @@ export async function terminateGroup(
   if (!signalGroup(pgid, "SIGTERM")) return;
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 25).unref());
+    // Ref'd on purpose: once the leader has exited nothing else may hold the event loop, and
+    // an unref'd wait let `wren mcp call` end mid-close with exit 0 and no output.
+    await new Promise((r) => setTimeout(r, 25));
     if (!signalGroup(pgid, 0)) return;
   }
   signalGroup(pgid, "SIGKILL");

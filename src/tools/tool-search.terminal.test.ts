@@ -1,0 +1,57 @@
+// Tool search through the REPL: with server-everything's definitions over the configured budget,
+// the model gets `search_tools` in place of them, finds the tool it names, and calls it on the
+// next step; `.mcp list` says which mode is on.
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { EVERYTHING_BIN } from "../mcp/test-support.js";
+import { mockModelHome } from "../provider/test-support.js";
+import { Keys, useTerminals } from "../test-utils/pty.js";
+
+const terminals = useTerminals();
+
+const toolNames = (body: { tools?: { function: { name: string } }[] }): string[] =>
+  (body.tools ?? []).map((t) => t.function.name);
+
+describe("tool search in the REPL", () => {
+  it("past the budget: search_tools finds a named tool, which the model calls next step", {
+    timeout: 120_000,
+  }, async () => {
+    const { server, home } = await mockModelHome(
+      [
+        [{ toolCall: { name: "search_tools", arguments: { query: "get-sum" } } }],
+        [{ toolCall: { name: "mcp__everything__get-sum", arguments: { a: 2, b: 40 } } }],
+        [{ text: "The sum is in." }],
+      ],
+      {
+        settings: {
+          mcpServers: {
+            everything: { command: process.execPath, args: [EVERYTHING_BIN, "stdio"] },
+          },
+          permissions: { allow: ["mcp__everything__*"] },
+          // A 100-token budget: server-everything's definitions are well over it.
+          toolSearch: { budgetPercent: 10, contextWindow: 1000 },
+        },
+      },
+    );
+    const project = await mkdtemp(join(tmpdir(), "wren-tool-search-"));
+    const wren = await terminals.startWren({ home, cwd: project });
+    await wren.waitFor(/everything ✓ \d+/, { timeout: 60_000 });
+    await wren.type(".mcp list");
+    wren.press(Keys.enter);
+    await wren.waitFor("tool mode: search");
+    await wren.type("add 2 and 40");
+    wren.press(Keys.enter);
+    await wren.waitFor("The sum is in.", { timeout: 30_000 });
+    const requests = await server.requests();
+    const first = toolNames(requests[0]?.body);
+    expect(first).toContain("search_tools");
+    expect(first.filter((n) => n.startsWith("mcp__"))).toEqual([]);
+    const second = toolNames(requests[1]?.body);
+    expect(second).toContain("search_tools");
+    expect(second).toContain("mcp__everything__get-sum");
+    expect(second).not.toContain("mcp__everything__echo");
+    expect(JSON.stringify(requests[2]?.body)).toContain("42");
+  });
+});
