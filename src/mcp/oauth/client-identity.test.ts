@@ -81,10 +81,10 @@ function identity(
   return { chain, saved, log };
 }
 
-describe("the client identity chain: CIMD, then DCR, then the configured client", () => {
+describe("the client identity chain: the configured client, then CIMD, then DCR", () => {
   it("uses the client ID metadata document when the server takes them: nothing is registered", async () => {
     const as = authorizationServer(registered);
-    const { chain, saved } = identity({ clientMetadataUrl: CIMD, clientId: "cfg" }, as);
+    const { chain, saved } = identity({ clientMetadataUrl: CIMD }, as);
     const client = await chain.obtain(
       request(metadata({ ...WITH_DCR, client_id_metadata_document_supported: true })),
     );
@@ -99,7 +99,7 @@ describe("the client identity chain: CIMD, then DCR, then the configured client"
 
   it("registers dynamically when the server takes no metadata documents, naming the bound port", async () => {
     const as = authorizationServer(registered);
-    const { chain } = identity({ clientMetadataUrl: CIMD, clientId: "cfg" }, as);
+    const { chain } = identity({ clientMetadataUrl: CIMD }, as);
     const client = await chain.obtain(request(metadata(WITH_DCR)));
     expect(client).toMatchObject({
       kind: "dcr",
@@ -111,10 +111,15 @@ describe("the client identity chain: CIMD, then DCR, then the configured client"
     expect(as.seen[0]).not.toContain(CIMD);
   });
 
-  it("falls back to oauth.clientId when registration is refused, and says why in the log", async () => {
-    const as = authorizationServer(closed);
-    const { chain, log } = identity({ clientId: "cfg", clientSecret: "s3cret" }, as);
-    const client = await chain.obtain(request(metadata(WITH_DCR)));
+  it("a configured oauth.clientId goes first: no metadata document, no registration", async () => {
+    const as = authorizationServer(registered);
+    const { chain, log } = identity(
+      { clientId: "cfg", clientSecret: "s3cret", clientMetadataUrl: CIMD },
+      as,
+    );
+    const client = await chain.obtain(
+      request(metadata({ ...WITH_DCR, client_id_metadata_document_supported: true })),
+    );
     // Stored without the secret: it stays in settings and is joined again when presented.
     expect(client).toEqual({
       kind: "configured",
@@ -125,8 +130,8 @@ describe("the client identity chain: CIMD, then DCR, then the configured client"
       client_secret: "s3cret",
       issuer: ISSUER,
     });
-    expect(as.seen).toHaveLength(1);
-    expect(log.join("\n")).toContain("dynamic client registration: refused (HTTP 400");
+    expect(as.seen).toEqual([]);
+    expect(log.join("\n")).toContain("signing in as the configured client");
   });
 
   it("goes straight to oauth.clientId when the server offers no registration: no request", async () => {

@@ -154,7 +154,8 @@ export function storedClient(
 }
 
 /**
- * The fallback chain CIMD → DCR → configured client. Concurrent sign-ins of one provider
+ * The client identity chain: the configured client (`oauth.clientId`) when there is one, else
+ * a Client ID Metadata Document, else Dynamic Client Registration; a failure names each step. Concurrent sign-ins of one provider
  * (a POST and the GET stream refused at once) share one run, so the server sees one
  * registration and the one prompt names the client the exchange uses.
  */
@@ -194,6 +195,13 @@ export class ClientIdentity {
     const stamp = { issuer: request.issuer };
     const port = request.redirectPort === undefined ? {} : { redirectPort: request.redirectPort };
 
+    // A client registered for wren by hand is what the user chose: it goes first, as the MCP
+    // specification orders it (pre-registered, then a metadata document, then registration).
+    if (settings.clientId !== undefined) {
+      log?.(`${server}: signing in as the configured client (oauth.clientId)`);
+      return { kind: "configured", information: { client_id: settings.clientId, ...stamp } };
+    }
+
     if (settings.clientMetadataUrl !== undefined) {
       const url = usableMetadataUrl(settings);
       if (url === undefined) {
@@ -229,11 +237,6 @@ export class ClientIdentity {
       }
     }
 
-    if (settings.clientId !== undefined) {
-      for (const failed of steps) log?.(`${server}: ${failed.step}: ${failed.reason}`);
-      log?.(`${server}: signing in as the configured client (oauth.clientId)`);
-      return { kind: "configured", information: { client_id: settings.clientId, ...stamp } };
-    }
     steps.push({ step: "configured client", reason: "oauth.clientId is not set" });
     const detail = steps.map((s) => `${s.step}: ${s.reason}`).join("; ");
     throw new McpAuthClientIdentityError(

@@ -228,7 +228,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   /**
    * The client to present at `ctx.issuer`: the sign-in's during its exchange, else the stored
    * one when it belongs to that issuer (and, registered, to the bound loopback port), else the
-   * identity chain's (CIMD → DCR → configured), stored before the SDK uses it.
+   * identity chain's (configured → CIMD → DCR), stored before the SDK uses it.
    */
   async clientInformation(
     ctx?: OAuthClientInformationContext,
