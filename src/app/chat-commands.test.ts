@@ -1,3 +1,5 @@
+// The chat commands (commands/chat.ts) as the REPL wires them: real services, settings saved to
+// a temp WREN_HOME. Here in app/ because createReplServices is what builds their context.
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
