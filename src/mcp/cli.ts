@@ -22,10 +22,11 @@ import { redactArgs, redactNamedValue } from "../utils/redact.js";
 import { safeLine, safeWriter, terminalJson } from "../utils/terminal-text.js";
 import { declineElicitations } from "./elicitation-store.js";
 import { McpConnectionError, McpNeedsAuthError } from "./errors.js";
-import { createMcpManager, type McpManager, type McpServerState } from "./manager.js";
+import { createMcpManager, type McpManager } from "./manager.js";
 import { McpAuthRequiredError } from "./oauth/errors.js";
 import type { McpOAuth } from "./oauth/mcp-oauth.js";
 import { RESOURCE_TABLE_COLUMNS, resourceRows } from "./resource-text.js";
+import type { McpServerState } from "./status.js";
 import { authLabel, describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "./status-text.js";
 
 /** Where `wren mcp` writes and what it reads. */
