@@ -294,6 +294,7 @@ async function startMcp(
       interaction: authPrompts,
       env: options.env,
       warn,
+      ...(options.config.oauthStorage && { oauthStorage: options.config.oauthStorage }),
       ...(options.noBrowser && { noBrowser: true }),
     }),
   });
