@@ -225,7 +225,13 @@ function managerFor(
     servers,
     paths: io.paths,
     // The manager's own OAuth would not know where settings keep the secrets.
-    oauth: oauth ?? createMcpOAuth({ paths: io.paths, ...(oauthStorage && { oauthStorage }) }),
+    oauth:
+      oauth ??
+      createMcpOAuth({
+        paths: io.paths,
+        ...(oauthStorage && { oauthStorage }),
+        warn: (line) => io.stderr.write(`wren: warning: ${line}\n`),
+      }),
     connectTimeoutMs: io.connectTimeoutMs ?? 15_000,
     elicitation: declineElicitations((line) => io.stderr.write(`wren: ${line}\n`)),
   });
