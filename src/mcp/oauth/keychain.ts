@@ -117,8 +117,10 @@ export interface SecretVaultOptions {
   readonly setting?: OAuthStorageSetting;
   /** Opens the OS store (tests pass an in-memory one). */
   readonly openKeychain?: () => Promise<Keychain>;
-  /** The one diagnostics line naming the store in use. */
+  /** Diagnostics (the log): the store in use, and why a keychain was not used. */
   readonly log?: (line: string) => void;
+  /** The one line naming the store in use, once per process (a dim line in the REPL). */
+  readonly notice?: (line: string) => void;
   /** Told when secrets cannot go where settings say (the file is used instead). */
   readonly warn?: (line: string) => void;
 }
@@ -160,6 +162,10 @@ export function createSecretVault(options: SecretVaultOptions = {}): SecretVault
     options.log?.(line);
     options.warn?.(line);
   };
+  const say = (line: string): void => {
+    options.log?.(line);
+    options.notice?.(line);
+  };
 
   function keychain(): Promise<Keychain | undefined> {
     opened ??= (options.openKeychain ?? loadOsKeychain)().catch((error: unknown) => {
@@ -171,19 +177,19 @@ export function createSecretVault(options: SecretVaultOptions = {}): SecretVault
 
   async function decide(): Promise<OAuthStorageSetting> {
     if (options.setting === "file") {
-      options.log?.("OAuth secrets: state file (0600), as oauthStorage says");
+      say("OAuth secrets: state file (0600), as oauthStorage says");
       return "file";
     }
     try {
       const store = await (options.openKeychain ?? loadOsKeychain)();
       opened ??= Promise.resolve(store);
       await store.get(PROBE_ACCOUNT);
-      options.log?.(`OAuth secrets: ${store.label}`);
+      say(`OAuth secrets: ${store.label}`);
       return "keychain";
     } catch (error) {
       const line = `OAuth secrets: state file (0600) — no keychain reachable (${reasonOf(error)})`;
       if (options.setting === "keychain") warn(line);
-      else options.log?.(line);
+      else say(line);
       return "file";
     }
   }

@@ -54,6 +54,8 @@ export interface McpOAuthOptions {
   readonly oauthStorage?: OAuthStorageSetting;
   /** Opens the OS credential store (tests pass an in-memory one). */
   readonly openKeychain?: () => Promise<Keychain>;
+  /** The one line saying where OAuth secrets are kept (keychain or file), once per app. */
+  readonly notice?: (line: string) => void;
 }
 
 /** What `logout` did. */
@@ -149,6 +151,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
     ...(options.oauthStorage && { setting: options.oauthStorage }),
     ...(options.openKeychain && { openKeychain: options.openKeychain }),
     ...(options.log && { log: options.log }),
+    ...(options.notice && { notice: options.notice }),
     ...(options.warn && { warn: options.warn }),
   });
 

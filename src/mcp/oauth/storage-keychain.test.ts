@@ -57,14 +57,16 @@ function setup(
 ) {
   const log: string[] = [];
   const warnings: string[] = [];
+  const notices: string[] = [];
   const vault = createSecretVault({
     ...(setting && { setting }),
     openKeychain: async () => keychain,
     log: (line) => log.push(line),
+    notice: (line) => notices.push(line),
     warn: (line) => warnings.push(line),
   });
   const storage = createOAuthStorage({ dir, serverName, serverUrl: url, vault });
-  return { storage, vault, log, warnings };
+  return { storage, vault, log, warnings, notices };
 }
 
 describe("keychain storage", () => {
@@ -88,6 +90,17 @@ describe("keychain storage", () => {
     for (const secret of SECRETS) expect(entry).toContain(secret);
     // A fresh process (new vault) reads the whole state back.
     expect(await setup(keychain).storage.read()).toEqual(expected);
+  });
+
+  it("says once per process which store holds the secrets", async () => {
+    const keychain = createMemoryKeychain();
+    const { storage, vault, notices, warnings } = setup(keychain);
+    const other = createOAuthStorage({ dir, serverName: "other", serverUrl: url, vault });
+    await storage.update(signedIn);
+    await other.update(signedIn);
+    for (let i = 0; i < 5; i++) await storage.read();
+    expect(notices).toEqual(["OAuth secrets: memory keychain"]);
+    expect(warnings).toEqual([]);
   });
 
   it("reads from its cache while the file names the same revision: no keychain call per request", async () => {
@@ -185,7 +198,7 @@ describe("keychain storage", () => {
 describe("fallback to the file", () => {
   it("uses the 0600 file when no keychain is reachable and says so once, in the log", async () => {
     const keychain = createMemoryKeychain({ unreachable: true });
-    const { storage, log, warnings } = setup(keychain);
+    const { storage, log, warnings, notices } = setup(keychain);
     await storage.update(signedIn);
     await storage.read();
     await storage.update((s) => signedIn(s, "at-2"));
@@ -195,6 +208,7 @@ describe("fallback to the file", () => {
     expect(log.filter((l) => l.startsWith("OAuth secrets:"))).toEqual([
       expect.stringContaining("state file (0600) — no keychain reachable"),
     ]);
+    expect(notices).toEqual(log.filter((l) => l.startsWith("OAuth secrets:")));
     expect(warnings).toEqual([]);
   });
 
