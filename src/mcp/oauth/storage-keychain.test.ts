@@ -4,7 +4,12 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createMemoryKeychain, createSecretVault, type OAuthStorageSetting } from "./keychain.js";
+import {
+  createMemoryKeychain,
+  createSecretVault,
+  KeychainUnavailableError,
+  type OAuthStorageSetting,
+} from "./keychain.js";
 import { createOAuthStorage, type OAuthState } from "./storage.js";
 
 const url = "https://mcp.example/mcp";
@@ -271,6 +276,23 @@ describe("migration without signing in again", () => {
     expect(await after.read()).toEqual(signedIn({ version: 1, serverUrl: url }));
     expect(await readFile(after.file, "utf8")).toContain(REFRESH);
     expect(keychain.entries.size).toBe(0);
+  });
+
+  it("never writes over secrets it could not read (the keychain stopped answering)", async () => {
+    const keychain = createMemoryKeychain();
+    const { storage } = setup(keychain, "keychain");
+    await storage.update(signedIn);
+    const before = await readFile(storage.file, "utf8");
+    const locked = createMemoryKeychain({ unreachable: true });
+    for (const [k, v] of keychain.entries) locked.entries.set(k, v);
+    const blind = setup(locked).storage;
+    await expect(
+      blind.update((s) => ({ ...s, discovery: { authorizationServerUrl: `${ISSUER}/x` } })),
+    ).rejects.toBeInstanceOf(KeychainUnavailableError);
+    expect(await readFile(storage.file, "utf8")).toBe(before);
+    // New tokens (a fresh sign-in) supersede what could not be read.
+    await blind.update((s) => signedIn(s, "at-new", "rt-new"));
+    expect((await blind.read()).tokens?.refresh_token).toBe("rt-new");
   });
 
   it("does not move (or drop) secrets the keychain will not give", async () => {

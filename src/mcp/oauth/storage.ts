@@ -12,7 +12,12 @@ import {
 import * as z from "zod/v4";
 import { writeFileAtomic } from "../../utils/atomic-write.js";
 import { type StoredDpopKey, StoredDpopKeySchema } from "./dpop-key.js";
-import { createSecretVault, KEYCHAIN_SERVICE, type SecretVault } from "./keychain.js";
+import {
+  createSecretVault,
+  KEYCHAIN_SERVICE,
+  KeychainUnavailableError,
+  type SecretVault,
+} from "./keychain.js";
 import { withFileLock } from "./lock.js";
 
 const FILE_MODE = 0o600;
@@ -256,8 +261,9 @@ export interface OAuthStorageOptions {
   /** The clock (names a corrupt file set aside). */
   readonly now?: () => number;
   /**
-   * Where secrets go (the OS keychain or this file): one per McpOAuth. Absent: the file, and a
-   * keychain reference found in it is read once and moved back into it.
+   * Where secrets go (the OS keychain or this file): one per McpOAuth. Absent: secrets stay
+   * where they are (a file naming a keychain entry keeps using it; nothing moves), so a reader
+   * built without the app's settings never undoes them.
    */
   readonly vault?: SecretVault;
 }
@@ -289,6 +295,7 @@ export function createOAuthStorage(options: OAuthStorageOptions): OAuthStorage {
   const lockFile = `${file}.lock`;
   const empty: OAuthState = { version: 1, serverUrl: options.serverUrl };
   const vault = options.vault ?? createSecretVault({ setting: "file" });
+  const passive = options.vault === undefined;
 
   async function ensureDir(): Promise<void> {
     await mkdir(options.dir, { recursive: true, mode: DIR_MODE });
@@ -435,7 +442,8 @@ export function createOAuthStorage(options: OAuthStorageOptions): OAuthStorage {
   ): Promise<SecretsRef | undefined> {
     const { rest, bag } = splitSecrets(state);
     const json = JSON.stringify(bag);
-    if (json !== "{}" && (await vault.target()) === "keychain") {
+    const target = passive ? (previous ? "keychain" : "file") : await vault.target();
+    if (json !== "{}" && target === "keychain") {
       const account = accountFor(file, state);
       const cached = vault.cache.get(file);
       let rev: string | undefined;
@@ -479,10 +487,13 @@ export function createOAuthStorage(options: OAuthStorageOptions): OAuthStorage {
         // What the file named when read under this lock: the entry a write replaces.
         let previous: SecretsRef | undefined;
         let known = false;
+        // The file names keychain secrets this lock holder could not read.
+        let unread = false;
         const locked: LockedOAuthStorage = {
           async read() {
-            const { state, loaded } = await readWith(true);
+            const { state, loaded, unreadable } = await readWith(true);
             previous = loaded?.kind === "keychain" ? loaded.ref : undefined;
+            unread = unreadable === true;
             known = true;
             return state;
           },
@@ -491,7 +502,15 @@ export function createOAuthStorage(options: OAuthStorageOptions): OAuthStorage {
               const loaded = await load();
               previous = loaded?.kind === "keychain" ? loaded.ref : undefined;
             }
+            // Writing a state built without the secrets we could not read would lose them;
+            // new tokens (a sign-in, a refresh) supersede them and may be written.
+            if (unread && !state.tokens) {
+              throw new KeychainUnavailableError(
+                `the keychain holding the OAuth secrets of ${options.serverName} did not answer; nothing was changed`,
+              );
+            }
             previous = await write(state, previous);
+            unread = false;
             known = true;
           },
         };
@@ -515,7 +534,7 @@ export function createOAuthStorage(options: OAuthStorageOptions): OAuthStorage {
   /** Secrets not where settings want them move at this read (under the lock, as any write). */
   async function needsMove({ loaded, state, unreadable }: ReadResult): Promise<boolean> {
     // Secrets the keychain would not give are not moved (nor dropped) now.
-    if (!loaded || unreadable) return false;
+    if (!loaded || unreadable || passive) return false;
     const target = await vault.target();
     if (loaded.kind === "keychain") return target === "file";
     return target === "keychain" && JSON.stringify(splitSecrets(state).bag) !== "{}";
