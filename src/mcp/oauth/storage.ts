@@ -191,7 +191,8 @@ function splitSecrets(state: OAuthState): {
     bag = { ...bag, dpop_d: d };
     rest = { ...rest, dpopKey: { ...state.dpopKey, jwk } };
   }
-  return { rest, bag: JSON.parse(JSON.stringify(bag)) };
+  // Absent values stay undefined here; JSON.stringify (the entry, the cache key) drops them.
+  return { rest, bag };
 }
 
 /** A state as written with its secrets in the keychain. */
