@@ -201,6 +201,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       authPrompts,
       urlElicitations,
       (line) => transcript.notice(line, "warning"),
+      (line) => transcript.notice(line, "dim"),
     );
     mcpReady = starting;
     starting.then(
@@ -267,6 +268,7 @@ async function startMcp(
   authPrompts: AuthPromptStore,
   urlElicitations: UrlElicitationStore,
   warn: (line: string) => void,
+  notify: (line: string) => void,
 ): Promise<McpManager> {
   const [{ createMcpManager }, { createMcpOAuth }, { createSamplingHandler }] = await Promise.all([
     import("../mcp/manager.js"),
@@ -294,6 +296,8 @@ async function startMcp(
       interaction: authPrompts,
       env: options.env,
       warn,
+      notice: notify,
+      ...(options.config.oauthStorage && { oauthStorage: options.config.oauthStorage }),
       ...(options.noBrowser && { noBrowser: true }),
     }),
   });
