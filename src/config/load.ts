@@ -402,8 +402,19 @@ export async function loadConfig(options: LoadConfigOptions): Promise<WrenConfig
     warnings.push(...result.value.warnings);
     if (result.value.source) sources.push(result.value.source);
   }
+  // WREN_OAUTH_STORAGE=file|keychain wins over settings: for CI, containers and the test suite,
+  // which must never write into a developer's real keychain.
+  const forced = env.WREN_OAUTH_STORAGE;
+  if (forced !== undefined && forced !== "" && forced !== "file" && forced !== "keychain") {
+    issues.push({
+      file: "WREN_OAUTH_STORAGE",
+      path: [],
+      message: `expected "file" or "keychain", got "${forced}"`,
+    });
+  }
   if (issues.length > 0) throw new ConfigError(issues);
-  return mergeSources(sources, warnings);
+  const merged = mergeSources(sources, warnings);
+  return forced === "file" || forced === "keychain" ? { ...merged, oauthStorage: forced } : merged;
 }
 
 function mergeSources(sources: readonly ParsedSource[], warnings: string[]): WrenConfig {
