@@ -2,15 +2,9 @@
 // which is what makes the first frame fast (see docs/adr/0001-bundle-and-lazy-load.md).
 import { chmod, readFile, rename, rm } from "node:fs/promises";
 import { build } from "esbuild";
+import { cliBundleSettings } from "./bundle-settings.mjs";
 import { inkInteractive } from "./ink-interactive.mjs";
 import { narrowTextFastPath } from "./narrow-text.mjs";
-
-const banner = [
-  "#!/usr/bin/env node",
-  // Bundled CommonJS dependencies call require(); give the ESM bundle one.
-  "import { createRequire as __wrenCreateRequire } from 'node:module';",
-  "const require = __wrenCreateRequire(import.meta.url);",
-].join("\n");
 
 const { version } = JSON.parse(await readFile("package.json", "utf8"));
 
@@ -87,23 +81,12 @@ const staging = `dist.build-${process.pid}`;
 await rm(staging, { recursive: true, force: true });
 
 await build({
+  ...cliBundleSettings,
   entryPoints: { wren: "src/cli.tsx" },
   outdir: staging,
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
   // Prefer ESM builds: UMD builds (jsonc-parser) hide their requires from the bundler.
   mainFields: ["module", "main"],
-  target: "node20",
-  sourcemap: "linked",
-  define: { "process.env.NODE_ENV": '"production"', __WREN_VERSION__: JSON.stringify(version) },
-  // Optional peer of ink's devtools integration; never loaded in production.
-  external: ["react-devtools-core", "@lydell/node-pty"],
-  banner: { js: banner },
-  chunkNames: "chunks/[name]-[hash]",
-  legalComments: "none",
-  logLevel: "warning",
+  define: { ...cliBundleSettings.define, __WREN_VERSION__: JSON.stringify(version) },
   plugins: [yogaWithoutFetch, startupZod, inkInteractive, narrowTextFastPath],
 });
 await chmod(`${staging}/wren.js`, 0o755);
