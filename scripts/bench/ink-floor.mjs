@@ -1,5 +1,6 @@
-// The startup floor: a one-line Ink program bundled with wren's own bundle settings, so it
-// pays for exactly what wren's bundle pays for Ink and React (scripts/bundle-settings.mjs).
+// What the startup benches (startup.mjs, startup-ab.mjs) start: the floor — a one-line Ink
+// program bundled with wren's own bundle settings, so it pays for exactly what wren's bundle
+// pays for Ink and React (scripts/bundle-settings.mjs) — and the folders wren starts in.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -27,4 +28,19 @@ export async function bundleInkFloor(dir) {
     plugins: [inkInteractive],
   });
   return join(dir, "dist", "ink-floor.js");
+}
+
+/**
+ * Under `root`: a WREN_HOME, an untrusted project (a cloned repository with project config, so
+ * wren asks whether to trust it before anything else) and the bundled floor.
+ */
+export async function startupFixtures(root) {
+  const wrenHome = join(root, "wren-home");
+  const untrusted = join(root, "untrusted");
+  await Promise.all([wrenHome, untrusted].map((d) => mkdir(d, { recursive: true })));
+  await writeFile(
+    join(untrusted, ".mcp.json"),
+    JSON.stringify({ mcpServers: { fs: { command: "npx", args: ["-y", "some-server", "."] } } }),
+  );
+  return { wrenHome, untrusted, inkFloor: await bundleInkFloor(join(root, "ink")) };
 }

@@ -9,11 +9,10 @@
 // Prints each subject's median/min/max, its ratio to the floor (of the medians, and the median
 // of the per-run ratios), and the median of the per-run ratios B/A. Timed: spawn until the
 // prompt `›` (or the trust question) is on the screen.
-import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { wrenBin } from "../paths.mjs";
-import { bundleInkFloor, INK_FLOOR_TEXT } from "./ink-floor.mjs";
+import { INK_FLOOR_TEXT, startupFixtures } from "./ink-floor.mjs";
 import { measureInterleaved, median, printErrors, withBenchDir } from "./measure.mjs";
 import { timeInPty } from "./pty.mjs";
 
@@ -28,14 +27,7 @@ const runs = Number(values.runs);
 const baseBin = join(resolve(values.base), "wren.js");
 
 await withBenchDir("wren-startup-ab-", async ({ root, project, env }) => {
-  const untrusted = join(root, "untrusted");
-  const wrenHome = join(root, "wren-home");
-  await Promise.all([untrusted, wrenHome].map((d) => mkdir(d, { recursive: true })));
-  await writeFile(
-    join(untrusted, ".mcp.json"),
-    JSON.stringify({ mcpServers: { fs: { command: "npx", args: ["-y", "some-server", "."] } } }),
-  );
-  const floor = await bundleInkFloor(join(root, "ink"));
+  const { wrenHome, untrusted, inkFloor: floor } = await startupFixtures(root);
   const time = (script, cwd, screen) =>
     timeInPty({
       command: process.execPath,

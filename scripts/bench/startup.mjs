@@ -1,9 +1,7 @@
 // Section: startup. Time to first screen of node -e 0, a bundled one-line Ink program (the
 // floors) and wren's prompt and trust question, interleaved; wren is judged against Ink.
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { wrenBin } from "../paths.mjs";
-import { bundleInkFloor, INK_FLOOR_TEXT } from "./ink-floor.mjs";
+import { INK_FLOOR_TEXT, startupFixtures } from "./ink-floor.mjs";
 import {
   measureInterleaved,
   ms,
@@ -21,15 +19,7 @@ const WREN_TARGET_RATIO = 1.3;
 
 /** The subjects of a startup run: the floors, and wren at its prompt and its trust question. */
 async function startupSubjects({ root, project, env }) {
-  const wrenHome = join(root, "wren-home");
-  // A cloned repository with project config: wren asks whether to trust it before anything else.
-  const untrusted = join(root, "untrusted");
-  await Promise.all([wrenHome, untrusted].map((d) => mkdir(d, { recursive: true })));
-  await writeFile(
-    join(untrusted, ".mcp.json"),
-    JSON.stringify({ mcpServers: { fs: { command: "npx", args: ["-y", "some-server", "."] } } }),
-  );
-  const inkFloor = await bundleInkFloor(join(root, "ink"));
+  const { wrenHome, untrusted, inkFloor } = await startupFixtures(root);
   const node = (args, cwd, screen, extraEnv = {}) =>
     timeInPty({
       command: process.execPath,
