@@ -1,10 +1,10 @@
 // What the startup benches (startup.mjs, startup-ab.mjs) start: the floor — a one-line Ink
 // program bundled with wren's own bundle settings, so it pays for exactly what wren's bundle
-// pays for Ink and React (scripts/bundle-settings.mjs) — and the folders wren starts in.
+// pays for Ink and React (scripts/build-options.mjs) — and the folders wren starts in.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { cliBundleSettings } from "../bundle-settings.mjs";
+import { cliBundleSettings } from "../build-options.mjs";
 import { inkInteractive } from "../ink-interactive.mjs";
 import { repoRoot } from "../paths.mjs";
 
