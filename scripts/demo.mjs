@@ -31,8 +31,17 @@ const wren = spawn(process.execPath, [wrenBin], {
   env: { ...process.env, WREN_HOME: home },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => {});
+// The mock runs in its own process group (startMock): end it however this process ends.
+process.on("exit", () => {
+  try {
+    if (mock.child.pid) process.kill(-mock.child.pid, "SIGKILL");
+  } catch {
+    // Already stopped.
+  }
+  rmSync(home, { recursive: true, force: true });
+});
+process.on("SIGHUP", () => process.exit(129));
 wren.on("exit", async (code) => {
   await mock.stop();
-  rmSync(home, { recursive: true, force: true });
   process.exit(code ?? 0);
 });
