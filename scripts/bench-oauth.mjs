@@ -7,8 +7,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleEntry } from "./bundle-entry.mjs";
-import { harness } from "./harness.mjs";
+import { exitOnSignals, harness } from "./harness.mjs";
 import { mockPath, repoRoot } from "./paths.mjs";
+
+exitOnSignals();
 
 const fixtures = join(repoRoot, "src", "mcp", "oauth", "fixtures");
 const dir = await mkdtemp(join(tmpdir(), "wren-bench-oauth-build-"));

@@ -31,15 +31,8 @@ const wren = spawn(process.execPath, [wrenBin], {
   env: { ...process.env, WREN_HOME: home },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => {});
-// The mock runs in its own process group (startMock): end it however this process ends.
-process.on("exit", () => {
-  try {
-    if (mock.child.pid) process.kill(-mock.child.pid, "SIGKILL");
-  } catch {
-    // Already stopped.
-  }
-  rmSync(home, { recursive: true, force: true });
-});
+// On any exit, also a hang-up: harness.mjs ends the mock's process group; the home goes here.
+process.on("exit", () => rmSync(home, { recursive: true, force: true }));
 process.on("SIGHUP", () => process.exit(129));
 wren.on("exit", async (code) => {
   await mock.stop();

@@ -2,12 +2,23 @@
 // bundle of src/test-utils/script-harness.ts must run without vitest, find the pty's native
 // addon from a temp dir, and drive the same terminal and mocks the tests use.
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { projectSlug } from "../src/session/session-store.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+
+/** Whether `pid` is a live process (a zombie counts as gone). */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
 
 // Times a pty program to its text and to its exit, fails one that exits before its text, and
 // scripts the model server; prints what it saw as JSON.
@@ -28,7 +39,10 @@ const answer = await fetch(server.baseURL + "/chat/completions", {
 });
 const requests = await server.requests();
 await server.stop();
+// Left running on purpose: the harness ends its process group when this script exits.
+const leftover = await harness.startMock(mockPath("model-server.mjs"), ["--port", "0"]);
 console.log(JSON.stringify({
+  leftover: leftover.child.pid,
   toText,
   toExit,
   failed: { name: failed.name, code: failed.code },
@@ -36,6 +50,7 @@ console.log(JSON.stringify({
   requests: requests.length,
   slug: harness.projectSlug("/work/my project"),
 }));
+process.exit(0);
 `;
 
 describe("scripts/harness.mjs", () => {
@@ -52,5 +67,7 @@ describe("scripts/harness.mjs", () => {
     expect(seen.answered).toBe(true);
     expect(seen.requests).toBe(1);
     expect(seen.slug).toBe(projectSlug("/work/my project"));
+    // SIGKILL is not instantaneous, and a zombie awaits its reaper: poll for the pid to go.
+    await expect.poll(() => isRunning(seen.leftover), { timeout: 10_000 }).toBe(false);
   }, 60_000);
 });

@@ -24,5 +24,46 @@ async function loadHarness() {
   }
 }
 
+// startMock runs each mock in its own process group, which a signal to the script's group does
+// not reach: whatever is still running when the script exits is killed here.
+const mockGroups = new Set();
+process.on("exit", () => {
+  for (const pid of mockGroups) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // Already stopped.
+    }
+  }
+});
+
+/** Wraps a mock starter so the mock's process group is killed if the script exits first. */
+function tracked(start) {
+  return async (...args) => {
+    const mock = await start(...args);
+    const pid = mock.child.pid;
+    if (pid) mockGroups.add(pid);
+    const stop = mock.stop;
+    mock.stop = async () => {
+      await stop();
+      mockGroups.delete(pid);
+    };
+    return mock;
+  };
+}
+
+/** Makes SIGINT, SIGTERM and SIGHUP exit through the `exit` handlers (which stop the mocks). */
+export function exitOnSignals() {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(signal, () => process.exit(130));
+  }
+}
+
+const loaded = await loadHarness();
+
 /** @type {typeof import("../src/test-utils/script-harness.ts")} */
-export const harness = await loadHarness();
+export const harness = {
+  ...loaded,
+  startMock: tracked(loaded.startMock),
+  startModelServerScript: tracked(loaded.startModelServerScript),
+};

@@ -1,7 +1,7 @@
 // Programs timed in a real pseudo-terminal: the tests' pty harness (src/test-utils/terminal.ts,
 // bundled by scripts/harness.mjs) plus what a benchmark adds — the time a text appeared, and
 // killing every terminal still alive when the bench is interrupted.
-import { harness } from "../harness.mjs";
+import { exitOnSignals, harness } from "../harness.mjs";
 
 /** Columns and rows of every measured terminal. */
 export const COLS = 100;
@@ -20,12 +20,7 @@ const killAll = () => {
   }
 };
 process.on("exit", killAll);
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  process.on(signal, () => {
-    killAll();
-    process.exit(130);
-  });
-}
+exitOnSignals();
 
 /**
  * Starts `command args` in a COLS x ROWS pty with exactly `env` (plus TERM); its headless xterm

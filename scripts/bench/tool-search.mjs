@@ -7,8 +7,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { harness } from "../harness.mjs";
+import { exitOnSignals, harness } from "../harness.mjs";
 import { mockPath, repoRoot, wrenBin } from "../paths.mjs";
+
+exitOnSignals();
 
 const SERVERS = 5;
 const TOOLS_PER_SERVER = 30;
