@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { projectSlug } from "../src/session/session-store.js";
+import { projectSlug } from "../src/utils/paths.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
