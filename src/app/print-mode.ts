@@ -11,6 +11,7 @@ import { cannotAskMessage, createPermissions, ruleDenial } from "../tools/permis
 import { createToolRegistry } from "../tools/registry.js";
 import { DEFAULT_TOOL_SEARCH } from "../tools/tool-search.js";
 import type { Tool, ToolOutcome } from "../tools/types.js";
+import { errorText } from "../utils/errors.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { terminalJson } from "../utils/terminal-text.js";
 import { lazyChatModel, loadAgentSetup } from "./services.js";
@@ -454,8 +455,4 @@ function outcomeText(outcome: ToolOutcome): string {
   return outcome.content
     .map((c) => (c.type === "text" ? c.text : `[image ${c.mimeType}]`))
     .join("\n");
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

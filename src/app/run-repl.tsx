@@ -25,6 +25,7 @@ import { McpFooter } from "../ui/mcp-footer.js";
 import { PermissionPrompt } from "../ui/permission-prompt.js";
 import { SamplingPrompt } from "../ui/sampling-prompt.js";
 import { UrlElicitationPrompt } from "../ui/url-elicitation-prompt.js";
+import { errorText } from "../utils/errors.js";
 import { openUrl } from "../utils/open-url.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { logProcessWarnings } from "../utils/process-warnings.js";
@@ -376,8 +377,4 @@ function McpAwareApp(props: {
 /** `--continue` / `--resume` named no session: a usage error. */
 export class ResumeError extends Error {
   override readonly name = "ResumeError";
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

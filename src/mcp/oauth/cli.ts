@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import { computeScopeUnion } from "@modelcontextprotocol/client";
 import type { McpServerConfig } from "../../config/schema.js";
+import { errorText } from "../../utils/errors.js";
 import type { WrenPaths } from "../../utils/paths.js";
 import { connectMcpServer } from "../connect.js";
 import type { AuthInteraction, BrowserState } from "./auth-store.js";
@@ -151,7 +152,7 @@ export async function runAuthCli(
     await connection.close();
   } catch (error) {
     await restore?.();
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     io.stderr.write(`wren: ${server.name}: ${message}\n`);
     return FAILED;
   }
