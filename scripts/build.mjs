@@ -87,7 +87,7 @@ const staging = `dist.build-${process.pid}`;
 await rm(staging, { recursive: true, force: true });
 
 await build({
-  entryPoints: { wren: "src/cli.tsx" },
+  entryPoints: { wren: "src/main.ts" },
   outdir: staging,
   bundle: true,
   splitting: true,

@@ -49,8 +49,8 @@ export interface ReplOptions {
   readonly notices?: readonly string[];
 }
 
-/** Runs the interactive REPL until the user leaves; resolves with the exit code. */
-export async function runRepl(options: ReplOptions): Promise<number> {
+/** Runs the interactive REPL until the user leaves. */
+export async function runRepl(options: ReplOptions): Promise<void> {
   const { paths, config, env } = options;
   const services = await createReplServices({
     paths,
@@ -255,7 +255,6 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     ]);
     restoreWarnings();
   }
-  return 0;
 }
 
 async function startMcp(

@@ -91,3 +91,20 @@ export function redactArgs(args: readonly string[]): string[] {
   }
   return out;
 }
+
+/**
+ * A URL with its credentials replaced by `***`: the password of `user:pass@`, and query
+ * parameters that are secret by name or shape. Text that is not a URL comes back unchanged.
+ */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    for (const [key, value] of parsed.searchParams) {
+      parsed.searchParams.set(key, redactNamedValue(key, value));
+    }
+    return parsed.toString().replace(/%2A%2A%2A/g, "***");
+  } catch {
+    return url;
+  }
+}
