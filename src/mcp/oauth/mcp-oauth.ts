@@ -8,6 +8,7 @@ import {
   openUrl,
 } from "../../utils/open-url.js";
 import type { WrenPaths } from "../../utils/paths.js";
+import { redactSecrets } from "../../utils/redact.js";
 import type { ConnectFn, McpConnection } from "../connect.js";
 import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
 import { withAuthRetry } from "./auth-retry.js";
@@ -20,7 +21,6 @@ import { machineProvider, usesMachineGrant } from "./grants/machine.js";
 import { issuerRefusal, sameUrl } from "./issuer.js";
 import type { Loopback } from "./loopback.js";
 import { type SignInOptions, WrenOAuthProvider } from "./provider.js";
-import { redactSecrets } from "./redact.js";
 import { type RevocationResult, revokeTokens } from "./revoke.js";
 import { createOAuthStorage, type OAuthStorage } from "./storage.js";
 
