@@ -15,7 +15,6 @@ import {
   untrustedWarning,
 } from "./config/trust.js";
 import type { McpCliIo } from "./mcp/cli.js";
-import { parseMcpArgs } from "./mcp/cli-args.js";
 import { type CommandOutcome, errorText, TaskFailedError, UsageError } from "./utils/errors.js";
 import { resolvePaths, type WrenPaths } from "./utils/paths.js";
 import { safeText, safeWriter } from "./utils/terminal-text.js";
@@ -69,6 +68,8 @@ export async function runMcpCli(argv: readonly string[], foreignIo: McpCliIo): P
     stderr: safeWriter(foreignIo.stderr),
   };
   try {
+    // Loaded for `wren mcp` only: the REPL's startup does not carry its usage texts.
+    const { parseMcpArgs } = await import("./mcp/cli-args.js");
     const command = parseMcpArgs(argv);
     if (command.kind === "help") {
       (command.asked ? io.stdout : io.stderr).write(`${command.text}\n`);

@@ -1,3 +1,4 @@
+// Over ~400 lines on purpose: the one table of every `wren mcp` command, its usage and its parser.
 import { ConfigError, formatIssue } from "../config/errors.js";
 import { validateDocument } from "../config/load.js";
 import type { McpScope } from "../config/mcp-servers-edit.js";
