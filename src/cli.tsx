@@ -15,7 +15,7 @@ import {
   untrustedWarning,
 } from "./config/trust.js";
 import type { McpCliIo } from "./mcp/cli.js";
-import { type CommandOutcome, errorText, TaskFailedError, UsageError } from "./utils/errors.js";
+import { type CommandOutcome, errorText, UsageError } from "./utils/errors.js";
 import { resolvePaths, type WrenPaths } from "./utils/paths.js";
 import { safeText, safeWriter } from "./utils/terminal-text.js";
 import { VERSION } from "./version.js";
@@ -49,8 +49,8 @@ function reportError(error: unknown, stderr: { write(text: string): unknown }): 
     stderr.write(`wren: ${error.message}\n`);
     return EXIT.usage;
   }
-  // TaskFailedError carries a message already worded for the CLI; any other error its own.
-  stderr.write(`wren: ${error instanceof TaskFailedError ? error.message : errorText(error)}\n`);
+  // A TaskFailedError is already worded for the CLI; any other failure says what it is.
+  stderr.write(`wren: ${errorText(error)}\n`);
   return EXIT.failed;
 }
 
