@@ -13,7 +13,7 @@ import { declineElicitations } from "./elicitation-store.js";
 import { McpConnectionError, McpNeedsAuthError } from "./errors.js";
 import { createMcpManager, type McpManager } from "./manager.js";
 import { McpAuthRequiredError } from "./oauth/errors.js";
-import type { McpOAuth } from "./oauth/mcp-oauth.js";
+import { createMcpOAuth, type McpOAuth } from "./oauth/mcp-oauth.js";
 import { RESOURCE_TABLE_COLUMNS, resourceRows } from "./resource-text.js";
 import { describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "./status-text.js";
 
@@ -61,10 +61,18 @@ function managerFor(
   oauth?: McpOAuth,
 ): McpManager {
   const { io } = session;
+  const { oauthStorage } = session.config;
   return createMcpManager({
     servers,
     paths: io.paths,
-    ...(oauth && { oauth }),
+    // The manager's own OAuth would not know where settings keep the secrets.
+    oauth:
+      oauth ??
+      createMcpOAuth({
+        paths: io.paths,
+        ...(oauthStorage && { oauthStorage }),
+        warn: (line) => io.stderr.write(`wren: warning: ${line}\n`),
+      }),
     connectTimeoutMs: io.connectTimeoutMs ?? 15_000,
     elicitation: declineElicitations((line) => io.stderr.write(`wren: ${line}\n`)),
   });
@@ -214,6 +222,7 @@ const call: Handler<"call"> = ({ name, tool, args, timeoutMs }, io) =>
           env: io.env,
           paths: io.paths,
           ...(io.noBrowser && { noBrowser: true }),
+          ...(session.config.oauthStorage && { oauthStorage: session.config.oauthStorage }),
         },
         true,
       );
@@ -272,7 +281,8 @@ const remove: Handler<"remove"> = async ({ name, scope }, io) => {
 };
 
 /** What `wren mcp auth` / `logout` pass to the sign-in code in oauth/cli.ts. */
-function authIo(io: McpCliIo, noBrowser: boolean): import("./oauth/cli.js").AuthCliIo {
+function authIo(session: Session, noBrowser: boolean): import("./oauth/cli.js").AuthCliIo {
+  const { io, config } = session;
   return {
     stdout: io.stdout,
     stderr: io.stderr,
@@ -281,6 +291,7 @@ function authIo(io: McpCliIo, noBrowser: boolean): import("./oauth/cli.js").Auth
     paths: io.paths,
     noBrowser: io.noBrowser === true || noBrowser,
     ...(io.connectTimeoutMs !== undefined && { connectTimeoutMs: io.connectTimeoutMs }),
+    ...(config.oauthStorage && { oauthStorage: config.oauthStorage }),
   };
 }
 
@@ -292,7 +303,11 @@ const auth: Handler<"auth"> = (command, io) => {
     const server = findServer(session, command.name);
     const { runAuthCli } = await import("./oauth/cli.js");
     const scope = command.scope;
-    await runAuthCli(server, authIo(io, command.noBrowser), scope === undefined ? {} : { scope });
+    await runAuthCli(
+      server,
+      authIo(session, command.noBrowser),
+      scope === undefined ? {} : { scope },
+    );
     return "ok";
   });
 };
@@ -302,7 +317,7 @@ const logout: Handler<"logout"> = ({ name }, io) =>
   withConfig(io, async (session) => {
     const server = findServer(session, name);
     const { runLogoutCli } = await import("./oauth/cli.js");
-    await runLogoutCli(server, authIo(io, false));
+    await runLogoutCli(server, authIo(session, false));
     return "ok";
   });
 
