@@ -101,13 +101,13 @@ const startupZod = (zodMiniSource) => ({
   },
 });
 
-/** The options that bundle src/cli.tsx into `outdir`. */
+/** The options that bundle src/main.ts (the CLI) into `outdir`. */
 export async function buildOptions(outdir) {
   const zodMiniSource = await vendoredZodMini();
   const { version } = JSON.parse(await readFile("package.json", "utf8"));
   return {
     ...cliBundleSettings,
-    entryPoints: { wren: "src/cli.tsx" },
+    entryPoints: { wren: "src/main.ts" },
     outdir,
     // Prefer ESM builds: UMD builds (jsonc-parser) hide their requires from the bundler.
     mainFields: ["module", "main"],

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { runMcpCli } from "../../cli.js";
 import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
-import { runMcpCli } from "../cli.js";
 import {
   authorizeInBrowser,
   bearerInitialize,
