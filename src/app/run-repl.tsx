@@ -139,6 +139,8 @@ export async function runRepl(options: ReplOptions): Promise<number> {
               ...(manager && { mcp: manager }),
               loadMcp: () => mcpReady,
               askFields: (request, signal) => askFields(elicitations, request, signal),
+              debugMcp: async (server) =>
+                (await import("../mcp/debug.js")).debugReport(server, { paths, env }),
             }}
             displayPath={displayPath}
             {...(Markdown && { Markdown })}

@@ -73,6 +73,7 @@ export const MCP_CLI_USAGE = `usage: wren mcp <command>
   remove NAME [-s SCOPE]
   auth NAME [--scope "A B"] [--no-browser]   sign in (browser, or paste the callback URL)
   logout NAME                      revoke (where supported) and forget the server's tokens
+  debug NAME [--json]              discovery and a connection attempt, step by step (no secrets)
 
 SCOPE: local (default: this project, kept in $WREN_HOME/local-mcp.json, not in the repo),
 user ($WREN_HOME/settings.json) or project (./.mcp.json, shared through the repo).
@@ -117,6 +118,11 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
     "  --no-browser    show the URL instead of opening a browser",
   logout:
     "usage: wren mcp logout NAME\n\nRevokes (where supported) and forgets the server's tokens.",
+  debug:
+    "usage: wren mcp debug NAME [--json]\n\n" +
+    "Runs discovery and a connection attempt step by step and prints what each step found\n" +
+    "(secrets redacted); never signs in or registers a client. Exits 0 when it connected, 1 not.\n" +
+    "  --json   the same trace as one JSON document, for bug reports",
 };
 
 class UsageError extends Error {
@@ -793,6 +799,12 @@ async function dispatch(argv: readonly string[], io: McpCliIo): Promise<number> 
       return withConfig(io, (s) => tools(s, positionals[0], json));
     case "resources":
       return withConfig(io, (s) => resources(s, positionals[0], json));
+    case "debug":
+      return withConfig(io, async (s) => {
+        const server = findServer(s, positionals[0]);
+        const { runDebugCli } = await import("./debug.js");
+        return runDebugCli(server, io, json);
+      });
     default:
       throw new UsageError(`unknown command "mcp ${sub}"`);
   }
