@@ -193,7 +193,11 @@ describe("wren mcp debug", () => {
 
   it("a stdio server: no OAuth, the connection and its tools (exit 0)", async () => {
     const paths = await home("stdio", {
-      local: { command: process.execPath, args: [STDIO_MOCK], env: { API_TOKEN: "stdio-secret-0123456789" } },
+      local: {
+        command: process.execPath,
+        args: [STDIO_MOCK],
+        env: { API_TOKEN: "stdio-secret-0123456789" },
+      },
     });
     const { code, out } = await debug(paths, ["local"]);
     expect(code).toBe(0);
@@ -321,7 +325,7 @@ describe("wren mcp debug against a hostile server", () => {
     expect(json.code).toBe(1);
     // The server's own words are there, inert.
     expect(text.out).toContain("␛[31mboom");
-    expect(text.out).toMatch(/result: failed at connection: .*/);
+    expect(text.out).toMatch(/result: failed at connection: HTTP 500.*; the server said: ␛\[31mboom/);
     for (const output of [text.out, text.err, json.out, json.err]) {
       expect(output).not.toContain(ESC);
       for (const secret of [HEADER_SECRET, STORED_TOKEN, STORED_REFRESH]) {

@@ -610,7 +610,9 @@ async function attemptConnection(
       server: { ...server, enabled: true },
       paths: options.paths,
       connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
-      ...(fetchFn && server.type !== "stdio" && { fetch: fetchFn }),
+      // An OAuth server's requests go through wren's OAuth fetch (given above, so a
+      // WREN_DEBUG=oauth log sees them too); a server without OAuth gets the traced one here.
+      ...(fetchFn && server.type !== "stdio" && server.oauth === false && { fetch: fetchFn }),
     });
     try {
       const tools = await connection.listTools();
@@ -706,6 +708,25 @@ async function traceOAuth(
   };
 }
 
+/**
+ * A failed connection with the server's own words added: the last error answer of the MCP
+ * endpoint (a 401 is already said by "needs sign-in").
+ */
+function withServerWords(
+  connection: ConnectionTrace,
+  exchanges: readonly HttpExchange[],
+): ConnectionTrace {
+  if (connection.status !== "failed") return connection;
+  const answer = exchanges.findLast(
+    (e) => e.kind === "mcp" && e.status !== undefined && e.status >= 400 && e.status !== 401,
+  );
+  if (answer?.said === undefined) return connection;
+  return {
+    ...connection,
+    error: `${connection.error ?? "failed"}; the server said: ${answer.said}`,
+  };
+}
+
 /** The order steps are reported in, for `failedStep`. */
 function firstFailure(
   oauth: OAuthTrace | undefined,
@@ -760,7 +781,8 @@ export async function debugServer(
     server.type === "stdio"
       ? undefined
       : traceFetch(fetchFn, (e) => exchanges.push(e), { secrets });
-  const connection = await attemptConnection(server, options, connectFetch, notes, secrets);
+  const attempt = await attemptConnection(server, options, connectFetch, notes, secrets);
+  const connection = withServerWords(attempt, exchanges);
   // The first step that failed, when the attempt did (a warning is no failure).
   const failedStep = connection.status === "ok" ? undefined : firstFailure(oauth, connection);
   // The attempt may have refreshed the tokens: their new values are blanked as well.
@@ -781,7 +803,6 @@ export async function debugServer(
 
 /** `value` with every string passed through the redactor with `secrets`. */
 function redactStrings<T>(value: T, secrets: readonly string[]): T {
-  if (secrets.length === 0) return value;
   const json = JSON.stringify(value, (_key, v: unknown) =>
     typeof v === "string" ? redactSecrets(v, secrets) : v,
   );
