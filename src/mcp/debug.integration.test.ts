@@ -1,7 +1,7 @@
 // `wren mcp debug NAME` against real servers: the OAuth mock signed in and not, a real
 // authorization server (oidc-provider), one whose metadata names another issuer, a stdio
 // server, and a hostile server whose texts carry escape sequences and secrets.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -56,7 +56,11 @@ async function debug(
 }
 
 /** Signs in to `url` as `demo` through the paste flow (the mock approves at once). */
-async function signIn(paths: WrenPaths, url: string): Promise<void> {
+async function signIn(
+  paths: WrenPaths,
+  url: string,
+  env: NodeJS.ProcessEnv = { PATH: process.env.PATH },
+): Promise<void> {
   let out = "";
   const stdin = new PassThrough();
   const server: RemoteServerConfig = {
@@ -72,7 +76,7 @@ async function signIn(paths: WrenPaths, url: string): Promise<void> {
     stdout: { write: (t: string) => (out += t) },
     stderr: { write: () => true },
     stdin,
-    env: { PATH: process.env.PATH },
+    env,
     paths,
     noBrowser: true,
     oauth: { platform: "linux" },
@@ -209,6 +213,41 @@ describe("wren mcp debug", () => {
   });
 });
 
+describe("WREN_DEBUG=oauth", () => {
+  it("logs discovery, registration and token answers by status to logs/oauth.log, no secret", async () => {
+    const paths = await home("debug-log", { demo: { url: mock.url } });
+    await signIn(paths, mock.url, { PATH: process.env.PATH, WREN_DEBUG: "oauth" });
+    const log = await readFile(join(paths.logsDir, "oauth.log"), "utf8");
+    expect(log).toMatch(
+      /resource-metadata GET \S+\/\.well-known\/oauth-protected-resource\S* -> 200/,
+    );
+    expect(log).toMatch(
+      /authorization-server-metadata GET \S+ -> 200: issuer \S+ \(matches the discovery URL\)/,
+    );
+    expect(log).toMatch(/registration POST \S+\/register -> 201: client registered/);
+    expect(log).toMatch(
+      /token POST \S+\/token \(authorization_code\) -> 200: token_type Bearer, .*refresh token yes/,
+    );
+    expect((await stat(join(paths.logsDir, "oauth.log"))).mode & 0o777).toBe(0o600);
+    const state = await createOAuthStorage({
+      dir: paths.mcpOAuthDir,
+      serverName: "demo",
+      serverUrl: mock.url,
+    }).read();
+    for (const secret of [state.tokens?.access_token, state.tokens?.refresh_token]) {
+      expect(secret).toBeDefined();
+      expect(log).not.toContain(secret);
+    }
+    expect(log).not.toMatch(/code=[^*\s]/);
+  });
+
+  it("writes nothing without it", async () => {
+    const paths = await home("no-debug-log", { demo: { url: mock.url } });
+    await signIn(paths, mock.url);
+    await expect(stat(join(paths.logsDir, "oauth.log"))).rejects.toThrow();
+  });
+});
+
 describe("wren mcp debug against a real authorization server", () => {
   it("oidc-provider: discovery through the resource's metadata, the issuer checked", async () => {
     const as = await startOidcAs(["--device-flow"]);
@@ -325,7 +364,9 @@ describe("wren mcp debug against a hostile server", () => {
     expect(json.code).toBe(1);
     // The server's own words are there, inert.
     expect(text.out).toContain("␛[31mboom");
-    expect(text.out).toMatch(/result: failed at connection: HTTP 500.*; the server said: ␛\[31mboom/);
+    expect(text.out).toMatch(
+      /result: failed at connection: HTTP 500.*; the server said: ␛\[31mboom/,
+    );
     for (const output of [text.out, text.err, json.out, json.err]) {
       expect(output).not.toContain(ESC);
       for (const secret of [HEADER_SECRET, STORED_TOKEN, STORED_REFRESH]) {
