@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { McpServerConfig } from "../config/schema.js";
-import { configSummary, type DebugTrace, metadataSummary } from "./debug.js";
+import { configSummary, metadataSummary } from "./debug-steps.js";
 import { formatDebugTrace, relativeTime } from "./debug-text.js";
+import type { DebugTrace } from "./debug-trace.js";
 
 const ESC = "\u001b";
 

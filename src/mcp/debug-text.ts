@@ -10,7 +10,7 @@ import type {
   OAuthTrace,
   StepStatus,
   TraceExchange,
-} from "./debug.js";
+} from "./debug-trace.js";
 
 const MARK: Readonly<Record<StepStatus, string>> = {
   ok: "[ok]  ",
