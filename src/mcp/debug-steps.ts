@@ -51,7 +51,7 @@ export function secretsOf(server: McpServerConfig, state: OAuthState | undefined
   }
   const tokens = state?.tokens;
   secrets.push(tokens?.access_token, tokens?.refresh_token, tokens?.id_token);
-  secrets.push(state?.client?.information.client_secret);
+  secrets.push(state?.client?.information.client_secret, state?.dpopKey?.jwk.d);
   return secrets.filter((s): s is string => s !== undefined && s !== "");
 }
 

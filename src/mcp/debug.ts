@@ -218,16 +218,18 @@ export async function debugServer(
   options: DebugOptions,
 ): Promise<DebugTrace> {
   const fetchFn = options.fetch ?? fetch;
+  const notes: string[] = [];
   const storage = isRemoteOAuth(server)
     ? createOAuthStorage({
         dir: options.paths.mcpOAuthDir,
         serverName: server.name,
         serverUrl: server.url,
+        // A corrupt state file is set aside on read, as on any connect: the trace says so.
+        onWarning: (line) => notes.push(line),
       })
     : undefined;
   const state = storage ? await storage.read() : undefined;
   const secrets = secretsOf(server, state);
-  const notes: string[] = [];
   let oauth: OAuthTrace | undefined;
   const exchanges: HttpExchange[] = [];
   if (isRemoteOAuth(server) && storage && state) {
