@@ -12,7 +12,7 @@ import type { RemoteServerConfig } from "../config/schema.js";
 import { resolvePaths, type WrenPaths } from "../utils/paths.js";
 import { runMcpCli } from "./cli.js";
 import { runAuthCli } from "./oauth/cli.js";
-import { startOidcAs } from "./oauth/oidc-test-support.js";
+import { authorizeInBrowser, startOidcAs } from "./oauth/oidc-test-support.js";
 import { createOAuthStorage } from "./oauth/storage.js";
 import { type OAuthMock, startOAuthMock } from "./oauth/test-support.js";
 import { STDIO_MOCK } from "./test-support.js";
@@ -60,6 +60,10 @@ async function signIn(
   paths: WrenPaths,
   url: string,
   env: NodeJS.ProcessEnv = { PATH: process.env.PATH },
+  browser: (authorizationUrl: string) => Promise<string> = async (authorizationUrl) => {
+    const response = await fetch(authorizationUrl, { redirect: "manual" });
+    return response.headers.get("location") ?? "";
+  },
 ): Promise<void> {
   let out = "";
   const stdin = new PassThrough();
@@ -81,10 +85,11 @@ async function signIn(
     noBrowser: true,
     oauth: { platform: "linux" },
   });
-  await expect.poll(() => /^http:\S+\/authorize\?\S+$/m.test(out), { timeout: 15_000 }).toBe(true);
-  const authorize = /^(http:\S+\/authorize\?\S+)$/m.exec(out)?.[1] ?? "";
-  const response = await fetch(authorize, { redirect: "manual" });
-  stdin.write(`${response.headers.get("location")}\n`);
+  // The authorization URL, printed on a line of its own (its path is the server's choice).
+  const AUTHORIZE = /^(http:\S+\?\S*response_type=code\S*)$/m;
+  await expect.poll(() => AUTHORIZE.test(out), { timeout: 15_000 }).toBe(true);
+  const authorize = AUTHORIZE.exec(out)?.[1] ?? "";
+  stdin.write(`${await browser(authorize)}\n`);
   expect(await running).toBe(0);
 }
 
@@ -271,6 +276,42 @@ describe("wren mcp debug against a real authorization server", () => {
       );
       expect(trace.failedStep).toMatchObject({ step: "connection" });
       expect(trace.failedStep.error).toContain("needs sign-in");
+    } finally {
+      await as.close();
+    }
+  });
+
+  it("oidc-provider signed in: DPoP-bound tokens by their properties, connected, no secret", async () => {
+    const as = await startOidcAs();
+    try {
+      const paths = await home("oidc-signed-in", { demo: { url: as.mcpUrl } });
+      await signIn(paths, as.mcpUrl, { PATH: process.env.PATH }, (url) => authorizeInBrowser(url));
+      const { code, out } = await debug(paths, ["demo", "--json"]);
+      expect(code).toBe(0);
+      const trace = JSON.parse(out);
+      expect(trace.oauth.tokens).toMatchObject({
+        present: true,
+        issuer: as.issuer,
+        dpopBound: true,
+        dpopKey: true,
+        refreshToken: true,
+      });
+      expect(trace.oauth.client).toMatchObject({ kind: "stored", obtainedBy: "dcr" });
+      expect(trace.connection).toMatchObject({ status: "ok", auth: "oauth" });
+      const state = await createOAuthStorage({
+        dir: paths.mcpOAuthDir,
+        serverName: "demo",
+        serverUrl: as.mcpUrl,
+      }).read();
+      const secrets = [
+        state.tokens?.access_token,
+        state.tokens?.refresh_token,
+        state.dpopKey?.jwk.d,
+      ];
+      for (const secret of secrets) {
+        expect(secret).toBeDefined();
+        expect(out).not.toContain(secret);
+      }
     } finally {
       await as.close();
     }
