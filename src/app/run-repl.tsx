@@ -140,7 +140,11 @@ export async function runRepl(options: ReplOptions): Promise<number> {
               loadMcp: () => mcpReady,
               askFields: (request, signal) => askFields(elicitations, request, signal),
               debugMcp: async (server) =>
-                (await import("../mcp/debug.js")).debugReport(server, { paths, env }),
+                (await import("../mcp/debug.js")).debugReport(server, {
+                  paths,
+                  env,
+                  ...(config.oauthStorage && { oauthStorage: config.oauthStorage }),
+                }),
             }}
             displayPath={displayPath}
             {...(Markdown && { Markdown })}

@@ -803,7 +803,8 @@ async function dispatch(argv: readonly string[], io: McpCliIo): Promise<number> 
       return withConfig(io, async (s) => {
         const server = findServer(s, positionals[0]);
         const { runDebugCli } = await import("./debug.js");
-        return runDebugCli(server, io, json);
+        const { oauthStorage } = s.config;
+        return runDebugCli(server, { ...io, ...(oauthStorage && { oauthStorage }) }, json);
       });
     default:
       throw new UsageError(`unknown command "mcp ${sub}"`);

@@ -33,9 +33,10 @@ import { McpConnectionError, McpNeedsAuthError } from "./errors.js";
 import { McpAuthError } from "./oauth/errors.js";
 import { usesMachineGrant } from "./oauth/grants/machine.js";
 import { type HttpExchange, traceFetch } from "./oauth/http-trace.js";
+import type { OAuthStorageSetting } from "./oauth/keychain.js";
 import { readLockHolder } from "./oauth/lock.js";
 import { createMcpOAuth } from "./oauth/mcp-oauth.js";
-import { createOAuthStorage, type OAuthState } from "./oauth/storage.js";
+import type { OAuthState, OAuthStorage } from "./oauth/storage.js";
 
 export type { DebugTrace } from "./debug-trace.js";
 
@@ -47,6 +48,8 @@ export interface DebugOptions {
   /** The network (tests); global fetch by default. */
   readonly fetch?: FetchLike;
   readonly now?: () => number;
+  /** `oauthStorage` from settings: where the OAuth secrets are read from (keychain or file). */
+  readonly oauthStorage?: OAuthStorageSetting;
   /** How the user signs in from where they asked: `wren mcp auth NAME` or `.mcp auth NAME`. */
   readonly signInCommand: string;
 }
@@ -66,6 +69,7 @@ async function attemptConnection(
     ...(options.env && { env: options.env }),
     ...(options.now && { now: options.now }),
     ...(fetchFn && { fetch: fetchFn }),
+    ...(options.oauthStorage && { oauthStorage: options.oauthStorage }),
     log: (line) => notes.push(redactSecrets(line, secrets)),
     warn: (line) => notes.push(redactSecrets(line, secrets)),
   });
@@ -119,7 +123,7 @@ async function traceOAuth(
   fetchFn: FetchLike,
   state: OAuthState,
   secrets: readonly string[],
-  storage: ReturnType<typeof createOAuthStorage>,
+  storage: OAuthStorage,
 ): Promise<{ trace: OAuthTrace; exchanges: HttpExchange[] }> {
   const exchanges: HttpExchange[] = [];
   const traced = traceFetch(fetchFn, (e) => exchanges.push(e), { secrets, allMcp: true });
@@ -220,13 +224,14 @@ export async function debugServer(
   const fetchFn = options.fetch ?? fetch;
   const notes: string[] = [];
   const storage = isRemoteOAuth(server)
-    ? createOAuthStorage({
-        dir: options.paths.mcpOAuthDir,
-        serverName: server.name,
-        serverUrl: server.url,
-        // A corrupt state file is set aside on read, as on any connect: the trace says so.
-        onWarning: (line) => notes.push(line),
-      })
+    ? // The app's own store (keychain or file, as settings say); a corrupt state file is set
+      // aside on read, as on any connect, and the trace says so.
+      createMcpOAuth({
+        paths: options.paths,
+        ...(options.env && { env: options.env }),
+        ...(options.oauthStorage && { oauthStorage: options.oauthStorage }),
+        warn: (line) => notes.push(line),
+      }).storage(server)
     : undefined;
   const state = storage ? await storage.read() : undefined;
   const secrets = secretsOf(server, state);
@@ -276,6 +281,7 @@ export interface DebugCliIo {
   readonly env: NodeJS.ProcessEnv;
   readonly paths: WrenPaths;
   readonly connectTimeoutMs?: number;
+  readonly oauthStorage?: OAuthStorageSetting;
 }
 
 /** `wren mcp debug NAME [--json]`: prints the trace; 0 when connected, 1 when a step failed. */
@@ -288,6 +294,7 @@ export async function runDebugCli(
     paths: io.paths,
     env: io.env,
     ...(io.connectTimeoutMs !== undefined && { connectTimeoutMs: io.connectTimeoutMs }),
+    ...(io.oauthStorage && { oauthStorage: io.oauthStorage }),
     signInCommand: `wren mcp auth ${server.name}`,
   });
   io.stdout.write(`${json ? terminalJson(trace, 2) : formatDebugTrace(trace)}\n`);
@@ -297,7 +304,11 @@ export async function runDebugCli(
 /** `.mcp debug NAME` in the REPL: the trace as text, and whether the server connected. */
 export async function debugReport(
   server: McpServerConfig,
-  options: { readonly paths: WrenPaths; readonly env?: NodeJS.ProcessEnv },
+  options: {
+    readonly paths: WrenPaths;
+    readonly env?: NodeJS.ProcessEnv;
+    readonly oauthStorage?: OAuthStorageSetting;
+  },
 ): Promise<{ readonly text: string; readonly connected: boolean }> {
   const trace = await debugServer(server, {
     ...options,
