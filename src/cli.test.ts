@@ -62,12 +62,7 @@ describe("runMcpCli: the CLI edge turns commands and errors into text and exit c
     expect(failed.stderr).toMatch(/^wren: down: /);
   });
 
-  it("says what is not built yet and exits 2: mcp debug, mcp auth --device", async () => {
-    expect(await mcp(["debug", "x"])).toEqual({
-      code: 2,
-      stdout: "",
-      stderr: "wren: wren mcp debug is not available yet\n",
-    });
+  it("says what is not built yet and exits 2: mcp auth --device", async () => {
     expect(await mcp(["auth", "x", "--device"])).toEqual({
       code: 2,
       stdout: "",

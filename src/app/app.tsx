@@ -36,7 +36,7 @@ export interface AppProps {
   readonly conversation: Conversation;
   readonly chat: ChatControls;
   /** Extra services for commands (`mcp`, ...). */
-  readonly services?: Partial<Pick<CommandContext, "mcp" | "loadMcp" | "askFields">>;
+  readonly services?: Partial<Pick<CommandContext, "mcp" | "loadMcp" | "askFields" | "debugMcp">>;
   /** Renders assistant markdown. */
   readonly Markdown?: MarkdownRenderer;
   /** Shortens paths under the user's home directory for display. */

@@ -140,6 +140,12 @@ export async function runRepl(options: ReplOptions): Promise<void> {
               ...(manager && { mcp: manager }),
               loadMcp: () => mcpReady,
               askFields: (request, signal) => askFields(elicitations, request, signal),
+              debugMcp: async (server) =>
+                (await import("../mcp/debug.js")).debugReport(server, {
+                  paths,
+                  env,
+                  ...(config.oauthStorage && { oauthStorage: config.oauthStorage }),
+                }),
             }}
             displayPath={displayPath}
             {...(Markdown && { Markdown })}

@@ -161,6 +161,8 @@ describe("terminal safety", () => {
       ["mcp", "call", "evil", HOSTILE_TOOL_NAME],
       ["mcp", "get", HOSTILE_SERVER],
       ["mcp", "get", `nope${HOSTILE_SERVER}`],
+      ["mcp", "debug", HOSTILE_SERVER],
+      ["mcp", "debug", HOSTILE_SERVER, "--json"],
     ];
     for (const args of runs) {
       const wren = await terminals.startWren({ home, args });

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type WrenConfig } from "../config/load.js";
+import { debugReport } from "../mcp/debug.js";
 import { createMcpManager, type McpManager } from "../mcp/manager.js";
 import { STDIO_MOCK, tempPaths } from "../mcp/test-support.js";
 import type { WrenPaths } from "../utils/paths.js";
@@ -106,12 +107,32 @@ describe(".mcp", () => {
       "disable",
       "auth",
       "logout",
+      "debug",
     ]);
+    expect(mcpCommand.complete?.(["debug"], context)).toEqual(["mock", "broken", "remote"]);
     expect(mcpCommand.complete?.(["tools"], context)).toEqual(["mock", "broken", "remote"]);
     expect(mcpCommand.complete?.(["enable"], context)).toEqual(["remote"]);
     expect(mcpCommand.complete?.(["auth"], context)).toEqual(["remote"]);
     expect(mcpCommand.complete?.(["disable"], context)).toEqual(["mock", "broken"]);
     expect(mcpCommand.complete?.(["tools", "mock"], context)).toEqual([]);
+  });
+});
+
+describe(".mcp debug NAME", () => {
+  it("shows the trace of a fresh attempt: connected, or failed in the error tone", async () => {
+    const withDebug: CommandContext = {
+      ...context,
+      debugMcp: (server) => debugReport(server, { paths }),
+    };
+    const ok = await mcpCommand.run("debug mock", withDebug);
+    expect(ok.output?.[0]).toMatchObject({ kind: "text", tone: "normal" });
+    expect(text(ok)).toContain("[skip] OAuth: a stdio server");
+    expect(text(ok).split("\n").at(-1)).toBe("result: connected");
+    const failed = await mcpCommand.run("debug broken", withDebug);
+    expect(failed.output?.[0]).toMatchObject({ kind: "text", tone: "error" });
+    expect(text(failed)).toMatch(/result: failed at connection: .*exiting immediately/);
+    expect(text(await mcpCommand.run("debug nope", withDebug))).toBe('no MCP server named "nope"');
+    expect(text(await mcpCommand.run("debug mock", context))).toBe("debug is not available here");
   });
 });
 

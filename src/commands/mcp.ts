@@ -16,9 +16,10 @@ const SUBCOMMANDS = [
   "disable",
   "auth",
   "logout",
+  "debug",
 ] as const;
 const USAGE =
-  "list | tools NAME | resources NAME | reconnect NAME | enable NAME | disable NAME | auth NAME | logout NAME";
+  "list | tools NAME | resources NAME | reconnect NAME | enable NAME | disable NAME | auth NAME | logout NAME | debug NAME";
 
 function firstLine(text: string | undefined, width: number): string {
   const line = (text ?? "").split("\n")[0]?.trim() ?? "";
@@ -114,6 +115,26 @@ function cannotSignIn(mcp: McpManager, name: string): string | undefined {
   return config && whyNoSignIn(config);
 }
 
+/** `.mcp debug NAME`: the step-by-step trace of discovery and a fresh connection attempt. */
+async function debug(
+  mcp: McpManager,
+  name: string,
+  context: CommandContext,
+): Promise<CommandResult> {
+  const config = mcp.getSnapshot().find((s) => s.name === name)?.config;
+  if (!config || !context.debugMcp) return textResult("debug is not available here", "error");
+  context.progress?.(`debugging ${name}…`);
+  try {
+    const report = await untilAborted(context.debugMcp(config), context.signal);
+    return textResult(report.text, report.connected ? "normal" : "error");
+  } catch (error) {
+    if (error instanceof CommandAbortedError) return textResult("cancelled", "dim");
+    throw error;
+  } finally {
+    context.progress?.(undefined);
+  }
+}
+
 async function run(args: string, context: CommandContext): Promise<CommandResult> {
   const [sub = "list", name, ...extra] = args.trim().split(/\s+/).filter(Boolean);
   let mcp = context.mcp;
@@ -176,6 +197,8 @@ async function run(args: string, context: CommandContext): Promise<CommandResult
         if (problem) return textResult(problem, "error");
         return textResult(describeLogout(name, await mcp.logout(name)), "success");
       }
+      case "debug":
+        return await debug(mcp, name, context);
       default:
         // Unreachable: `sub` was checked against SUBCOMMANDS above.
         return textResult(`unknown subcommand "${sub}"; usage: .mcp ${USAGE}`, "error");
@@ -189,7 +212,7 @@ async function run(args: string, context: CommandContext): Promise<CommandResult
 export const mcpCommand: Command = {
   name: "mcp",
   summary:
-    "MCP servers: list, tools/resources NAME, reconnect NAME, enable/disable NAME, auth/logout NAME",
+    "MCP servers: list, tools/resources NAME, reconnect NAME, enable/disable NAME, auth/logout NAME, debug NAME",
   usage: USAGE,
   complete(words, context) {
     if (words.length === 0) return [...SUBCOMMANDS];

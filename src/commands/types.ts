@@ -1,5 +1,6 @@
 import type { Conversation } from "../agent/conversation.js";
 import type { DisplayMode, WrenConfig } from "../config/load.js";
+import type { McpServerConfig } from "../config/schema.js";
 import type { McpManager } from "../mcp/manager.js";
 import type { ChatMessage } from "../messages.js";
 import type { ModelPrice } from "../provider/cost.js";
@@ -40,6 +41,13 @@ export interface CommandContext {
    * undefined when no server is configured; rejects when MCP could not start.
    */
   readonly loadMcp?: () => Promise<McpManager | undefined>;
+  /**
+   * `.mcp debug NAME`: discovery and a connection attempt for `server`, as text (loaded on
+   * use: the trace needs the SDK, which this module must not pull in).
+   */
+  readonly debugMcp?: (
+    server: McpServerConfig,
+  ) => Promise<{ readonly text: string; readonly connected: boolean }>;
   /** Shows a line with a spinner while the command waits (`undefined` removes it). */
   readonly progress?: (text: string | undefined) => void;
   /** The chat (`.new`, `.retry`, `.model` ...); absent outside the REPL. */

@@ -56,6 +56,7 @@ export const MCP_CLI_USAGE = `usage: wren mcp <command>
   remove NAME [-s SCOPE]
   auth NAME [--scope "A B"] [--no-browser]   sign in (browser, or paste the callback URL)
   logout NAME                      revoke (where supported) and forget the server's tokens
+  debug NAME [--json]              discovery and a connection attempt, step by step (no secrets)
 
 SCOPE: local (default: this project, kept in $WREN_HOME/local-mcp.json, not in the repo),
 user ($WREN_HOME/settings.json) or project (./.mcp.json, shared through the repo).
@@ -197,7 +198,9 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   debug: {
     usage:
       "usage: wren mcp debug NAME [--json]\n\n" +
-      "Connects to one server and reports each step (discovery, sign-in, handshake, tools).",
+      "Runs discovery and a connection attempt step by step and prints what each step found\n" +
+      "(secrets redacted); never signs in or registers a client. Exits 0 when it connected, 1 not.\n" +
+      "  --json   the same trace as one JSON document, for bug reports",
     parse: (argv, usage) => {
       const { values, positionals } = parseCommandLine(argv, {
         options: FLAGS,

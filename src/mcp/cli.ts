@@ -321,6 +321,16 @@ const logout: Handler<"logout"> = ({ name }, io) =>
     return "ok";
   });
 
+/** `wren mcp debug NAME [--json]`: discovery and a connection attempt, step by step. */
+const debug: Handler<"debug"> = ({ name, json }, io) =>
+  withConfig(io, async (session) => {
+    const server = findServer(session, name);
+    const { runDebugCli } = await import("./debug.js");
+    const { oauthStorage } = session.config;
+    const code = await runDebugCli(server, { ...io, ...(oauthStorage && { oauthStorage }) }, json);
+    return code === 0 ? "ok" : "failed";
+  });
+
 /**
  * Carries out one `wren mcp` command. Failures are thrown as typed errors (UsageError,
  * ConfigError, TaskFailedError — MCP errors reworded for the CLI); `src/cli.tsx` turns them and
@@ -356,8 +366,7 @@ function dispatch(command: McpTask, io: McpCliIo): Promise<CommandOutcome> {
     case "logout":
       return logout(command, io);
     case "debug":
-      // `wren mcp debug NAME [--json]` comes with its own module (src/mcp/debug*.ts, issue 13).
-      throw new UsageError("wren mcp debug is not available yet");
+      return debug(command, io);
   }
 }
 

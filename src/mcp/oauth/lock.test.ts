@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FileLockTimeoutError, withFileLock } from "./lock.js";
+import { FileLockTimeoutError, type LockHolder, readLockHolder, withFileLock } from "./lock.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -40,5 +40,29 @@ describe("withFileLock", () => {
     await expect(withFileLock(file, async () => "no", { timeoutMs: 50 })).rejects.toBeInstanceOf(
       FileLockTimeoutError,
     );
+  });
+
+  it("tells once who it waits for, and names the holder of a lock file", async () => {
+    const file = join(dir, "z.lock");
+    expect(await readLockHolder(file)).toBeUndefined();
+    await writeFile(file, `${process.pid} ${Date.now() - 2_000} peer`);
+    expect(await readLockHolder(file)).toMatchObject({ pid: process.pid, alive: true });
+    expect((await readLockHolder(file))?.ageMs).toBeGreaterThanOrEqual(2_000);
+    const waits: LockHolder[] = [];
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const waiting = withFileLock(file, async () => "mine", {
+      onWait: (holder) => {
+        waits.push(holder);
+        release();
+      },
+    });
+    await released;
+    await rm(file);
+    expect(await waiting).toBe("mine");
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toMatchObject({ pid: process.pid, alive: true });
   });
 });

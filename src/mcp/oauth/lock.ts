@@ -10,6 +10,43 @@ export interface FileLockOptions {
   readonly timeoutMs?: number;
   /** Mode of the directory if it has to be created. */
   readonly dirMode?: number;
+  /** Told once when another process holds the lock and this one starts waiting (diagnostics). */
+  readonly onWait?: (holder: LockHolder) => void;
+}
+
+/** Who holds a lock file: the pid and time it wrote, and whether that process still runs. */
+export interface LockHolder {
+  readonly pid: number | undefined;
+  /** How long ago the lock was taken (ms), by the time it names, else the file's mtime. */
+  readonly ageMs: number | undefined;
+  readonly alive: boolean | undefined;
+}
+
+function holderOf(content: string, mtimeMs: number | undefined, now: number): LockHolder {
+  const [pidText, timeText] = content.split(" ");
+  const pid = Number.parseInt(pidText ?? "", 10);
+  const taken = Number.parseInt(timeText ?? "", 10);
+  const since = Number.isInteger(taken) && taken > 0 ? taken : mtimeMs;
+  const known = Number.isInteger(pid) && pid > 0;
+  return {
+    pid: known ? pid : undefined,
+    ageMs: since === undefined ? undefined : Math.max(0, now - since),
+    alive: known ? isAlive(pid) : undefined,
+  };
+}
+
+/** The holder of the lock `file`, or undefined when nobody holds it (no file). */
+export async function readLockHolder(
+  file: string,
+  now: number = Date.now(),
+): Promise<LockHolder | undefined> {
+  try {
+    const [content, info] = await Promise.all([readFile(file, "utf8"), stat(file)]);
+    return holderOf(content, info.mtimeMs, now);
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return undefined;
+    throw error;
+  }
 }
 
 /** Waiting for a lock took longer than `timeoutMs`. */
@@ -87,6 +124,7 @@ export async function withFileLock<T>(
     ...(options.dirMode !== undefined && { mode: options.dirMode }),
   });
   const content = `${process.pid} ${Date.now()} ${randomBytes(4).toString("hex")}`;
+  let waiting = false;
   for (;;) {
     try {
       const handle = await open(file, "wx", 0o600);
@@ -104,6 +142,10 @@ export async function withFileLock<T>(
       await breakStaleLock(file, holder);
       continue;
     }
+    if (!waiting && holder !== undefined && options.onWait) {
+      options.onWait(holderOf(holder, undefined, Date.now()));
+    }
+    waiting = true;
     if (Date.now() - started > timeoutMs) throw new FileLockTimeoutError(file, timeoutMs);
     await sleep(5 + Math.random() * 20);
   }

@@ -14,12 +14,14 @@ import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
 import { withAuthRetry } from "./auth-retry.js";
 import type { AuthInteraction } from "./auth-store.js";
 import { presentable, storedClient } from "./client-identity.js";
+import { withOAuthDebugLog } from "./debug-log.js";
 import { McpAuthError } from "./errors.js";
 import { sshForwardHint } from "./flow.js";
 // Machine grants (client_credentials, jwt_bearer, enterprise) share one connect path.
 import { machineProvider, usesMachineGrant } from "./grants/machine.js";
 import { issuerRefusal, sameUrl } from "./issuer.js";
 import { createSecretVault, type Keychain, type OAuthStorageSetting } from "./keychain.js";
+import type { LockHolder } from "./lock.js";
 import type { Loopback } from "./loopback.js";
 import { type SignInOptions, WrenOAuthProvider } from "./provider.js";
 import { type RevocationResult, revokeTokens } from "./revoke.js";
@@ -137,7 +139,9 @@ function credentialsRefused(
 }
 
 /** Creates wren's OAuth for one app. */
-export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
+export function createMcpOAuth(given: McpOAuthOptions): McpOAuth {
+  // WREN_DEBUG=oauth: its fetch and diagnostics also go to logs/oauth.log.
+  const options = withOAuthDebugLog(given);
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
   const browserEnv = { env, platform, ...(options.noBrowser && { noBrowserFlag: true }) };
@@ -163,6 +167,12 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       vault,
       ...(options.warn && { onWarning: options.warn }),
       ...(options.now && { now: options.now }),
+      ...(options.log && {
+        onLockWait: (holder: LockHolder) =>
+          options.log?.(
+            `${server.name}: waiting for the OAuth lock held by pid ${holder.pid ?? "?"} (${holder.alive === false ? "not running" : "running"})`,
+          ),
+      }),
     });
   }
 
@@ -186,7 +196,9 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
   /** Errors leave here as the manager expects them, with any secret removed. */
   function surface(server: OAuthServerConfig, thrown: unknown, signingIn = false): unknown {
     // A sign-in failure raised inside the SDK's auth() reaches us wrapped by connect's mapping.
-    const error = issuerRefusal(server.name, thrown) ?? errorIn(thrown, McpAuthError) ?? thrown;
+    const refusal = issuerRefusal(server.name, thrown);
+    if (refusal) options.log?.(`${server.name}: ${refusal.message}`);
+    const error = refusal ?? errorIn(thrown, McpAuthError) ?? thrown;
     if (error instanceof McpAuthError) {
       if (signingIn) failures.set(server.name, error);
       return new McpNeedsAuthError(server.name, { cause: error });

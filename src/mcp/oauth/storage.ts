@@ -18,7 +18,7 @@ import {
   KeychainUnavailableError,
   type SecretVault,
 } from "./keychain.js";
-import { withFileLock } from "./lock.js";
+import { type LockHolder, withFileLock } from "./lock.js";
 
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
@@ -267,6 +267,8 @@ export interface OAuthStorageOptions {
    * built without the app's settings never undoes them.
    */
   readonly vault?: SecretVault;
+  /** Told when another process holds the lock and this one waits (diagnostics). */
+  readonly onLockWait?: (holder: LockHolder) => void;
 }
 
 /** The on-disk OAuth state of one server, read fresh on every call so peers' writes are seen. */
@@ -520,6 +522,7 @@ export function createOAuthStorage(options: OAuthStorageOptions): OAuthStorage {
       {
         dirMode: DIR_MODE,
         ...(options.lockTimeoutMs !== undefined && { timeoutMs: options.lockTimeoutMs }),
+        ...(options.onLockWait && { onWait: options.onLockWait }),
       },
     );
   }
