@@ -70,7 +70,7 @@ export const MCP_CLI_USAGE = `usage: wren mcp <command>
   add [-s SCOPE] [-e K=V]... NAME -- CMD [ARGS...]
   add-json [-s SCOPE] NAME JSON    add a server from its JSON entry
   remove NAME [-s SCOPE]
-  auth NAME [--scope "A B"] [--no-browser]   sign in (browser, or paste the callback URL)
+  auth NAME [--scope "A B"] [--no-browser] [--device]   sign in (browser, paste, or a code)
   logout NAME                      revoke (where supported) and forget the server's tokens
 
 SCOPE: local (default: this project, kept in $WREN_HOME/local-mcp.json, not in the repo),
@@ -109,11 +109,12 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
     `Adds a server from its JSON entry, e.g. '{"type":"http","url":"https://mcp.example.com/mcp"}'.\n${SCOPE_HELP}`,
   remove: `usage: wren mcp remove NAME [-s SCOPE]\n\nWithout --scope, removes it from the file it comes from.\n${SCOPE_HELP}`,
   auth:
-    'usage: wren mcp auth NAME [--scope "A B"] [--no-browser]\n\n' +
+    'usage: wren mcp auth NAME [--scope "A B"] [--no-browser] [--device]\n\n' +
     "Signs in (browser, or paste the callback URL); exits 0 once signed in.\n" +
     '  --scope "A B"   ask for these scopes too (with those already granted), e.g. after a tool\n' +
     "                  needed more access\n" +
-    "  --no-browser    show the URL instead of opening a browser",
+    "  --no-browser    show the URL instead of opening a browser\n" +
+    "  --device        sign in with a code on another device (RFC 8628 device grant)",
   logout:
     "usage: wren mcp logout NAME\n\nRevokes (where supported) and forgets the server's tokens.",
 };
@@ -704,6 +705,7 @@ const FLAG_OPTIONS = { json: { type: "boolean" }, help: { type: "boolean", short
 
 const AUTH_OPTIONS = {
   "no-browser": { type: "boolean" },
+  device: { type: "boolean" },
   scope: { type: "string" },
 } as const;
 
@@ -735,7 +737,10 @@ async function signInOrOut(
       ...(io.connectTimeoutMs !== undefined && { connectTimeoutMs: io.connectTimeoutMs }),
     };
     return sub === "auth"
-      ? runAuthCli(server, authIo, scope === undefined ? {} : { scope })
+      ? runAuthCli(server, authIo, {
+          ...(scope !== undefined && { scope }),
+          ...("device" in values && values.device === true && { device: true }),
+        })
       : runLogoutCli(server, authIo);
   });
 }

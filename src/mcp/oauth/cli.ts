@@ -1,9 +1,11 @@
 import { createInterface } from "node:readline";
 import { computeScopeUnion } from "@modelcontextprotocol/client";
 import type { McpServerConfig } from "../../config/schema.js";
+import { hyperlink, supportsHyperlinks } from "../../ui/hyperlink.js";
 import type { WrenPaths } from "../../utils/paths.js";
 import { connectMcpServer } from "../connect.js";
-import type { AuthInteraction, BrowserState } from "./auth-store.js";
+import type { AuthInteraction, BrowserState, DevicePromptInit } from "./auth-store.js";
+import { describeRemaining, spacedUserCode } from "./device-display.js";
 import { describeLogout } from "./logout-text.js";
 import { createMcpOAuth, type McpOAuthOptions } from "./mcp-oauth.js";
 import { whyNoSignIn } from "./sign-in-check.js";
@@ -22,7 +24,7 @@ export interface AuthCliIo {
   readonly connectTimeoutMs?: number;
   /** Test seams. */
   readonly oauth?: Partial<
-    Pick<McpOAuthOptions, "platform" | "timeoutMs" | "openUrl" | "hostname">
+    Pick<McpOAuthOptions, "platform" | "timeoutMs" | "openUrl" | "hostname" | "deviceClock">
   >;
 }
 
@@ -41,6 +43,34 @@ function browserText(browser: BrowserState): string {
     case "off":
       return `No browser here (${browser.reason}): open the URL above on a machine with a browser.`;
   }
+}
+
+/**
+ * A device sign-in on a plain terminal: where to go (an OSC 8 link where the terminal shows
+ * them), the code large and on a line of its own to copy, and the QR code of the complete URI.
+ * Every field was made safe by devicePrompt(); Ctrl+C cancels.
+ */
+function printDevicePrompt(io: AuthCliIo, init: DevicePromptInit): void {
+  const out = (line: string): void => void io.stdout.write(`${line}\n`);
+  const links = supportsHyperlinks(io.env);
+  const link = (url: string): string => (links ? hyperlink(url) : url);
+  const bold = (text: string): string => `\u001b[1m${text}\u001b[22m`;
+  out(`Sign in to ${init.server} on any device with a browser:`);
+  out("");
+  out(`  1. Open   ${link(init.verificationUri)}`);
+  out(`  2. Enter  ${bold(spacedUserCode(init.userCode))}`);
+  out(`            (to copy: ${init.userCode})`);
+  out("");
+  if (init.verificationUriComplete !== undefined) {
+    out(`Or scan this, or open ${link(init.verificationUriComplete)} (the code is filled in):`);
+  } else {
+    out("Or scan this:");
+  }
+  for (const row of init.qr) out(`  ${row}`);
+  out("");
+  out(
+    `Waiting for you to approve (the code expires in ${describeRemaining(init.expiresInMs)}). Ctrl+C cancels.`,
+  );
 }
 
 /**
@@ -82,6 +112,22 @@ export function createTerminalInteraction(io: AuthCliIo): AuthInteraction {
         },
       };
     },
+    openDevice(init, handlers) {
+      printDevicePrompt(io, init);
+      const cancel = (): void => handlers.onCancel();
+      process.on("SIGINT", cancel);
+      let closed = false;
+      return {
+        update(patch) {
+          if (!closed && patch.note !== undefined) io.stdout.write(`${patch.note}\n`);
+        },
+        close() {
+          if (closed) return;
+          closed = true;
+          process.off("SIGINT", cancel);
+        },
+      };
+    },
   };
 }
 
@@ -90,11 +136,13 @@ export function oauthFor(
   io: AuthCliIo,
   interactive: boolean,
   signInScope?: (server: string) => string | undefined,
+  signInMethod?: (server: string) => "device" | undefined,
 ): ReturnType<typeof createMcpOAuth> {
   return createMcpOAuth({
     paths: io.paths,
     env: io.env,
     ...(signInScope && { signInScope }),
+    ...(signInMethod && { signInMethod }),
     ...(interactive && { interaction: createTerminalInteraction(io) }),
     ...(io.noBrowser && { noBrowser: true }),
     warn: (line) => io.stderr.write(`wren: warning: ${line}\n`),
@@ -109,14 +157,14 @@ function checkRemote(server: McpServerConfig, io: AuthCliIo): boolean {
 }
 
 /**
- * `wren mcp auth NAME` / `wren --auth-mcp NAME`: runs the sign-in on the terminal and exits
+ * `wren mcp auth NAME [--device]` / `wren --auth-mcp NAME`: runs the sign-in on the terminal and exits
  * 0 only when tokens are stored; 1 when it failed or was cancelled; 2 for a server that
  * cannot sign in.
  */
 export async function runAuthCli(
   server: McpServerConfig,
   io: AuthCliIo,
-  options: { readonly scope?: string } = {},
+  options: { readonly scope?: string; readonly device?: boolean } = {},
 ): Promise<number> {
   if (!checkRemote(server, io) || server.type === "stdio" || server.oauth === false) return USAGE;
   let requestScope: string | undefined;
@@ -138,7 +186,13 @@ export async function runAuthCli(
       };
     }
   }
-  const oauth = oauthFor(io, true, (name) => (name === server.name ? requestScope : undefined));
+  const oauth = oauthFor(
+    io,
+    true,
+    (name) => (name === server.name ? requestScope : undefined),
+    // `--device`: the device authorization grant, or one line saying the server does not offer it.
+    options.device ? (name) => (name === server.name ? "device" : undefined) : undefined,
+  );
   const connect = oauth.wrapConnect(connectMcpServer);
   try {
     const connection = await oauth.signIn(server.name, () =>
