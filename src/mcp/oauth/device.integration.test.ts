@@ -108,7 +108,7 @@ describe("device sign-in against oidc-provider", () => {
     expect(cli.out()).toMatch(/[█▀▄]{10}/);
     // One poll happens before the approval (the real AS answers authorization_pending): the
     // second wait has begun.
-    await expect.poll(() => clock.waits.length).toBe(2);
+    await expect.poll(() => clock.waits.length, { timeout: 30_000 }).toBe(2);
     await approveDevice(complete);
     approve();
     expect(await running, cli.err()).toBe(0);
