@@ -27,7 +27,9 @@ export function createDeviceGrant({ baseUrl, options, stats, authenticateClient 
   stats.devicePolls = 0;
 
   function metadata() {
-    return options.device ? { device_authorization_endpoint: `${baseUrl()}/device_authorization` } : {};
+    return options.device
+      ? { device_authorization_endpoint: `${baseUrl()}/device_authorization` }
+      : {};
   }
 
   async function handleAuthorization(req, res) {
@@ -63,7 +65,8 @@ export function createDeviceGrant({ baseUrl, options, stats, authenticateClient 
     stats.devicePolls += 1;
     const entry = codes.get(params.get("device_code") ?? "");
     if (!entry || entry.clientId !== client.client_id) return { error: "invalid_grant" };
-    if (entry.state === "expired" || entry.expiresAt < Date.now()) return { error: "expired_token" };
+    if (entry.state === "expired" || entry.expiresAt < Date.now())
+      return { error: "expired_token" };
     if (slowDowns > 0) {
       slowDowns -= 1;
       return { error: "slow_down" };
