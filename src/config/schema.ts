@@ -24,7 +24,13 @@ export const OAuthSettingsSchema = z.strictObject({
    * another device) or `browser` (authorization code with a loopback redirect); automatic when
    * absent (device when headless and the authorization server offers it).
    */
-  method: z.optional(z.enum(["device", "browser"])),
+  // A string with a check, not an enum: a bad value inside the `false | object` union is then
+  // reported at its own key rather than as "expected false or an object".
+  method: z.optional(
+    z
+      .string()
+      .check(z.refine((v) => v === "device" || v === "browser", "expected device or browser")),
+  ),
   /** `client_credentials`: machine-to-machine, no person signs in (OAuth 2.1 §4.2, SEP-1046). */
   grantType: z.optional(
     z.enum(["authorization_code", "client_credentials", "jwt_bearer", "enterprise"]),

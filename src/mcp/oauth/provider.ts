@@ -241,7 +241,9 @@ export class WrenOAuthProvider implements OAuthClientProvider {
 
   /** `wren mcp auth --device` over `oauth.method`; automatic when neither says. */
   private get method(): "device" | "browser" | undefined {
-    return this.signIn?.method ?? this.server.oauth.method;
+    const configured = this.server.oauth.method;
+    const method = configured === "device" || configured === "browser" ? configured : undefined;
+    return this.signIn?.method ?? method;
   }
 
   state(): string {
