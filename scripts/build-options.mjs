@@ -97,7 +97,8 @@ export async function buildOptions(outdir) {
     sourcemap: "linked",
     define: { "process.env.NODE_ENV": '"production"', __WREN_VERSION__: JSON.stringify(version) },
     // Optional peer of ink's devtools integration; never loaded in production.
-    external: ["react-devtools-core", "@lydell/node-pty"],
+    // @napi-rs/keyring: a native module (the OS keychain), loaded from node_modules at first use.
+    external: ["react-devtools-core", "@lydell/node-pty", "@napi-rs/keyring"],
     banner: { js: banner },
     chunkNames: "chunks/[name]-[hash]",
     legalComments: "none",

@@ -1,7 +1,6 @@
 import { createInterface } from "node:readline";
 import { computeScopeUnion } from "@modelcontextprotocol/client";
 import type { McpServerConfig } from "../../config/schema.js";
-import { hyperlink, supportsHyperlinks } from "../../ui/hyperlink.js";
 import type { WrenPaths } from "../../utils/paths.js";
 import { connectMcpServer } from "../connect.js";
 import type { AuthInteraction, BrowserState, DevicePromptInit } from "./auth-store.js";
@@ -9,7 +8,6 @@ import { describeRemaining, spacedUserCode } from "./device-display.js";
 import { describeLogout } from "./logout-text.js";
 import { createMcpOAuth, type McpOAuthOptions } from "./mcp-oauth.js";
 import { whyNoSignIn } from "./sign-in-check.js";
-import { createOAuthStorage } from "./storage.js";
 
 /** Where `wren mcp auth` / `wren mcp logout` read and write. */
 export interface AuthCliIo {
@@ -22,6 +20,8 @@ export interface AuthCliIo {
   /** `--no-browser`. */
   readonly noBrowser?: boolean;
   readonly connectTimeoutMs?: number;
+  /** `oauthStorage` from settings. */
+  readonly oauthStorage?: McpOAuthOptions["oauthStorage"];
   /** Test seams. */
   readonly oauth?: Partial<
     Pick<McpOAuthOptions, "platform" | "timeoutMs" | "openUrl" | "hostname" | "deviceClock">
@@ -46,23 +46,22 @@ function browserText(browser: BrowserState): string {
 }
 
 /**
- * A device sign-in on a plain terminal: where to go (an OSC 8 link where the terminal shows
- * them), the code large and on a line of its own to copy, and the QR code of the complete URI.
- * Every field was made safe by devicePrompt(); Ctrl+C cancels.
+ * A device sign-in on a plain terminal: where to go (plain URLs, which terminals make
+ * clickable themselves; the REPL's modal adds OSC 8 links, ui/ being above mcp/), the code
+ * large and on a line of its own to copy, and the QR code of the complete URI. Every field was
+ * made safe by devicePrompt(); Ctrl+C cancels.
  */
 function printDevicePrompt(io: AuthCliIo, init: DevicePromptInit): void {
   const out = (line: string): void => void io.stdout.write(`${line}\n`);
-  const links = supportsHyperlinks(io.env);
-  const link = (url: string): string => (links ? hyperlink(url) : url);
   const bold = (text: string): string => `\u001b[1m${text}\u001b[22m`;
   out(`Sign in to ${init.server} on any device with a browser:`);
   out("");
-  out(`  1. Open   ${link(init.verificationUri)}`);
+  out(`  1. Open   ${init.verificationUri}`);
   out(`  2. Enter  ${bold(spacedUserCode(init.userCode))}`);
   out(`            (to copy: ${init.userCode})`);
   out("");
   if (init.verificationUriComplete !== undefined) {
-    out(`Or scan this, or open ${link(init.verificationUriComplete)} (the code is filled in):`);
+    out(`Or scan this, or open ${init.verificationUriComplete} (the code is filled in):`);
   } else {
     out("Or scan this:");
   }
@@ -146,6 +145,7 @@ export function oauthFor(
     ...(interactive && { interaction: createTerminalInteraction(io) }),
     ...(io.noBrowser && { noBrowser: true }),
     warn: (line) => io.stderr.write(`wren: warning: ${line}\n`),
+    ...(io.oauthStorage && { oauthStorage: io.oauthStorage }),
     ...io.oauth,
   });
 }
@@ -169,12 +169,15 @@ export async function runAuthCli(
   if (!checkRemote(server, io) || server.type === "stdio" || server.oauth === false) return USAGE;
   let requestScope: string | undefined;
   let restore: (() => Promise<void>) | undefined;
+  const oauth = oauthFor(
+    io,
+    true,
+    (name) => (name === server.name ? requestScope : undefined),
+    // `--device`: the device authorization grant, or one line saying the server does not offer it.
+    options.device ? (name) => (name === server.name ? "device" : undefined) : undefined,
+  );
   if (options.scope !== undefined) {
-    const storage = createOAuthStorage({
-      dir: io.paths.mcpOAuthDir,
-      serverName: server.name,
-      serverUrl: server.url,
-    });
+    const storage = oauth.storage(server);
     const previous = (await storage.read()).tokens;
     requestScope = computeScopeUnion(previous?.scope, server.oauth.scope, options.scope);
     if (previous) {
@@ -186,13 +189,6 @@ export async function runAuthCli(
       };
     }
   }
-  const oauth = oauthFor(
-    io,
-    true,
-    (name) => (name === server.name ? requestScope : undefined),
-    // `--device`: the device authorization grant, or one line saying the server does not offer it.
-    options.device ? (name) => (name === server.name ? "device" : undefined) : undefined,
-  );
   const connect = oauth.wrapConnect(connectMcpServer);
   try {
     const connection = await oauth.signIn(server.name, () =>
