@@ -7,6 +7,7 @@
 // single-use rotating refresh tokens with reuse detection, RFC 7009 revocation, insufficient_scope
 // step-up, DPoP-bound tokens (--dpop, --dpop-nonce: RFC 9449), and /__test hooks. Prints "listening on <port>". See README.md.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createDeviceGrant, DEVICE_CODE_GRANT, DEVICE_OPTION_SPEC } from "./device-grant.mjs";
 import { checkProof } from "./dpop.mjs";
 import { exitWithUsageError, readOptions, UsageError } from "./faults.mjs";
 import { createMcpHost, readBody, sendJson, serveHttp } from "./http-host.mjs";
@@ -16,7 +17,9 @@ const USAGE =
   "usage: node mock-mcps/http-oauth.mjs [--port N] [--token-ttl SECONDS] [--consent] [--deny]" +
   " [--scopes 'A B'] [--require-scope TOOL=SCOPE] [--no-refresh-rotation] [--open-initialize]" +
   " [--client-credentials ID:SECRET] [--iss right|omit|wrong|none] [--metadata-issuer URL]" +
-  " [--reject-registration] [--dpop] [--dpop-nonce] [--dpop-unadvertised]";
+  " [--reject-registration] [--dpop] [--dpop-nonce] [--dpop-unadvertised]" +
+  " [--device] [--device-interval S] [--device-expires S] [--device-slow-down N]" +
+  " [--device-user-code CODE] [--device-verification-uri URL]";
 
 /** How the authorization responses carry RFC 9207 `iss` (and whether the metadata promises it). */
 const ISS_MODES = ["right", "omit", "wrong", "none"];
@@ -40,6 +43,8 @@ const OPTION_SPEC = {
   "dpop-nonce": { type: "boolean", default: false },
   /** With --dpop: the metadata does not say so; only the resource server's challenge does. */
   "dpop-unadvertised": { type: "boolean", default: false },
+  /** RFC 8628 device authorization grant: see device-grant.mjs. */
+  ...DEVICE_OPTION_SPEC,
 };
 
 function log(line) {
@@ -115,6 +120,7 @@ function createOAuthMock(options) {
   /** Set by /__test/move-as: the authorization server the protected resource metadata names. */
   let movedTo;
   let base = "";
+  const device = createDeviceGrant({ baseUrl: () => base, options, stats, authenticateClient });
 
   // The protected resources: Streamable HTTP and legacy SSE, named by their endpoint paths.
   const RESOURCE_PATHS = ["/mcp", "/sse"];
@@ -135,7 +141,9 @@ function createOAuthMock(options) {
         "authorization_code",
         "refresh_token",
         ...(machineClient ? ["client_credentials"] : []),
+        ...(options.device ? [DEVICE_CODE_GRANT] : []),
       ],
+      ...device.metadata(),
       code_challenge_methods_supported: ["S256"],
       token_endpoint_auth_methods_supported: ["none", "client_secret_basic", "client_secret_post"],
       scopes_supported: scopesSupported,
@@ -433,6 +441,11 @@ function createOAuthMock(options) {
       info.used = true;
       return sendJson(res, 200, issueTokens(info.family, info.scope, client.client_id, jkt));
     }
+    if (grant === DEVICE_CODE_GRANT && options.device) {
+      const answer = device.tokenAnswer(params, client);
+      if (answer.error) return sendJson(res, 400, { error: answer.error });
+      return sendJson(res, 200, issueTokens(randomUUID(), answer.scope, client.client_id, jkt));
+    }
     return sendJson(res, 400, { error: "unsupported_grant_type" });
   }
 
@@ -546,6 +559,8 @@ function createOAuthMock(options) {
       case "/__test/revoke-all":
         revokeAll();
         return sendJson(res, 200, { ok: true });
+      case "/__test/device":
+        return device.testHook(res, url);
       case "/__test/move-as":
         // The resource now names another authorization server (an AS migration).
         movedTo = url.searchParams.get("to") ?? undefined;
@@ -581,6 +596,9 @@ function createOAuthMock(options) {
     if (req.method === "GET" && path === "/authorize") return handleAuthorize(res, url);
     if (req.method === "GET" && path === "/authorize/decision") return handleDecision(res, url);
     if (req.method === "POST" && path === "/token") return handleToken(req, res);
+    if (options.device && req.method === "POST" && path === "/device_authorization") {
+      return device.handleAuthorization(req, res);
+    }
     if (req.method === "POST" && path === "/revoke") return handleRevoke(req, res);
     if (await host.serve(req, res, url)) return;
     return sendJson(res, 404, { error: "not_found", error_description: `no route ${path}` });

@@ -62,14 +62,6 @@ describe("runMcpCli: the CLI edge turns commands and errors into text and exit c
     expect(failed.stderr).toMatch(/^wren: down: /);
   });
 
-  it("says what is not built yet and exits 2: mcp auth --device", async () => {
-    expect(await mcp(["auth", "x", "--device"])).toEqual({
-      code: 2,
-      stdout: "",
-      stderr: "wren: wren mcp auth --device is not available yet\n",
-    });
-  });
-
   it("keeps foreign text off the terminal's control channel", async () => {
     const hostile = await mcp(["frob\u001b]0;pwned\u0007"]);
     expect(hostile.code).toBe(2);

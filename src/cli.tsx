@@ -40,7 +40,8 @@ const EXIT: Readonly<Record<CommandOutcome, number>> = { ok: 0, failed: 1, usage
  * An error thrown by a command as its line on stderr and exit code: usage and configuration
  * mistakes exit 2, everything else 1. The one place (with `runCli`) where errors become text.
  */
-function reportError(error: unknown, stderr: { write(text: string): unknown }): number {
+/** Writes the one line a failure gets and returns its exit code (the only such mapping). */
+export function reportError(error: unknown, stderr: { write(text: string): unknown }): number {
   if (error instanceof ConfigError) {
     stderr.write(`wren: invalid configuration:\n${error.message}\n`);
     return EXIT.usage;

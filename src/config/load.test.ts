@@ -262,6 +262,33 @@ describe("loadConfig", () => {
     });
   });
 
+  it("oauth.method is device or browser, for sign-ins only; a bad value names file and key", async () => {
+    await put(paths.userSettings, {
+      mcpServers: {
+        device: { url: "https://a.example", oauth: { method: "device" } },
+        browser: { url: "https://a.example", oauth: { method: "browser" } },
+        typo: { url: "https://a.example", oauth: { method: "qr" } },
+        machine: {
+          url: "https://a.example",
+          oauth: {
+            method: "device",
+            grantType: "client_credentials",
+            clientId: "bot",
+            issuer: "https://as.example",
+            clientSecret: "s",
+          },
+        },
+      },
+    });
+    const file = paths.userSettings;
+    expect(await invalidReasons()).toEqual({
+      device: undefined,
+      browser: undefined,
+      typo: `${file}: mcpServers.typo.oauth.method: expected device or browser`,
+      machine: `${file}: mcpServers.machine.oauth.method: method is how a person signs in: it does not go with "grantType": "client_credentials"`,
+    });
+  });
+
   it("checks that client_credentials settings fit together, naming the key", async () => {
     const cc = (oauth: Record<string, unknown>) => ({
       url: "https://m.example/mcp",

@@ -19,6 +19,18 @@ export const OAuthSettingsSchema = z.strictObject({
       ),
   ),
   clientMetadataUrl: z.optional(httpUrl()),
+  /**
+   * How a person signs in: `device` (RFC 8628 device authorization grant: a code entered on
+   * another device) or `browser` (authorization code with a loopback redirect); automatic when
+   * absent (device when headless and the authorization server offers it).
+   */
+  // A string with a check, not an enum: a bad value inside the `false | object` union is then
+  // reported at its own key rather than as "expected false or an object".
+  method: z.optional(
+    z
+      .string()
+      .check(z.refine((v) => v === "device" || v === "browser", "expected device or browser")),
+  ),
   /** `client_credentials`: machine-to-machine, no person signs in (OAuth 2.1 §4.2, SEP-1046). */
   grantType: z.optional(
     z.enum(["authorization_code", "client_credentials", "jwt_bearer", "enterprise"]),
@@ -42,6 +54,15 @@ export type OAuthSettings = z.infer<typeof OAuthSettingsSchema>;
 /** Why `oauth` settings do not fit together, with the key to point at, if they do not. */
 function oauthIssue(oauth: OAuthSettings): ServerIssue | undefined {
   const at = (key: string, message: string): ServerIssue => ({ path: ["oauth", key], message });
+  if (
+    oauth.method !== undefined &&
+    (oauth.grantType ?? "authorization_code") !== "authorization_code"
+  ) {
+    return at(
+      "method",
+      `method is how a person signs in: it does not go with "grantType": "${oauth.grantType}"`,
+    );
+  }
   const grant = assertionGrantIssue(oauth);
   if (grant !== "not-an-assertion-grant") return grant && at(grant.key, grant.message);
   const keys = (["clientSecret", "privateKey", "privateKeyFile"] as const).filter(

@@ -54,7 +54,7 @@ export const MCP_CLI_USAGE = `usage: wren mcp <command>
   add [-s SCOPE] [-e K=V]... NAME -- CMD [ARGS...]
   add-json [-s SCOPE] NAME JSON    add a server from its JSON entry
   remove NAME [-s SCOPE]
-  auth NAME [--scope "A B"] [--no-browser]   sign in (browser, or paste the callback URL)
+  auth NAME [--scope "A B"] [--no-browser] [--device]   sign in (browser, paste, or a code)
   logout NAME                      revoke (where supported) and forget the server's tokens
   debug NAME [--json]              discovery and a connection attempt, step by step (no secrets)
 
@@ -160,11 +160,12 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   auth: {
     usage:
-      'usage: wren mcp auth NAME [--scope "A B"] [--no-browser]\n\n' +
+      'usage: wren mcp auth NAME [--scope "A B"] [--no-browser] [--device]\n\n' +
       "Signs in (browser, or paste the callback URL); exits 0 once signed in.\n" +
       '  --scope "A B"   ask for these scopes too (with those already granted), e.g. after a tool\n' +
       "                  needed more access\n" +
-      "  --no-browser    show the URL instead of opening a browser",
+      "  --no-browser    show the URL instead of opening a browser\n" +
+      "  --device        sign in with a code on another device (RFC 8628 device grant)",
     parse: (argv, usage) => {
       const { values, positionals } = parseCommandLine(argv, {
         options: AUTH_OPTIONS,

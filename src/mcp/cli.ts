@@ -297,17 +297,14 @@ function authIo(session: Session, noBrowser: boolean): import("./oauth/cli.js").
 
 /** `wren mcp auth NAME [--scope "A B"] [--no-browser]`. */
 const auth: Handler<"auth"> = (command, io) => {
-  // The device authorization grant comes with its own sign-in module (issue 13).
-  if (command.device) throw new UsageError("wren mcp auth --device is not available yet");
   return withConfig(io, async (session) => {
     const server = findServer(session, command.name);
     const { runAuthCli } = await import("./oauth/cli.js");
     const scope = command.scope;
-    await runAuthCli(
-      server,
-      authIo(session, command.noBrowser),
-      scope === undefined ? {} : { scope },
-    );
+    await runAuthCli(server, authIo(session, command.noBrowser), {
+      ...(scope !== undefined && { scope }),
+      ...(command.device && { device: true }),
+    });
     return "ok";
   });
 };

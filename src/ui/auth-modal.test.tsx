@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createAuthPromptStore } from "../mcp/oauth/auth-store.js";
+import { devicePrompt } from "../mcp/oauth/device-display.js";
 import { HOSTILE_STRINGS, terminalInjections } from "../test-utils/hostile-strings.js";
 import { Keys, renderInk } from "../test-utils/render.js";
 import { AuthModal } from "./auth-modal.js";
@@ -102,5 +103,34 @@ describe("AuthModal", () => {
       "\r",
     ]);
     expect(submitted.at(-1)).toBe("codex");
+  });
+
+  it("device variant: the link, the code large and plain, the QR code; a note; Esc cancels", async () => {
+    const store = createAuthPromptStore();
+    const ui = renderInk(<AuthModal store={store} hyperlinks />);
+    let cancelled = 0;
+    const device = await devicePrompt("demo", {
+      deviceCode: "never-shown",
+      userCode: "WDJB-MJHT",
+      verificationUri: "https://as.example/device",
+      verificationUriComplete: "https://as.example/device?user_code=WDJB-MJHT",
+      expiresInMs: 600_000,
+      intervalMs: 5000,
+    });
+    const handle = store.openDevice(device, { onCancel: () => cancelled++ });
+    await ui.waitForFrame("W D J B - M J H T");
+    const frame = ui.frame();
+    expect(frame).toContain("Sign in to demo on another device");
+    expect(frame).toContain("(to copy: WDJB-MJHT)");
+    expect(frame).toContain("expires in 10 minutes");
+    expect(frame).toMatch(/[█▀▄]{10}/);
+    expect(ui.frames.join("")).toContain("\u001b]8;;https://as.example/device\u001b\\");
+    expect(ui.frames.join("")).not.toContain("never-shown");
+    handle.update({ note: "The server asked wren to check less often (every 10 s)." });
+    await ui.waitForFrame("every 10 s");
+    await ui.press(Keys.escape);
+    expect(cancelled).toBe(1);
+    handle.close();
+    expect(await ui.settle()).toBe("");
   });
 });

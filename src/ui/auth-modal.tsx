@@ -1,7 +1,13 @@
 import { Box, Text } from "ink";
 import Spinner from "ink-spinner";
 import { type ReactElement, useSyncExternalStore } from "react";
-import type { AuthPrompt, AuthPromptStore, BrowserState } from "../mcp/oauth/auth-store.js";
+import type {
+  AuthPrompt,
+  AuthPromptStore,
+  BrowserState,
+  DeviceAuthPrompt,
+} from "../mcp/oauth/auth-store.js";
+import { describeRemaining, spacedUserCode } from "../mcp/oauth/device-display.js";
 import { safeLine, safeText } from "../utils/terminal-text.js";
 import { hyperlink } from "./hyperlink.js";
 import { useKeys } from "./keys.js";
@@ -27,10 +33,83 @@ export function AuthModal({
   hyperlinks = false,
 }: AuthModalProps): ReactElement | null {
   const prompts = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const devices = useSyncExternalStore(store.subscribe, store.getDeviceSnapshot);
   const prompt = prompts[0];
-  if (!prompt) return null;
+  const device = devices[0];
+  if (prompt) {
+    return (
+      <AuthPromptView key={prompt.id} prompt={prompt} isActive={isActive} hyperlinks={hyperlinks} />
+    );
+  }
+  if (!device) return null;
   return (
-    <AuthPromptView key={prompt.id} prompt={prompt} isActive={isActive} hyperlinks={hyperlinks} />
+    <DevicePromptView key={device.id} prompt={device} isActive={isActive} hyperlinks={hyperlinks} />
+  );
+}
+
+/**
+ * The device sign-in variant (RFC 8628): where to go (a link where the terminal shows them),
+ * the user code large and bold (and plain, to copy), the QR code of the URI with the code in
+ * it, and `Esc to cancel`. Every field was made safe by devicePrompt(); they pass the
+ * sanitizer again here, as all foreign text does.
+ */
+function DevicePromptView({
+  prompt,
+  isActive,
+  hyperlinks,
+}: {
+  prompt: DeviceAuthPrompt;
+  isActive: boolean;
+  hyperlinks: boolean;
+}): ReactElement {
+  useKeys(
+    (_input, key) => {
+      if (key.escape) prompt.cancel();
+    },
+    { isActive },
+  );
+  const { device } = prompt;
+  const link = (url: string): string => (hyperlinks ? hyperlink(safeLine(url)) : safeLine(url));
+  const complete = device.verificationUriComplete;
+  return (
+    <Box flexDirection="column">
+      <Box
+        flexDirection="column"
+        borderStyle="round"
+        borderColor="yellow"
+        paddingX={1}
+        alignSelf="flex-start"
+      >
+        <Text bold>Sign in to {safeLine(device.server)} on another device</Text>
+        <Text>
+          <Text color="yellow">
+            <Spinner type="dots" />
+          </Text>{" "}
+          Waiting for you to approve (the code expires in {describeRemaining(device.expiresInMs)})
+        </Text>
+      </Box>
+      <Text>1. Open this page in any browser:</Text>
+      <Text color="blue">{link(device.verificationUri)}</Text>
+      <Text>2. Enter this code:</Text>
+      <Box paddingX={2}>
+        <Text bold color="cyan">
+          {spacedUserCode(safeLine(device.userCode))}
+        </Text>
+      </Box>
+      <Text dimColor>{`   (to copy: ${safeLine(device.userCode)})`}</Text>
+      <Text>
+        {complete !== undefined ? "Or scan this (the code is filled in):" : "Or scan this:"}
+      </Text>
+      {complete !== undefined && <Text color="blue">{link(complete)}</Text>}
+      <Box flexDirection="column">
+        {device.qr.map((row, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the rows of one QR code never move
+          <Text key={index}>{safeLine(row)}</Text>
+        ))}
+      </Box>
+      {prompt.note !== undefined && <Text dimColor>{safeLine(prompt.note)}</Text>}
+      <Text dimColor>Esc to cancel</Text>
+    </Box>
   );
 }
 

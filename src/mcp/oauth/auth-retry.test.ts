@@ -4,6 +4,9 @@ import { McpNeedsAuthError } from "../errors.js";
 import { type AuthRetryProvider, withAuthRetry } from "./auth-retry.js";
 import type { AuthorizationResponse } from "./callback-input.js";
 import { McpAuthCancelledError } from "./errors.js";
+import type { SignInResult } from "./sign-in-session.js";
+
+const label = (r: SignInResult): string => ("kind" in r ? "device" : `${r.code}|${r.iss ?? ""}`);
 
 function provider(
   pending?: Promise<AuthorizationResponse>,
@@ -54,7 +57,7 @@ describe("withAuthRetry", () => {
       },
       {
         provider: provider(Promise.resolve({ code: "the-code", iss: "https://as" })),
-        finishAuth: async (r) => void exchanged.push(`${r.code}|${r.iss ?? ""}`),
+        finishAuth: async (r) => void exchanged.push(label(r)),
       },
     );
     expect(result).toBe("ok");
@@ -72,7 +75,7 @@ describe("withAuthRetry", () => {
           attempts++;
           throw new UnauthorizedError();
         },
-        { provider: p, finishAuth: async (r) => void exchanged.push(`${r.code}|${r.iss ?? ""}`) },
+        { provider: p, finishAuth: async (r) => void exchanged.push(label(r)) },
       ),
     ).rejects.toBeInstanceOf(UnauthorizedError);
     expect(attempts).toBe(3);

@@ -1,6 +1,6 @@
 import { UnauthorizedError } from "@modelcontextprotocol/client";
 import { negotiationCause } from "../errors.js";
-import type { AuthorizationResponse } from "./callback-input.js";
+import type { SignInResult } from "./sign-in-session.js";
 
 /** Whether `error` (or one of its causes) is the SDK's UnauthorizedError. */
 export function isUnauthorized(error: unknown): boolean {
@@ -16,7 +16,7 @@ export function isUnauthorized(error: unknown): boolean {
 /** What withAuthRetry needs from the provider. */
 export interface AuthRetryProvider {
   /** The sign-in the failed operation started (once), or undefined. */
-  takePendingCode(): Promise<AuthorizationResponse> | undefined;
+  takePendingCode(): Promise<SignInResult> | undefined;
   /** The operation is over: forget any step-up in progress. */
   endOperation(): void;
   /** Ends a sign-in that was started but that nobody waits for. */
@@ -32,7 +32,7 @@ export interface AuthRetryOptions<T> {
    * Exchanges the code for tokens: the failed transport's `finishAuth`, which holds the
    * discovery state of this flow (or the provider's equivalent).
    */
-  readonly finishAuth: (response: AuthorizationResponse) => Promise<void>;
+  readonly finishAuth: (response: SignInResult) => Promise<void>;
   /**
    * What runs after the exchange, once. By default the operation again (mid-session, on the
    * live client); at connect, a fresh transport+client pair, since the SDK cannot start the

@@ -1,4 +1,7 @@
 import { createStore } from "../../utils/store.js";
+import type { DevicePromptInit } from "./device-display.js";
+
+export type { DevicePromptInit } from "./device-display.js";
 
 /** How the browser part of a sign-in is going, for the prompt's status line. */
 export type BrowserState =
@@ -43,9 +46,27 @@ export interface AuthPromptHandle {
   close(): void;
 }
 
+/** One pending device sign-in (RFC 8628), as the modal renders it: code, link, QR, Esc. */
+export interface DeviceAuthPrompt {
+  readonly id: number;
+  readonly device: DevicePromptInit;
+  /** The server asked to poll more slowly, or a similar note; never a secret. */
+  readonly note?: string;
+  /** Esc: stops polling and rejects the sign-in with McpAuthCancelledError. */
+  readonly cancel: () => void;
+}
+
+/** The flow's hold on a device prompt it opened. */
+export interface DevicePromptHandle {
+  update(patch: { readonly note?: string }): void;
+  close(): void;
+}
+
 /** Anything that can show a sign-in prompt: the REPL's store, or the CLI's terminal prompt. */
 export interface AuthInteraction {
   open(init: AuthPromptInit, handlers: AuthPromptHandlers): AuthPromptHandle;
+  /** Shows a device sign-in: where to go, the code to enter; `onCancel` on Esc / Ctrl+C. */
+  openDevice(init: DevicePromptInit, handlers: { onCancel(): void }): DevicePromptHandle;
 }
 
 /** Pending sign-in prompts, observed by the modal through useSyncExternalStore. */
@@ -53,15 +74,26 @@ export interface AuthPromptStore extends AuthInteraction {
   subscribe(listener: () => void): () => void;
   /** Open prompts, oldest first; the same array until something changes. */
   getSnapshot(): readonly AuthPrompt[];
+  /** Open device sign-in prompts, oldest first; the same array until something changes. */
+  getDeviceSnapshot(): readonly DeviceAuthPrompt[];
 }
 
 /** Creates an empty store. */
 export function createAuthPromptStore(): AuthPromptStore {
   const store = createStore<readonly AuthPrompt[]>([]);
+  const devices = createStore<readonly DeviceAuthPrompt[]>([]);
   let nextId = 1;
   return {
-    subscribe: store.subscribe,
+    subscribe(listener) {
+      const first = store.subscribe(listener);
+      const second = devices.subscribe(listener);
+      return () => {
+        first();
+        second();
+      };
+    },
     getSnapshot: store.getSnapshot,
+    getDeviceSnapshot: devices.getSnapshot,
     open(init, handlers) {
       const id = nextId++;
       let open = true;
@@ -96,6 +128,33 @@ export function createAuthPromptStore(): AuthPromptStore {
           if (!open) return;
           open = false;
           store.update((list) => list.filter((p) => p.id !== id));
+        },
+      };
+    },
+    openDevice(device, handlers) {
+      const id = nextId++;
+      let open = true;
+      const prompt: DeviceAuthPrompt = {
+        id,
+        device,
+        cancel: () => {
+          if (open) handlers.onCancel();
+        },
+      };
+      devices.update((list) => [...list, prompt]);
+      return {
+        update(patch) {
+          if (!open) return;
+          devices.update((list) =>
+            list.map((p) =>
+              p.id === id && patch.note !== undefined ? { ...p, note: patch.note } : p,
+            ),
+          );
+        },
+        close() {
+          if (!open) return;
+          open = false;
+          devices.update((list) => list.filter((p) => p.id !== id));
         },
       };
     },

@@ -4,7 +4,8 @@ import type { McpServerConfig } from "../../config/schema.js";
 import { errorText, TaskFailedError, UsageError } from "../../utils/errors.js";
 import type { WrenPaths } from "../../utils/paths.js";
 import { connectMcpServer } from "../connect.js";
-import type { AuthInteraction, BrowserState } from "./auth-store.js";
+import type { AuthInteraction, BrowserState, DevicePromptInit } from "./auth-store.js";
+import { describeRemaining, spacedUserCode } from "./device-display.js";
 import { describeLogout } from "./logout-text.js";
 import { createMcpOAuth, type McpOAuthOptions } from "./mcp-oauth.js";
 import { whyNoSignIn } from "./sign-in-check.js";
@@ -24,7 +25,7 @@ export interface AuthCliIo {
   readonly oauthStorage?: McpOAuthOptions["oauthStorage"];
   /** Test seams. */
   readonly oauth?: Partial<
-    Pick<McpOAuthOptions, "platform" | "timeoutMs" | "openUrl" | "hostname">
+    Pick<McpOAuthOptions, "platform" | "timeoutMs" | "openUrl" | "hostname" | "deviceClock">
   >;
 }
 
@@ -39,6 +40,33 @@ function browserText(browser: BrowserState): string {
     case "off":
       return `No browser here (${browser.reason}): open the URL above on a machine with a browser.`;
   }
+}
+
+/**
+ * A device sign-in on a plain terminal: where to go (plain URLs, which terminals make
+ * clickable themselves; the REPL's modal adds OSC 8 links, ui/ being above mcp/), the code
+ * large and on a line of its own to copy, and the QR code of the complete URI. Every field was
+ * made safe by devicePrompt(); Ctrl+C cancels.
+ */
+function printDevicePrompt(io: AuthCliIo, init: DevicePromptInit): void {
+  const out = (line: string): void => void io.stdout.write(`${line}\n`);
+  const bold = (text: string): string => `\u001b[1m${text}\u001b[22m`;
+  out(`Sign in to ${init.server} on any device with a browser:`);
+  out("");
+  out(`  1. Open   ${init.verificationUri}`);
+  out(`  2. Enter  ${bold(spacedUserCode(init.userCode))}`);
+  out(`            (to copy: ${init.userCode})`);
+  out("");
+  if (init.verificationUriComplete !== undefined) {
+    out(`Or scan this, or open ${init.verificationUriComplete} (the code is filled in):`);
+  } else {
+    out("Or scan this:");
+  }
+  for (const row of init.qr) out(`  ${row}`);
+  out("");
+  out(
+    `Waiting for you to approve (the code expires in ${describeRemaining(init.expiresInMs)}). Ctrl+C cancels.`,
+  );
 }
 
 /**
@@ -80,6 +108,22 @@ export function createTerminalInteraction(io: AuthCliIo): AuthInteraction {
         },
       };
     },
+    openDevice(init, handlers) {
+      printDevicePrompt(io, init);
+      const cancel = (): void => handlers.onCancel();
+      process.on("SIGINT", cancel);
+      let closed = false;
+      return {
+        update(patch) {
+          if (!closed && patch.note !== undefined) io.stdout.write(`${patch.note}\n`);
+        },
+        close() {
+          if (closed) return;
+          closed = true;
+          process.off("SIGINT", cancel);
+        },
+      };
+    },
   };
 }
 
@@ -88,11 +132,13 @@ export function oauthFor(
   io: AuthCliIo,
   interactive: boolean,
   signInScope?: (server: string) => string | undefined,
+  signInMethod?: (server: string) => "device" | undefined,
 ): ReturnType<typeof createMcpOAuth> {
   return createMcpOAuth({
     paths: io.paths,
     env: io.env,
     ...(signInScope && { signInScope }),
+    ...(signInMethod && { signInMethod }),
     ...(interactive && { interaction: createTerminalInteraction(io) }),
     ...(io.noBrowser && { noBrowser: true }),
     warn: (line) => io.stderr.write(`wren: warning: ${line}\n`),
@@ -102,14 +148,14 @@ export function oauthFor(
 }
 
 /**
- * `wren mcp auth NAME` / `wren --auth-mcp NAME`: runs the sign-in on the terminal and resolves
+ * `wren mcp auth NAME [--device]` / `wren --auth-mcp NAME`: runs the sign-in on the terminal and resolves
  * only when tokens are stored; a sign-in that failed or was cancelled is a TaskFailedError, a
  * server that cannot sign in a UsageError.
  */
 export async function runAuthCli(
   server: McpServerConfig,
   io: AuthCliIo,
-  options: { readonly scope?: string } = {},
+  options: { readonly scope?: string; readonly device?: boolean } = {},
 ): Promise<void> {
   const problem = whyNoSignIn(server, "cli");
   if (problem !== undefined || server.type === "stdio" || server.oauth === false) {
@@ -117,7 +163,13 @@ export async function runAuthCli(
   }
   let requestScope: string | undefined;
   let restore: (() => Promise<void>) | undefined;
-  const oauth = oauthFor(io, true, (name) => (name === server.name ? requestScope : undefined));
+  const oauth = oauthFor(
+    io,
+    true,
+    (name) => (name === server.name ? requestScope : undefined),
+    // `--device`: the device authorization grant, or one line saying the server does not offer it.
+    options.device ? (name) => (name === server.name ? "device" : undefined) : undefined,
+  );
   if (options.scope !== undefined) {
     const storage = oauth.storage(server);
     const previous = (await storage.read()).tokens;

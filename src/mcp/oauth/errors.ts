@@ -45,6 +45,24 @@ export class McpAuthDeniedError extends McpAuthError {
   }
 }
 
+/** RFC 8628: the device code expired (`expired_token`, or `expires_in` passed) before approval. */
+export class McpDeviceCodeExpiredError extends McpAuthError {
+  override readonly name = "McpDeviceCodeExpiredError";
+
+  constructor(server: string) {
+    super(server, "the sign-in code expired before it was approved; run the sign-in again");
+  }
+}
+
+/** The device authorization grant was asked for, but the authorization server does not offer it. */
+export class McpDeviceGrantUnavailableError extends McpAuthError {
+  override readonly name = "McpDeviceGrantUnavailableError";
+
+  constructor(server: string, why: string) {
+    super(server, `device sign-in is not available: ${why}`);
+  }
+}
+
 /** The fixed callback port (`oauth.callbackPort`) is taken by another program. */
 export class McpAuthPortBusyError extends McpAuthError {
   override readonly name = "McpAuthPortBusyError";

@@ -4,7 +4,7 @@ import { McpAuthCancelledError, McpAuthDeniedError, McpAuthTimeoutError } from "
 import { sshForwardHint, waitForAuthorizationCode } from "./flow.js";
 import { startLoopback } from "./loopback.js";
 
-function interaction(): AuthInteraction & {
+function interaction(): Pick<AuthInteraction, "open"> & {
   handlers: () => AuthPromptHandlers;
   errors: string[];
   browser: BrowserState[];

@@ -19,7 +19,8 @@ export interface AuthorizationPromptOptions {
   readonly authorizationUrl: string;
   readonly expectedState: string;
   readonly loopback: Loopback;
-  readonly interaction: AuthInteraction;
+  /** Only the code prompt: a device sign-in never comes here. */
+  readonly interaction: Pick<AuthInteraction, "open">;
   /** Opens the browser; undefined in headless mode. */
   readonly openBrowser?: (url: string) => Promise<OpenUrlResult>;
   /** Why no browser is opened (shown to the user), when headless. */

@@ -15,6 +15,7 @@ import { withAuthRetry } from "./auth-retry.js";
 import type { AuthInteraction } from "./auth-store.js";
 import { presentable, storedClient } from "./client-identity.js";
 import { withOAuthDebugLog } from "./debug-log.js";
+import type { DeviceClock } from "./device-flow.js";
 import { McpAuthError } from "./errors.js";
 import { sshForwardHint } from "./flow.js";
 // Machine grants (client_credentials, jwt_bearer, enterprise) share one connect path.
@@ -52,6 +53,10 @@ export interface McpOAuthOptions {
   readonly signInScope?: (server: string) => string | undefined;
   /** The clock token expiry is judged by (tests move it instead of waiting). */
   readonly now?: () => number;
+  /** `wren mcp auth NAME --device`: the sign-in method for a server, over its `oauth.method`. */
+  readonly signInMethod?: (server: string) => "device" | "browser" | undefined;
+  /** The clock device sign-ins poll by (tests move it instead of waiting). */
+  readonly deviceClock?: DeviceClock;
   /** `oauthStorage` from settings: where secrets go; absent = the OS keychain when reachable. */
   readonly oauthStorage?: OAuthStorageSetting;
   /** Opens the OS credential store (tests pass an in-memory one). */
@@ -176,13 +181,19 @@ export function createMcpOAuth(given: McpOAuthOptions): McpOAuth {
     });
   }
 
-  function signInOptions(signal: AbortSignal | undefined): SignInOptions | undefined {
+  function signInOptions(
+    server: string,
+    signal: AbortSignal | undefined,
+  ): SignInOptions | undefined {
     const interaction = options.interaction;
     if (!interaction) return undefined;
     const headless = headlessReason(browserEnv);
     const host = options.hostname ?? osHostname();
+    const method = options.signInMethod?.(server);
     return {
       interaction,
+      ...(method !== undefined && { method }),
+      ...(options.deviceClock && { deviceClock: options.deviceClock }),
       ...(headless === undefined
         ? { openBrowser: (url: string) => open(url, browserEnv) }
         : { headlessReason: headless }),
@@ -335,7 +346,7 @@ export function createMcpOAuth(given: McpOAuthOptions): McpOAuth {
         const provider = new WrenOAuthProvider({
           server: { name: server.name, url: server.url, oauth: server.oauth },
           storage: storageFor(server),
-          signIn: signInNow ? signInOptions(connectOptions.signal) : undefined,
+          signIn: signInNow ? signInOptions(server.name, connectOptions.signal) : undefined,
           ...((connectOptions.fetch ?? options.fetch) && {
             fetch: connectOptions.fetch ?? options.fetch,
           }),
@@ -368,7 +379,7 @@ export function createMcpOAuth(given: McpOAuthOptions): McpOAuth {
         const goLive = (): void => {
           if (live) return;
           live = true;
-          provider.setSignIn(signInOptions(undefined));
+          provider.setSignIn(signInOptions(server.name, undefined));
         };
         if (signInNow) goLive();
         return wrapConnection(server, connection, provider, goLive);

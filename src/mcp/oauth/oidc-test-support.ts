@@ -145,18 +145,10 @@ function parseForm(html: string, pageUrl: string): { action: string; fields: URL
   return { action: new URL(action, pageUrl).href, fields };
 }
 
-/**
- * Plays the user's browser from the authorization URL to the redirect back to the client: keeps
- * the AS's cookies, signs in on its login page as `login`, accepts its consent page, and
- * returns the redirect URL (the loopback callback) without following it.
- */
-export async function authorizeInBrowser(
-  authorizationUrl: string,
-  options: { readonly login?: string } = {},
-): Promise<string> {
-  const asOrigin = new URL(authorizationUrl).origin;
+/** A browser with a cookie jar: requests that keep the AS's cookies, redirects not followed. */
+function browser(): (url: string, init?: RequestInit) => Promise<Response> {
   const cookies = new Map<string, string>();
-  const send = async (url: string, init: RequestInit = {}): Promise<Response> => {
+  return async (url, init = {}) => {
     const headers = new Headers(init.headers);
     if (cookies.size > 0) {
       headers.set("cookie", [...cookies].map(([name, value]) => `${name}=${value}`).join("; "));
@@ -169,7 +161,20 @@ export async function authorizeInBrowser(
     }
     return response;
   };
-  let url = authorizationUrl;
+}
+
+/**
+ * Follows redirects and submits the AS's pages from `start` (signing in on its login page as
+ * `login`, accepting consent) until a redirect leaves the AS (returned), or `done(html)` says
+ * a page is the last one (undefined returned).
+ */
+async function browse(
+  start: string,
+  options: { readonly login?: string; readonly done?: (html: string) => boolean },
+): Promise<string | undefined> {
+  const asOrigin = new URL(start).origin;
+  const send = browser();
+  let url = start;
   let response = await send(url);
   for (let step = 0; step < 20; step++) {
     const location = response.headers.get("location");
@@ -183,6 +188,7 @@ export async function authorizeInBrowser(
     }
     const html = await response.text();
     if (!response.ok) throw new Error(`HTTP ${response.status} at ${url}: ${html.slice(0, 300)}`);
+    if (options.done?.(html)) return undefined;
     const { action, fields } = parseForm(html, url);
     if (fields.get("prompt") === "login") {
       fields.set("login", options.login ?? "alice");
@@ -195,7 +201,51 @@ export async function authorizeInBrowser(
     });
     url = action;
   }
-  throw new Error(`no redirect back to the client from ${authorizationUrl}`);
+  throw new Error(`the browser got lost after ${start}`);
+}
+
+/**
+ * Plays the user's browser from the authorization URL to the redirect back to the client: keeps
+ * the AS's cookies, signs in on its login page as `login`, accepts its consent page, and
+ * returns the redirect URL (the loopback callback) without following it.
+ */
+export async function authorizeInBrowser(
+  authorizationUrl: string,
+  options: { readonly login?: string } = {},
+): Promise<string> {
+  const callback = await browse(authorizationUrl, options);
+  if (callback === undefined)
+    throw new Error(`no redirect back to the client from ${authorizationUrl}`);
+  return callback;
+}
+
+/**
+ * Plays the user on another device (RFC 8628): opens the verification URI with the code in it,
+ * confirms the code, signs in as `login` and accepts consent (or, `abort`, aborts at the
+ * confirmation), up to the AS's "success" page.
+ */
+export async function approveDevice(
+  verificationUriComplete: string,
+  options: { readonly login?: string; readonly abort?: boolean } = {},
+): Promise<void> {
+  if (options.abort) {
+    const send = browser();
+    const page = await send(verificationUriComplete);
+    const { action, fields } = parseForm(await page.text(), verificationUriComplete);
+    fields.set("abort", "yes");
+    const answer = await send(action, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: fields,
+    });
+    await answer.body?.cancel();
+    return;
+  }
+  // oidc-provider's device flow ends on its success page, which has no form.
+  await browse(verificationUriComplete, {
+    ...options,
+    done: (html) => !/<form\b/i.test(html),
+  });
 }
 
 /** An MCP `initialize` POST with `token` as its Bearer token: a probe of the resource server. */

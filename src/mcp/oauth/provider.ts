@@ -4,19 +4,21 @@
 // client identity chain (client-identity.ts), the sign-in (sign-in-session.ts), the refresh
 // transaction (refresh.ts) and the step-up (step-up.ts).
 import {
+  type AuthorizationServerMetadata,
   auth,
   type DpopSession,
   type FetchLike,
+  fetchToken,
   type OAuthClientInformationContext,
   type OAuthClientInformationMixed,
   type OAuthClientMetadata,
   type OAuthClientProvider,
   type OAuthDiscoveryState,
   type OAuthTokens,
+  selectClientAuthMethod,
   selectResourceURL,
 } from "@modelcontextprotocol/client";
 import type { OAuthSettings } from "../../config/schema.js";
-import type { AuthorizationResponse } from "./callback-input.js";
 import {
   authorizationScope,
   ClientIdentity,
@@ -33,9 +35,23 @@ import {
   withoutAuthorizationServer,
   withTokens,
 } from "./credentials.js";
+import { devicePrompt } from "./device-display.js";
+// RFC 8628: the device authorization grant, a sign-in without a browser on this machine.
+import {
+  DEVICE_CODE_GRANT,
+  deviceAuthorizationEndpoint,
+  pollForDeviceTokens,
+  requestDeviceAuthorization,
+  systemClock,
+} from "./device-flow.js";
 // DPoP (RFC 9449): when to sign proofs, and the key stored beside the tokens.
 import { DpopBinding, withoutUnboundTokens } from "./dpop.js";
-import { McpAuthError, McpAuthRequiredError } from "./errors.js";
+import {
+  McpAuthCancelledError,
+  McpAuthError,
+  McpAuthRequiredError,
+  McpDeviceGrantUnavailableError,
+} from "./errors.js";
 import { movedAuthorizationServer, quoteIssuer } from "./issuer.js";
 import {
   createRefreshGuard,
@@ -45,7 +61,7 @@ import {
 } from "./refresh.js";
 import { insecureAuthServer } from "./secure-url.js";
 import { ServedMetadata } from "./served-metadata.js";
-import { type SignInOptions, SignInSession } from "./sign-in-session.js";
+import { type SignInOptions, type SignInResult, SignInSession } from "./sign-in-session.js";
 import { StepUp } from "./step-up.js";
 import {
   type OAuthState,
@@ -114,6 +130,8 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   private readonly served = new ServedMetadata();
   /** DPoP proofs and the stored key, when the servers ask for them. */
   private readonly dpopBinding: DpopBinding;
+  /** The device code being polled for (RFC 8628); the token request sends it. */
+  private deviceCode: string | undefined;
 
   constructor(options: WrenOAuthProviderOptions) {
     this.options = options;
@@ -207,11 +225,25 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   }
 
   get clientMetadata(): OAuthClientMetadata {
-    return wrenClientMetadata({
+    const metadata = wrenClientMetadata({
       redirectUrl: this.redirectUrl,
       ...(this.options.clientVersion !== undefined && { version: this.options.clientVersion }),
       ...(this.server.oauth.scope !== undefined && { scope: this.server.oauth.scope }),
     });
+    // A registered client may use only the grants it registered: ask for the device grant too
+    // wherever the authorization server offers it (a later sign-in may be headless).
+    const offered = deviceAuthorizationEndpoint(
+      this.cached?.discovery?.authorizationServerMetadata,
+    );
+    if (offered === undefined || this.method === "browser") return metadata;
+    return { ...metadata, grant_types: [...(metadata.grant_types ?? []), DEVICE_CODE_GRANT] };
+  }
+
+  /** `wren mcp auth --device` over `oauth.method`; automatic when neither says. */
+  private get method(): "device" | "browser" | undefined {
+    const configured = this.server.oauth.method;
+    const method = configured === "device" || configured === "browser" ? configured : undefined;
+    return this.signIn?.method ?? method;
   }
 
   state(): string {
@@ -409,23 +441,137 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   redirectToAuthorization(authorizationUrl: URL): void {
     const signIn = this.signIn;
     if (!signIn) throw this.authRequired();
-    const metadata = this.cached?.discovery
-      ? toDiscoveryState(this.cached.discovery).authorizationServerMetadata
-      : undefined;
-    this.session.redirect(authorizationUrl, {
+    const discovery = this.cached?.discovery ? toDiscoveryState(this.cached.discovery) : undefined;
+    const metadata = discovery?.authorizationServerMetadata;
+    const context = {
       signIn,
       scope: this.stepUp.scope ?? this.options.requestScope,
       clients: [this.obtained, this.cached && storedClient(this.cached, this.server.oauth)],
       requireIss: metadata?.authorization_response_iss_parameter_supported === true,
       onFailed: () => this.stepUp.end(),
+    };
+    const endpoint = this.deviceEndpointFor(signIn);
+    if (endpoint === undefined || metadata === undefined || discovery === undefined) {
+      this.session.redirect(authorizationUrl, context);
+      return;
+    }
+    if (context.scope !== undefined) authorizationUrl.searchParams.set("scope", context.scope);
+    const asUrl = discovery.authorizationServerUrl;
+    this.session.redirectDevice(authorizationUrl, context, (signal) =>
+      this.runDeviceGrant({ endpoint, authorizationUrl, metadata, asUrl, signIn, signal }),
+    );
+  }
+
+  /**
+   * The device authorization endpoint when this sign-in is a device grant: asked for
+   * (`--device`, `oauth.method: "device"`) or headless, and offered by the authorization
+   * server. Asked for but not offered: one line saying so.
+   */
+  private deviceEndpointFor(signIn: SignInOptions): string | undefined {
+    if (this.method === "browser") return undefined;
+    const metadata = this.cached?.discovery?.authorizationServerMetadata;
+    const endpoint = deviceAuthorizationEndpoint(metadata);
+    if (this.method === "device") {
+      if (endpoint !== undefined) return endpoint;
+      throw new McpDeviceGrantUnavailableError(
+        this.server.name,
+        "the authorization server does not offer the device authorization grant (RFC 8628)",
+      );
+    }
+    const headless = signIn.openBrowser === undefined;
+    return headless ? endpoint : undefined;
+  }
+
+  /**
+   * RFC 8628: asks for a user code with the client, scope and resource of the authorization URL
+   * auth() built (the code flow would have sent the same), shows it, and polls the token
+   * endpoint through the SDK's token request (client authentication, resource, DPoP).
+   */
+  private async runDeviceGrant(request: {
+    endpoint: string;
+    authorizationUrl: URL;
+    metadata: AuthorizationServerMetadata;
+    asUrl: string;
+    signIn: SignInOptions;
+    signal: AbortSignal;
+  }): Promise<OAuthTokens> {
+    const { authorizationUrl, metadata, signIn } = request;
+    const name = this.server.name;
+    const clock = signIn.deviceClock ?? systemClock;
+    const clientId = authorizationUrl.searchParams.get("client_id");
+    const client = [
+      this.obtained,
+      this.cached && storedClient(this.cached, this.server.oauth),
+    ].find((c) => c !== undefined && c.information.client_id === clientId);
+    const information = client && presentable(client, this.server.oauth);
+    if (!information) throw new McpAuthError(name, "could not start the sign-in (no client)");
+    const secret = information.client_secret;
+    const resource = authorizationUrl.searchParams.get("resource") ?? undefined;
+    const scope = authorizationUrl.searchParams.get("scope") ?? undefined;
+    const authorization = await requestDeviceAuthorization({
+      server: name,
+      endpoint: request.endpoint,
+      client: {
+        clientId: information.client_id,
+        ...(secret !== undefined && {
+          clientSecret: secret,
+          authMethod: selectClientAuthMethod(
+            information,
+            metadata.token_endpoint_auth_methods_supported ?? [],
+          ),
+        }),
+      },
+      ...(scope !== undefined && { scope }),
+      ...(resource !== undefined && { resource }),
+      fetch: this.fetch,
+      signal: request.signal,
     });
+    const prompt = await devicePrompt(name, authorization);
+    const cancel = new AbortController();
+    const handle = signIn.interaction.openDevice(prompt, {
+      onCancel: () => cancel.abort(new McpAuthCancelledError(name)),
+    });
+    try {
+      return await pollForDeviceTokens({
+        server: name,
+        intervalMs: authorization.intervalMs,
+        expiresInMs: authorization.expiresInMs,
+        clock,
+        signal: AbortSignal.any([request.signal, cancel.signal]),
+        requestTokens: () => {
+          this.deviceCode = authorization.deviceCode;
+          return fetchToken(this, request.asUrl, {
+            metadata,
+            ...(resource !== undefined && { resource }),
+            fetchFn: this.fetch,
+          });
+        },
+        onEvent: (event) => {
+          if (event.kind === "slow-down") {
+            handle.update({
+              note: `The server asked wren to check less often (every ${event.intervalMs / 1000} s).`,
+            });
+          }
+        },
+      });
+    } finally {
+      this.deviceCode = undefined;
+      handle.close();
+    }
+  }
+
+  /** SDK hook: the token request of a device sign-in; undefined for the code flow's exchange. */
+  prepareTokenRequest(): URLSearchParams | undefined {
+    const deviceCode = this.deviceCode;
+    if (deviceCode === undefined) return undefined;
+    return new URLSearchParams({ grant_type: DEVICE_CODE_GRANT, device_code: deviceCode });
   }
 
   /**
    * The code of the sign-in in progress (started by the failed request, or by a concurrent
    * one), or undefined when none is. After it resolves, call {@link finishAuth} with the code.
    */
-  takePendingCode(): Promise<AuthorizationResponse> | undefined {
+  takePendingCode(): Promise<SignInResult> | undefined {
     return this.session.takePendingCode();
   }
 
@@ -446,7 +592,18 @@ export class WrenOAuthProvider implements OAuthClientProvider {
    * issuer first (RFC 9207, loopback and pasted alike) and refuses a missing one when the
    * server promises it. Callers sharing one sign-in share one exchange.
    */
-  finishAuth(response: AuthorizationResponse): Promise<void> {
+  finishAuth(response: SignInResult): Promise<void> {
+    if ("kind" in response) {
+      // A device grant's tokens were issued to the client of its sign-in: stored with it.
+      const discovery = this.cached?.discovery && toDiscoveryState(this.cached.discovery);
+      const issuer = discovery?.authorizationServerMetadata?.issuer;
+      const tokens = issuer !== undefined ? { ...response.tokens, issuer } : response.tokens;
+      return this.session.exchange(
+        "device",
+        () => this.saveTokens(tokens),
+        () => this.stepUp.end(),
+      );
+    }
     const { code, iss } = response;
     return this.session.exchange(
       code,

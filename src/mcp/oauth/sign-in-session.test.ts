@@ -124,7 +124,8 @@ describe("SignInSession", () => {
     const { session: s, store, state } = await started();
     const pending = s.takePendingCode();
     promptOf(store).submit(`?code=abc123XYZ&state=${state}`);
-    const { code } = (await pending) ?? { code: "" };
+    const result = await pending;
+    const code = result && "code" in result ? result.code : "";
     let runs = 0;
     const run = async (): Promise<void> => {
       runs++;

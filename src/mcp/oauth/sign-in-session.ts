@@ -2,10 +2,12 @@
 // of the code: the loopback listener, the prompt where loopback and paste race, Esc and the
 // timeout. The verifier lives here only, in memory: the exchange runs in this process.
 import { createHash, randomBytes } from "node:crypto";
+import type { OAuthTokens } from "@modelcontextprotocol/client";
 import type { OpenUrlResult } from "../../utils/open-url.js";
 import type { AuthInteraction } from "./auth-store.js";
 import type { AuthorizationResponse } from "./callback-input.js";
 import { CallbackListener } from "./callback-listener.js";
+import type { DeviceClock } from "./device-flow.js";
 import { McpAuthError } from "./errors.js";
 import { waitForAuthorizationCode } from "./flow.js";
 import type { Loopback } from "./loopback.js";
@@ -24,12 +26,28 @@ export interface SignInOptions {
   /** Binds the loopback listener (tests inject failures). */
   readonly startLoopback?: (port: number) => Promise<Loopback>;
   readonly signal?: AbortSignal;
+  /** `oauth.method` or `wren mcp auth --device`: how to sign in; automatic when absent. */
+  readonly method?: "device" | "browser";
+  /** The clock device sign-ins poll by (tests move it instead of waiting). */
+  readonly deviceClock?: DeviceClock;
 }
+
+/** A device sign-in (RFC 8628) ends with tokens already issued: there is no code to exchange. */
+export interface DeviceGrantResult {
+  readonly kind: "device";
+  readonly tokens: OAuthTokens;
+}
+
+/** How a sign-in ended: an authorization response to exchange, or a device grant's tokens. */
+export type SignInResult = AuthorizationResponse | DeviceGrantResult;
 
 /** The sign-in between the redirect and the exchange of its code. */
 interface ActiveSignIn {
-  readonly verifier: string;
-  readonly code: Promise<AuthorizationResponse>;
+  /** The PKCE verifier; none for a device sign-in. */
+  readonly verifier: string | undefined;
+  readonly code: Promise<SignInResult>;
+  /** A device sign-in: its token requests present {@link client} as well. */
+  readonly device: boolean;
   readonly exchanges: Map<string, Promise<void>>;
   /** Ends the prompt and the wait for the callback. */
   readonly abandon: AbortController;
@@ -82,7 +100,7 @@ export class SignInSession {
   private active: ActiveSignIn | undefined;
   private exchanging = false;
   /** A sign-in that failed (cancelled, denied, timed out) before its caller asked for it. */
-  private failed: Promise<AuthorizationResponse> | undefined;
+  private failed: Promise<SignInResult> | undefined;
 
   constructor(options: SignInSessionOptions) {
     this.server = options.server;
@@ -110,7 +128,7 @@ export class SignInSession {
 
   /** During the exchange: the client the authorization URL named. */
   get exchangeClient(): StoredClient | undefined {
-    return this.exchanging ? this.active?.client : undefined;
+    return this.exchanging || this.active?.device ? this.active?.client : undefined;
   }
 
   /** A new `state` for an authorization request. */
@@ -178,13 +196,48 @@ export class SignInSession {
       ...(signIn.timeoutMs !== undefined && { timeoutMs: signIn.timeoutMs }),
       signal: signIn.signal ? AbortSignal.any([signIn.signal, abandon.signal]) : abandon.signal,
     });
-    const clientId = authorizationUrl.searchParams.get("client_id");
+    this.start(flow, abandon, context, {
+      verifier,
+      client: clientOf(authorizationUrl, context),
+      redirectPort: loopback.port,
+      device: false,
+    });
+  }
+
+  /**
+   * auth() redirects, and the sign-in is a device grant (RFC 8628): `run` asks for a user code,
+   * shows it and polls until tokens are issued; no browser, callback or paste is involved.
+   */
+  redirectDevice(
+    authorizationUrl: URL,
+    context: RedirectContext,
+    run: (signal: AbortSignal) => Promise<OAuthTokens>,
+  ): void {
+    if (this.active) return;
+    this.candidates.clear();
+    const abandon = new AbortController();
+    const { signal } = context.signIn;
+    const flow = run(signal ? AbortSignal.any([signal, abandon.signal]) : abandon.signal).then(
+      (tokens): DeviceGrantResult => ({ kind: "device", tokens }),
+    );
+    this.start(flow, abandon, context, {
+      verifier: undefined,
+      client: clientOf(authorizationUrl, context),
+      redirectPort: this.listener.loopback?.port ?? 0,
+      device: true,
+    });
+  }
+
+  private start(
+    flow: Promise<SignInResult>,
+    abandon: AbortController,
+    context: RedirectContext,
+    details: Pick<ActiveSignIn, "verifier" | "client" | "redirectPort" | "device">,
+  ): void {
     const active: ActiveSignIn = {
+      ...details,
       abandon,
       taken: false,
-      verifier,
-      client: context.clients.find((c) => c !== undefined && c.information.client_id === clientId),
-      redirectPort: loopback.port,
       code: flow.then(
         (response) => {
           void this.listener.release();
@@ -212,7 +265,7 @@ export class SignInSession {
    * The code of the sign-in in progress (started by the failed request, or by a concurrent
    * one), or undefined when none is. After it resolves, call {@link exchange} with it.
    */
-  takePendingCode(): Promise<AuthorizationResponse> | undefined {
+  takePendingCode(): Promise<SignInResult> | undefined {
     const failed = this.failed;
     this.failed = undefined;
     if (this.active) this.active.taken = true;
@@ -259,4 +312,10 @@ export class SignInSession {
   async close(): Promise<void> {
     await this.listener.release();
   }
+}
+
+/** The client the authorization URL names, among those it may belong to. */
+function clientOf(authorizationUrl: URL, context: RedirectContext): StoredClient | undefined {
+  const clientId = authorizationUrl.searchParams.get("client_id");
+  return context.clients.find((c) => c !== undefined && c.information.client_id === clientId);
 }
