@@ -11,6 +11,7 @@ import type {
 } from "@modelcontextprotocol/client";
 import type { Attachment } from "../agent/messages.js";
 import { createStore } from "../utils/store.js";
+import type { ChangeStream } from "./change-stream.js";
 
 export type { Resource as McpResource, ResourceTemplateType as McpResourceTemplate };
 
@@ -33,7 +34,10 @@ export interface McpResourceApi {
   /** Every resource and resource template (both lists walked in full). */
   list(signal?: AbortSignal): Promise<ServerResources>;
   read(uri: string, signal?: AbortSignal): Promise<ReadResourceResult>;
-  /** `resources/subscribe`: the server then sends `notifications/resources/updated` for it. */
+  /**
+   * Asks the server for `notifications/resources/updated` about `uri`: `resources/subscribe` on
+   * a 2025-era connection, the `subscriptions/listen` stream on a 2026-07-28 one.
+   */
   subscribe(uri: string): Promise<void>;
   /** `completion/complete` for one argument of a resource template. */
   complete(
@@ -55,8 +59,12 @@ const MAX_COMPLETIONS = 100;
 /** Most resources and templates kept per server: a completion list, not a database. */
 const MAX_LISTED = 2000;
 
-/** Builds the resource API of one connection from its SDK client. */
-export function createResourceApi(client: Client, run: ResourceRequestRunner): McpResourceApi {
+/** Builds the resource API of one connection from its SDK client (and its listen stream, if modern). */
+export function createResourceApi(
+  client: Client,
+  run: ResourceRequestRunner,
+  changes?: ChangeStream,
+): McpResourceApi {
   const caps = client.getServerCapabilities();
   const capabilities: ResourceCapabilities = {
     resources: caps?.resources !== undefined,
@@ -82,6 +90,7 @@ export function createResourceApi(client: Client, run: ResourceRequestRunner): M
     },
     async subscribe(uri) {
       if (!capabilities.subscribe) return;
+      if (changes) return changes.watch(uri);
       await run(undefined, (options) => client.subscribeResource({ uri }, options));
     },
     async complete(uriTemplate, argument, value, signal) {
