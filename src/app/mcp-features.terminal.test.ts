@@ -90,6 +90,11 @@ describe("MCP prompts in the REPL", () => {
     await wren.waitFor("› .everything:simple-prompt");
     wren.press(Keys.enter);
     await wren.waitFor("Simple done.", { timeout: 20_000 });
+
+    // What the server tells the model is readable by the user too.
+    await wren.type(".mcp tools everything");
+    wren.press(Keys.enter);
+    await wren.waitFor("instructions everything gives the model:", { timeout: 20_000 });
   }, 120_000);
 });
 
