@@ -205,6 +205,22 @@ describe("print mode", () => {
     expect(status.exitCode).toBe(2);
   }, 120_000);
 
+  it("gives server-filesystem the project directory as its root", async () => {
+    const tool = "mcp__fs__list_allowed_directories";
+    const { server, home } = await mockModelHome(
+      [[{ toolCall: { name: tool, arguments: {} } }], [{ text: "Listed." }]],
+      { settings: { mcpServers: { fs: { command: process.execPath, args: [FILESYSTEM_BIN] } } } },
+    );
+    const run = await terminals.startWren({
+      home,
+      args: ["-p", "where may you go", "--allowed-tools", tool],
+    });
+    expect((await run.waitForExit({ timeout: 60_000 })).exitCode).toBe(0);
+    expect(run.fullText()).toContain("Listed.");
+    const requests = await server.requests();
+    expect(JSON.stringify(requests[1]?.body)).toContain(run.cwd);
+  }, 90_000);
+
   it("declines URL elicitation with a line on stderr and gives the model the server's instructions", async () => {
     const tool = "mcp__everything__trigger-url-elicitation";
     const { server, home } = await mockModelHome(
