@@ -8,10 +8,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { EVERYTHING_BIN, REPO_ROOT } from "../mcp/test-support.js";
-import { mockModelHome, type ScriptTurn } from "../provider/test-support.js";
+import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
 
 const terminals = useTerminals();
+// One scripted model server for the file; each test replays its own script on it.
+const mockModelHome = useModelHomes();
 const FILESYSTEM_BIN = join(
   REPO_ROOT,
   "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js",
