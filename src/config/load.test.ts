@@ -207,6 +207,16 @@ describe("loadConfig", () => {
     );
   });
 
+  it("reads oauthStorage, and names the file and path of a bad value", async () => {
+    await put(paths.userSettings, { oauthStorage: "file" });
+    expect((await loadConfig({ paths, env: {} })).oauthStorage).toBe("file");
+    await put(paths.userSettings, { oauthStorage: "vault" });
+    const error = await loadError();
+    expect(error.issues.map((i) => [i.file, i.path.join("."), i.message])).toEqual([
+      [paths.userSettings, "oauthStorage", "expected keychain or file"],
+    ]);
+  });
+
   it("words type, range and union problems plainly", async () => {
     await put(paths.userSettings, {
       display: "loud",

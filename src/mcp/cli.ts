@@ -22,10 +22,11 @@ import { redactArgs, redactNamedValue } from "../utils/redact.js";
 import { safeLine, safeWriter, terminalJson } from "../utils/terminal-text.js";
 import { declineElicitations } from "./elicitation-store.js";
 import { McpConnectionError, McpNeedsAuthError } from "./errors.js";
-import { createMcpManager, type McpManager, type McpServerState } from "./manager.js";
+import { createMcpManager, type McpManager } from "./manager.js";
 import { McpAuthRequiredError } from "./oauth/errors.js";
-import type { McpOAuth } from "./oauth/mcp-oauth.js";
+import { createMcpOAuth, type McpOAuth } from "./oauth/mcp-oauth.js";
 import { RESOURCE_TABLE_COLUMNS, resourceRows } from "./resource-text.js";
+import type { McpServerState } from "./status.js";
 import { authLabel, describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "./status-text.js";
 
 /** Where `wren mcp` writes and what it reads. */
@@ -220,10 +221,18 @@ function managerFor(
   oauth?: McpOAuth,
 ): McpManager {
   const { io } = session;
+  const { oauthStorage } = session.config;
   return createMcpManager({
     servers,
     paths: io.paths,
-    ...(oauth && { oauth }),
+    // The manager's own OAuth would not know where settings keep the secrets.
+    oauth:
+      oauth ??
+      createMcpOAuth({
+        paths: io.paths,
+        ...(oauthStorage && { oauthStorage }),
+        warn: (line) => io.stderr.write(`wren: warning: ${line}\n`),
+      }),
     connectTimeoutMs: io.connectTimeoutMs ?? 15_000,
     elicitation: declineElicitations((line) => io.stderr.write(`wren: ${line}\n`)),
   });
@@ -404,6 +413,7 @@ async function call(session: Session, argv: readonly string[]): Promise<number> 
         env: io.env,
         paths: io.paths,
         ...(io.noBrowser && { noBrowser: true }),
+        ...(session.config.oauthStorage && { oauthStorage: session.config.oauthStorage }),
       },
       true,
     );
@@ -733,6 +743,7 @@ async function signInOrOut(
       paths: io.paths,
       noBrowser: io.noBrowser === true || ("no-browser" in values && values["no-browser"] === true),
       ...(io.connectTimeoutMs !== undefined && { connectTimeoutMs: io.connectTimeoutMs }),
+      ...(session.config.oauthStorage && { oauthStorage: session.config.oauthStorage }),
     };
     return sub === "auth"
       ? runAuthCli(server, authIo, scope === undefined ? {} : { scope })

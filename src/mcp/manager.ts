@@ -35,38 +35,10 @@ import { readResourceTool } from "./resource-tool.js";
 import { createResourceCatalog, linkedUris, type ResourceCatalog } from "./resources.js";
 import { createRootList, type RootList } from "./roots.js";
 import type { SamplingHandler } from "./sampling.js";
+import type { McpServerState, McpServerStatus } from "./status.js";
 import { describeStatus } from "./status-text.js";
 import { assignToolNames, bridgeTool, filterTools, type ResultLimits } from "./tool-bridge.js";
 import { type UrlElicitor, withUrlElicitation } from "./url-elicitation.js";
-
-/** What a server is doing right now. */
-export type McpServerStatus =
-  | { readonly state: "disabled" }
-  | { readonly state: "connecting" }
-  | {
-      readonly state: "connected";
-      readonly toolCount: number;
-      /** `oauth` when signed in with wren's stored tokens. */
-      readonly auth?: "oauth";
-    }
-  | { readonly state: "needs-auth"; readonly message: string }
-  | {
-      readonly state: "failed";
-      readonly reason: string;
-      /** Set while an automatic restart is scheduled. */
-      readonly retryInMs?: number;
-    };
-
-/** One configured server and its status, as the UI shows it. */
-export interface McpServerState {
-  readonly name: string;
-  readonly config: McpServerConfig;
-  readonly status: McpServerStatus;
-  /** The MCP revision agreed with the server, while connected (e.g. `2026-07-28`). */
-  readonly protocolVersion?: string;
-  /** The server's `instructions` from its handshake, while connected (untrusted text). */
-  readonly instructions?: string;
-}
 
 /** Automatic restarts of stdio servers that exit. */
 export interface RestartPolicy {
