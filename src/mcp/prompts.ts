@@ -1,5 +1,5 @@
 import type { GetPromptResult, Prompt, PromptMessage } from "@modelcontextprotocol/client";
-import type { Attachment } from "../agent/messages.js";
+import type { Attachment } from "../messages.js";
 import type { McpConnection } from "./connect.js";
 import { DEFAULT_ATTACHMENT_LIMITS } from "./resources.js";
 
