@@ -251,6 +251,23 @@ describe("sendMessages (an MCP prompt's messages)", () => {
     conversation.interrupt();
   });
 
+  it("sends a prompt's images with the user message they belong to", async () => {
+    const { conversation, m } = await setup([say("I see it.")]);
+    const image = {
+      type: "image",
+      source: "prompt image",
+      mimeType: "image/png",
+      data: "AAAA",
+    } as const;
+    conversation.sendMessages([
+      { role: "user", text: "Describe this" },
+      { role: "user", text: "", attachments: [image] },
+    ]);
+    await conversation.idle();
+    expect(m.seen[0]?.messages).toHaveLength(1);
+    expect(m.seen[0]?.messages[0]).toMatchObject({ text: "Describe this", attachments: [image] });
+  });
+
   it("runs no turn when the prompt ends with the assistant's words", async () => {
     const { conversation, m } = await setup([]);
     expect(conversation.sendMessages([{ role: "assistant", text: "Hello" }])).toBe(false);

@@ -61,6 +61,8 @@ export type FinishedItem =
 export interface SeedMessage {
   readonly role: "user" | "assistant";
   readonly text: string;
+  /** Images and texts sent with a user message (an MCP prompt's images). */
+  readonly attachments?: readonly Attachment[];
 }
 
 /** The chat as the REPL and print mode drive it. */
@@ -182,7 +184,11 @@ export function createConversation(options: ConversationOptions): Conversation {
     for (const resolve of waiters) resolve();
   };
 
-  async function runOne(text: string, replay = false): Promise<void> {
+  async function runOne(
+    text: string,
+    replay = false,
+    seeded: readonly Attachment[] = [],
+  ): Promise<void> {
     const started = Date.now();
     controller = new AbortController();
     const signal = controller.signal;
@@ -190,12 +196,12 @@ export function createConversation(options: ConversationOptions): Conversation {
     if (!replay) {
       options.onFinished({ kind: "user", text });
       const time = now().toISOString();
-      let attachments: readonly Attachment[] = [];
+      let attachments: readonly Attachment[] = seeded;
       if (options.attach) {
         store.update((s) => ({ ...s, running: true, live }));
         const read = await options.attach(text, signal);
         for (const note of read.notes) options.onFinished({ kind: "note", text: note });
-        attachments = read.attachments;
+        attachments = [...seeded, ...read.attachments];
       }
       persist({
         role: "user",
@@ -351,8 +357,12 @@ export function createConversation(options: ConversationOptions): Conversation {
     }
   }
 
-  async function drain(first: string, replay = false): Promise<void> {
-    await runOne(first, replay);
+  async function drain(
+    first: string,
+    replay = false,
+    seeded: readonly Attachment[] = [],
+  ): Promise<void> {
+    await runOne(first, replay, seeded);
     // Queued messages go out one by one, in order, each as its own turn.
     while (true) {
       const [next, ...rest] = store.getSnapshot().queue;
@@ -363,8 +373,8 @@ export function createConversation(options: ConversationOptions): Conversation {
     settleIdle();
   }
 
-  const start = (text: string, replay = false): void => {
-    void drain(text, replay);
+  const start = (text: string, replay = false, seeded: readonly Attachment[] = []): void => {
+    void drain(text, replay, seeded);
   };
 
   return {
@@ -380,9 +390,14 @@ export function createConversation(options: ConversationOptions): Conversation {
       const merged: SeedMessage[] = [];
       for (const m of messages) {
         const last = merged.at(-1);
-        if (last?.role === m.role)
-          merged[merged.length - 1] = { ...last, text: `${last.text}\n\n${m.text}` };
-        else merged.push(m);
+        if (last?.role === m.role) {
+          const attachments = [...(last.attachments ?? []), ...(m.attachments ?? [])];
+          merged[merged.length - 1] = {
+            ...last,
+            text: [last.text, m.text].filter((t) => t !== "").join("\n\n"),
+            ...(attachments.length > 0 && { attachments }),
+          };
+        } else merged.push(m);
       }
       const final = merged.at(-1);
       const earlier = final?.role === "user" ? merged.slice(0, -1) : merged;
@@ -391,14 +406,21 @@ export function createConversation(options: ConversationOptions): Conversation {
         const time = now().toISOString();
         if (m.role === "user") {
           options.onFinished({ kind: "user", text: m.text });
-          persist({ role: "user", id, time, text: m.text });
+          const attachments = m.attachments ?? [];
+          persist({
+            role: "user",
+            id,
+            time,
+            text: m.text,
+            ...(attachments.length > 0 && { attachments }),
+          });
         } else {
           options.onFinished({ kind: "assistant-text", text: m.text });
           persist({ role: "assistant", id, time, parts: [{ type: "text", text: m.text }] });
         }
       }
       if (final?.role !== "user") return false;
-      start(final.text);
+      start(final.text, false, final.attachments);
       return true;
     },
     interrupt() {

@@ -8,10 +8,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { EVERYTHING_BIN, REPO_ROOT } from "../mcp/test-support.js";
-import { mockModelHome, type ScriptTurn } from "../provider/test-support.js";
+import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
 
 const terminals = useTerminals();
+// One scripted model server for the file; each test replays its own script on it.
+const mockModelHome = useModelHomes();
 const FILESYSTEM_BIN = join(
   REPO_ROOT,
   "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js",
@@ -90,6 +92,11 @@ describe("MCP prompts in the REPL", () => {
     await wren.waitFor("› .everything:simple-prompt");
     wren.press(Keys.enter);
     await wren.waitFor("Simple done.", { timeout: 20_000 });
+
+    // What the server tells the model is readable by the user too.
+    await wren.type(".mcp tools everything");
+    wren.press(Keys.enter);
+    await wren.waitFor("instructions everything gives the model:", { timeout: 20_000 });
   }, 120_000);
 });
 
@@ -199,6 +206,22 @@ describe("print mode", () => {
     expect(missing.fullText()).toContain(".everything:args-prompt takes city=VALUE [state=VALUE]");
     expect(status.exitCode).toBe(2);
   }, 120_000);
+
+  it("gives server-filesystem the project directory as its root", async () => {
+    const tool = "mcp__fs__list_allowed_directories";
+    const { server, home } = await mockModelHome(
+      [[{ toolCall: { name: tool, arguments: {} } }], [{ text: "Listed." }]],
+      { settings: { mcpServers: { fs: { command: process.execPath, args: [FILESYSTEM_BIN] } } } },
+    );
+    const run = await terminals.startWren({
+      home,
+      args: ["-p", "where may you go", "--allowed-tools", tool],
+    });
+    expect((await run.waitForExit({ timeout: 60_000 })).exitCode).toBe(0);
+    expect(run.fullText()).toContain("Listed.");
+    const requests = await server.requests();
+    expect(JSON.stringify(requests[1]?.body)).toContain(run.cwd);
+  }, 90_000);
 
   it("declines URL elicitation with a line on stderr and gives the model the server's instructions", async () => {
     const tool = "mcp__everything__trigger-url-elicitation";

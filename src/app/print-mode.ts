@@ -176,6 +176,7 @@ export async function runPrint(options: PrintOptions): Promise<CommandOutcome> {
     const setup = await loadAgentSetup(paths, options.env);
     tools.addSource(() => setup.builtins);
     if (manager) tools.addSource(() => manager.tools());
+    if (manager) tools.addFallback((name) => manager.findHiddenTool(name));
     if (outputFormat === "stream-json") {
       emit({
         type: "system",

@@ -214,6 +214,7 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     starting.then(
       (manager) => {
         services.tools.addSource(() => manager.tools());
+        services.tools.addFallback((name) => manager.findHiddenTool(name));
         services.addSystemSection(() => serverInstructionsSection(manager.getSnapshot()));
         services.registry.addSource(() => promptCommands(manager));
         mcp.set(manager);

@@ -148,6 +148,10 @@ async function runPrompt(
   if (content.messages.length === 0) return textResult(`${name} returned no messages`, "warning");
   if (!(await whenIdle(context))) return textResult(`.${name} cancelled`, "dim");
   const ran = conversation.sendMessages(content.messages);
+  const images = content.messages.reduce((n, m) => n + (m.attachments?.length ?? 0), 0);
+  if (ran && images > 0) {
+    return textResult(`${name}: ${images === 1 ? "1 image" : `${images} images`} attached`, "dim");
+  }
   return ran
     ? {}
     : textResult(`${name} ends with the assistant's words: send a message to go on`, "dim");

@@ -77,7 +77,23 @@ export function toolSearchLine(status: ToolSearchStatus): string {
 
 async function tools(mcp: McpManager, name: string): Promise<CommandResult> {
   const definitions = await mcp.listTools(name);
-  if (definitions.length === 0) return textResult(`${name} has no tools`, "dim");
+  // What the server tells the model (its handshake `instructions`), so the user can read it too.
+  const instructions = mcp
+    .getSnapshot()
+    .find((s) => s.name === name)
+    ?.instructions?.trim();
+  const told = instructions
+    ? [
+        {
+          kind: "text" as const,
+          text: `instructions ${name} gives the model:\n${instructions.replace(/^/gm, "  ")}`,
+          tone: "dim" as const,
+        },
+      ]
+    : [];
+  if (definitions.length === 0) {
+    return { output: [{ kind: "text", text: `${name} has no tools`, tone: "dim" }, ...told] };
+  }
   return {
     output: [
       {
@@ -85,6 +101,7 @@ async function tools(mcp: McpManager, name: string): Promise<CommandResult> {
         columns: ["tool", "description"],
         rows: definitions.map((t) => [t.name, firstLine(t.description, 80)]),
       },
+      ...told,
     ],
   };
 }

@@ -187,7 +187,7 @@ describe("remote", () => {
       paths,
     });
     expect(m.protocolVersion).toBe("2026-07-28");
-    expect((await m.listTools()).map((t) => t.name)).toEqual(["echo", "add", "where"]);
+    expect((await m.listTools()).map((t) => t.name)).toEqual(["echo", "add", "where", "bump"]);
     expect(await m.callTool("add", { a: 2, b: 3 })).toMatchObject({ content: [{ text: "5" }] });
     const o = await connected({
       server: remoteServer("older", `http://127.0.0.1:${older.port}/mcp`),

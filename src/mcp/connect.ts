@@ -28,6 +28,7 @@ import { openLogFile } from "../utils/log-file.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { redactNamedValue, redactSecrets } from "../utils/redact.js";
 import { VERSION } from "../version.js";
+import { openChangeStream } from "./change-stream.js";
 import {
   classifyMcpError,
   type FailureContext,
@@ -458,6 +459,14 @@ const connectOnce: ConnectFn = async (options) => {
   log.line(`connected${pid === undefined ? "" : ` (pid ${pid})`}, protocol ${version}`);
   // Each tool's `execution.taskSupport` from the last listing: such tools run as tasks.
   const taskSupport = new Map<string, TaskSupport>();
+  // 2026-07-28 servers send list changes and resource updates only on a listen stream.
+  const changes =
+    client.getProtocolEra() === "modern"
+      ? openChangeStream(client, {
+          requestOptions: () => requestOptions(),
+          log: (line) => log.line(line),
+        })
+      : undefined;
 
   return {
     pid,
@@ -548,19 +557,24 @@ const connectOnce: ConnectFn = async (options) => {
         });
       }
     },
-    resources: createResourceApi(client, async (signal, call) => {
-      try {
-        return await withRequestSignal(signal, (own) =>
-          call(requestOptions(own ? { signal: own } : {})),
-        );
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        throw classifyMcpError(error, context());
-      }
-    }),
+    resources: createResourceApi(
+      client,
+      async (signal, call) => {
+        try {
+          return await withRequestSignal(signal, (own) =>
+            call(requestOptions(own ? { signal: own } : {})),
+          );
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          throw classifyMcpError(error, context());
+        }
+      },
+      changes,
+    ),
     async close() {
       if (!closing) {
         closing = true;
+        await changes?.close().catch(() => {});
         await client.close().catch(() => {});
       }
       await Promise.race([ended, delay(5000)]);

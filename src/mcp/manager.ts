@@ -105,6 +105,8 @@ export interface McpManager {
   tools(): readonly Tool[];
   /** Whether tool search is on, and why; undefined when the manager was made without it. */
   toolSearchStatus(): ToolSearchStatus | undefined;
+  /** A tool search kept back, called by its name: loaded for the next step and returned. */
+  findHiddenTool(name: string): Tool | undefined;
   /** A server's tools after include/exclude filtering, connecting it first if needed. */
   listTools(name: string): Promise<readonly McpToolDefinition[]>;
   /** Calls one tool; reconnects a dropped remote server once. */
@@ -564,6 +566,10 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     toolSearchStatus() {
       manager.tools();
       return search?.status(toolsCache ?? []);
+    },
+    findHiddenTool(name) {
+      manager.tools();
+      return search?.resolve(toolsCache ?? [], name);
     },
     resources: catalog,
     connection: (name) => ensureConnected(name),

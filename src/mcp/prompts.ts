@@ -1,5 +1,7 @@
 import type { GetPromptResult, Prompt, PromptMessage } from "@modelcontextprotocol/client";
+import type { Attachment } from "../messages.js";
 import type { McpConnection } from "./connect.js";
+import { DEFAULT_ATTACHMENT_LIMITS } from "./resources.js";
 
 /** One argument of a server prompt. */
 export interface McpPromptArgument {
@@ -17,10 +19,12 @@ export interface McpPrompt {
   readonly arguments: readonly McpPromptArgument[];
 }
 
-/** One message of a prompt as the conversation takes it: text, with anything else described. */
+/** One message of a prompt as the conversation takes it: text, images of user messages attached. */
 export interface PromptTurn {
   readonly role: "user" | "assistant";
   readonly text: string;
+  /** Images the prompt gives the user message (the provider sends them, or notes them). */
+  readonly attachments?: readonly Attachment[];
 }
 
 /** What `prompts/get` returned, reduced to what the conversation can carry. */
@@ -99,12 +103,20 @@ export async function fetchPrompt(
 }
 
 /**
- * A prompt message as text: embedded text resources are inlined (capped, with their URI), and
- * what the conversation cannot carry yet (images, audio, binary resources) becomes a note, so
- * the model knows something was there instead of silently losing it.
+ * A prompt message as the conversation takes it: embedded text resources are inlined (capped,
+ * with their URI); images of user messages (content or embedded resources) are attached, as
+ * mentioned resources are; what the conversation cannot carry (audio, other binary data, images
+ * in the assistant's words or past the size cap) becomes a note, so the model knows something
+ * was there instead of silently losing it.
  */
 export function toTurn(message: PromptMessage): PromptTurn {
   const content = message.content;
+  const image = (source: string, mimeType: string, data: string): PromptTurn | undefined =>
+    message.role === "user" &&
+    mimeType.startsWith("image/") &&
+    data.length <= DEFAULT_ATTACHMENT_LIMITS.maxImageChars
+      ? { role: "user", text: "", attachments: [{ type: "image", source, mimeType, data }] }
+      : undefined;
   switch (content.type) {
     case "text":
       return { role: message.role, text: content.text };
@@ -118,11 +130,22 @@ export function toTurn(message: PromptMessage): PromptTurn {
         return { role: message.role, text: `[resource ${resource.uri}]\n${text}` };
       }
       const type = resource.mimeType ?? "binary";
-      return { role: message.role, text: `[resource ${resource.uri} (${type}) not included]` };
+      return (
+        image(resource.uri, type, resource.blob) ?? {
+          role: message.role,
+          text: `[resource ${resource.uri} (${type}) not included]`,
+        }
+      );
     }
     case "resource_link":
       return { role: message.role, text: `[resource link: ${content.uri}]` };
     case "image":
+      return (
+        image("prompt image", content.mimeType, content.data) ?? {
+          role: message.role,
+          text: `[image ${content.mimeType} not included]`,
+        }
+      );
     case "audio":
       return { role: message.role, text: `[${content.type} ${content.mimeType} not included]` };
     default:

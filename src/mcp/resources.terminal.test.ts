@@ -1,17 +1,20 @@
 // Resources as a person uses them, in a real terminal against server-everything: type `@`,
 // complete the server, a resource and a template argument with Tab, send, and see the scripted
 // model receive the contents; images from a tool reach a model configured for image input;
-// `-p` reads mentions too; a hostile server's resource texts never drive the terminal.
+// content annotated for the user only is shown but not sent; `-p` reads mentions too; a
+// hostile server's resource texts never drive the terminal.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HOSTILE_RESOURCE_URI } from "../../mock-mcps/tools.mjs";
-import { mockModelHome, type ScriptTurn } from "../provider/test-support.js";
+import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { terminalInjections } from "../test-utils/hostile-strings.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
 import { EVERYTHING_BIN, STDIO_MOCK } from "./test-support.js";
 
 const terminals = useTerminals();
+// One scripted model server for the file; each test replays its own script on it.
+const mockModelHome = useModelHomes();
 
 const everything = { command: process.execPath, args: [EVERYTHING_BIN, "stdio"] };
 
@@ -69,13 +72,23 @@ describe("@ mentions in the REPL", () => {
     await wren.waitFor("Mention one in a message as @everything:URI");
   }, 60_000);
 
-  it("passes a tool's image to a model configured for image input", async () => {
+  it("passes a tool's image to a model configured for image input; user-only content stays on screen", async () => {
+    const annotated = "mcp__everything__get-annotated-message";
     const { server, home: dir } = await home(
       [
         [{ toolCall: { name: "mcp__everything__get-tiny-image", arguments: {} } }],
         [{ text: "a tiny image" }],
+        [
+          {
+            toolCall: {
+              name: annotated,
+              arguments: { messageType: "success", includeImage: true },
+            },
+          },
+        ],
+        [{ text: "annotations seen" }],
       ],
-      { permissions: { allow: ["mcp__everything__get-tiny-image"] } },
+      { permissions: { allow: ["mcp__everything__get-tiny-image", annotated] } },
       { imageInput: true },
     );
     const wren = await terminals.startWren({ home: dir });
@@ -86,7 +99,16 @@ describe("@ mentions in the REPL", () => {
     const body = JSON.stringify((await server.requests())[1]?.body);
     expect(body).toContain("data:image/png;base64,");
     expect(body).toContain("[image attached in the next message]");
-  }, 60_000);
+
+    // Annotations: content addressed to the user only (audience ["user"]) is shown, not sent.
+    await wren.type("annotate");
+    wren.press(Keys.enter);
+    await wren.waitFor("annotations seen", { timeout: 30_000 });
+    expect(wren.fullText()).toMatch(/Operation completed successfully \(1 image\)/);
+    const toModel = JSON.stringify((await server.requests())[3]?.body);
+    expect(toModel).toContain("[2 items addressed to the user only, not shown here]");
+    expect(toModel).not.toContain("Operation completed successfully");
+  }, 90_000);
 
   it("reads mentions in print mode, and notes images for a text-only model", async () => {
     const { server, home: dir } = await home([

@@ -12,6 +12,7 @@ import type {
 import type { Attachment } from "../messages.js";
 import { errorText } from "../utils/errors.js";
 import { createStore } from "../utils/store.js";
+import type { ChangeStream } from "./change-stream.js";
 
 export type { Resource as McpResource, ResourceTemplateType as McpResourceTemplate };
 
@@ -34,7 +35,10 @@ export interface McpResourceApi {
   /** Every resource and resource template (both lists walked in full). */
   list(signal?: AbortSignal): Promise<ServerResources>;
   read(uri: string, signal?: AbortSignal): Promise<ReadResourceResult>;
-  /** `resources/subscribe`: the server then sends `notifications/resources/updated` for it. */
+  /**
+   * Asks the server for `notifications/resources/updated` about `uri`: `resources/subscribe` on
+   * a 2025-era connection, the `subscriptions/listen` stream on a 2026-07-28 one.
+   */
   subscribe(uri: string): Promise<void>;
   /** `completion/complete` for one argument of a resource template. */
   complete(
@@ -56,8 +60,12 @@ const MAX_COMPLETIONS = 100;
 /** Most resources and templates kept per server: a completion list, not a database. */
 const MAX_LISTED = 2000;
 
-/** Builds the resource API of one connection from its SDK client. */
-export function createResourceApi(client: Client, run: ResourceRequestRunner): McpResourceApi {
+/** Builds the resource API of one connection from its SDK client (and its listen stream, if modern). */
+export function createResourceApi(
+  client: Client,
+  run: ResourceRequestRunner,
+  changes?: ChangeStream,
+): McpResourceApi {
   const caps = client.getServerCapabilities();
   const capabilities: ResourceCapabilities = {
     resources: caps?.resources !== undefined,
@@ -83,6 +91,7 @@ export function createResourceApi(client: Client, run: ResourceRequestRunner): M
     },
     async subscribe(uri) {
       if (!capabilities.subscribe) return;
+      if (changes) return changes.watch(uri);
       await run(undefined, (options) => client.subscribeResource({ uri }, options));
     },
     async complete(uriTemplate, argument, value, signal) {

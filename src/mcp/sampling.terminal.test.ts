@@ -5,11 +5,13 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mockModelHome, type ScriptTurn } from "../provider/test-support.js";
+import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
 import { EVERYTHING_BIN } from "./test-support.js";
 
 const terminals = useTerminals();
+// One scripted model server for the file; each test replays its own script on it.
+const mockModelHome = useModelHomes();
 
 const everything = {
   everything: { command: process.execPath, args: [EVERYTHING_BIN, "stdio"] },
@@ -91,7 +93,7 @@ describe("sampling consent in the REPL", () => {
 });
 
 describe("task tools in the REPL", () => {
-  it("runs a task-only tool with its status showing, and Esc cancels one", {
+  it("runs a task-only tool with its status showing, Esc cancels one, and a long tool shows progress", {
     timeout: 120_000,
   }, async () => {
     const research = (topic: string): ScriptTurn => [
@@ -101,7 +103,14 @@ describe("task tools in the REPL", () => {
       research("wrens"),
       [{ text: "Report received." }],
       research("endless"),
-      [{ text: "Stopped." }],
+      [
+        {
+          toolCall: {
+            name: "mcp__everything__trigger-long-running-operation",
+            arguments: { duration: 60, steps: 60 },
+          },
+        },
+      ],
     ]);
     await wren.waitFor(/everything ✓ \d+/, { timeout: 60_000 });
     await wren.type("research wrens");
@@ -113,5 +122,12 @@ describe("task tools in the REPL", () => {
     await wren.waitFor(/working: (Gathering sources|Analyzing content)/, { timeout: 30_000 });
     wren.press(Keys.escape);
     await wren.waitFor("interrupted", { timeout: 10_000 });
+
+    // A long-running (non-task) tool: its progress notifications show on its line; Esc stops it.
+    await wren.type("run the long operation");
+    wren.press(Keys.enter);
+    await wren.waitFor(/ [1-9]\d*\/60/, { timeout: 30_000 });
+    wren.press(Keys.escape);
+    await wren.waitFor(/interrupted[\s\S]*interrupted/, { timeout: 10_000 });
   });
 });

@@ -5,6 +5,7 @@ import { McpConnectionError } from "./errors.js";
 import {
   assignToolNames,
   bridgeTool,
+  DEFAULT_RESULT_LIMITS,
   filterTools,
   MAX_TOOL_NAME,
   mapToolResult,
@@ -161,6 +162,24 @@ describe("truncateParts", () => {
       4,
     );
     expect(out.map((p) => p.type === "text" && p.text.slice(0, 4))).toEqual(["aaaa", "[out"]);
+  });
+  it("spends the budget on higher-priority parts first, keeping their order", () => {
+    const out = mapToolResult(
+      {
+        content: [
+          { type: "text", text: "debug ".repeat(10), annotations: { priority: 0.2 } },
+          { type: "text", text: "ERROR", annotations: { priority: 1 } },
+          { type: "text", text: "plain" },
+        ],
+      },
+      { ...DEFAULT_RESULT_LIMITS, maxTextChars: 14 },
+    );
+    expect(out.status === "ok" && out.content.map((p) => p.type === "text" && p.text)).toEqual([
+      "debug debug ".slice(0, 4),
+      "ERROR",
+      "plain",
+      "[output truncated: the tool returned 70 characters of text; only the first 14 are shown]",
+    ]);
   });
 });
 

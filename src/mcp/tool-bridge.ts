@@ -138,22 +138,31 @@ function mapContent(
 export function truncateParts(
   parts: readonly ToolContentPart[],
   maxTextChars: number,
+  priorities: readonly (number | undefined)[] = [],
 ): ToolContentPart[] {
   const total = parts.reduce((n, p) => n + (p.type === "text" ? p.text.length : 0), 0);
   if (total <= maxTextChars) return [...parts];
+  // The budget goes to the parts the server marked most important first (MCP annotation
+  // `priority`, 0..1; unmarked count as 0.5); equal ones in order. The order shown stays.
+  const rank = (i: number): number => priorities[i] ?? 0.5;
+  const allowance = new Map<number, number>();
   let budget = maxTextChars;
-  const out: ToolContentPart[] = [];
-  for (const part of parts) {
-    if (part.type !== "text") {
-      out.push(part);
-      continue;
-    }
-    if (budget <= 0) continue;
-    out.push(
-      part.text.length <= budget ? part : { type: "text", text: part.text.slice(0, budget) },
-    );
+  for (const i of [...parts.keys()].sort((a, b) => rank(b) - rank(a) || a - b)) {
+    const part = parts[i];
+    if (part?.type !== "text") continue;
+    allowance.set(i, Math.max(0, Math.min(part.text.length, budget)));
     budget -= part.text.length;
   }
+  const out: ToolContentPart[] = [];
+  parts.forEach((part, i) => {
+    if (part.type !== "text") {
+      out.push(part);
+      return;
+    }
+    const allowed = allowance.get(i) ?? 0;
+    if (allowed === 0) return;
+    out.push(allowed >= part.text.length ? part : { ...part, text: part.text.slice(0, allowed) });
+  });
   out.push({
     type: "text",
     text: `[output truncated: the tool returned ${total} characters of text; only the first ${maxTextChars} are shown]`,
@@ -167,8 +176,11 @@ export function mapToolResult(
   limits: ResultLimits = DEFAULT_RESULT_LIMITS,
   server?: string,
 ): ToolOutcome {
+  const priorities: (number | undefined)[] = [];
   let parts = result.content.flatMap((item) => {
     const mapped = mapContent(item, limits, server);
+    const priority = "annotations" in item ? item.annotations?.priority : undefined;
+    for (let i = 0; i < mapped.length; i++) priorities.push(priority);
     // Annotations are hints, but an audience without the assistant is the server saying the
     // model need not see it (server-everything's success messages and images).
     const audience = "annotations" in item ? item.annotations?.audience : undefined;
@@ -179,7 +191,7 @@ export function mapToolResult(
     // Spec: a tool with structured output SHOULD also return it as text; some do not.
     parts = [{ type: "text", text: JSON.stringify(result.structuredContent) }];
   }
-  const content = truncateParts(parts, limits.maxTextChars);
+  const content = truncateParts(parts, limits.maxTextChars, priorities);
   if (result.isError) {
     const text = content
       .filter((p) => p.type === "text")

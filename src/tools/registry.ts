@@ -9,12 +9,16 @@ export interface ToolRegistry {
   addSource(source: ToolSource): () => void;
   /** Every tool now available; the first source wins a name clash. */
   list(): readonly Tool[];
+  /** A listed tool, else one a fallback knows by name (a tool search kept back). */
   find(name: string): Tool | undefined;
+  /** Adds a lookup for names not listed; returns a function that removes it. */
+  addFallback(resolve: (name: string) => Tool | undefined): () => void;
 }
 
 /** Creates an empty registry. */
 export function createToolRegistry(): ToolRegistry {
   const sources = new Set<ToolSource>();
+  const fallbacks = new Set<(name: string) => Tool | undefined>();
   const list = (): readonly Tool[] => {
     const byName = new Map<string, Tool>();
     for (const source of sources) {
@@ -28,6 +32,18 @@ export function createToolRegistry(): ToolRegistry {
       return () => sources.delete(source);
     },
     list,
-    find: (name) => list().find((tool) => tool.name === name),
+    find(name) {
+      const listed = list().find((tool) => tool.name === name);
+      if (listed) return listed;
+      for (const resolve of fallbacks) {
+        const found = resolve(name);
+        if (found) return found;
+      }
+      return undefined;
+    },
+    addFallback(resolve) {
+      fallbacks.add(resolve);
+      return () => fallbacks.delete(resolve);
+    },
   };
 }

@@ -1,6 +1,7 @@
 // Tool search through the REPL: with server-everything's definitions over the configured budget,
 // the model gets `search_tools` in place of them, finds the tool it names, and calls it on the
-// next step; `.mcp list` says which mode is on.
+// next step; a tool it calls by name without searching runs at once; `.mcp list` says which
+// mode is on.
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +24,9 @@ describe("tool search in the REPL", () => {
         [{ toolCall: { name: "search_tools", arguments: { query: "get-sum" } } }],
         [{ toolCall: { name: "mcp__everything__get-sum", arguments: { a: 2, b: 40 } } }],
         [{ text: "The sum is in." }],
+        // Named without a search: one round trip, and offered from then on.
+        [{ toolCall: { name: "mcp__everything__echo", arguments: { message: "straight" } } }],
+        [{ text: "Echoed." }],
       ],
       {
         settings: {
@@ -53,5 +57,13 @@ describe("tool search in the REPL", () => {
     expect(second).toContain("mcp__everything__get-sum");
     expect(second).not.toContain("mcp__everything__echo");
     expect(JSON.stringify(requests[2]?.body)).toContain("42");
+
+    await wren.type("echo straight");
+    wren.press(Keys.enter);
+    await wren.waitFor("Echoed.", { timeout: 30_000 });
+    const all = await server.requests();
+    expect(toolNames(all[3]?.body)).not.toContain("mcp__everything__echo");
+    expect(JSON.stringify(all[4]?.body)).toContain("Echo: straight");
+    expect(toolNames(all[4]?.body)).toContain("mcp__everything__echo");
   });
 });

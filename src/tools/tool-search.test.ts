@@ -78,6 +78,25 @@ describe("createToolSearch", () => {
     expect(search.offer(tools)).toBe(next);
   });
 
+  it("a tool called by name without a search is loaded and returned for this call", () => {
+    let loads = 0;
+    const search = createToolSearch(
+      { mode: "on", budgetPercent: 10, contextWindow: 1 },
+      () => loads++,
+    );
+    expect(search.offer(tools).map((t) => t.name)).toEqual([SEARCH_TOOL_NAME]);
+    expect(search.resolve(tools, "mcp__slack__post_message")?.name).toBe(
+      "mcp__slack__post_message",
+    );
+    expect(loads).toBe(1);
+    expect(search.offer(tools).map((t) => t.name)).toEqual([
+      SEARCH_TOOL_NAME,
+      "mcp__slack__post_message",
+    ]);
+    expect(search.resolve(tools, "mcp__nobody__nothing")).toBeUndefined();
+    expect(loads).toBe(1);
+  });
+
   it("mode on and off override the budget", () => {
     expect(
       createToolSearch({ mode: "on", budgetPercent: 10, contextWindow: 100_000 }).offer(tools),

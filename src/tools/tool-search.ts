@@ -1,7 +1,8 @@
 // Tool search: with many MCP servers, tool definitions alone can fill a good part of the
 // model's context on every request. Past a budget, the model is offered one `search_tools` tool
 // instead, and the definitions it finds are offered from the next step on. A search for an
-// exact tool name returns that tool first, so a model that knows what it wants needs one step.
+// exact tool name returns that tool first; a model that calls a tool by its name without
+// searching gets it loaded and run in that same step (resolve()), so it needs no search at all.
 import type { Tool, ToolOutcome } from "./types.js";
 
 /** `auto`: search only when the definitions exceed the budget; `on`/`off` force it. */
@@ -40,6 +41,11 @@ export interface ToolSearch {
   /** The tools to offer: all of them, or `search_tools` and the ones found so far. */
   offer(tools: readonly Tool[]): readonly Tool[];
   status(tools: readonly Tool[]): ToolSearchStatus;
+  /**
+   * A tool the model called by name although search kept it back: loaded (offered from the
+   * next step on) and returned, so the call runs now. Undefined for a name not in `tools`.
+   */
+  resolve(tools: readonly Tool[], name: string): Tool | undefined;
 }
 
 /** The name of the search tool the model sees. */
@@ -168,6 +174,14 @@ export function createToolSearch(
         : tools;
       memo = { tools, version, offered };
       return offered;
+    },
+    resolve(tools, name) {
+      const tool = tools.find((t) => t.name === name);
+      if (!tool || !activeFor(tools) || loaded.has(name)) return tool;
+      loaded.add(name);
+      version++;
+      onLoad();
+      return tool;
     },
     status(tools) {
       return {
