@@ -20,11 +20,12 @@ import type { WrenPaths } from "../utils/paths.js";
 import { ensurePrivateDir } from "../utils/private-fs.js";
 import { redactArgs, redactNamedValue } from "../utils/redact.js";
 import { safeLine, safeWriter, terminalJson } from "../utils/terminal-text.js";
+import { connectMcpServer } from "./connect.js";
 import { declineElicitations } from "./elicitation-store.js";
 import { McpConnectionError, McpNeedsAuthError } from "./errors.js";
 import { createMcpManager, type McpManager, type McpServerState } from "./manager.js";
 import { McpAuthRequiredError } from "./oauth/errors.js";
-import type { McpOAuth } from "./oauth/mcp-oauth.js";
+import { createMcpOAuth, type McpOAuth } from "./oauth/mcp-oauth.js";
 import { RESOURCE_TABLE_COLUMNS, resourceRows } from "./resource-text.js";
 import { authLabel, describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "./status-text.js";
 
@@ -220,10 +221,12 @@ function managerFor(
   oauth?: McpOAuth,
 ): McpManager {
   const { io } = session;
+  // Without the caller's OAuth (step-up at a terminal), stored tokens are used, no sign-in asked.
+  const auth = oauth ?? createMcpOAuth({ paths: io.paths });
   return createMcpManager({
     servers,
     paths: io.paths,
-    ...(oauth && { oauth }),
+    connect: auth.wrapConnect(connectMcpServer),
     connectTimeoutMs: io.connectTimeoutMs ?? 15_000,
     elicitation: declineElicitations((line) => io.stderr.write(`wren: ${line}\n`)),
   });

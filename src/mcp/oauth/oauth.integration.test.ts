@@ -93,16 +93,16 @@ function harness(
     ...(options.now && { now: options.now }),
   });
   const wrapped = oauth.wrapConnect(connectMcpServer);
-  const connect = async (server: RemoteServerConfig): Promise<McpConnection> => {
-    const connection = await wrapped({ server, paths, connectTimeoutMs: 10_000 });
+  const connect = async (server: RemoteServerConfig, signIn = false): Promise<McpConnection> => {
+    const connection = await wrapped({ server, paths, connectTimeoutMs: 10_000, signIn });
     connections.push(connection);
     return connection;
   };
   return {
     oauth,
     store,
-    connect,
-    signIn: (server) => oauth.signIn(server.name, () => connect(server)),
+    connect: (server) => connect(server),
+    signIn: (server) => connect(server, true),
   };
 }
 
@@ -111,7 +111,12 @@ async function settledManager(
   server: RemoteServerConfig,
 ): Promise<{ manager: McpManager; store: AuthPromptStore }> {
   const { oauth, store } = harness();
-  const manager = createMcpManager({ servers: [server], paths, oauth });
+  const manager = createMcpManager({
+    servers: [server],
+    paths,
+    connect: oauth.wrapConnect(connectMcpServer),
+    logout: (s) => oauth.logout(s),
+  });
   manager.start();
   await manager.whenSettled();
   return { manager, store };
@@ -428,7 +433,7 @@ describe("OAuth sign-in against the mock", () => {
     const { oauth, store } = harness({ env: { FAKE_BROWSER_MODE: "wrong-state" } });
     const server = serverFor(mock);
     const wrapped = oauth.wrapConnect(connectMcpServer);
-    const signing = oauth.signIn(server.name, () => wrapped({ server, paths }));
+    const signing = wrapped({ server, paths, signIn: true });
     signing.catch(() => {});
     const prompt = await nextPrompt(store);
     await expect.poll(() => store.getSnapshot()[0]?.error).toMatch(/state does not match/);
@@ -580,7 +585,7 @@ describe("OAuth sign-in against the mock", () => {
         state: "needs-auth",
         message: "demo needs sign-in: run .mcp auth demo",
       });
-      expect((await manager.signIn("demo")).status.state).toBe("connected");
+      expect((await manager.reconnect("demo", { signIn: true })).status.state).toBe("connected");
       expect(manager.tools().length).toBeGreaterThan(0);
       const result = await manager.logout("demo");
       expect(result.revocation).toEqual({ kind: "revoked", count: 2 });
@@ -601,7 +606,7 @@ describe("OAuth sign-in against the mock", () => {
       expect(store.getSnapshot()).toEqual([]);
       expect(await browserUrls()).toEqual([]);
       expect((await open.stats()).authorize).toBe(0);
-      expect((await manager.signIn("demo")).status).toMatchObject({
+      expect((await manager.reconnect("demo", { signIn: true })).status).toMatchObject({
         state: "connected",
         auth: "oauth",
       });
