@@ -20,7 +20,6 @@ import type { LogoutResult } from "./oauth/mcp-oauth.js";
 import {
   completePromptArgument,
   fetchPrompt,
-  listServerPrompts,
   type McpPrompt,
   type PromptCompletionRequest,
   type PromptContent,
@@ -30,16 +29,15 @@ import { createResourceCatalog, linkedUris, type ResourceCatalog } from "./resou
 import { createRootList, type RootList } from "./roots.js";
 import type { SamplingHandler } from "./sampling.js";
 import {
-  type Attempt,
   type ConnectRequest,
   createServerLifecycle,
   type LifecycleClock,
-  type Opened,
   type RestartPolicy,
   type ServerLifecycle,
 } from "./server-lifecycle.js";
+import { type Offer, type OpenServerOptions, offerStatus, openServer } from "./server-offer.js";
 import { describeStatus } from "./status-text.js";
-import { assignToolNames, bridgeTool, filterTools, type ResultLimits } from "./tool-bridge.js";
+import { assignToolNames, bridgeTool, type ResultLimits } from "./tool-bridge.js";
 import { type UrlElicitor, withUrlElicitation } from "./url-elicitation.js";
 
 /** What a server is doing right now. */
@@ -163,28 +161,10 @@ export interface McpManager {
   close(): Promise<void>;
 }
 
-/** What a connected server offers, listed at connect and refreshed on list_changed. */
-interface Offer {
-  readonly tools: readonly McpToolDefinition[];
-  readonly prompts: readonly McpPrompt[];
-}
-
 type Server = ServerLifecycle<Offer>;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function connectedStatus(connection: McpConnection, offer: Offer): McpServerStatus {
-  return {
-    state: "connected",
-    toolCount: offer.tools.length,
-    ...(connection.auth && { auth: connection.auth }),
-  };
-}
-
-function filtered(config: McpServerConfig, tools: readonly McpToolDefinition[]) {
-  return filterTools([...tools], config.includeTools, config.excludeTools);
 }
 
 /**
@@ -194,10 +174,26 @@ function filtered(config: McpServerConfig, tools: readonly McpToolDefinition[]) 
  */
 export function createMcpManager(options: McpManagerOptions): McpManager {
   const log = options.log ?? (() => {});
-  const connect = options.connect ?? connectMcpServer;
   const roots = options.roots ?? createRootList(options.paths.project);
   const listeners = new Set<() => void>();
   const catalog = createResourceCatalog({ log });
+  const opening: OpenServerOptions = {
+    connect: options.connect ?? connectMcpServer,
+    paths: options.paths,
+    ...(options.fetch && { fetch: options.fetch }),
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    hooks: (name) => ({
+      ...(options.elicitation && { onElicit: options.elicitation }),
+      ...(options.sampling && { onSample: options.sampling }),
+      roots: () => roots.list(),
+      ...(options.urlElicitation && {
+        onElicitUrl: options.urlElicitation.ask,
+        onElicitationComplete: (id: string) => options.urlElicitation?.complete(name, id),
+      }),
+    }),
+    catalog,
+    log,
+  };
   const servers = new Map<string, Server>();
   for (const config of options.servers) {
     const { name } = config;
@@ -205,8 +201,8 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
       name,
       createServerLifecycle<Offer>({
         config,
-        open: (attempt) => open(name, attempt),
-        connectedStatus,
+        open: (attempt) => openServer(opening, attempt),
+        connectedStatus: offerStatus,
         onStatus: (status) => {
           log(`mcp ${name}: ${describeStatus(status)}`);
           changed();
@@ -279,73 +275,6 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     const state = snapshot.find((s) => s.name === name);
     if (!state) throw new McpServerUnavailableError(name, `no MCP server named "${name}"`);
     return state;
-  }
-
-  /** Connects one server and lists its tools, prompts and resources. */
-  async function open(name: string, attempt: Attempt<Offer>): Promise<Opened<Offer>> {
-    const connection = await connect({
-      server: attempt.config,
-      paths: options.paths,
-      signal: attempt.signal,
-      ...(options.fetch && { fetch: options.fetch }),
-      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      ...(attempt.signIn && { signIn: true }),
-      hooks: {
-        ...(options.elicitation && { onElicit: options.elicitation }),
-        ...(options.sampling && { onSample: options.sampling }),
-        onToolsChanged: () => void refreshTools(name, attempt),
-        onResourcesChanged: () => {
-          const resources = attempt.live()?.resources;
-          if (resources) void catalog.refresh(name, resources);
-        },
-        onResourceUpdated: (uri) => catalog.updated(name, uri),
-        onPromptsChanged: () => void refreshPrompts(name, attempt),
-        roots: () => roots.list(),
-        ...(options.urlElicitation && {
-          onElicitUrl: options.urlElicitation.ask,
-          onElicitationComplete: (id: string) => options.urlElicitation?.complete(name, id),
-        }),
-      },
-    });
-    try {
-      // Prompts and resources are listed with the tools, so a connected server's commands
-      // and `@` completions exist as soon as it shows ✓; a server whose prompt list fails
-      // still connects (without prompt commands).
-      const [tools, prompts] = await Promise.all([
-        connection.listTools({ signal: attempt.signal }),
-        listServerPrompts(name, connection, attempt.signal).catch((error: unknown) => {
-          log(`mcp ${name}: listing prompts failed: ${errorText(error)}`);
-          return [];
-        }),
-        connection.resources && catalog.refresh(name, connection.resources),
-      ]);
-      return { connection, data: { tools: filtered(attempt.config, tools), prompts } };
-    } catch (error) {
-      await connection.close();
-      throw error;
-    }
-  }
-
-  async function refreshTools(name: string, attempt: Attempt<Offer>): Promise<void> {
-    const connection = attempt.live();
-    if (!connection) return;
-    try {
-      const tools = filtered(attempt.config, await connection.listTools());
-      attempt.update((offered) => ({ ...offered, tools }));
-    } catch (error) {
-      log(`mcp ${name}: refreshing tools failed: ${errorText(error)}`);
-    }
-  }
-
-  async function refreshPrompts(name: string, attempt: Attempt<Offer>): Promise<void> {
-    const connection = attempt.live();
-    if (!connection) return;
-    try {
-      const prompts = await listServerPrompts(name, connection);
-      attempt.update((offered) => ({ ...offered, prompts }));
-    } catch (error) {
-      log(`mcp ${name}: listing prompts failed: ${errorText(error)}`);
-    }
   }
 
   /** Model tools over every connected server's definitions, plus read_mcp_resource. */
