@@ -15,6 +15,7 @@ import {
   McpAuthCancelledError,
   McpAuthClientIdentityError,
   McpAuthDeniedError,
+  McpAuthError,
   McpAuthIssuerError,
   McpAuthPortBusyError,
   McpAuthTimeoutError,
@@ -593,6 +594,30 @@ describe("OAuth sign-in against the mock", () => {
     } finally {
       await manager.close();
     }
+  });
+
+  it("through the manager: a refused .mcp auth rejects with its typed error and still needs sign-in", async () => {
+    const denying = await mockWith(["--deny"]);
+    const { manager } = await settledManager(serverFor(denying));
+    try {
+      const error = await manager.reconnect("demo", { signIn: true }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(McpAuthDeniedError);
+      expect(manager.getSnapshot()[0]?.status).toEqual({
+        state: "needs-auth",
+        message: "demo needs sign-in: run .mcp auth demo",
+      });
+    } finally {
+      await manager.close();
+    }
+  });
+
+  it("a sign-in asked for where nobody can answer fails at once, sending nothing", async () => {
+    const before = await mock.stats();
+    const quiet = harness({ interactive: false });
+    const error = await quiet.signIn(serverFor(mock)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpAuthError);
+    expect((error as Error).message).toBe("no sign-in prompt here: run wren mcp auth demo");
+    expect(await mock.stats()).toEqual(before);
   });
 
   it("a server that asks only after the handshake: needs auth at start, no browser until .mcp auth", async () => {
