@@ -1,4 +1,3 @@
-import { saveServerEnabled } from "../config/server-enabled.js";
 import type { McpManager } from "../mcp/manager.js";
 import { describeLogout } from "../mcp/oauth/logout-text.js";
 import { whyNoSignIn } from "../mcp/oauth/sign-in-check.js";
@@ -163,6 +162,8 @@ async function run(args: string, context: CommandContext): Promise<CommandResult
           return textResult(server.config.invalid, "error");
         }
         // Saved first: a settings file that cannot be edited leaves the session as it was.
+        // Loaded here: the settings writer (jsonc, zod) stays out of the startup chunks.
+        const { saveServerEnabled } = await import("../config/server-enabled.js");
         if (server) await saveServerEnabled(server.config, enabled);
         const state = await mcp.setEnabled(name, enabled);
         const where = state.config.source;

@@ -2,7 +2,7 @@
 // touches transports or the filesystem, and what loads before the first frame stays SDK-free.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { build, type Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "./test-support.js";
 
@@ -16,6 +16,22 @@ async function importsOf(file: string): Promise<string[]> {
 async function filesIn(dir: string, pattern: RegExp): Promise<string[]> {
   const names = await readdir(join(REPO_ROOT, dir));
   return names.filter((n) => pattern.test(n)).map((n) => `${dir}/${n}`);
+}
+
+/** The sources bundled into the entry's output and the chunks it imports statically. */
+function staticInputs(metafile: Metafile): string[] {
+  const outputs = metafile.outputs;
+  const start = Object.keys(outputs).find((o) => outputs[o]?.entryPoint !== undefined);
+  const seen = new Set<string>();
+  const queue = start === undefined ? [] : [start];
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    if (seen.has(next)) continue;
+    seen.add(next);
+    for (const imported of outputs[next]?.imports ?? []) {
+      if (imported.kind === "import-statement" && !imported.external) queue.push(imported.path);
+    }
+  }
+  return [...seen].flatMap((o) => Object.keys(outputs[o]?.inputs ?? {}));
 }
 
 describe("MCP import boundaries", () => {
@@ -45,9 +61,12 @@ describe("MCP import boundaries", () => {
       "src/ui/elicitation-prompt.tsx",
       "src/ui/mention-complete.ts",
     ]) {
+      // Split like the real build: what an `await import()` loads later is its own chunk.
       const result = await build({
         entryPoints: [join(REPO_ROOT, entry)],
         bundle: true,
+        splitting: true,
+        outdir: join(REPO_ROOT, "boundaries-out"),
         write: false,
         metafile: true,
         platform: "node",
@@ -55,7 +74,7 @@ describe("MCP import boundaries", () => {
         external: ["ink", "react", "react/*"],
         logLevel: "silent",
       });
-      const inputs = Object.keys(result.metafile.inputs);
+      const inputs = staticInputs(result.metafile);
       expect(
         inputs.filter((i) => i.includes("node_modules")),
         entry,
