@@ -82,7 +82,6 @@ export interface ServerLifecycleOptions<D> {
   readonly onChange: () => void;
   /** The connection is gone (dropped, or it ended): forget what it offered elsewhere. */
   readonly onDisconnect?: () => void;
-  /** Diagnostic lines. */
   readonly log?: (line: string) => void;
   readonly restart?: Partial<RestartPolicy>;
   readonly clock?: LifecycleClock;
@@ -147,10 +146,6 @@ function failureStatus(name: string, error: unknown): McpServerStatus {
     return { state: "needs-auth", message: new McpNeedsAuthError(name).message };
   }
   return { state: "failed", reason: errorText(error) };
-}
-
-function sameStatus(a: McpServerStatus, b: McpServerStatus): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Creates one server's lifecycle; nothing connects until `connect`, `ensure` or `reconnect`. */
@@ -247,7 +242,8 @@ export function createServerLifecycle<D>(options: ServerLifecycleOptions<D>): Se
         if (mine !== generation || !current) return;
         current = { connection: current.connection, data: change(current.data) };
         const next = options.connectedStatus(current.connection, current.data);
-        if (sameStatus(status, next)) options.onChange();
+        // A prompts refresh leaves the status as it was: no status line for it.
+        if (JSON.stringify(next) === JSON.stringify(status)) options.onChange();
         else set(next);
       },
     };
