@@ -9,6 +9,9 @@ export default defineConfig({
       "scripts/**/*.test.ts",
     ],
     environment: "node",
+    // Tests keep OAuth secrets in their temporary WREN_HOME, never in a developer's keychain
+    // (the keychain tests start their own Secret Service and say so explicitly).
+    env: { WREN_OAUTH_STORAGE: "file" },
     // Bundles the mock servers once per run (see src/test-utils/mock-bundles.ts).
     globalSetup: ["src/test-utils/mock-bundles.ts"],
     testTimeout: 20_000,

@@ -1,111 +1,14 @@
-// Bundles the CLI into one ESM file. NODE_ENV=production selects React's production build,
-// which is what makes the first frame fast (see docs/adr/0001-bundle-and-lazy-load.md).
-import { chmod, readFile, rename, rm } from "node:fs/promises";
+// Bundles the CLI (options: build-options.mjs) and swaps the result into dist/.
+import { chmod, rename, rm } from "node:fs/promises";
 import { build } from "esbuild";
-import { inkInteractive } from "./ink-interactive.mjs";
-import { narrowTextFastPath } from "./narrow-text.mjs";
-
-const banner = [
-  "#!/usr/bin/env node",
-  // Bundled CommonJS dependencies call require(); give the ESM bundle one.
-  "import { createRequire as __wrenCreateRequire } from 'node:module';",
-  "const require = __wrenCreateRequire(import.meta.url);",
-].join("\n");
-
-const { version } = JSON.parse(await readFile("package.json", "utf8"));
-
-/**
- * yoga-layout's Emscripten loader asks `typeof fetch`, and on Node 20 merely reading that global
- * loads undici (~50 ms on these machines) before Ink's first frame. Its wasm is an inline
- * base64 string that the loader decodes synchronously when fetch is absent, so hide fetch
- * from that one file; everything else still gets the real fetch, loaded when first used.
- */
-const yogaWithoutFetch = {
-  name: "yoga-without-fetch",
-  setup(b) {
-    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/].*\.js$/ }, async (args) => {
-      const source = await readFile(args.path, "utf8");
-      const patched = source.replaceAll('"function"!=typeof fetch', "true");
-      if (patched === source)
-        throw new Error(`yoga-without-fetch: pattern not found in ${args.path}`);
-      return { contents: patched, loader: "js" };
-    });
-  },
-};
-
-/**
- * Config validation (on the startup path) uses zod/mini, while the MCP SDK and the AI SDK (loaded
- * later) use classic zod. Sharing one zod/v4/core would put all of core — locales, JSON Schema,
- * codegen, ~650 KB — into a chunk the REPL imports at startup. So the startup graph gets its
- * own pre-bundled zod/mini holding only the functions wren's config code calls.
- */
-async function vendoredZodMini() {
-  const mini = await import("zod/mini");
-  const sources = await Promise.all(
-    ["src/config/schema.ts", "src/config/load.ts"].map((f) => readFile(f, "utf8")),
-  );
-  const used = new Set(
-    sources.flatMap((src) => [...src.matchAll(/\bz\.(\w+)\(/g)].map((m) => m[1])),
-  );
-  const names = [...used].filter((name) => typeof mini[name] === "function").sort();
-  const result = await build({
-    stdin: {
-      contents: `export { ${names.join(", ")} } from "zod/mini";`,
-      resolveDir: ".",
-      loader: "js",
-    },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    write: false,
-    legalComments: "none",
-  });
-  return result.outputFiles[0].text;
-}
-
-const zodMiniSource = await vendoredZodMini();
-const startupZod = {
-  name: "startup-zod-mini",
-  setup(b) {
-    // Only config code gets the subset; anything else importing zod/mini gets the real package.
-    b.onResolve({ filter: /^zod\/mini$/ }, (args) =>
-      /[\\/]src[\\/]config[\\/]/.test(args.importer)
-        ? { path: "zod-mini", namespace: "startup-zod" }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: "startup-zod" }, () => ({
-      contents: zodMiniSource,
-      loader: "js",
-    }));
-  },
-};
+import { buildOptions } from "./build-options.mjs";
 
 // Build beside dist/ and swap it in, so a test running the old build never finds dist/ missing
 // or half-written.
 const staging = `dist.build-${process.pid}`;
 await rm(staging, { recursive: true, force: true });
 
-await build({
-  entryPoints: { wren: "src/cli.tsx" },
-  outdir: staging,
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  // Prefer ESM builds: UMD builds (jsonc-parser) hide their requires from the bundler.
-  mainFields: ["module", "main"],
-  target: "node20",
-  sourcemap: "linked",
-  define: { "process.env.NODE_ENV": '"production"', __WREN_VERSION__: JSON.stringify(version) },
-  // Optional peer of ink's devtools integration; never loaded in production.
-  external: ["react-devtools-core", "@lydell/node-pty"],
-  banner: { js: banner },
-  chunkNames: "chunks/[name]-[hash]",
-  legalComments: "none",
-  logLevel: "warning",
-  plugins: [yogaWithoutFetch, startupZod, inkInteractive, narrowTextFastPath],
-});
+await build(await buildOptions(staging));
 await chmod(`${staging}/wren.js`, 0o755);
 const old = `dist.old-${process.pid}`;
 await rename("dist", old).catch(() => {});

@@ -20,6 +20,9 @@ export async function bundleEntry({ entry, outfile, logLevel = "error" }) {
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
+    // The OS keychain's native binding loads from node_modules (a bundle outside the repo
+    // cannot resolve it and falls back to the state file).
+    external: ["@napi-rs/keyring"],
     logLevel,
   });
 }

@@ -1,7 +1,7 @@
+import type { ChatMessage, Usage } from "../messages.js";
 import type { ChatModel } from "../provider/types.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import { addUsage } from "./loop.js";
-import type { ChatMessage, Usage } from "./messages.js";
 
 /** What the model is asked to do with the conversation (`/compact`). */
 export const COMPACT_INSTRUCTION = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { ChatMessage } from "../messages.js";
 import { estimateTokens, fitToContext } from "./context.js";
-import type { ChatMessage } from "./messages.js";
 
 const user = (text: string): ChatMessage => ({ role: "user", id: text, time: "t", text });
 const call = (id: string): ChatMessage => ({

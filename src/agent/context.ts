@@ -1,4 +1,4 @@
-import type { ChatMessage } from "./messages.js";
+import type { ChatMessage } from "../messages.js";
 
 /** Rough token count of a message: about four characters a token, which errs on the safe side. */
 export function estimateTokens(message: ChatMessage): number {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Attachment, ChatMessage, Usage } from "../messages.js";
 import type { ChatModel } from "../provider/types.js";
 import type { SessionStore, SessionWriter } from "../session/session-store.js";
 import type { ToolRegistry } from "../tools/registry.js";
@@ -7,7 +8,6 @@ import { createStore, type Store } from "../utils/store.js";
 import { SUMMARY_HEADING, summarizeConversation } from "./compact.js";
 import { fitToContext } from "./context.js";
 import { addUsage, runTurn, type TurnEnd, type TurnOptions } from "./loop.js";
-import type { Attachment, ChatMessage, Usage } from "./messages.js";
 
 /** A tool call as the transcript shows it while and after it runs. */
 export interface ToolCallView {

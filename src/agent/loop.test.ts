@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { ChatMessage } from "../messages.js";
 import type { ChatModel, ModelEvent, ModelRequest } from "../provider/types.js";
 import { ProviderError } from "../provider/types.js";
 import { createToolRegistry } from "../tools/registry.js";
 import type { Tool, ToolOutcome } from "../tools/types.js";
 import { runTurn, type TurnEvent } from "./loop.js";
-import type { ChatMessage } from "./messages.js";
 
 type Step = (request: ModelRequest) => AsyncIterable<ModelEvent>;
 

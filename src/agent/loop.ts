@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
+import type { AssistantPart, ChatMessage, ToolCall, Usage } from "../messages.js";
 import type { ChatModel, FinishReason } from "../provider/types.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import type { Tool, ToolOutcome, ToolProgress } from "../tools/types.js";
-import type { AssistantPart, ChatMessage, ToolCall, Usage } from "./messages.js";
 
 /**
  * A decision about one tool call, made before it runs (permissions live behind this). A denial

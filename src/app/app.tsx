@@ -11,7 +11,7 @@ import type { InputHistory } from "../session/history.js";
 import { ChatItemView, LiveTurnView, type MarkdownRenderer } from "../ui/chat-view.js";
 import { completeMention, type MentionCompletionSource } from "../ui/mention-complete.js";
 import { PromptInput } from "../ui/prompt-input.js";
-import { formatCost, formatTokens } from "../ui/tool-line.js";
+import { formatCost, formatTokens } from "../utils/format.js";
 import type { WrenPaths } from "../utils/paths.js";
 import type { Store } from "../utils/store.js";
 import { safeLine, safeText } from "../utils/terminal-text.js";

@@ -1,8 +1,8 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ChatMessage } from "../agent/messages.js";
 import { STDIO_MOCK } from "../mcp/test-support.js";
+import type { ChatMessage } from "../messages.js";
 import { useModelHomes } from "../provider/test-support.js";
 import { createSessionStore } from "../session/session-store.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";

@@ -33,6 +33,8 @@ describe("signing in to an MCP server from the REPL", () => {
     await wren.type(".mcp auth demo");
     wren.press(Keys.enter);
     await wren.waitFor(/demo.*(✓|connected)/, { timeout: 15_000 });
+    // One dim line says where the new secrets went (the keychain, or the file without one).
+    await wren.waitFor(/OAuth secrets: (state file \(0600\)|.*Keychain|Secret Service|Credential)/);
     const files = await readdir(join(wren.home, "mcp-oauth"));
     expect(files.some((f) => f.startsWith("demo-") && f.endsWith(".json"))).toBe(true);
     await wren.type(".mcp tools demo");

@@ -1,10 +1,11 @@
 import type { ToolDecision } from "../agent/loop.js";
 import { addUsage, runTurn, type TurnEnd } from "../agent/loop.js";
-import type { AssistantPart, Attachment, ChatMessage, ToolCall, Usage } from "../agent/messages.js";
 import type { OutputFormat, ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
 import { withServerInstructions } from "../mcp/instructions.js";
-import type { McpManager, McpServerState } from "../mcp/manager.js";
+import type { McpManager } from "../mcp/manager.js";
+import type { McpServerState } from "../mcp/status.js";
+import type { AssistantPart, Attachment, ChatMessage, ToolCall, Usage } from "../messages.js";
 import { estimateCost } from "../provider/cost.js";
 import { createSessionStore } from "../session/session-store.js";
 import { cannotAskMessage, createPermissions, ruleDenial } from "../tools/permissions.js";
@@ -344,8 +345,9 @@ async function startMcp(
   const { createSamplingHandler, ruleConsent } = await import("../mcp/sampling.js");
   const { declineUrlElicitations } = await import("../mcp/url-elicitation.js");
   const log = (line: string): void => void options.stderr.write(`wren: ${line}\n`);
-  // Stored tokens and silent refresh; nobody can sign in here (`wren mcp auth` does).
-  const oauth = createMcpOAuth({ paths: options.paths });
+  // Stored tokens (where settings keep them) and silent refresh; nobody can sign in here.
+  const { oauthStorage } = options.config;
+  const oauth = createMcpOAuth({ paths: options.paths, ...(oauthStorage && { oauthStorage }) });
   const manager = createMcpManager({
     servers: options.config.servers,
     paths: options.paths,

@@ -8,7 +8,6 @@ import type { WrenConfig } from "../config/load.js";
 import { createElicitationStore, type ElicitationStore } from "../mcp/elicitation-store.js";
 import { serverInstructionsSection } from "../mcp/instructions.js";
 import type { McpManager } from "../mcp/manager.js";
-import { AuthModal } from "../mcp/oauth/auth-modal.js";
 import { type AuthPromptStore, createAuthPromptStore } from "../mcp/oauth/auth-store.js";
 import { createSamplingConsentStore, type SamplingConsentStore } from "../mcp/sampling-consent.js";
 import {
@@ -17,6 +16,7 @@ import {
 } from "../mcp/url-elicitation-store.js";
 import type { PermissionPrompts } from "../tools/permission-prompts.js";
 import { DEFAULT_TOOL_SEARCH } from "../tools/tool-search.js";
+import { AuthModal } from "../ui/auth-modal.js";
 import type { MarkdownRenderer } from "../ui/chat-view.js";
 import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
 import { supportsHyperlinks } from "../ui/hyperlink.js";
@@ -201,6 +201,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       authPrompts,
       urlElicitations,
       (line) => transcript.notice(line, "warning"),
+      (line) => transcript.notice(line, "dim"),
     );
     mcpReady = starting;
     starting.then(
@@ -267,6 +268,7 @@ async function startMcp(
   authPrompts: AuthPromptStore,
   urlElicitations: UrlElicitationStore,
   warn: (line: string) => void,
+  notify: (line: string) => void,
 ): Promise<McpManager> {
   const [
     { createMcpManager },
@@ -286,6 +288,8 @@ async function startMcp(
     interaction: authPrompts,
     env: options.env,
     warn,
+    notice: notify,
+    ...(options.config.oauthStorage && { oauthStorage: options.config.oauthStorage }),
     ...(options.noBrowser && { noBrowser: true }),
   });
   const manager = createMcpManager({

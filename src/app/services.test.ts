@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage } from "../agent/messages.js";
+import type { ChatMessage } from "../messages.js";
 import { replayItems } from "./services.js";
 
 const time = "2026-01-01T00:00:00.000Z";

@@ -5,12 +5,12 @@ import {
   type FinishedItem,
 } from "../agent/conversation.js";
 import { summarizeToolCall } from "../agent/loop.js";
-import type { ChatMessage, ToolCall } from "../agent/messages.js";
 import { builtinCommands } from "../commands/index.js";
 import type { CommandRegistry } from "../commands/registry.js";
 import type { ChatControls } from "../commands/types.js";
 import type { WrenConfig } from "../config/load.js";
 import { updateJsonFile } from "../config/write.js";
+import type { ChatMessage, ToolCall } from "../messages.js";
 import type { ChatModel, ModelEvent, ModelRequest } from "../provider/types.js";
 import { type InputHistory, openInputHistory } from "../session/history.js";
 import { createSessionStore, type SessionStore } from "../session/session-store.js";

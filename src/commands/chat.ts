@@ -1,7 +1,7 @@
 import { EmptySummaryError } from "../agent/compact.js";
 import { ConversationBusyError } from "../agent/conversation.js";
 import { estimateCost } from "../provider/cost.js";
-import { formatCost, formatDuration, formatTokens } from "../ui/tool-line.js";
+import { formatCost, formatDuration, formatTokens } from "../utils/format.js";
 import { type Command, type CommandContext, type CommandResult, textResult } from "./types.js";
 
 const NO_CHAT = textResult("the chat is not available here", "error");

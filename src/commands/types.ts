@@ -1,7 +1,7 @@
 import type { Conversation } from "../agent/conversation.js";
-import type { ChatMessage } from "../agent/messages.js";
 import type { DisplayMode, WrenConfig } from "../config/load.js";
 import type { McpManager } from "../mcp/manager.js";
+import type { ChatMessage } from "../messages.js";
 import type { ModelPrice } from "../provider/cost.js";
 import type { WrenPaths } from "../utils/paths.js";
 

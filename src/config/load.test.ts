@@ -207,6 +207,27 @@ describe("loadConfig", () => {
     );
   });
 
+  it("reads oauthStorage, and names the file and path of a bad value", async () => {
+    await put(paths.userSettings, { oauthStorage: "file" });
+    expect((await loadConfig({ paths, env: {} })).oauthStorage).toBe("file");
+    await put(paths.userSettings, { oauthStorage: "vault" });
+    const error = await loadError();
+    expect(error.issues.map((i) => [i.file, i.path.join("."), i.message])).toEqual([
+      [paths.userSettings, "oauthStorage", "expected keychain or file"],
+    ]);
+  });
+
+  it("WREN_OAUTH_STORAGE wins over settings; a bad value is named", async () => {
+    await put(paths.userSettings, { oauthStorage: "keychain" });
+    const env = { WREN_OAUTH_STORAGE: "file" };
+    expect((await loadConfig({ paths, env })).oauthStorage).toBe("file");
+    const bad = await loadConfig({ paths, env: { WREN_OAUTH_STORAGE: "vault" } }).catch(
+      (error: unknown) => error,
+    );
+    expect(bad).toBeInstanceOf(ConfigError);
+    expect((bad as ConfigError).issues[0]?.file).toBe("WREN_OAUTH_STORAGE");
+  });
+
   it("words type, range and union problems plainly", async () => {
     await put(paths.userSettings, {
       display: "loud",

@@ -36,6 +36,8 @@ export interface WrenConfig {
     readonly budgetPercent?: number;
     readonly contextWindow?: number;
   };
+  /** `oauthStorage`: where MCP OAuth secrets go; absent = the OS keychain when reachable. */
+  readonly oauthStorage?: "keychain" | "file";
   /** Non-fatal findings (unknown keys), one line each, already naming file and path. */
   readonly warnings: readonly string[];
   /** The files that existed and were read, lowest precedence first. */
@@ -400,14 +402,26 @@ export async function loadConfig(options: LoadConfigOptions): Promise<WrenConfig
     warnings.push(...result.value.warnings);
     if (result.value.source) sources.push(result.value.source);
   }
+  // WREN_OAUTH_STORAGE=file|keychain wins over settings: for CI, containers and the test suite,
+  // which must never write into a developer's real keychain.
+  const forced = env.WREN_OAUTH_STORAGE;
+  if (forced !== undefined && forced !== "" && forced !== "file" && forced !== "keychain") {
+    issues.push({
+      file: "WREN_OAUTH_STORAGE",
+      path: [],
+      message: `expected "file" or "keychain", got "${forced}"`,
+    });
+  }
   if (issues.length > 0) throw new ConfigError(issues);
-  return mergeSources(sources, warnings);
+  const merged = mergeSources(sources, warnings);
+  return forced === "file" || forced === "keychain" ? { ...merged, oauthStorage: forced } : merged;
 }
 
 function mergeSources(sources: readonly ParsedSource[], warnings: string[]): WrenConfig {
   let model: string | undefined;
   let display: DisplayMode = "standard";
   let toolSearch: NonNullable<WrenConfig["toolSearch"]> | undefined;
+  let oauthStorage: WrenConfig["oauthStorage"];
   const providers: Record<string, ProviderSettings> = {};
   const allow: string[] = [];
   const deny: string[] = [];
@@ -416,6 +430,7 @@ function mergeSources(sources: readonly ParsedSource[], warnings: string[]): Wre
     if (settings.model !== undefined) model = settings.model;
     if (settings.display !== undefined) display = settings.display;
     if (settings.toolSearch !== undefined) toolSearch = { ...toolSearch, ...settings.toolSearch };
+    if (settings.oauthStorage !== undefined) oauthStorage = settings.oauthStorage;
     Object.assign(providers, settings.providers);
     allow.push(...(settings.permissions?.allow ?? []));
     deny.push(...(settings.permissions?.deny ?? []));
@@ -427,6 +442,7 @@ function mergeSources(sources: readonly ParsedSource[], warnings: string[]): Wre
     permissions: { allow, deny },
     display,
     ...(toolSearch !== undefined && { toolSearch }),
+    ...(oauthStorage !== undefined && { oauthStorage }),
     servers: [...map.values()],
     warnings,
     files: sources.map((s) => s.file),

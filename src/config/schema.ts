@@ -295,6 +295,8 @@ export const SettingsFileSchema = z.strictObject({
     z.enum(["zen", "standard", "developer"], "expected zen, standard or developer"),
   ),
   toolSearch: z.optional(ToolSearchSchema),
+  /** Where MCP OAuth secrets go (mcp/oauth/keychain.ts); absent = the OS keychain when reachable. */
+  oauthStorage: z.optional(z.enum(["keychain", "file"], "expected keychain or file")),
 });
 export type SettingsFile = z.infer<typeof SettingsFileSchema>;
 

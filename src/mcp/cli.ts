@@ -23,10 +23,11 @@ import { safeLine, safeWriter, terminalJson } from "../utils/terminal-text.js";
 import { connectMcpServer } from "./connect.js";
 import { declineElicitations } from "./elicitation-store.js";
 import { McpConnectionError, McpNeedsAuthError } from "./errors.js";
-import { createMcpManager, type McpManager, type McpServerState } from "./manager.js";
+import { createMcpManager, type McpManager } from "./manager.js";
 import { McpAuthRequiredError } from "./oauth/errors.js";
 import { createMcpOAuth, type McpOAuth } from "./oauth/mcp-oauth.js";
 import { RESOURCE_TABLE_COLUMNS, resourceRows } from "./resource-text.js";
+import type { McpServerState } from "./status.js";
 import { authLabel, describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "./status-text.js";
 
 /** Where `wren mcp` writes and what it reads. */
@@ -221,8 +222,16 @@ function managerFor(
   oauth?: McpOAuth,
 ): McpManager {
   const { io } = session;
-  // Without the caller's OAuth (step-up at a terminal), stored tokens are used, no sign-in asked.
-  const auth = oauth ?? createMcpOAuth({ paths: io.paths });
+  const { oauthStorage } = session.config;
+  // Without the caller's OAuth (step-up at a terminal), stored tokens are used, no sign-in
+  // asked; it is told where settings keep the secrets.
+  const auth =
+    oauth ??
+    createMcpOAuth({
+      paths: io.paths,
+      ...(oauthStorage && { oauthStorage }),
+      warn: (line) => io.stderr.write(`wren: warning: ${line}\n`),
+    });
   return createMcpManager({
     servers,
     paths: io.paths,
@@ -407,6 +416,7 @@ async function call(session: Session, argv: readonly string[]): Promise<number> 
         env: io.env,
         paths: io.paths,
         ...(io.noBrowser && { noBrowser: true }),
+        ...(session.config.oauthStorage && { oauthStorage: session.config.oauthStorage }),
       },
       true,
     );
@@ -736,6 +746,7 @@ async function signInOrOut(
       paths: io.paths,
       noBrowser: io.noBrowser === true || ("no-browser" in values && values["no-browser"] === true),
       ...(io.connectTimeoutMs !== undefined && { connectTimeoutMs: io.connectTimeoutMs }),
+      ...(session.config.oauthStorage && { oauthStorage: session.config.oauthStorage }),
     };
     return sub === "auth"
       ? runAuthCli(server, authIo, scope === undefined ? {} : { scope })

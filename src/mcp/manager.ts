@@ -36,38 +36,10 @@ import {
   type ServerLifecycle,
 } from "./server-lifecycle.js";
 import { type Offer, type OpenServerOptions, offerStatus, openServer } from "./server-offer.js";
+import type { McpServerState } from "./status.js";
 import { describeStatus } from "./status-text.js";
 import { assignToolNames, bridgeTool, type ResultLimits } from "./tool-bridge.js";
 import { type UrlElicitor, withUrlElicitation } from "./url-elicitation.js";
-
-/** What a server is doing right now. */
-export type McpServerStatus =
-  | { readonly state: "disabled" }
-  | { readonly state: "connecting" }
-  | {
-      readonly state: "connected";
-      readonly toolCount: number;
-      /** `oauth` when signed in with wren's stored tokens. */
-      readonly auth?: "oauth";
-    }
-  | { readonly state: "needs-auth"; readonly message: string }
-  | {
-      readonly state: "failed";
-      readonly reason: string;
-      /** Set while an automatic restart is scheduled. */
-      readonly retryInMs?: number;
-    };
-
-/** One configured server and its status, as the UI shows it. */
-export interface McpServerState {
-  readonly name: string;
-  readonly config: McpServerConfig;
-  readonly status: McpServerStatus;
-  /** The MCP revision agreed with the server, while connected (e.g. `2026-07-28`). */
-  readonly protocolVersion?: string;
-  /** The server's `instructions` from its handshake, while connected (untrusted text). */
-  readonly instructions?: string;
-}
 
 /** How long a server may take to start and answer initialize (npx downloads take a while). */
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;

@@ -1,6 +1,6 @@
 // `@server:uri` mentions in a message: found when the message is sent, read with
 // `resources/read`, and attached to the message as context.
-import type { Attachment } from "../agent/messages.js";
+import type { Attachment } from "../messages.js";
 import type { McpConnection } from "./connect.js";
 import type { McpManager } from "./manager.js";
 import {

@@ -9,7 +9,7 @@ import type {
   Resource,
   ResourceTemplateType,
 } from "@modelcontextprotocol/client";
-import type { Attachment } from "../agent/messages.js";
+import type { Attachment } from "../messages.js";
 import { createStore } from "../utils/store.js";
 
 export type { Resource as McpResource, ResourceTemplateType as McpResourceTemplate };

@@ -1,7 +1,7 @@
 import type { CreateMessageRequestParams } from "@modelcontextprotocol/client";
 import { ProtocolError } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
-import type { Usage } from "../agent/messages.js";
+import type { Usage } from "../messages.js";
 import type { ChatModel, ModelEvent, ModelRequest } from "../provider/types.js";
 import {
   createSamplingHandler,

@@ -9,7 +9,7 @@ import type {
   SamplingMessageContentBlock,
 } from "@modelcontextprotocol/client";
 import { ProtocolError } from "@modelcontextprotocol/client";
-import type { AssistantPart, ChatMessage, ToolCall, Usage } from "../agent/messages.js";
+import type { AssistantPart, ChatMessage, ToolCall, Usage } from "../messages.js";
 import type { ChatModel, FinishReason, ModelToolSpec } from "../provider/types.js";
 import type { ToolContentPart, ToolOutcome } from "../tools/types.js";
 

@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import type { McpServerConfig } from "../config/schema.js";
 import type { ConnectionEnd, McpConnection } from "./connect.js";
 import { McpConnectionError, McpNeedsAuthError } from "./errors.js";
-import type { McpServerStatus } from "./manager.js";
 import { McpAuthCancelledError } from "./oauth/errors.js";
 import {
   type Attempt,
@@ -14,6 +13,7 @@ import {
   type Opened,
   type ServerLifecycle,
 } from "./server-lifecycle.js";
+import type { McpServerStatus } from "./status.js";
 import { stdioMock } from "./test-support.js";
 
 const POLL = { timeout: 10_000 };

@@ -6,8 +6,8 @@ import {
   McpNeedsAuthError,
   McpServerUnavailableError,
 } from "./errors.js";
-import type { McpServerStatus } from "./manager.js";
 import { McpAuthError } from "./oauth/errors.js";
+import type { McpServerStatus } from "./status.js";
 
 /** Automatic restarts of stdio servers that exit. */
 export interface RestartPolicy {

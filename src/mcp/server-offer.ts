@@ -2,10 +2,10 @@ import type { FetchLike } from "@modelcontextprotocol/client";
 import type { McpServerConfig } from "../config/schema.js";
 import type { WrenPaths } from "../utils/paths.js";
 import type { ConnectFn, ConnectionHooks, McpConnection, McpToolDefinition } from "./connect.js";
-import type { McpServerStatus } from "./manager.js";
 import { listServerPrompts, type McpPrompt } from "./prompts.js";
 import type { ResourceCatalog } from "./resources.js";
 import type { Attempt, Opened } from "./server-lifecycle.js";
+import type { McpServerStatus } from "./status.js";
 import { filterTools } from "./tool-bridge.js";
 
 /** What a connected server offers, listed at connect and refreshed on list_changed. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { McpServerState, McpServerStatus } from "./manager.js";
+import type { McpServerState, McpServerStatus } from "./status.js";
 import { authLabel, describeStatus, statusBadges, statusLabel } from "./status-text.js";
 import { remoteServer, stdioMock } from "./test-support.js";
 

@@ -1,5 +1,5 @@
 import type { McpServerConfig } from "../config/schema.js";
-import type { McpServerState, McpServerStatus } from "./manager.js";
+import type { McpServerState, McpServerStatus } from "./status.js";
 
 /** How a piece of status text should look. */
 export type StatusTone = "success" | "warning" | "error" | "dim";

@@ -1,8 +1,9 @@
 import { UrlElicitationRequiredError } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import { McpConnectionError } from "./errors.js";
-import { declineUrlElicitations, viewUrl, withUrlElicitation } from "./url-elicitation.js";
+import { declineUrlElicitations, withUrlElicitation } from "./url-elicitation.js";
 import { createUrlElicitationStore } from "./url-elicitation-store.js";
+import { viewUrl } from "./url-view.js";
 
 const signal = new AbortController().signal;
 const params = (url: string, id = "e1") =>

@@ -1,7 +1,8 @@
 import type { ElicitRequestURLParams, ElicitResult } from "@modelcontextprotocol/client";
 import type { OpenUrlResult } from "../utils/open-url.js";
 import { revealText } from "../utils/terminal-text.js";
-import { type UrlElicitor, viewUrl } from "./url-elicitation.js";
+import type { UrlElicitor } from "./url-elicitation.js";
+import { viewUrl } from "./url-view.js";
 
 /** A URL a server wants the user to visit, waiting for their decision. */
 export interface PendingUrlElicitation {

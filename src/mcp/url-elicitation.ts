@@ -1,6 +1,6 @@
 import type { ElicitRequestURLParams, ElicitResult } from "@modelcontextprotocol/client";
 import { UrlElicitationRequiredError } from "@modelcontextprotocol/client";
-import { unsafeUrlReason } from "../utils/open-url.js";
+import { viewUrl } from "./url-view.js";
 
 /**
  * URL-mode elicitation: a server asks the user to visit a page (a sign-in at a third party, a
@@ -25,27 +25,6 @@ export interface UrlElicitor {
   ) => Promise<boolean>;
   /** The server sent `notifications/elicitation/complete`. */
   readonly complete: (server: string, elicitationId: string) => void;
-}
-
-/** How a URL may be shown: its domain, and why it will not be opened (if it will not). */
-export interface UrlView {
-  /** Host as the URL parser reads it: lookalike (IDN) hosts show in their `xn--` form. */
-  readonly domain: string;
-  /** Set when wren refuses to open it: a scheme other than https, http off loopback... */
-  readonly refused?: string;
-}
-
-/** Parses a server's URL for display and decides whether it may be opened at all. */
-export function viewUrl(url: string): UrlView {
-  const refused = unsafeUrlReason(url);
-  let domain = "";
-  try {
-    const parsed = new URL(url);
-    domain = parsed.host || parsed.protocol;
-  } catch {
-    domain = "(not a valid URL)";
-  }
-  return { domain, ...(refused !== undefined && { refused }) };
 }
 
 /**

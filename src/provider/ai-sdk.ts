@@ -12,7 +12,7 @@ import {
   streamText,
   type ToolSet,
 } from "ai";
-import type { Usage } from "../agent/messages.js";
+import type { Usage } from "../messages.js";
 import {
   type ErrorContext,
   errorCode,

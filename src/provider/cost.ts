@@ -1,4 +1,4 @@
-import type { Usage } from "../agent/messages.js";
+import type { Usage } from "../messages.js";
 
 /** A model's price in US dollars per million tokens (from settings; wren ships no price list). */
 export interface ModelPrice {

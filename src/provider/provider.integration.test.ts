@@ -1,7 +1,7 @@
 // Both provider flavours against the real mock model server (a subprocess on an ephemeral port).
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ChatMessage } from "../agent/messages.js";
+import type { ChatMessage } from "../messages.js";
 import { createChatModel, detectProviders, listModels } from "./index.js";
 import { type ModelServer, type ScriptTurn, startModelServer } from "./test-support.js";
 import { type ModelEvent, type ModelRequest, ProviderError } from "./types.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage } from "../agent/messages.js";
+import type { ChatMessage } from "../messages.js";
 import type { ToolOutcome } from "../tools/types.js";
 import { imagesNotSentNote, toModelMessages, toolOutput } from "./translate.js";
 

@@ -1,5 +1,5 @@
 import type { AssistantContent, ModelMessage, ToolCallPart, ToolResultPart, UserContent } from "ai";
-import type { Attachment, ChatMessage, ToolCall } from "../agent/messages.js";
+import type { Attachment, ChatMessage, ToolCall } from "../messages.js";
 import type { ToolContentPart, ToolOutcome } from "../tools/types.js";
 import type { ProviderFlavor } from "./resolve.js";
 

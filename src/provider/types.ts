@@ -1,4 +1,4 @@
-import type { ChatMessage, ToolCall, Usage } from "../agent/messages.js";
+import type { ChatMessage, ToolCall, Usage } from "../messages.js";
 
 /** Why the model stopped. */
 export type FinishReason = "stop" | "tool-calls" | "length" | "content-filter" | "error" | "other";

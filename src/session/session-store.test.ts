@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readFile, stat, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ChatMessage } from "../agent/messages.js";
+import type { ChatMessage } from "../messages.js";
 import { resolvePaths } from "../utils/paths.js";
 import { createSessionStore, projectSlug, SessionNotFoundError } from "./session-store.js";
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { ChatMessage } from "../agent/messages.js";
+import type { ChatMessage } from "../messages.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from "../utils/private-fs.js";
 

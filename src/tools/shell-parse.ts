@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename } from "node:path";
+import { setFlagsFromString } from "node:v8";
 import { Language, type Node, Parser } from "web-tree-sitter";
 
 /**
@@ -47,6 +48,12 @@ export async function loadShellParser(): Promise<ShellParser> {
     readFile(require.resolve("web-tree-sitter/web-tree-sitter.wasm")),
     readFile(require.resolve("tree-sitter-bash/tree-sitter-bash.wasm")),
   ]);
+  // V8 otherwise recompiles the grammar's large WebAssembly with its optimizing tier in the
+  // background, which on a busy 2-core machine held `.exit` 2-5 s after the first permission
+  // check (process exit waits for those jobs). The baseline tier parses a command line in well
+  // under a millisecond; nothing in wren needs optimized wasm (Yoga's layout keeps the code
+  // it already has).
+  setFlagsFromString("--liftoff-only");
   // Handing the bytes over keeps the runtime from looking for its .wasm beside the bundle.
   await Parser.init({ wasmBinary: runtime });
   const language = await Language.load(grammar);

@@ -3,8 +3,9 @@ import Spinner from "ink-spinner";
 import type { ReactElement } from "react";
 import type { FinishedItem, LiveTurn, ToolCallView } from "../agent/conversation.js";
 import type { DisplayMode } from "../config/load.js";
+import { formatDuration, formatTokens } from "../utils/format.js";
 import { safeLine, safeText, terminalJson } from "../utils/terminal-text.js";
-import { formatDuration, formatTokens, summarizeOutcome } from "./tool-line.js";
+import { summarizeOutcome } from "./tool-line.js";
 
 /** Renders assistant markdown; injected so this file stays free of the renderer's weight. */
 export type MarkdownRenderer = (props: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { McpServerConfig } from "../config/schema.js";
-import type { McpServerState } from "../mcp/manager.js";
+import type { McpServerState } from "../mcp/status.js";
 import { renderInk } from "../test-utils/render.js";
 import { McpFooter } from "./mcp-footer.js";
 

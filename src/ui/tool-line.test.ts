@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HOSTILE_STRINGS, TERMINAL_CONTROL } from "../test-utils/hostile-strings.js";
-import { formatDuration, formatTokens, summarizeOutcome } from "./tool-line.js";
+import { summarizeOutcome } from "./tool-line.js";
 
 describe("tool line", () => {
   it.each(HOSTILE_STRINGS)("keeps $name in a result or error inert", ({ text }) => {
@@ -29,15 +29,5 @@ describe("tool line", () => {
     expect(
       summarizeOutcome({ status: "ok", content: [{ type: "text", text: "x".repeat(200) }] }),
     ).toHaveLength(80);
-  });
-
-  it("formats durations and token counts", () => {
-    expect(formatDuration(340)).toBe("340ms");
-    expect(formatDuration(2400)).toBe("2.4s");
-    expect(formatDuration(65_000)).toBe("1m 05s");
-    expect(formatTokens(950)).toBe("950");
-    expect(formatTokens(12_345)).toBe("12k");
-    expect(formatTokens(1234)).toBe("1.2k");
-    expect(formatTokens(1_200_000)).toBe("1.2M");
   });
 });

@@ -7,7 +7,6 @@ import type { AuthInteraction, BrowserState } from "./auth-store.js";
 import { describeLogout } from "./logout-text.js";
 import { createMcpOAuth, type McpOAuthOptions } from "./mcp-oauth.js";
 import { whyNoSignIn } from "./sign-in-check.js";
-import { createOAuthStorage } from "./storage.js";
 
 /** Where `wren mcp auth` / `wren mcp logout` read and write. */
 export interface AuthCliIo {
@@ -20,6 +19,8 @@ export interface AuthCliIo {
   /** `--no-browser`. */
   readonly noBrowser?: boolean;
   readonly connectTimeoutMs?: number;
+  /** `oauthStorage` from settings. */
+  readonly oauthStorage?: McpOAuthOptions["oauthStorage"];
   /** Test seams. */
   readonly oauth?: Partial<
     Pick<McpOAuthOptions, "platform" | "timeoutMs" | "openUrl" | "hostname">
@@ -98,6 +99,7 @@ export function oauthFor(
     ...(interactive && { interaction: createTerminalInteraction(io) }),
     ...(io.noBrowser && { noBrowser: true }),
     warn: (line) => io.stderr.write(`wren: warning: ${line}\n`),
+    ...(io.oauthStorage && { oauthStorage: io.oauthStorage }),
     ...io.oauth,
   });
 }
@@ -121,12 +123,9 @@ export async function runAuthCli(
   if (!checkRemote(server, io) || server.type === "stdio" || server.oauth === false) return USAGE;
   let requestScope: string | undefined;
   let restore: (() => Promise<void>) | undefined;
+  const oauth = oauthFor(io, true, (name) => (name === server.name ? requestScope : undefined));
   if (options.scope !== undefined) {
-    const storage = createOAuthStorage({
-      dir: io.paths.mcpOAuthDir,
-      serverName: server.name,
-      serverUrl: server.url,
-    });
+    const storage = oauth.storage(server);
     const previous = (await storage.read()).tokens;
     requestScope = computeScopeUnion(previous?.scope, server.oauth.scope, options.scope);
     if (previous) {
@@ -138,7 +137,6 @@ export async function runAuthCli(
       };
     }
   }
-  const oauth = oauthFor(io, true, (name) => (name === server.name ? requestScope : undefined));
   const connect = oauth.wrapConnect(connectMcpServer);
   try {
     const connection = await connect({

@@ -18,6 +18,7 @@ import { sshForwardHint } from "./flow.js";
 // Machine grants (client_credentials, jwt_bearer, enterprise) share one connect path.
 import { machineProvider, usesMachineGrant } from "./grants/machine.js";
 import { issuerRefusal, sameUrl } from "./issuer.js";
+import { createSecretVault, type Keychain, type OAuthStorageSetting } from "./keychain.js";
 import type { Loopback } from "./loopback.js";
 import { type SignInOptions, WrenOAuthProvider } from "./provider.js";
 import { redactSecrets } from "./redact.js";
@@ -49,6 +50,12 @@ export interface McpOAuthOptions {
   readonly signInScope?: (server: string) => string | undefined;
   /** The clock token expiry is judged by (tests move it instead of waiting). */
   readonly now?: () => number;
+  /** `oauthStorage` from settings: where secrets go; absent = the OS keychain when reachable. */
+  readonly oauthStorage?: OAuthStorageSetting;
+  /** Opens the OS credential store (tests pass an in-memory one). */
+  readonly openKeychain?: () => Promise<Keychain>;
+  /** The one line saying where OAuth secrets are kept (keychain or file), once per app. */
+  readonly notice?: (line: string) => void;
 }
 
 /** What `logout` did. */
@@ -72,6 +79,8 @@ export interface McpOAuth {
   logout(server: McpServerConfig): Promise<LogoutResult>;
   /** Whether tokens are stored for `server` (without refreshing or any network). */
   hasTokens(server: McpServerConfig): Promise<boolean>;
+  /** The stored OAuth state of a remote server, with this app's secret store (keychain or file). */
+  storage(server: RemoteServerConfig): OAuthStorage;
 }
 
 /** A remote server with OAuth not disabled. */
@@ -130,11 +139,22 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
   const browserEnv = { env, platform, ...(options.noBrowser && { noBrowserFlag: true }) };
   const open = options.openUrl ?? openUrl;
 
-  function storageFor(server: OAuthServerConfig): OAuthStorage {
+  // One per app: where secrets go is decided (and said) once, and the keychain read cache is
+  // shared by every storage below.
+  const vault = createSecretVault({
+    ...(options.oauthStorage && { setting: options.oauthStorage }),
+    ...(options.openKeychain && { openKeychain: options.openKeychain }),
+    ...(options.log && { log: options.log }),
+    ...(options.notice && { notice: options.notice }),
+    ...(options.warn && { warn: options.warn }),
+  });
+
+  function storageFor(server: RemoteServerConfig): OAuthStorage {
     return createOAuthStorage({
       dir: options.paths.mcpOAuthDir,
       serverName: server.name,
       serverUrl: server.url,
+      vault,
       ...(options.warn && { onWarning: options.warn }),
       ...(options.now && { now: options.now }),
     });
@@ -364,5 +384,7 @@ export function createMcpOAuth(options: McpOAuthOptions): McpOAuth {
       if (!isOAuthServer(server)) return false;
       return (await storageFor(server).read()).tokens !== undefined;
     },
+
+    storage: storageFor,
   };
 }

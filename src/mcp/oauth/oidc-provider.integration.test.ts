@@ -461,7 +461,11 @@ describe("OpenID Connect discovery only", () => {
     const paths = await signedIn("oidc-only", oidc);
     const state = await stored(paths, oidc);
     expect(state.issuer).toBe(oidc.issuer);
-    expect(state.discovery?.authorizationServerMetadata).toMatchObject({ issuer: oidc.issuer });
+    // Kept whole: the SDK's OIDC schema drops revocation_endpoint; the served document has it.
+    expect(state.discovery?.authorizationServerMetadata).toMatchObject({
+      issuer: oidc.issuer,
+      revocation_endpoint: `${oidc.issuer}/token/revocation`,
+    });
     const call = await callEcho(paths, "via oidc discovery");
     expect(call.code, call.io.err()).toBe(0);
 

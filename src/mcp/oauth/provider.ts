@@ -44,6 +44,7 @@ import {
   SilentRefresh,
 } from "./refresh.js";
 import { insecureAuthServer } from "./secure-url.js";
+import { ServedMetadata } from "./served-metadata.js";
 import { type SignInOptions, SignInSession } from "./sign-in-session.js";
 import { StepUp } from "./step-up.js";
 import {
@@ -109,6 +110,8 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   /** The access token last handed to a transport, and the one in use when auth() last began. */
   private lastAccessToken: string | undefined;
   private rejectedAccessToken: string | undefined;
+  /** Metadata documents as served, to keep the fields the SDK's discovery drops. */
+  private readonly served = new ServedMetadata();
   /** DPoP proofs and the stored key, when the servers ask for them. */
   private readonly dpopBinding: DpopBinding;
 
@@ -140,6 +143,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     );
     this.fetch = async (url, init) => {
       const response = await this.guard.fetch(url, init);
+      this.served.note(url, init, response);
       this.stepUp.note(response, this.cached?.tokens?.scope ?? oauth.scope);
       this.dpopBinding.note(response);
       const refused = await refusedClientId(init, response);
@@ -322,8 +326,13 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     return this.session.verifier();
   }
 
-  async saveDiscoveryState(discovery: OAuthDiscoveryState): Promise<void> {
-    // auth() saves what it discovered before it registers, authorizes or asks for tokens.
+  async saveDiscoveryState(found: OAuthDiscoveryState): Promise<void> {
+    // auth() saves what it discovered before it registers, authorizes or asks for tokens; the
+    // metadata is kept whole (logout needs the revocation endpoint the SDK's schema drops).
+    const metadata = found.authorizationServerMetadata;
+    const discovery = metadata
+      ? { ...found, authorizationServerMetadata: await this.served.full(metadata) }
+      : found;
     const insecure = insecureAuthServer(this.server.name, discovery);
     if (insecure) throw insecure;
     this.cached = await this.storage.update((state) => {

@@ -1,11 +1,11 @@
 import { Box, Text } from "ink";
 import Spinner from "ink-spinner";
 import { type ReactElement, useSyncExternalStore } from "react";
-import { hyperlink } from "../../ui/hyperlink.js";
-import { useKeys } from "../../ui/keys.js";
-import { TextField } from "../../ui/text-field.js";
-import { safeLine, safeText } from "../../utils/terminal-text.js";
-import type { AuthPrompt, AuthPromptStore, BrowserState } from "./auth-store.js";
+import type { AuthPrompt, AuthPromptStore, BrowserState } from "../mcp/oauth/auth-store.js";
+import { safeLine, safeText } from "../utils/terminal-text.js";
+import { hyperlink } from "./hyperlink.js";
+import { useKeys } from "./keys.js";
+import { TextField } from "./text-field.js";
 
 /** Props of {@link AuthModal}. */
 export interface AuthModalProps {

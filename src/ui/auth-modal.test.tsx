@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { HOSTILE_STRINGS, terminalInjections } from "../../test-utils/hostile-strings.js";
-import { Keys, renderInk } from "../../test-utils/render.js";
+import { createAuthPromptStore } from "../mcp/oauth/auth-store.js";
+import { HOSTILE_STRINGS, terminalInjections } from "../test-utils/hostile-strings.js";
+import { Keys, renderInk } from "../test-utils/render.js";
 import { AuthModal } from "./auth-modal.js";
-import { createAuthPromptStore } from "./auth-store.js";
 
 const URL_TEXT = "http://127.0.0.1:9/authorize?client_id=c&state=s";
 

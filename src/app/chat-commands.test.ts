@@ -1,11 +1,13 @@
+// The chat commands (commands/chat.ts) as the REPL wires them: real services, settings saved to
+// a temp WREN_HOME. Here in app/ because createReplServices is what builds their context.
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createReplServices } from "../app/services.js";
+import type { CommandContext, CommandOutput } from "../commands/types.js";
 import type { WrenConfig } from "../config/load.js";
 import { resolvePaths } from "../utils/paths.js";
-import type { CommandContext, CommandOutput } from "./types.js";
+import { createReplServices } from "./services.js";
 
 async function setup(config: Partial<WrenConfig> = {}) {
   const root = await mkdtemp(join(tmpdir(), "wren-chatcmd-"));

@@ -1,4 +1,4 @@
-import type { ToolOutcome } from "../tools/types.js";
+import type { ToolOutcome } from "./tools/types.js";
 
 /** Token counts of one model response (or a sum of several). */
 export interface Usage {
