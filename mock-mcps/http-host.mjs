@@ -8,29 +8,14 @@ import { createServer } from "node:http";
 import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { listen, readBody, sendJson } from "./http-json.mjs";
 import { connectMockServer } from "./tools.mjs";
 
-/** Sends a JSON body; never cached, since OAuth answers carry tokens. */
-export function sendJson(res, status, body, headers = {}) {
-  res
-    .writeHead(status, {
-      "content-type": "application/json",
-      "cache-control": "no-store",
-      ...headers,
-    })
-    .end(JSON.stringify(body));
-}
+export { readBody, sendJson } from "./http-json.mjs";
 
 /** Sends a JSON-RPC error that answers no particular request. */
 export function sendRpcError(res, status, code, message) {
   sendJson(res, status, { jsonrpc: "2.0", error: { code, message }, id: null });
-}
-
-/** Reads a request body as UTF-8 text. */
-export async function readBody(req) {
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Reads a JSON-RPC POST body; answers a parse error itself and returns undefined. */
@@ -168,10 +153,7 @@ export async function serveHttp({
       else res.destroy();
     });
   });
-  const bound = await new Promise((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(port, "127.0.0.1", () => resolve(httpServer.address().port));
-  });
+  const bound = await listen(httpServer, port);
   onListening(bound);
   for (const signal of ["SIGTERM", "SIGINT"]) {
     process.once(signal, () => {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// Over 400 lines: one authorization + resource server whose flows share its state, kept whole as the tests run it.
 // OAuth-protected mock MCP server with its own authorization server, for wren's OAuth tests and
 // `npm run demo`. Streamable HTTP at /mcp and legacy HTTP+SSE at /sse (+ /messages), both behind
 // Bearer tokens and each its own protected resource; RFC 9728 + RFC 8414 metadata,

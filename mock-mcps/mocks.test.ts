@@ -1,3 +1,4 @@
+// Over 400 lines: every mock transport, checked through one set of client helpers against the README.
 // Drives the mock MCP servers as real subprocesses through the SDK client, so the facts the README
 // states about them (and about how the SDK client reacts to their faults) stay true.
 import { once } from "node:events";

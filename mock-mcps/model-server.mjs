@@ -1,10 +1,12 @@
 #!/usr/bin/env node
+// Over 400 lines: a dependency-free, self-contained server (script format, two wire formats, player).
 // Scripted mock model server: OpenAI-compatible chat completions and Anthropic Messages, both
 // streaming, replaying turns from a JSON script. Prints "listening on <port>" on stdout.
 // Plain node:http, no dependencies. See README.md ("Mock model server").
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { exitWithUsageError, readOptions, UsageError } from "./faults.mjs";
+import { listen, readBody, sendJson } from "./http-json.mjs";
 
 const USAGE =
   "usage: node mock-mcps/model-server.mjs [--port N] [--script FILE|JSON] [--require-key KEY]" +
@@ -176,11 +178,6 @@ function estimateInputTokens(body) {
   return Math.max(1, Math.ceil(JSON.stringify(body.messages ?? []).length / 4));
 }
 
-function sendJson(res, status, body, headers = {}) {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
-}
-
 function errorBody(flavor, status, message) {
   if (flavor === "anthropic") {
     return {
@@ -193,10 +190,8 @@ function errorBody(flavor, status, message) {
   };
 }
 
-async function readBody(req) {
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
-  const text = Buffer.concat(chunks).toString("utf8");
+async function readJsonBody(req) {
+  const text = await readBody(req);
   try {
     return { ok: true, body: text === "" ? {} : JSON.parse(text) };
   } catch {
@@ -554,7 +549,7 @@ function createModelServer(options) {
 
   /** Records a request to the model API; the entry is updated as the answer proceeds. */
   async function record(req) {
-    const parsed = req.method === "GET" ? { ok: true, body: null } : await readBody(req);
+    const parsed = req.method === "GET" ? { ok: true, body: null } : await readJsonBody(req);
     const entry = {
       method: req.method,
       path: req.url,
@@ -608,7 +603,7 @@ function createModelServer(options) {
       return sendJson(res, 200, { ok: true });
     }
     if (path === "/_script" && req.method === "POST") {
-      const parsed = await readBody(req);
+      const parsed = await readJsonBody(req);
       try {
         if (!parsed.ok) throw new ScriptError("the body is not JSON");
         state.turns = parseScript(parsed.body);
@@ -672,8 +667,8 @@ function main() {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  server.listen(options.port, "127.0.0.1", () => {
-    process.stdout.write(`listening on ${server.address().port}\n`);
+  void listen(server, options.port).then((port) => {
+    process.stdout.write(`listening on ${port}\n`);
   });
   const shutdown = () => {
     for (const socket of sockets) socket.destroy();

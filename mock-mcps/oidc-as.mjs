@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// Over 400 lines: oidc-provider's configuration and the resource server it guards belong to one process.
 // A real, certified authorization server (oidc-provider 9.x) for black-box OAuth tests, with an
 // optional MCP resource server it protects (--mcp, on its own port: another origin). The AS keeps
 // oidc-provider's own behaviour: discovery documents relative to the issuer (OIDC's alone with
@@ -14,6 +15,7 @@ import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import Provider, { errors } from "oidc-provider";
 import { checkProof } from "./dpop.mjs";
 import { exitWithUsageError, readOptions, UsageError } from "./faults.mjs";
+import { listen, readBody, sendJson } from "./http-json.mjs";
 import { connectMockServer, createMockServer } from "./tools.mjs";
 
 const USAGE =
@@ -53,29 +55,6 @@ function parseClient(spec) {
 
 function log(line) {
   process.stderr.write(`oidc-as: ${line}\n`);
-}
-
-function sendJson(res, status, body, headers = {}) {
-  res
-    .writeHead(status, {
-      "content-type": "application/json",
-      "cache-control": "no-store",
-      ...headers,
-    })
-    .end(JSON.stringify(body));
-}
-
-async function readBody(req) {
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function listen(server, port) {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve(server.address().port));
-  });
 }
 
 /**

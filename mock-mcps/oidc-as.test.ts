@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import * as z from "zod/v4";
 import {
   authorizeInBrowser,
+  bearerInitialize,
   type OidcAs,
   startOidcAs,
 } from "../src/mcp/oauth/oidc-test-support.js";
@@ -119,27 +120,6 @@ async function refresh(as: OidcAs, issued: Issued): Promise<number> {
   });
 }
 
-function initialize(token: string): RequestInit {
-  return {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${token}`,
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-06-18",
-        capabilities: {},
-        clientInfo: { name: "harness-test", version: "0" },
-      },
-    }),
-  };
-}
-
 describe("mock-mcps/oidc-as.mjs", () => {
   it("by default: registration, revocation and iss advertised; the resource server names the AS", async () => {
     const as = await start();
@@ -154,15 +134,15 @@ describe("mock-mcps/oidc-as.mjs", () => {
       resource: as.mcpUrl,
       authorization_servers: [as.issuer],
     });
-    const anonymous = await fetch(as.mcpUrl, initialize(""));
+    const anonymous = await fetch(as.mcpUrl, bearerInitialize(""));
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get("www-authenticate")).toContain("resource_metadata=");
     await anonymous.body?.cancel();
 
     const issued = await codeFlow(as);
-    expect(await statusOf(as.mcpUrl, initialize(issued.accessToken))).toBe(200);
+    expect(await statusOf(as.mcpUrl, bearerInitialize(issued.accessToken))).toBe(200);
     await as.advanceClock(3700);
-    expect(await statusOf(as.mcpUrl, initialize(issued.accessToken))).toBe(401);
+    expect(await statusOf(as.mcpUrl, bearerInitialize(issued.accessToken))).toBe(401);
 
     // Rotation with reuse detection, as the counters the wren tests rely on report it.
     expect(await refresh(as, issued)).toBe(200);
@@ -195,11 +175,13 @@ describe("mock-mcps/oidc-as.mjs", () => {
     const jwt = await start(["--jwt-access-tokens"]);
     const jwtToken = (await codeFlow(jwt)).accessToken;
     expect(jwtToken.split(".")).toHaveLength(3);
-    expect(await statusOf(jwt.mcpUrl, initialize(jwtToken))).toBe(200);
+    expect(await statusOf(jwt.mcpUrl, bearerInitialize(jwtToken))).toBe(200);
   });
 
   it("tokens without resource indicators are accepted by its resource server", async () => {
     const plain = await start(["--no-resource-indicators"]);
-    expect(await statusOf(plain.mcpUrl, initialize((await codeFlow(plain)).accessToken))).toBe(200);
+    expect(
+      await statusOf(plain.mcpUrl, bearerInitialize((await codeFlow(plain)).accessToken)),
+    ).toBe(200);
   });
 });

@@ -5,37 +5,29 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { bundleEntry } from "./bundle-entry.mjs";
+import { exitOnSignals, harness } from "./harness.mjs";
+import { mockPath, repoRoot } from "./paths.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+exitOnSignals();
+
+const fixtures = join(repoRoot, "src", "mcp", "oauth", "fixtures");
 const dir = await mkdtemp(join(tmpdir(), "wren-bench-oauth-build-"));
 const outfile = join(dir, "bench.mjs");
-await bundleEntry({
-  entry: join(root, "src", "mcp", "oauth", "fixtures", "bench-oauth.ts"),
-  outfile,
-});
-const mock = spawn(process.execPath, [join(root, "mock-mcps", "http-oauth.mjs"), "--port", "0"], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const port = await new Promise((resolve) => {
-  createInterface({ input: mock.stdout }).on("line", (line) => {
-    const match = /^listening on (\d+)$/.exec(line);
-    if (match) resolve(Number(match[1]));
-  });
-});
-const browser = join(root, "src", "mcp", "oauth", "fixtures", "fake-browser.mjs");
-const bench = spawn(process.execPath, [outfile, `http://127.0.0.1:${port}/mcp`, browser], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
+await bundleEntry({ entry: join(fixtures, "bench-oauth.ts"), outfile });
+const mock = await harness.startMock(mockPath("http-oauth.mjs"), ["--port", "0"]);
+const bench = spawn(
+  process.execPath,
+  [outfile, `${mock.origin}/mcp`, join(fixtures, "fake-browser.mjs")],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
 let out = "";
 bench.stdout.on("data", (chunk) => {
   out += chunk;
 });
 const code = await new Promise((resolve) => bench.on("exit", resolve));
-mock.kill("SIGTERM");
+await mock.stop();
 await rm(dir, { recursive: true, force: true });
 const result = JSON.parse(out);
 process.stdout.write(

@@ -14,6 +14,27 @@ const banner = [
 ].join("\n");
 
 /**
+ * The options wren's bundle shares with the bench's minimal Ink program
+ * (scripts/bench/ink-floor.mjs), so that floor pays for exactly what wren's bundle pays.
+ */
+export const cliBundleSettings = {
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  sourcemap: "linked",
+  define: { "process.env.NODE_ENV": '"production"' },
+  // Optional peer of ink's devtools integration; never loaded in production.
+  // @napi-rs/keyring: a native module (the OS keychain), loaded from node_modules at first use.
+  external: ["react-devtools-core", "@lydell/node-pty", "@napi-rs/keyring"],
+  banner: { js: banner },
+  chunkNames: "chunks/[name]-[hash]",
+  legalComments: "none",
+  logLevel: "warning",
+};
+
+/**
  * yoga-layout's Emscripten loader asks `typeof fetch`, and on Node 20 merely reading that global
  * loads undici (~50 ms on these machines) before Ink's first frame. Its wasm is an inline
  * base64 string that the loader decodes synchronously when fetch is absent, so hide fetch
@@ -80,29 +101,17 @@ const startupZod = (zodMiniSource) => ({
   },
 });
 
-/** The options that bundle src/cli.tsx into `outdir`. */
+/** The options that bundle src/main.ts (the CLI) into `outdir`. */
 export async function buildOptions(outdir) {
   const zodMiniSource = await vendoredZodMini();
   const { version } = JSON.parse(await readFile("package.json", "utf8"));
   return {
-    entryPoints: { wren: "src/cli.tsx" },
+    ...cliBundleSettings,
+    entryPoints: { wren: "src/main.ts" },
     outdir,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
     // Prefer ESM builds: UMD builds (jsonc-parser) hide their requires from the bundler.
     mainFields: ["module", "main"],
-    target: "node20",
-    sourcemap: "linked",
-    define: { "process.env.NODE_ENV": '"production"', __WREN_VERSION__: JSON.stringify(version) },
-    // Optional peer of ink's devtools integration; never loaded in production.
-    // @napi-rs/keyring: a native module (the OS keychain), loaded from node_modules at first use.
-    external: ["react-devtools-core", "@lydell/node-pty", "@napi-rs/keyring"],
-    banner: { js: banner },
-    chunkNames: "chunks/[name]-[hash]",
-    legalComments: "none",
-    logLevel: "warning",
+    define: { ...cliBundleSettings.define, __WREN_VERSION__: JSON.stringify(version) },
     plugins: [yogaWithoutFetch, startupZod(zodMiniSource), inkInteractive, narrowTextFastPath],
   };
 }

@@ -3,4 +3,6 @@ export function bundleEntry(options: {
   entry: string;
   outfile: string;
   logLevel?: "error" | "warning";
+  /** Packages with native addons: imported from node_modules by absolute path, not bundled. */
+  native?: readonly string[];
 }): Promise<void>;

@@ -14,6 +14,8 @@ import {
   untrustedNotice,
   untrustedWarning,
 } from "./config/trust.js";
+import type { McpCliIo } from "./mcp/cli.js";
+import { type CommandOutcome, errorText, UsageError } from "./utils/errors.js";
 import { resolvePaths, type WrenPaths } from "./utils/paths.js";
 import { safeText, safeWriter } from "./utils/terminal-text.js";
 import { VERSION } from "./version.js";
@@ -28,20 +30,81 @@ export interface CliIo {
   readonly stdin: NodeJS.ReadStream;
 }
 
-/** Exit code for usage and configuration errors. */
-const EXIT_USAGE = 2;
+/**
+ * wren's exit codes, the contract of the design page and README: 0 ok, 1 the task failed,
+ * 2 usage or configuration error. Defined here and nowhere else.
+ */
+const EXIT: Readonly<Record<CommandOutcome, number>> = { ok: 0, failed: 1, usage: 2 };
 
 /**
- * Runs wren for one command line and resolves with the exit code. This is the one place
- * where errors become text for the terminal; heavy modules load only for the mode chosen.
+ * An error thrown by a command as its line on stderr and exit code: usage and configuration
+ * mistakes exit 2, everything else 1. The one place (with `runCli`) where errors become text.
+ */
+function reportError(error: unknown, stderr: { write(text: string): unknown }): number {
+  if (error instanceof ConfigError) {
+    stderr.write(`wren: invalid configuration:\n${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof UsageError) {
+    stderr.write(`wren: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  // A TaskFailedError is already worded for the CLI; any other failure says what it is.
+  stderr.write(`wren: ${errorText(error)}\n`);
+  return EXIT.failed;
+}
+
+/**
+ * Runs `wren mcp <argv...>` and returns the exit code: 0 ok, 1 the task failed (a server
+ * could not be reached, a tool returned isError), 2 usage or configuration error.
+ */
+export async function runMcpCli(argv: readonly string[], foreignIo: McpCliIo): Promise<number> {
+  // Server names, tool names and descriptions, results and error texts come from config and
+  // servers: everything written passes the terminal-text sanitizer (JSON is written with
+  // terminalJson, which it leaves unchanged).
+  const io: McpCliIo = {
+    ...foreignIo,
+    stdout: safeWriter(foreignIo.stdout),
+    stderr: safeWriter(foreignIo.stderr),
+  };
+  try {
+    // Loaded for `wren mcp` only: the REPL's startup does not carry its usage texts.
+    const { parseMcpArgs } = await import("./mcp/cli-args.js");
+    const command = parseMcpArgs(argv);
+    if (command.kind === "help") {
+      (command.asked ? io.stdout : io.stderr).write(`${command.text}\n`);
+      return command.asked ? EXIT.ok : EXIT.usage;
+    }
+    const { runMcpCommand } = await import("./mcp/cli.js");
+    return EXIT[await runMcpCommand(command, io)];
+  } catch (error) {
+    return reportError(error, io.stderr);
+  }
+}
+
+/**
+ * Runs wren for one command line and resolves with the exit code; never rejects. This is the
+ * one place where errors become text for the terminal; heavy modules load only for the mode
+ * chosen.
  */
 export async function runCli(io: CliIo): Promise<number> {
+  try {
+    return await runRequest(io);
+  } catch (error) {
+    io.stderr.write(
+      `wren: unexpected error: ${safeText(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
+    );
+    return EXIT.failed;
+  }
+}
+
+async function runRequest(io: CliIo): Promise<number> {
   const request = parseCliArgs(io.argv, io.env);
   // Each file read once per run: the config that loads is the very text whose trust was
   // decided (and shown in the trust question), not a second read that could differ.
   const readText = readOnce(readTextIfExists);
   // Messages carry config values, paths and server texts: sanitized for the terminal.
-  const fail = (message: string, code = EXIT_USAGE): number => {
+  const fail = (message: string, code = EXIT.usage): number => {
     io.stderr.write(`wren: ${safeText(message)}\n`);
     return code;
   };
@@ -81,10 +144,10 @@ export async function runCli(io: CliIo): Promise<number> {
   switch (request.kind) {
     case "help":
       io.stdout.write(HELP_TEXT);
-      return 0;
+      return EXIT.ok;
     case "version":
       io.stdout.write(`${VERSION}\n`);
-      return 0;
+      return EXIT.ok;
     case "usage-error":
       return fail(`${request.message}\n${USAGE_LINE}`);
     case "auth-mcp":
@@ -102,7 +165,6 @@ export async function runCli(io: CliIo): Promise<number> {
         undefined,
       ].includes(argv[0]);
       const trust = await nonInteractiveTrust(paths, readsConfig);
-      const { runMcpCli } = await import("./mcp/cli.js");
       return runMcpCli(argv, {
         trustProject: isTrusted(trust),
         stdin: io.stdin,
@@ -139,7 +201,7 @@ export async function runCli(io: CliIo): Promise<number> {
       process.once("SIGINT", onSignal);
       try {
         const { runPrint } = await import("./app/print-mode.js");
-        return await runPrint({
+        const outcome = await runPrint({
           paths,
           config,
           env: io.env,
@@ -155,6 +217,7 @@ export async function runCli(io: CliIo): Promise<number> {
           stderr: safeWriter(io.stderr),
           signal: controller.signal,
         });
+        return EXIT[outcome];
       } finally {
         process.off("SIGINT", onSignal);
       }
@@ -184,7 +247,7 @@ export async function runCli(io: CliIo): Promise<number> {
         repl = import("./app/run-repl.js");
         repl.catch(() => {});
         const decided = await answer;
-        if (decided === "quit") return 0;
+        if (decided === "quit") return EXIT.ok;
         if (decided === "trust" || decided === "distrust") {
           await recordTrust(paths, trust.inspection, decided === "trust");
         }
@@ -210,10 +273,13 @@ export async function runCli(io: CliIo): Promise<number> {
         ...(request.options.noBrowser && { noBrowser: true }),
         projectTrusted: isTrusted(trust),
         ...(notice !== undefined && { notices: [notice] }),
-      }).catch((error: unknown) => {
-        if (error instanceof ResumeError) return fail(error.message);
-        throw error;
-      });
+      }).then(
+        () => EXIT.ok,
+        (error: unknown) => {
+          if (error instanceof ResumeError) return fail(error.message);
+          throw error;
+        },
+      );
     }
   }
 }
@@ -227,14 +293,14 @@ async function runTrust(io: CliIo, revoke: boolean): Promise<number> {
   const before = await resolveProjectTrust({ paths });
   const record = await recordedDecision(paths, before.inspection);
   for (const line of trustReport(before, record, io.env.HOME)) io.stdout.write(`${line}\n`);
-  if (before.kind === "nothing-to-trust") return 0;
+  if (before.kind === "nothing-to-trust") return EXIT.ok;
   await recordTrust(paths, before.inspection, !revoke);
   io.stdout.write(
     revoke
       ? "Now not trusted: wren ignores this folder's project config (deny rules and display still apply).\n"
       : "Now trusted: wren uses this folder's project config until it changes (undo: wren trust --revoke).\n",
   );
-  return 0;
+  return EXIT.ok;
 }
 
 async function readAll(stream: NodeJS.ReadStream): Promise<string> {
@@ -243,25 +309,3 @@ async function readAll(stream: NodeJS.ReadStream): Promise<string> {
     chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString("utf8");
 }
-
-const io: CliIo = {
-  argv: process.argv.slice(2),
-  env: process.env,
-  cwd: process.cwd(),
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-};
-
-runCli(io).then(
-  (code) => {
-    // Let buffered output reach the terminal before leaving.
-    process.stdout.write("", () => process.exit(code));
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `wren: unexpected error: ${safeText(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
-    );
-    process.exit(1);
-  },
-);

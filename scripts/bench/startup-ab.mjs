@@ -7,21 +7,14 @@
 //   ... change, npm run build ...
 //   node scripts/bench/startup-ab.mjs --base /tmp/wren-before [--runs 15]
 // Prints each subject's median/min/max, its ratio to the floor (of the medians, and the median
-// of the per-run ratios), and the median of the per-run ratios B/A. Timed: spawn until the prompt `›` (or the trust question) is on the screen.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+// of the per-run ratios), and the median of the per-run ratios B/A. Timed: spawn until the
+// prompt `›` (or the trust question) is on the screen.
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { spawn } from "@lydell/node-pty";
-import xtermHeadless from "@xterm/headless";
-import { build } from "esbuild";
-import { inkInteractive } from "../ink-interactive.mjs";
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const COLS = 100;
-const ROWS = 30;
-const TIMEOUT_MS = 30_000;
+import { wrenBin } from "../paths.mjs";
+import { INK_FLOOR_TEXT, startupFixtures } from "./ink-floor.mjs";
+import { measureInterleaved, median, printErrors, withBenchDir } from "./measure.mjs";
+import { timeInPty } from "./pty.mjs";
 
 const { values } = parseArgs({
   options: { base: { type: "string" }, runs: { type: "string", default: "11" } },
@@ -32,133 +25,30 @@ if (values.base === undefined) {
 }
 const runs = Number(values.runs);
 const baseBin = join(resolve(values.base), "wren.js");
-const currentBin = join(repoRoot, "dist", "wren.js");
 
-function screen(xterm) {
-  const buffer = xterm.buffer.active;
-  const lines = [];
-  for (let y = buffer.baseY; y < buffer.baseY + xterm.rows; y++) {
-    lines.push(buffer.getLine(y)?.translateToString(true) ?? "");
-  }
-  return lines.join("\n");
-}
-
-/** Milliseconds from spawn until `text` is on the parsed screen; the process group is then killed. */
-function timeUntil(args, cwd, env, text) {
-  return new Promise((resolvePromise, reject) => {
-    const xterm = new xtermHeadless.Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
-    const start = performance.now();
-    const pty = spawn(process.execPath, args, {
-      name: "xterm-256color",
-      cols: COLS,
-      rows: ROWS,
+await withBenchDir("wren-startup-ab-", async ({ root, project, env }) => {
+  const { wrenHome, untrusted, inkFloor: floor } = await startupFixtures(root);
+  const time = (script, cwd, screen) =>
+    timeInPty({
+      command: process.execPath,
+      args: [script],
       cwd,
-      env: { ...env, TERM: "xterm-256color" },
+      env: { ...env, WREN_HOME: wrenHome },
+      until: { screen },
     });
-    let done = false;
-    const finish = (error, elapsed) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      try {
-        process.kill(-pty.pid, "SIGKILL");
-      } catch {
-        pty.kill("SIGKILL");
-      }
-      xterm.dispose();
-      if (error) reject(error);
-      else resolvePromise(elapsed);
-    };
-    // Answer terminal queries (cursor position) as a real terminal would.
-    xterm.onData((data) => {
-      if (!done) pty.write(data);
-    });
-    pty.onData((data) => {
-      xterm.write(data, () => {
-        if (!done && screen(xterm).includes(text)) finish(undefined, performance.now() - start);
-      });
-    });
-    pty.onExit(({ exitCode }) =>
-      finish(new Error(`${args.join(" ")} exited (${exitCode}) before ${JSON.stringify(text)}`)),
-    );
-    const timer = setTimeout(() => finish(new Error(`timed out waiting for ${text}`)), TIMEOUT_MS);
-  });
-}
-
-async function inkFloor(dir) {
-  const entry = join(dir, "ink-floor.jsx");
-  await mkdir(dir, { recursive: true });
-  await writeFile(
-    entry,
-    'import { render, Text } from "ink";\nrender(<Text>ink floor ready</Text>);\n',
-  );
-  // scripts/build.mjs's settings, so the floor pays for what wren's bundle pays for Ink.
-  await build({
-    entryPoints: { "ink-floor": entry },
-    outdir: join(dir, "dist"),
-    nodePaths: [join(repoRoot, "node_modules")],
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    define: { "process.env.NODE_ENV": '"production"' },
-    external: ["react-devtools-core", "@lydell/node-pty"],
-    jsx: "automatic",
-    banner: {
-      js: "import { createRequire as __c } from 'node:module';\nconst require = __c(import.meta.url);",
-    },
-    chunkNames: "chunks/[name]-[hash]",
-    logLevel: "warning",
-    plugins: [inkInteractive],
-  });
-  return join(dir, "dist", "ink-floor.js");
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-const root = await mkdtemp(join(tmpdir(), "wren-startup-ab-"));
-try {
-  const project = join(root, "project");
-  const untrusted = join(root, "untrusted");
-  const wrenHome = join(root, "wren-home");
-  await Promise.all([project, untrusted, wrenHome].map((d) => mkdir(d, { recursive: true })));
-  await writeFile(
-    join(untrusted, ".mcp.json"),
-    JSON.stringify({ mcpServers: { fs: { command: "npx", args: ["-y", "some-server", "."] } } }),
-  );
-  const env = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    LANG: process.env.LANG ?? "C.UTF-8",
-    HOME: root,
-    BROWSER: "none",
-    WREN_HOME: wrenHome,
-  };
-  const floor = await inkFloor(join(root, "ink"));
   const subjects = [
-    {
-      name: "minimal Ink (bundled)",
-      run: () => timeUntil([floor], project, env, "ink floor ready"),
-    },
-    { name: "A wren (base)", run: () => timeUntil([baseBin], project, env, "›") },
-    { name: "B wren (current)", run: () => timeUntil([currentBin], project, env, "›") },
-    {
-      name: "A trust question",
-      run: () => timeUntil([baseBin], untrusted, env, "Do you trust"),
-    },
-    {
-      name: "B trust question",
-      run: () => timeUntil([currentBin], untrusted, env, "Do you trust"),
-    },
+    { name: "minimal Ink (bundled)", measure: () => time(floor, project, INK_FLOOR_TEXT) },
+    { name: "A wren (base)", measure: () => time(baseBin, project, "›") },
+    { name: "B wren (current)", measure: () => time(wrenBin, project, "›") },
+    { name: "A trust question", measure: () => time(baseBin, untrusted, "Do you trust") },
+    { name: "B trust question", measure: () => time(wrenBin, untrusted, "Do you trust") },
   ];
-  const samples = new Map(subjects.map((s) => [s.name, []]));
-  // One warm-up round (disk cache), not counted.
-  for (const s of subjects) await s.run();
-  for (let i = 0; i < runs; i++) {
-    for (const s of subjects) samples.get(s.name).push(await s.run());
+  // One warm-up round (disk cache), not counted; per-run ratios need every subject measured.
+  const { samples, errors } = await measureInterleaved(subjects, runs);
+  if (errors.size > 0) {
+    printErrors(errors);
+    process.exitCode = 1;
+    return;
   }
   const floorSamples = samples.get("minimal Ink (bundled)");
   const floorMedian = median(floorSamples);
@@ -182,6 +72,4 @@ try {
     const pairRatios = as.map((x, i) => bs[i] / x);
     console.log(`  ${b} / ${a}: median of per-run ratios ${median(pairRatios).toFixed(2)}x`);
   }
-} finally {
-  await rm(root, { recursive: true, force: true });
-}
+});

@@ -4,48 +4,17 @@
 // directly, the definitions alone cost more than the rest of the prompt; in search mode the
 // model gets one `search_tools` tool instead. Target: search mode <= 1.2x the no-server prompt.
 // Runs the built dist/wren.js in print mode against the scripted model server.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { exitOnSignals, harness } from "../harness.mjs";
+import { mockPath, repoRoot, wrenBin } from "../paths.mjs";
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const wrenBin = join(repoRoot, "dist", "wren.js");
+exitOnSignals();
+
 const SERVERS = 5;
 const TOOLS_PER_SERVER = 30;
 const TARGET = 1.2;
-
-function startModelServer() {
-  const child = spawn(
-    process.execPath,
-    [join(repoRoot, "mock-mcps/model-server.mjs"), "--script", JSON.stringify([])],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on("line", (line) => {
-      const match = /^listening on (\d+)/.exec(line);
-      if (match) resolve({ child, port: Number(match[1]) });
-    });
-    child.on("exit", (code) => reject(new Error(`model server exited with ${code}`)));
-  });
-}
-
-function run(args, home, cwd) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [wrenBin, ...args], {
-      env: { PATH: process.env.PATH, HOME: home, WREN_HOME: home },
-      cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stderr }));
-  });
-}
 
 /** Prompt tokens of one chat-completions request: what the model reads, ~4 characters a token. */
 function promptTokens(body) {
@@ -53,23 +22,21 @@ function promptTokens(body) {
   return Math.ceil(text.length / 4);
 }
 
-async function firstRequest(port, settings, dir) {
+async function firstRequest(model, settings, dir) {
   const home = await mkdtemp(join(dir, "home-"));
   const cwd = await mkdtemp(join(dir, "project-"));
-  const base = `http://127.0.0.1:${port}`;
-  await fetch(`${base}/_requests`, { method: "DELETE" });
-  await fetch(`${base}/_script`, { method: "POST", body: JSON.stringify([[{ text: "ok" }]]) });
+  await model.reset([[{ text: "ok" }]]);
   await writeFile(
     join(home, "settings.json"),
     JSON.stringify({
       model: "mock/mock-model",
-      providers: { mock: { type: "openai-compatible", baseURL: `${base}/v1` } },
+      providers: { mock: { type: "openai-compatible", baseURL: model.baseURL } },
       ...settings,
     }),
   );
-  const result = await run(["-p", "hello"], home, cwd);
+  const result = await harness.runWren(["-p", "hello"], { home, cwd, bin: wrenBin });
   if (result.code !== 0) throw new Error(`wren -p failed (${result.code}): ${result.stderr}`);
-  const [request] = await (await fetch(`${base}/_requests`)).json();
+  const [request] = await model.requests();
   if (!request) throw new Error("the model server saw no request");
   return request.body;
 }
@@ -89,15 +56,15 @@ const servers = Object.fromEntries(
 );
 
 const dir = await mkdtemp(join(tmpdir(), "wren-bench-tools-"));
-const model = await startModelServer();
+const model = await harness.startModelServerScript(mockPath("model-server.mjs"));
 try {
-  const none = await firstRequest(model.port, {}, dir);
+  const none = await firstRequest(model, {}, dir);
   const direct = await firstRequest(
-    model.port,
+    model,
     { mcpServers: servers, toolSearch: { mode: "off" } },
     dir,
   );
-  const search = await firstRequest(model.port, { mcpServers: servers }, dir);
+  const search = await firstRequest(model, { mcpServers: servers }, dir);
   const mcpTools = (body) => (body.tools ?? []).filter((t) => t.function.name.startsWith("mcp__"));
   if (mcpTools(direct).length !== SERVERS * TOOLS_PER_SERVER) {
     throw new Error(
@@ -123,6 +90,6 @@ try {
     `  search mode: ${ratio.toFixed(2)}x the no-server prompt (target <= ${TARGET}x): ${ratio <= TARGET ? "met" : "NOT met"}`,
   );
 } finally {
-  model.child.kill();
+  await model.stop();
   await rm(dir, { recursive: true, force: true });
 }

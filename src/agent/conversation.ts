@@ -4,6 +4,7 @@ import type { ChatModel } from "../provider/types.js";
 import type { SessionStore, SessionWriter } from "../session/session-store.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import type { ToolOutcome, ToolProgress } from "../tools/types.js";
+import { errorText } from "../utils/errors.js";
 import { createStore, type Store } from "../utils/store.js";
 import { SUMMARY_HEADING, summarizeConversation } from "./compact.js";
 import { fitToContext } from "./context.js";
@@ -509,8 +510,4 @@ export function createConversation(options: ConversationOptions): Conversation {
 /** Something that needs the conversation idle was asked while a turn runs. */
 export class ConversationBusyError extends Error {
   override readonly name = "ConversationBusyError";
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,6 +3,7 @@ import type { AssistantPart, ChatMessage, ToolCall, Usage } from "../messages.js
 import type { ChatModel, FinishReason } from "../provider/types.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import type { Tool, ToolOutcome, ToolProgress } from "../tools/types.js";
+import { errorText } from "../utils/errors.js";
 
 /**
  * A decision about one tool call, made before it runs (permissions live behind this). A denial
@@ -316,7 +317,7 @@ async function runOne(
     return signal.aborted && outcome.status !== "ok" ? { status: "cancelled" } : outcome;
   } catch (error) {
     if (signal.aborted) return { status: "cancelled" };
-    return { status: "error", message: error instanceof Error ? error.message : String(error) };
+    return { status: "error", message: errorText(error) };
   }
 }
 

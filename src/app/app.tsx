@@ -11,6 +11,7 @@ import type { InputHistory } from "../session/history.js";
 import { ChatItemView, LiveTurnView, type MarkdownRenderer } from "../ui/chat-view.js";
 import { completeMention, type MentionCompletionSource } from "../ui/mention-complete.js";
 import { PromptInput } from "../ui/prompt-input.js";
+import { errorText } from "../utils/errors.js";
 import { formatCost, formatTokens } from "../utils/format.js";
 import type { WrenPaths } from "../utils/paths.js";
 import type { Store } from "../utils/store.js";
@@ -286,8 +287,4 @@ function noModelMessage(props: AppProps): string {
     '  "providers": { "ollama": { "type": "openai-compatible", "baseURL": "http://localhost:11434/v1" } }',
     "or start wren with --model PROVIDER/MODEL, or switch with .model PROVIDER/MODEL.",
   ].join("\n");
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -12,6 +12,7 @@ import { cannotAskMessage, createPermissions, ruleDenial } from "../tools/permis
 import { createToolRegistry } from "../tools/registry.js";
 import { DEFAULT_TOOL_SEARCH } from "../tools/tool-search.js";
 import type { Tool, ToolOutcome } from "../tools/types.js";
+import { type CommandOutcome, errorText } from "../utils/errors.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { terminalJson } from "../utils/terminal-text.js";
 import { lazyChatModel, loadAgentSetup } from "./services.js";
@@ -86,8 +87,11 @@ export interface PrintResult {
 
 const ZERO: Usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
 
-/** Runs one turn non-interactively; resolves with the exit code (0 ok, 1 failed, 2 usage). */
-export async function runPrint(options: PrintOptions): Promise<number> {
+/**
+ * Runs one turn non-interactively and reports how it ended (the error line and, in the JSON
+ * formats, the result object are written here); `cli.tsx` turns the outcome into the exit code.
+ */
+export async function runPrint(options: PrintOptions): Promise<CommandOutcome> {
   const { stdout, stderr, config, paths, outputFormat } = options;
   const startedAt = Date.now();
   const sessions = createSessionStore(paths);
@@ -99,17 +103,17 @@ export async function runPrint(options: PrintOptions): Promise<number> {
   let usage = ZERO;
   // Tokens MCP servers spent through sampling (allowed with `sampling(NAME)`) count too.
   let samplingUsage = ZERO;
-  /** Writes the result object (json modes) and any error line; returns the exit code. */
+  /** Writes the result object (json modes) and any error line; returns the outcome. */
   const finish = (
-    code: number,
+    outcome: CommandOutcome,
     answer: string,
     failure?: { subtype?: ResultSubtype; message: string },
-  ): number => {
+  ): CommandOutcome => {
     if (failure) stderr.write(`wren: ${failure.message}\n`);
     if (!json) {
-      if (code === 0 || answer !== "")
+      if (outcome === "ok" || answer !== "")
         stdout.write(answer.endsWith("\n") || answer === "" ? answer : `${answer}\n`);
-      return code;
+      return outcome;
     }
     const slash = modelId?.indexOf("/") ?? -1;
     const price =
@@ -135,11 +139,11 @@ export async function runPrint(options: PrintOptions): Promise<number> {
       ...(failure && { error: failure.message }),
     };
     emit(result);
-    return code;
+    return outcome;
   };
 
   if (!modelId) {
-    return finish(2, "", {
+    return finish("usage", "", {
       message: `no model configured: pass --model PROVIDER/MODEL or set "model" in ${paths.userSettings}`,
     });
   }
@@ -148,7 +152,7 @@ export async function runPrint(options: PrintOptions): Promise<number> {
   if (options.resume) {
     const id = "id" in options.resume ? options.resume.id : (await sessions.list(1))[0]?.id;
     if (!id) {
-      return finish(2, "", {
+      return finish("usage", "", {
         message: "there is no earlier session in this directory to continue",
       });
     }
@@ -157,7 +161,7 @@ export async function runPrint(options: PrintOptions): Promise<number> {
       history = resumed.messages;
       writer = resumed.writer;
     } catch (error) {
-      return finish(2, "", { message: errorText(error) });
+      return finish("usage", "", { message: errorText(error) });
     }
   }
 
@@ -191,7 +195,7 @@ export async function runPrint(options: PrintOptions): Promise<number> {
     const expanded = manager
       ? await expandPrompt(manager, options.prompt, options.signal)
       : undefined;
-    if (expanded instanceof Error) return finish(2, "", { message: expanded.message });
+    if (expanded instanceof Error) return finish("usage", "", { message: expanded.message });
     for (const message of expanded?.earlier ?? []) {
       history.push(message);
       await writer.append(message);
@@ -268,17 +272,17 @@ export async function runPrint(options: PrintOptions): Promise<number> {
       }
     }
     const text = answer.join("");
-    if (failure !== undefined) return finish(1, text, { message: failure });
-    if (end === "interrupted") return finish(1, text, { message: "interrupted" });
+    if (failure !== undefined) return finish("failed", text, { message: failure });
+    if (end === "interrupted") return finish("failed", text, { message: "interrupted" });
     if (end === "max-steps") {
-      return finish(1, text, {
+      return finish("failed", text, {
         subtype: "error_max_turns",
         message: "stopped: the model kept calling tools past the step limit",
       });
     }
-    return finish(0, text);
+    return finish("ok", text);
   } catch (error) {
-    return finish(1, "", { message: errorText(error) });
+    return finish("failed", "", { message: errorText(error) });
   } finally {
     // close() ends servers still connecting at once: leaving must not wait for them.
     await Promise.all([writer.close(), manager?.close()]);
@@ -461,8 +465,4 @@ function outcomeText(outcome: ToolOutcome): string {
   return outcome.content
     .map((c) => (c.type === "text" ? c.text : `[image ${c.mimeType}]`))
     .join("\n");
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

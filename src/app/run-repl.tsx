@@ -25,6 +25,7 @@ import { McpFooter } from "../ui/mcp-footer.js";
 import { PermissionPrompt } from "../ui/permission-prompt.js";
 import { SamplingPrompt } from "../ui/sampling-prompt.js";
 import { UrlElicitationPrompt } from "../ui/url-elicitation-prompt.js";
+import { errorText } from "../utils/errors.js";
 import { openUrl } from "../utils/open-url.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { logProcessWarnings } from "../utils/process-warnings.js";
@@ -48,8 +49,8 @@ export interface ReplOptions {
   readonly notices?: readonly string[];
 }
 
-/** Runs the interactive REPL until the user leaves; resolves with the exit code. */
-export async function runRepl(options: ReplOptions): Promise<number> {
+/** Runs the interactive REPL until the user leaves. */
+export async function runRepl(options: ReplOptions): Promise<void> {
   const { paths, config, env } = options;
   const services = await createReplServices({
     paths,
@@ -255,7 +256,6 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     ]);
     restoreWarnings();
   }
-  return 0;
 }
 
 async function startMcp(
@@ -389,8 +389,4 @@ function McpAwareApp(props: {
 /** `--continue` / `--resume` named no session: a usage error. */
 export class ResumeError extends Error {
   override readonly name = "ResumeError";
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

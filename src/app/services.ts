@@ -19,6 +19,7 @@ import { createAuthorizer, createPermissions, type Permissions } from "../tools/
 import { createToolRegistry, type ToolRegistry } from "../tools/registry.js";
 import type { Tool } from "../tools/types.js";
 import { splitStableMarkdown } from "../ui/markdown/split.js";
+import { errorText } from "../utils/errors.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { createStore, type Store } from "../utils/store.js";
 import type { SessionSettings } from "./app.js";
@@ -309,8 +310,4 @@ export async function createReplServices(options: ReplServiceOptions): Promise<R
       await Promise.all([conversation.close(), history.flush()]);
     },
   };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
 import { describeStatus } from "../mcp/status-text.js";
+import { redactSettings } from "../utils/redact.js";
 import { VERSION } from "../version.js";
 import type { Command, CommandOutput } from "./types.js";
 
@@ -33,28 +34,6 @@ export const statusCommand: Command = {
   },
 };
 
-const REDACTED = "‹redacted›";
-const SECRET_KEY = /key|secret|token|password|passphrase|authorization|credential/i;
-
-/**
- * A copy of a config value fit to show: values under secret-looking keys, and every value of
- * `headers` and `env` (they carry API keys and bearer tokens), are replaced.
- */
-export function redactSecrets(value: unknown, key = ""): unknown {
-  if (Array.isArray(value)) return value.map((item) => redactSecrets(item));
-  if (typeof value === "object" && value !== null) {
-    const all = key === "headers" || key === "env";
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [
-        k,
-        all && typeof v === "string" ? REDACTED : redactSecrets(v, k),
-      ]),
-    );
-  }
-  if (typeof value === "string" && SECRET_KEY.test(key) && value !== "") return REDACTED;
-  return value;
-}
-
 /** `/config`: the settings files wren reads and the configuration in force, secrets hidden. */
 export const configCommand: Command = {
   name: "config",
@@ -66,7 +45,7 @@ export const configCommand: Command = {
     const mark = (file: string): string => `${file}${read.has(file) ? "" : "  (not present)"}`;
     const files = [paths.userSettings, paths.projectSettings, paths.projectMcpJson];
     const extra = config.files.filter((f) => !files.includes(f));
-    const effective = redactSecrets({
+    const effective = redactSettings({
       model: config.model,
       display: config.display,
       providers: config.providers,

@@ -4,6 +4,7 @@ import { whyNoSignIn } from "../mcp/oauth/sign-in-check.js";
 import { RESOURCE_TABLE_COLUMNS, resourceRows } from "../mcp/resource-text.js";
 import { describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "../mcp/status-text.js";
 import type { ToolSearchStatus } from "../tools/tool-search.js";
+import { errorText } from "../utils/errors.js";
 import { type Command, type CommandContext, type CommandResult, textResult } from "./types.js";
 
 const SUBCOMMANDS = [
@@ -22,10 +23,6 @@ const USAGE =
 function firstLine(text: string | undefined, width: number): string {
   const line = (text ?? "").split("\n")[0]?.trim() ?? "";
   return line.length > width ? `${line.slice(0, width - 1)}…` : line;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** What `.mcp` says when no server is configured: how to add one. */
@@ -127,7 +124,7 @@ async function run(args: string, context: CommandContext): Promise<CommandResult
       mcp = await untilAborted(context.loadMcp(), context.signal);
     } catch (error) {
       if (error instanceof CommandAbortedError) return textResult("cancelled", "dim");
-      return textResult(`MCP could not start: ${errorMessage(error)}`, "error");
+      return textResult(`MCP could not start: ${errorText(error)}`, "error");
     } finally {
       context.progress?.(undefined);
     }
@@ -194,7 +191,7 @@ async function run(args: string, context: CommandContext): Promise<CommandResult
         return textResult(`unknown subcommand "${sub}"; usage: .mcp ${USAGE}`, "error");
     }
   } catch (error) {
-    return textResult(errorMessage(error), "error");
+    return textResult(errorText(error), "error");
   }
 }
 

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type ParseError, parse, printParseErrorCode } from "jsonc-parser";
 import type * as z from "zod/mini";
+import { errorText } from "../utils/errors.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { expandEnvDeep } from "./env-expand.js";
 import { ConfigError, type ConfigIssue, formatIssue } from "./errors.js";
@@ -393,8 +394,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<WrenConfig
       if (result.reason instanceof ConfigError) issues.push(...result.reason.issues);
       else {
         const file = unique[i]?.file ?? "";
-        const reason =
-          result.reason instanceof Error ? result.reason.message : String(result.reason);
+        const reason = errorText(result.reason);
         issues.push({ file, path: [], message: `cannot be read: ${reason}` });
       }
       continue;

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { realpath } from "node:fs/promises";
 import { relative } from "node:path";
 import { writeFileAtomic } from "../utils/atomic-write.js";
+import { errorText } from "../utils/errors.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { referencedVariables } from "./env-expand.js";
 import { ConfigError } from "./errors.js";
@@ -201,7 +202,7 @@ export async function inspectProject(
   const texts = await Promise.all(
     plan.map((p) =>
       readText(p.file).catch((error: unknown) => ({
-        unreadable: error instanceof Error ? error.message : String(error),
+        unreadable: errorText(error),
       })),
     ),
   );

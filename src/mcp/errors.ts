@@ -8,6 +8,7 @@ import {
   UrlElicitationRequiredError,
 } from "@modelcontextprotocol/client";
 import { $ZodError } from "zod/v4/core";
+import { errorText } from "../utils/errors.js";
 
 /** Why a connection attempt or a request to a server failed, for branching and for tests. */
 export type McpFailureKind =
@@ -309,7 +310,7 @@ export function classifyMcpError(
       cause: error,
     });
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   if (code !== undefined && CLOSED_CODES.has(code)) {
     return new McpConnectionError(server, "closed", `connection lost (${context.target})`, {
       cause: error,

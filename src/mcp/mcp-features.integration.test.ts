@@ -4,9 +4,9 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runMcpCli } from "../cli.js";
 import type { McpServerConfig } from "../config/schema.js";
 import type { WrenPaths } from "../utils/paths.js";
-import { runMcpCli } from "./cli.js";
 import { serverLogFile } from "./connect.js";
 import { createElicitationStore } from "./elicitation-store.js";
 import { serverInstructionsSection } from "./instructions.js";

@@ -1,6 +1,7 @@
 // `@server:uri` mentions in a message: found when the message is sent, read with
 // `resources/read`, and attached to the message as context.
 import type { Attachment } from "../messages.js";
+import { errorText } from "../utils/errors.js";
 import type { McpConnection } from "./connect.js";
 import type { McpManager } from "./manager.js";
 import {
@@ -90,7 +91,7 @@ export async function readMentions(
       if (source.catalog) void source.catalog.watch(mention.server, mention.uri, api);
     } catch (error) {
       if (signal.aborted) break;
-      const why = error instanceof Error ? error.message : String(error);
+      const why = errorText(error);
       notes.push(`could not read @${label}: ${why}`);
       attachments.push({
         type: "text",

@@ -1,4 +1,5 @@
 import type { Tool, ToolContentPart, ToolContext, ToolOutcome } from "../tools/types.js";
+import { errorText } from "../utils/errors.js";
 import type { McpConnection } from "./connect.js";
 import { McpConnectionError, McpNeedsAuthError, McpServerUnavailableError } from "./errors.js";
 import {
@@ -103,7 +104,7 @@ export function readResourceTool(options: ReadResourceToolOptions): Tool {
         };
       } catch (error) {
         if (context.signal.aborted) return { status: "cancelled" };
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorText(error);
         const known =
           error instanceof McpConnectionError ||
           error instanceof McpNeedsAuthError ||

@@ -10,6 +10,7 @@ import type {
   ResourceTemplateType,
 } from "@modelcontextprotocol/client";
 import type { Attachment } from "../messages.js";
+import { errorText } from "../utils/errors.js";
 import { createStore } from "../utils/store.js";
 
 export type { Resource as McpResource, ResourceTemplateType as McpResourceTemplate };
@@ -350,8 +351,4 @@ export function linkedUris(result: CallToolResult): string[] {
     if (item.type === "resource") return [item.resource.uri];
     return [];
   });
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

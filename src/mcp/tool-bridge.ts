@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import picomatch from "picomatch";
 import type { Tool, ToolContentPart, ToolContext, ToolOutcome } from "../tools/types.js";
+import { errorText } from "../utils/errors.js";
 import type { CallToolOptions, McpToolDefinition } from "./connect.js";
 import { McpConnectionError, McpNeedsAuthError, McpServerUnavailableError } from "./errors.js";
 
@@ -219,7 +220,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-function errorText(server: string, error: unknown): string {
+function serverErrorText(server: string, error: unknown): string {
   if (
     error instanceof McpConnectionError ||
     error instanceof McpNeedsAuthError ||
@@ -227,7 +228,7 @@ function errorText(server: string, error: unknown): string {
   ) {
     return error instanceof McpConnectionError ? `${server}: ${error.message}` : error.message;
   }
-  return `${server}: ${error instanceof Error ? error.message : String(error)}`;
+  return `${server}: ${errorText(error)}`;
 }
 
 /** One MCP tool as a model tool named `name`, calling through `call`. */
@@ -266,7 +267,7 @@ export function bridgeTool(options: BridgeToolOptions): Tool {
         const answered = error instanceof McpConnectionError && error.kind === "server-error";
         return {
           status: "error",
-          message: errorText(server, error),
+          message: serverErrorText(server, error),
           source: answered ? "tool" : "client",
         };
       }

@@ -1,4 +1,5 @@
 import type { ElicitRequestURLParams, ElicitResult } from "@modelcontextprotocol/client";
+import { errorText } from "../utils/errors.js";
 import type { OpenUrlResult } from "../utils/open-url.js";
 import { revealText } from "../utils/terminal-text.js";
 import type { UrlElicitor } from "./url-elicitation.js";
@@ -94,7 +95,7 @@ export function createUrlElicitationStore(
         return settle(id, { action: "accept" });
       }
     } catch (error) {
-      notify(`could not open the page: ${error instanceof Error ? error.message : String(error)}`);
+      notify(`could not open the page: ${errorText(error)}`);
       return settle(id, { action: "decline" });
     }
     if (!waiter.wait) {

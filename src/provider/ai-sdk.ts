@@ -13,6 +13,7 @@ import {
   type ToolSet,
 } from "ai";
 import type { Usage } from "../messages.js";
+import { errorText } from "../utils/errors.js";
 import {
   type ErrorContext,
   errorCode,
@@ -192,7 +193,7 @@ export function fromSdkError(ctx: ErrorContext, error: unknown, midStream: boole
     const record: Record<string, unknown> = { ...error };
     return inStreamError(ctx, record);
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   return new ProviderError(
     "unknown",
     `${ctx.provider} request failed: ${oneLine(message, ctx.secrets)}`,

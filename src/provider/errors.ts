@@ -1,3 +1,4 @@
+import { redactSecrets } from "../utils/redact.js";
 import { ProviderError } from "./types.js";
 
 /** What an error message may name: never the key itself. */
@@ -15,24 +16,10 @@ export interface ErrorContext {
 
 const MAX_DETAIL = 200;
 
-/** Replaces secrets, and anything shaped like a key or bearer token, with `***`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join("***");
-  }
-  return out
-    .replace(
-      /\b(x-api-key|api[_-]?key|authorization)(["']?\s*[:=]\s*["']?)(?:(?:Bearer|Basic)\s+)?[^\s"',}]{4,}/gi,
-      "$1$2***",
-    )
-    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 ***")
-    .replace(/\b(sk|rk|pk)-[A-Za-z0-9_-]{8,}/g, "$1-***");
-}
-
 /** One line, at most `MAX_DETAIL` characters, secrets scrubbed. */
 export function oneLine(text: string, secrets: readonly string[]): string {
-  const flat = redact(text, secrets).replace(/\s+/g, " ").trim();
+  // A provider's key is known to be one: hide it from 4 characters on.
+  const flat = redactSecrets(text, secrets, { minSecretLength: 4 }).replace(/\s+/g, " ").trim();
   return flat.length > MAX_DETAIL ? `${flat.slice(0, MAX_DETAIL - 1)}…` : flat;
 }
 

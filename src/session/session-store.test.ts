@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../messages.js";
-import { resolvePaths } from "../utils/paths.js";
-import { createSessionStore, projectSlug, SessionNotFoundError } from "./session-store.js";
+import { projectSlug, resolvePaths } from "../utils/paths.js";
+import { createSessionStore, SessionNotFoundError } from "./session-store.js";
 
 async function store() {
   const root = await mkdtemp(join(tmpdir(), "wren-sessions-"));

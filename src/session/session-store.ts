@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { ChatMessage } from "../messages.js";
-import type { WrenPaths } from "../utils/paths.js";
+import { projectSlug, type WrenPaths } from "../utils/paths.js";
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from "../utils/private-fs.js";
 
 /** A stored session, as listed by `.sessions`. */
@@ -50,15 +50,6 @@ interface HeaderLine {
   id: string;
   project: string;
   created: string;
-}
-
-/** A directory name for a project path: readable, and unique through a short hash if long. */
-export function projectSlug(project: string): string {
-  const slug = project.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "root";
-  if (slug.length <= 80) return slug;
-  let hash = 0;
-  for (const char of project) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) >>> 0;
-  return `${slug.slice(-70)}-${hash.toString(16)}`;
 }
 
 /** Creates the store for the project in `paths`. */

@@ -88,6 +88,18 @@ describe("startTerminal", () => {
     expect(String(error)).toContain("done");
   });
 
+  it("finds text in the raw output after it has scrolled off the screen", async () => {
+    const script =
+      "console.log('MARKER'); for (let i = 0; i < 50; i++) console.log('line ' + i); setInterval(() => {}, 1000)";
+    const term = await start({ command: process.execPath, args: ["-e", script], rows: 10 });
+    await term.waitFor("line 49");
+    expect(term.screen()).not.toContain("MARKER");
+    await term.waitForOutput("MARKER");
+    const error = await term.waitForOutput("never written", { timeout: 200 }).catch((e) => e);
+    expect(error).toBeInstanceOf(TerminalWaitError);
+    expect(String(error)).toMatch(/waiting for the output to match "never written"/);
+  });
+
   it("kills the program together with the processes it started", async () => {
     const script = `
       const child = require("node:child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });

@@ -145,3 +145,25 @@ export function renderInk(element: ReactElement): InkHarness {
     },
   };
 }
+
+/** What a question component answered: pass `onAnswer`, read `answers`, await the first. */
+export interface AnswerRecorder<T> {
+  readonly onAnswer: (value: T) => void;
+  readonly answers: T[];
+  /** Resolves with the first answer. */
+  readonly answer: Promise<T>;
+}
+
+/** Records the answers a question component gives through its `onAnswer` prop. */
+export function answerRecorder<T>(): AnswerRecorder<T> {
+  const answers: T[] = [];
+  let resolve: (value: T) => void = () => {};
+  const answer = new Promise<T>((r) => {
+    resolve = r;
+  });
+  const onAnswer = (value: T): void => {
+    answers.push(value);
+    resolve(value);
+  };
+  return { onAnswer, answers, answer };
+}

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { wrenBin } from "./pty.js";
+import { wrenBin } from "./wren-terminal.js";
 
 /** What a run of the built wren left behind. */
 export interface WrenRun {
@@ -14,10 +14,17 @@ export interface WrenRun {
  */
 export function runWren(
   args: readonly string[],
-  options: { home: string; cwd: string; env?: Record<string, string>; stdin?: string },
+  options: {
+    home: string;
+    cwd: string;
+    env?: Record<string, string>;
+    stdin?: string;
+    /** The script to run; default {@link wrenBin} (a bundle of this file must pass it). */
+    bin?: string;
+  },
 ): Promise<WrenRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [wrenBin, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? wrenBin, ...args], {
       env: { PATH: process.env.PATH, HOME: options.home, WREN_HOME: options.home, ...options.env },
       cwd: options.cwd,
       stdio: ["pipe", "pipe", "pipe"],

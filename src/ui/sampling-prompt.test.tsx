@@ -5,7 +5,7 @@ import {
   TERMINAL_CONTROL,
   withoutColours,
 } from "../test-utils/hostile-strings.js";
-import { Keys, renderInk } from "../test-utils/render.js";
+import { answerRecorder, Keys, renderInk } from "../test-utils/render.js";
 import { SamplingQuestion } from "./sampling-prompt.js";
 
 const view: SamplingRequestView = {
@@ -21,20 +21,8 @@ const view: SamplingRequestView = {
 };
 
 function ask(v: SamplingRequestView = view) {
-  const answers: SamplingDecision[] = [];
-  let resolve: (d: SamplingDecision) => void = () => {};
-  const answer = new Promise<SamplingDecision>((r) => {
-    resolve = r;
-  });
-  const ui = renderInk(
-    <SamplingQuestion
-      view={v}
-      onAnswer={(d) => {
-        answers.push(d);
-        resolve(d);
-      }}
-    />,
-  );
+  const { onAnswer, answer, answers } = answerRecorder<SamplingDecision>();
+  const ui = renderInk(<SamplingQuestion view={v} onAnswer={onAnswer} />);
   return { ui, answer, answers };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Keys, renderInk } from "../test-utils/render.js";
+import { answerRecorder, Keys, renderInk } from "../test-utils/render.js";
 import { type TrustAnswer, TrustPrompt } from "./trust-prompt.js";
 
 const question = {
@@ -10,20 +10,8 @@ const question = {
 };
 
 function ask(changed = false) {
-  const answers: TrustAnswer[] = [];
-  let resolve: (answer: TrustAnswer) => void = () => {};
-  const answer = new Promise<TrustAnswer>((r) => {
-    resolve = r;
-  });
-  const ui = renderInk(
-    <TrustPrompt
-      question={{ ...question, changed }}
-      onAnswer={(value) => {
-        answers.push(value);
-        resolve(value);
-      }}
-    />,
-  );
+  const { onAnswer, answer, answers } = answerRecorder<TrustAnswer>();
+  const ui = renderInk(<TrustPrompt question={{ ...question, changed }} onAnswer={onAnswer} />);
   return { ui, answer, answers };
 }
 

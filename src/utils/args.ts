@@ -1,7 +1,8 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { UsageError } from "./errors.js";
 
 /** A command line that does not fit the options, worded for wren's users (exit code 2). */
-export class ArgsError extends Error {
+export class ArgsError extends UsageError {
   override readonly name = "ArgsError";
   readonly kind: "unknown-option" | "missing-value" | "takes-no-value" | "unexpected-argument";
 

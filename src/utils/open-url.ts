@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn as nodeSpawn, type SpawnOptions } from "node:child_process";
 import { existsSync } from "node:fs";
+import { errorText } from "./errors.js";
 
 /** A URL wren refuses to open or to use for authorization: not `https:`, or `http:` off loopback. */
 export class UnsafeUrlError extends Error {
@@ -148,7 +149,7 @@ export function openUrl(url: string, options: OpenUrlOptions): Promise<OpenUrlRe
         windowsHide: true,
       });
     } catch (error) {
-      resolve({ opened: false, reason: error instanceof Error ? error.message : String(error) });
+      resolve({ opened: false, reason: errorText(error) });
       return;
     }
     child.once("error", (error) =>

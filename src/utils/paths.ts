@@ -52,3 +52,12 @@ export function resolvePaths(
     projectInstructions: [join(project, "AGENTS.md"), join(project, ".wren", "WREN.md")],
   };
 }
+
+/** A directory name for a project path (its sessions folder): readable, unique through a short hash if long. */
+export function projectSlug(project: string): string {
+  const slug = project.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "root";
+  if (slug.length <= 80) return slug;
+  let hash = 0;
+  for (const char of project) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) >>> 0;
+  return `${slug.slice(-70)}-${hash.toString(16)}`;
+}

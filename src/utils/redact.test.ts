@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { redactArgs, redactNamedValue, redactSecrets } from "./redact.js";
+import {
+  redactArgs,
+  redactNamedValue,
+  redactSecrets,
+  redactSettings,
+  redactUrl,
+} from "./redact.js";
 
 describe("redactSecrets", () => {
   it("hides credential headers, tokens, secret flags and key shapes, and keeps the rest", () => {
@@ -46,6 +52,87 @@ describe("redactSecrets", () => {
     for (const kept of ['"x":"pubX"', '"alg":"ES256"', "audience=https://as"]) {
       expect(out).toContain(kept);
     }
+  });
+});
+
+describe("redactSecrets: the cases of the redactors it replaced", () => {
+  // Formerly mcp/oauth/redact.ts (OAuth error messages).
+  it("hides bearer values, token fields, token query parameters and known secrets", () => {
+    const text =
+      'HTTP 400: Authorization: Bearer abc.def-123 {"access_token":"at_1","refresh_token": "rt_2","scope":"read"} ' +
+      "https://x/cb?code=c0de&state=ok&client_secret=s3 my-secret-value";
+    const out = redactSecrets(text, ["my-secret-value"]);
+    for (const secret of ["abc.def-123", "at_1", "rt_2", "c0de", "s3", "my-secret-value"]) {
+      expect(out).not.toContain(secret);
+    }
+    expect(out).toContain('"scope":"read"');
+    expect(out).toContain("state=ok");
+  });
+
+  // Formerly provider/errors.ts's redact (text quoted from model providers).
+  it("scrubs a provider's key and anything shaped like a key or token", () => {
+    const key = "sk-ant-api03-SECRETSECRETSECRET";
+    expect(redactSecrets(`key ${key} rejected`, [key])).toBe("key *** rejected");
+    expect(redactSecrets("Incorrect API key provided: sk-proj-abcdefghijkl.")).toBe(
+      "Incorrect API key provided: sk-***.",
+    );
+    expect(redactSecrets("Authorization: Bearer abc.def.ghi-jkl")).toBe("Authorization: ***");
+    expect(redactSecrets('{"x-api-key":"whatever-value"}')).toBe('{"x-api-key":"***"}');
+  });
+
+  it("hides keys quoted as apiKey: 'x', api_key=x, api-key: x and authorization=x", () => {
+    for (const [text, shown] of [
+      ["config apiKey: 'abcd1234' set", "config apiKey: '***' set"],
+      ["api_key: abcd", "api_key: ***"],
+      ["api-key=abcd", "api-key=***"],
+      ["authorization=dXNlcjpwYXNz next", "authorization=*** next"],
+    ]) {
+      expect(redactSecrets(text ?? "")).toBe(shown);
+    }
+    // Short words after such a name are not keys.
+    expect(redactSecrets("apiKey: no")).toBe("apiKey: no");
+  });
+
+  it("hides known values from 8 characters, or from minSecretLength", () => {
+    expect(redactSecrets("pin abcd here", ["abcd"])).toBe("pin abcd here");
+    expect(redactSecrets("pin abcd here", ["abcd"], { minSecretLength: 4 })).toBe("pin *** here");
+    expect(redactSecrets("pin abc here", ["abc"], { minSecretLength: 4 })).toBe("pin abc here");
+  });
+});
+
+describe("redactUrl", () => {
+  it("hides the password and secret query parameters, keeps the rest", () => {
+    expect(redactUrl("https://u:p@x.example/mcp")).toBe("https://u:***@x.example/mcp");
+    expect(redactUrl("https://x.example/mcp?token=abc&region=eu")).toBe(
+      "https://x.example/mcp?token=***&region=eu",
+    );
+    expect(redactUrl(`https://x.example/?id=${"k".repeat(40)}`)).toBe("https://x.example/?id=***");
+    expect(redactUrl("not a url")).toBe("not a url");
+  });
+});
+
+// Formerly commands/info.ts's redactSecrets (`/config`).
+describe("redactSettings", () => {
+  it("hides keys, secrets, tokens and every header and env value, and keeps the rest", () => {
+    const redacted = redactSettings({
+      providers: { p: { apiKey: "sk-1", baseURL: "http://x" } },
+      servers: [
+        {
+          url: "https://mcp.example/mcp",
+          headers: { "X-Custom": "bearer-ish" },
+          env: { SOME_VAR: "hunter2" },
+          oauth: { clientId: "public", clientSecret: "s3cret", keyPassphrase: "pp" },
+        },
+      ],
+    });
+    const text = JSON.stringify(redacted);
+    for (const secret of ["sk-1", "bearer-ish", "hunter2", "s3cret", '"pp"']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain("‹redacted›");
+    expect(text).toContain("http://x");
+    expect(text).toContain("public");
+    expect(text).toContain("https://mcp.example/mcp");
   });
 });
 

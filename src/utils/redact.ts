@@ -35,6 +35,12 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/\b(sk|rk|pk)-[A-Za-z0-9_-]{8,}/g, "$1-***"],
   [/\b(gh[pousr]_|github_pat_|glpat-|xox[abpr]-)[A-Za-z0-9_-]{8,}/g, "$1***"],
   [/\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/g, "***"],
+  // Keys quoted by model providers and SDKs: `apiKey: 'abcd'`, `api_key=abcd`,
+  // `authorization="Basic abcd"` (unquoted names the rules above do not take).
+  [
+    /\b(x-api-key|api[_-]?key|authorization)(["']?\s*[:=]\s*["']?)(?:(?:Bearer|Basic)\s+)?[^\s"',}]{4,}/gi,
+    "$1$2***",
+  ],
 ];
 
 /**
@@ -43,11 +49,21 @@ const PATTERNS: readonly [RegExp, string][] = [
  * secret-looking command-line flags and environment assignments, well-known key shapes, and
  * each of `secrets` (actual token, header and client-secret values, when known) wherever it is.
  */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
+export function redactSecrets(
+  text: string,
+  secrets: readonly (string | undefined)[] = [],
+  options: {
+    /**
+     * Known values shorter than this stay: they would blank out ordinary words. 8 by default;
+     * a provider's API key, known to be one, counts from 4.
+     */
+    readonly minSecretLength?: number;
+  } = {},
+): string {
+  const min = options.minSecretLength ?? 8;
   let out = text;
   for (const secret of secrets) {
-    // Short values would blank out ordinary words.
-    if (secret && secret.length >= 8) out = out.split(secret).join("***");
+    if (secret && secret.length >= min) out = out.split(secret).join("***");
   }
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
@@ -90,4 +106,47 @@ export function redactArgs(args: readonly string[]): string[] {
     }
   }
   return out;
+}
+
+/**
+ * A URL with its credentials replaced by `***`: the password of `user:pass@`, and query
+ * parameters that are secret by name or shape. Text that is not a URL comes back unchanged.
+ */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    for (const [key, value] of parsed.searchParams) {
+      parsed.searchParams.set(key, redactNamedValue(key, value));
+    }
+    return parsed.toString().replace(/%2A%2A%2A/g, "***");
+  } catch {
+    return url;
+  }
+}
+
+/** What `redactSettings` shows instead of a secret. */
+const REDACTED_SETTING = "‹redacted›";
+/** Settings keys whose string values are secrets (`apiKey`, `clientSecret`, `privateKey`...). */
+const SECRET_SETTING = /key|secret|token|password|passphrase|authorization|credential/i;
+
+/**
+ * A copy of a settings value fit to show (`/config`): values under secret-looking keys, and
+ * every value of `headers` and `env` (they carry API keys and bearer tokens), are replaced.
+ */
+export function redactSettings(value: unknown, key = ""): unknown {
+  if (Array.isArray(value)) return value.map((item) => redactSettings(item));
+  if (typeof value === "object" && value !== null) {
+    const all = key === "headers" || key === "env";
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        all && typeof v === "string" ? REDACTED_SETTING : redactSettings(v, k),
+      ]),
+    );
+  }
+  if (typeof value === "string" && SECRET_SETTING.test(key) && value !== "") {
+    return REDACTED_SETTING;
+  }
+  return value;
 }

@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runMcpCli } from "../../cli.js";
 import type { RemoteServerConfig } from "../../config/schema.js";
+import { UsageError } from "../../utils/errors.js";
 import { resolvePaths } from "../../utils/paths.js";
-import { runMcpCli } from "../cli.js";
 import { type AuthCliIo, runAuthCli, runLogoutCli } from "./cli.js";
 import { FAKE_BROWSER, type OAuthMock, startOAuthMock, WREN } from "./test-support.js";
 
@@ -63,12 +64,12 @@ describe("wren mcp auth / logout", () => {
     const response = await fetch(url, { redirect: "manual" });
     cli.stdin.write("not a callback at all\n");
     cli.stdin.write(`${response.headers.get("location")}\n`);
-    expect(await running).toBe(0);
+    await expect(running).resolves.toBeUndefined();
     expect(cli.err()).toContain("not a callback URL or a code");
     expect(cli.out()).toContain("Signed in to demo.");
 
     const out = io();
-    expect(await runLogoutCli(server(), out)).toBe(0);
+    await expect(runLogoutCli(server(), out)).resolves.toBeUndefined();
     expect(out.out()).toBe("demo: signed out (revoked at the server; tokens deleted here)\n");
   });
 
@@ -92,10 +93,10 @@ describe("wren mcp auth / logout", () => {
     expect(call.err()).toBe("wren: demo needs sign-in: run wren mcp auth demo\n");
   });
 
-  it("refuses servers that cannot sign in with exit 2", async () => {
-    const cli = io();
-    expect(await runAuthCli({ ...server(), oauth: false }, cli)).toBe(2);
-    expect(cli.err()).toContain('OAuth is disabled for demo ("oauth": false)');
+  it("refuses servers that cannot sign in with a usage error (exit 2)", async () => {
+    const refused = runAuthCli({ ...server(), oauth: false }, io());
+    await expect(refused).rejects.toBeInstanceOf(UsageError);
+    await expect(refused).rejects.toThrow('OAuth is disabled for demo ("oauth": false)');
   });
 
   it("wren mcp auth NAME --no-browser, then wren mcp list uses the stored tokens", async () => {

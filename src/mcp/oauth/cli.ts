@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import { computeScopeUnion } from "@modelcontextprotocol/client";
 import type { McpServerConfig } from "../../config/schema.js";
+import { errorText, TaskFailedError, UsageError } from "../../utils/errors.js";
 import type { WrenPaths } from "../../utils/paths.js";
 import { connectMcpServer } from "../connect.js";
 import type { AuthInteraction, BrowserState } from "./auth-store.js";
@@ -26,10 +27,6 @@ export interface AuthCliIo {
     Pick<McpOAuthOptions, "platform" | "timeoutMs" | "openUrl" | "hostname">
   >;
 }
-
-const OK = 0;
-const FAILED = 1;
-const USAGE = 2;
 
 function browserText(browser: BrowserState): string {
   switch (browser.kind) {
@@ -104,23 +101,20 @@ export function oauthFor(
   });
 }
 
-function checkRemote(server: McpServerConfig, io: AuthCliIo): boolean {
-  const problem = whyNoSignIn(server, "cli");
-  if (problem) io.stderr.write(`wren: ${problem}\n`);
-  return problem === undefined;
-}
-
 /**
- * `wren mcp auth NAME` / `wren --auth-mcp NAME`: runs the sign-in on the terminal and exits
- * 0 only when tokens are stored; 1 when it failed or was cancelled; 2 for a server that
- * cannot sign in.
+ * `wren mcp auth NAME` / `wren --auth-mcp NAME`: runs the sign-in on the terminal and resolves
+ * only when tokens are stored; a sign-in that failed or was cancelled is a TaskFailedError, a
+ * server that cannot sign in a UsageError.
  */
 export async function runAuthCli(
   server: McpServerConfig,
   io: AuthCliIo,
   options: { readonly scope?: string } = {},
-): Promise<number> {
-  if (!checkRemote(server, io) || server.type === "stdio" || server.oauth === false) return USAGE;
+): Promise<void> {
+  const problem = whyNoSignIn(server, "cli");
+  if (problem !== undefined || server.type === "stdio" || server.oauth === false) {
+    throw new UsageError(problem ?? `${server.name} cannot sign in`);
+  }
   let requestScope: string | undefined;
   let restore: (() => Promise<void>) | undefined;
   const oauth = oauthFor(io, true, (name) => (name === server.name ? requestScope : undefined));
@@ -148,24 +142,20 @@ export async function runAuthCli(
     await connection.close();
   } catch (error) {
     await restore?.();
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`wren: ${server.name}: ${message}\n`);
-    return FAILED;
+    throw new TaskFailedError(`${server.name}: ${errorText(error)}`, { cause: error });
   }
   if (!(await oauth.hasTokens(server))) {
-    io.stderr.write(
-      `wren: ${server.name} connected without asking for a sign-in; nothing stored\n`,
+    throw new TaskFailedError(
+      `${server.name} connected without asking for a sign-in; nothing stored`,
     );
-    return FAILED;
   }
   io.stdout.write(`Signed in to ${server.name}.\n`);
-  return OK;
 }
 
 /** `wren mcp logout NAME`: revokes (RFC 7009, where supported) and deletes stored tokens. */
-export async function runLogoutCli(server: McpServerConfig, io: AuthCliIo): Promise<number> {
-  if (!checkRemote(server, io)) return USAGE;
+export async function runLogoutCli(server: McpServerConfig, io: AuthCliIo): Promise<void> {
+  const problem = whyNoSignIn(server, "cli");
+  if (problem !== undefined) throw new UsageError(problem);
   const result = await oauthFor(io, false).logout(server);
   io.stdout.write(`${describeLogout(server.name, result)}\n`);
-  return OK;
 }

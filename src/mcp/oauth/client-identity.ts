@@ -12,6 +12,7 @@ import {
 // Classic zod/v4, as the SDK uses: this loads with the SDK, never on the startup path.
 import * as z from "zod/v4";
 import type { OAuthSettings } from "../../config/schema.js";
+import { errorText } from "../../utils/errors.js";
 import { cleanText } from "./callback-input.js";
 import { McpAuthClientIdentityError, type McpAuthIdentityStep } from "./errors.js";
 import { quoteIssuer } from "./issuer.js";
@@ -232,7 +233,7 @@ export class ClientIdentity {
         const reason =
           error instanceof RegistrationRejectedError
             ? `refused (${rejectionReason(error)})`
-            : `failed (${cleanText(error instanceof Error ? error.message : String(error), 120)})`;
+            : `failed (${cleanText(errorText(error), 120)})`;
         steps.push({ step: "dynamic client registration", reason });
       }
     }

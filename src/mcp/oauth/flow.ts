@@ -1,3 +1,4 @@
+import { errorText } from "../../utils/errors.js";
 import type { OpenUrlResult } from "../../utils/open-url.js";
 import type { AuthInteraction, BrowserState } from "./auth-store.js";
 import { type AuthorizationResponse, checkState, parsePastedCallback } from "./callback-input.js";
@@ -136,7 +137,7 @@ export function waitForAuthorizationCode(
         },
         (error: unknown) => {
           if (settled) return;
-          const reason = error instanceof Error ? error.message : String(error);
+          const reason = errorText(error);
           handle.update({ browser: { kind: "failed", reason } });
         },
       );

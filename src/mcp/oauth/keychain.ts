@@ -3,6 +3,8 @@
 // secrets go there or stay in the 0600 state file. storage.ts does the splitting; tests give it
 // an in-memory keychain (the OS store is the boundary) and the integration test a real one.
 
+import { errorText } from "../../utils/errors.js";
+
 /** Where OAuth secrets are kept: `oauthStorage` in settings; absent = keychain when reachable. */
 export type OAuthStorageSetting = "keychain" | "file";
 
@@ -35,7 +37,7 @@ function storeLabel(platform: NodeJS.Platform): string {
  * first line is enough to tell "no D-Bus" from "locked").
  */
 function reasonOf(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorText(error);
   return text.split("\n")[0]?.slice(0, 200) ?? "unknown error";
 }
 

@@ -8,6 +8,7 @@ import {
   openUrl,
 } from "../../utils/open-url.js";
 import type { WrenPaths } from "../../utils/paths.js";
+import { redactSecrets } from "../../utils/redact.js";
 import type { ConnectFn, McpConnection } from "../connect.js";
 import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
 import { withAuthRetry } from "./auth-retry.js";
@@ -21,7 +22,6 @@ import { issuerRefusal, sameUrl } from "./issuer.js";
 import { createSecretVault, type Keychain, type OAuthStorageSetting } from "./keychain.js";
 import type { Loopback } from "./loopback.js";
 import { type SignInOptions, WrenOAuthProvider } from "./provider.js";
-import { redactSecrets } from "./redact.js";
 import { type RevocationResult, revokeTokens } from "./revoke.js";
 import { createOAuthStorage, type OAuthStorage } from "./storage.js";
 

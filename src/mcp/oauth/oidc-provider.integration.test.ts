@@ -8,9 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { runMcpCli } from "../../cli.js";
 import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
-import { runMcpCli } from "../cli.js";
-import { authorizeInBrowser, type OidcAs, startOidcAs } from "./oidc-test-support.js";
+import {
+  authorizeInBrowser,
+  bearerInitialize,
+  type OidcAs,
+  startOidcAs,
+} from "./oidc-test-support.js";
 import { createOAuthStorage, type OAuthState } from "./storage.js";
 import { WREN } from "./test-support.js";
 
@@ -295,24 +300,7 @@ describe(`rotation across ${PROCESSES} wren processes`, () => {
 
 /** The HTTP status of an MCP `initialize` sent straight to the resource server with `token`. */
 async function mcpStatusWith(server: OidcAs, token: string): Promise<number> {
-  const response = await fetch(server.mcpUrl, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${token}`,
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-06-18",
-        capabilities: {},
-        clientInfo: { name: "probe", version: "0" },
-      },
-    }),
-  });
+  const response = await fetch(server.mcpUrl, bearerInitialize(token));
   await response.body?.cancel();
   return response.status;
 }

@@ -197,3 +197,25 @@ export async function authorizeInBrowser(
   }
   throw new Error(`no redirect back to the client from ${authorizationUrl}`);
 }
+
+/** An MCP `initialize` POST with `token` as its Bearer token: a probe of the resource server. */
+export function bearerInitialize(token: string): RequestInit {
+  return {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+    },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "probe", version: "0" },
+      },
+    }),
+  };
+}

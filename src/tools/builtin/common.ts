@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { errorText } from "../../utils/errors.js";
 import type { ToolAccess, ToolOutcome } from "../types.js";
 
 /** Sizes that keep a tool's result within a model's context. */
@@ -97,7 +98,7 @@ export function fsErrorText(error: unknown, path: string): string {
     case "ENOTDIR":
       return `a parent of ${path} is not a directory`;
     default:
-      return `${path}: ${error instanceof Error ? error.message : String(error)}`;
+      return `${path}: ${errorText(error)}`;
   }
 }
 

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { z } from "zod";
+import { errorText } from "../../utils/errors.js";
 import type { Tool, ToolOutcome, ToolPreview, ToolProgress } from "../types.js";
 import { type BuiltinLimits, errorResult, jsonSchemaOf, parseArgs, short } from "./common.js";
 import { findExecutable } from "./search.js";
@@ -217,7 +218,7 @@ function spawnFailure(error: unknown): ProcessResult {
     code: null,
     signal: null,
     output: "",
-    error: error instanceof Error ? error.message : String(error),
+    error: errorText(error),
   };
 }
 

@@ -5,6 +5,7 @@ import { delimiter, join } from "node:path";
 import { createInterface } from "node:readline";
 import picomatch from "picomatch";
 import { z } from "zod";
+import { errorText } from "../../utils/errors.js";
 import { looksBinary } from "./common.js";
 import { readRegularFile } from "./read.js";
 import { type WalkBoundary, walk } from "./walk.js";
@@ -157,7 +158,7 @@ export const javascriptEngine: SearchEngine = async (query, onHit, signal) => {
   try {
     regex = new RegExp(query.pattern, query.ignoreCase ? "i" : "");
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     return { ok: false, message: `invalid regular expression: ${reason}` };
   }
   const globMatch = query.glob ? picomatch(query.glob, { dot: true, basename: true }) : undefined;

@@ -14,6 +14,7 @@ import {
 } from "@modelcontextprotocol/client";
 // Classic zod/v4, as the SDK uses: loaded with the SDK, never on the startup path.
 import * as z from "zod/v4";
+import { errorText } from "../../../utils/errors.js";
 import { redactSecrets } from "../../../utils/redact.js";
 import { McpConnectionError } from "../../errors.js";
 import { readToken, type TokenSource } from "./token-source.js";
@@ -56,7 +57,7 @@ export async function idpTokenEndpoint(idpIssuer: string, fetchFn: FetchLike): P
     try {
       response = await fetchFn(url, { headers: { Accept: "application/json" } });
     } catch (error) {
-      problems.push(`${url.href}: ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(`${url.href}: ${errorText(error)}`);
       continue;
     }
     if (!response.ok) {
@@ -117,7 +118,7 @@ export function enterpriseProvider(options: EnterpriseOptions): CrossAppAccessPr
           });
           return grant.jwtAuthGrant;
         } catch (error) {
-          const detail = error instanceof Error ? error.message : String(error);
+          const detail = errorText(error);
           const secrets = [idToken, options.idpClientSecret, options.clientSecret];
           throw new McpConnectionError(
             options.server,
