@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config/load.js";
+import { connectMcpServer } from "../src/mcp/connect.js";
 import { formFields, initialValues, validateForm } from "../src/mcp/elicitation-fields.js";
 import { createElicitationStore, type ElicitationStore } from "../src/mcp/elicitation-store.js";
 import { createMcpManager } from "../src/mcp/manager.js";
@@ -256,9 +257,9 @@ async function main(): Promise<number> {
   const manager = createMcpManager({
     servers: config.servers,
     paths,
+    connect: oauth.wrapConnect(connectMcpServer),
     elicitation: store.handler,
     log,
-    oauth,
   });
   try {
     manager.start();
@@ -266,7 +267,7 @@ async function main(): Promise<number> {
     if (manager.getSnapshot().find((s) => s.name === SERVER)?.status.state === "needs-auth") {
       log("needs sign-in: running .mcp auth");
       try {
-        await manager.signIn(SERVER);
+        await manager.reconnect(SERVER, { signIn: true });
       } catch (error) {
         // wren's own refusals (a mix-up defence, a denied or cancelled sign-in) are typed;
         // the REPL shows them as one line and goes on without the server.

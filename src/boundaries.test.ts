@@ -348,10 +348,13 @@ describe("import boundaries", () => {
 });
 
 describe("startup weight", () => {
+  /** What loading `entry` loads: split like the real build, so an `await import()` is not counted. */
   const bundleInputs = async (entry: string, external: readonly string[]): Promise<string[]> => {
     const result = await build({
       entryPoints: [join(SRC, entry)],
       bundle: true,
+      splitting: true,
+      outdir: join(SRC, "..", "startup-weight-out"),
       write: false,
       metafile: true,
       platform: "node",
@@ -359,7 +362,18 @@ describe("startup weight", () => {
       external: [...external],
       logLevel: "silent",
     });
-    return Object.keys(result.metafile.inputs);
+    const outputs = result.metafile.outputs;
+    const start = Object.keys(outputs).find((o) => outputs[o]?.entryPoint !== undefined);
+    const seen = new Set<string>();
+    const queue = start === undefined ? [] : [start];
+    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      for (const imported of outputs[next]?.imports ?? []) {
+        if (imported.kind === "import-statement" && !imported.external) queue.push(imported.path);
+      }
+    }
+    return [...seen].flatMap((o) => Object.keys(outputs[o]?.inputs ?? {}));
   };
 
   it("the permission engine loads without zod (the built-in tools use it, lazily)", async () => {

@@ -344,13 +344,19 @@ async function startMcp(
   onUsage: (usage: Usage) => void,
 ): Promise<McpManager> {
   const { createMcpManager } = await import("../mcp/manager.js");
+  const { connectMcpServer } = await import("../mcp/connect.js");
+  const { createMcpOAuth } = await import("../mcp/oauth/mcp-oauth.js");
   const { declineElicitations } = await import("../mcp/elicitation-store.js");
   const { createSamplingHandler, ruleConsent } = await import("../mcp/sampling.js");
   const { declineUrlElicitations } = await import("../mcp/url-elicitation.js");
   const log = (line: string): void => void options.stderr.write(`wren: ${line}\n`);
+  // Stored tokens (where settings keep them) and silent refresh; nobody can sign in here.
+  const { oauthStorage } = options.config;
+  const oauth = createMcpOAuth({ paths: options.paths, ...(oauthStorage && { oauthStorage }) });
   const manager = createMcpManager({
     servers: options.config.servers,
     paths: options.paths,
+    connect: oauth.wrapConnect(connectMcpServer),
     elicitation: declineElicitations(log),
     urlElicitation: declineUrlElicitations(log),
     toolSearch: { ...DEFAULT_TOOL_SEARCH, ...options.config.toolSearch },

@@ -277,15 +277,33 @@ async function startMcp(
   warn: (line: string) => void,
   notify: (line: string) => void,
 ): Promise<McpManager> {
-  const [{ createMcpManager }, { createMcpOAuth }, { createSamplingHandler }] = await Promise.all([
+  const [
+    { createMcpManager },
+    { connectMcpServer },
+    { createMcpOAuth },
+    { createSamplingHandler },
+  ] = await Promise.all([
     import("../mcp/manager.js"),
+    import("../mcp/connect.js"),
     import("../mcp/oauth/mcp-oauth.js"),
     import("../mcp/sampling.js"),
   ]);
   const { services } = ui;
+  // Stored tokens, silent refresh, and `.mcp auth` sign-ins through the REPL's prompt.
+  const oauth = createMcpOAuth({
+    paths: options.paths,
+    interaction: authPrompts,
+    env: options.env,
+    warn,
+    notice: notify,
+    ...(options.config.oauthStorage && { oauthStorage: options.config.oauthStorage }),
+    ...(options.noBrowser && { noBrowser: true }),
+  });
   const manager = createMcpManager({
     servers: options.config.servers,
     paths: options.paths,
+    connect: oauth.wrapConnect(connectMcpServer),
+    logout: (server) => oauth.logout(server),
     elicitation: ui.elicitations.handler,
     urlElicitation: urlElicitations.elicitor,
     toolSearch: { ...DEFAULT_TOOL_SEARCH, ...options.config.toolSearch },
@@ -297,15 +315,6 @@ async function startMcp(
       },
       consent: ui.samplingConsents.consent,
       onUsage: (usage) => services.conversation.recordUsage(usage),
-    }),
-    oauth: createMcpOAuth({
-      paths: options.paths,
-      interaction: authPrompts,
-      env: options.env,
-      warn,
-      notice: notify,
-      ...(options.config.oauthStorage && { oauthStorage: options.config.oauthStorage }),
-      ...(options.noBrowser && { noBrowser: true }),
     }),
   });
   manager.start();

@@ -190,7 +190,17 @@ async function run(args: string, context: CommandContext): Promise<CommandResult
       }
       case "enable":
       case "disable": {
-        const state = await mcp.setEnabled(name, sub === "enable");
+        const enabled = sub === "enable";
+        const server = mcp.getSnapshot().find((s) => s.name === name);
+        // An entry that cannot be read is not saved as enabled: it could not connect.
+        if (enabled && server?.config.invalid !== undefined) {
+          return textResult(server.config.invalid, "error");
+        }
+        // Saved first: a settings file that cannot be edited leaves the session as it was.
+        // Loaded here: the settings writer (jsonc, zod) stays out of the startup chunks.
+        const { saveServerEnabled } = await import("../config/server-enabled.js");
+        if (server) await saveServerEnabled(server.config, enabled);
+        const state = await mcp.setEnabled(name, enabled);
         const where = state.config.source;
         const status = describeStatus(state.status);
         const ok = sub === "disable" || state.status.state === "connected";
@@ -202,7 +212,7 @@ async function run(args: string, context: CommandContext): Promise<CommandResult
       case "auth": {
         const problem = cannotSignIn(mcp, name);
         if (problem) return textResult(problem, "error");
-        const state = await mcp.signIn(name);
+        const state = await mcp.reconnect(name, { signIn: true });
         const ok = state.status.state === "connected";
         const text = ok
           ? `${name}: signed in, ${describeStatus(state.status)}`

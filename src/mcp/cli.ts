@@ -9,6 +9,7 @@ import type { WrenPaths } from "../utils/paths.js";
 import { terminalJson } from "../utils/terminal-text.js";
 import type { McpCommand } from "./cli-args.js";
 import { formatTable, progressText, serverDetailsText, serverJson } from "./cli-format.js";
+import { connectMcpServer } from "./connect.js";
 import { declineElicitations } from "./elicitation-store.js";
 import { McpConnectionError, McpNeedsAuthError } from "./errors.js";
 import { createMcpManager, type McpManager } from "./manager.js";
@@ -62,17 +63,19 @@ function managerFor(
 ): McpManager {
   const { io } = session;
   const { oauthStorage } = session.config;
+  // Without the caller's OAuth (step-up at a terminal), stored tokens are used, no sign-in
+  // asked; it is told where settings keep the secrets.
+  const auth =
+    oauth ??
+    createMcpOAuth({
+      paths: io.paths,
+      ...(oauthStorage && { oauthStorage }),
+      warn: (line) => io.stderr.write(`wren: warning: ${line}\n`),
+    });
   return createMcpManager({
     servers,
     paths: io.paths,
-    // The manager's own OAuth would not know where settings keep the secrets.
-    oauth:
-      oauth ??
-      createMcpOAuth({
-        paths: io.paths,
-        ...(oauthStorage && { oauthStorage }),
-        warn: (line) => io.stderr.write(`wren: warning: ${line}\n`),
-      }),
+    connect: auth.wrapConnect(connectMcpServer),
     connectTimeoutMs: io.connectTimeoutMs ?? 15_000,
     elicitation: declineElicitations((line) => io.stderr.write(`wren: ${line}\n`)),
   });

@@ -106,6 +106,11 @@ export interface ConnectOptions {
   readonly connectTimeoutMs?: number;
   /** Aborting gives up on the attempt (closing the client and ending a stdio child). */
   readonly signal?: AbortSignal;
+  /**
+   * The user asked to sign in (`.mcp auth`, `wren mcp auth`): wren's OAuth wrapper may prompt,
+   * and a failed sign-in rejects with its McpAuthError. The SDK connect ignores it.
+   */
+  readonly signIn?: boolean;
 }
 
 /** Per-call options of a tool call. */
@@ -160,7 +165,10 @@ export interface McpConnection {
   readonly ended: Promise<ConnectionEnd>;
 }
 
-/** Builds, connects and returns a connection; throws McpConnectionError or McpNeedsAuthError. */
+/**
+ * Builds, connects and returns a connection; throws McpConnectionError or McpNeedsAuthError
+ * (or, for a connect with `signIn`, the sign-in's McpAuthError).
+ */
 export type ConnectFn = (options: ConnectOptions) => Promise<McpConnection>;
 
 const DEFAULT_CLIENT_INFO: Implementation = { name: "wren", version: VERSION };

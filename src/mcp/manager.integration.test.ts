@@ -1,6 +1,5 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../config/load.js";
 import type { McpServerConfig } from "../config/schema.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { type ConnectFn, connectMcpServer, type McpConnection, serverLogFile } from "./connect.js";
@@ -10,7 +9,6 @@ import {
   freePort,
   isAlive,
   remoteServer,
-  STDIO_MOCK,
   startHttpMock,
   startModernMock,
   stdioMock,
@@ -41,12 +39,12 @@ function manager(
   options: Partial<McpManagerOptions> = {},
 ): { manager: McpManager; connections: McpConnection[] } {
   const connections: McpConnection[] = [];
-  const clientFactory: ConnectFn = async (o) => {
+  const connect: ConnectFn = async (o) => {
     const c = await connectMcpServer(o);
     connections.push(c);
     return c;
   };
-  const m = createMcpManager({ servers, paths, clientFactory, ...options });
+  const m = createMcpManager({ servers, paths, connect, ...options });
   managers.push(m);
   return { manager: m, connections };
 }
@@ -191,27 +189,14 @@ describe("createMcpManager", () => {
     expect(isAlive(connections[0]?.pid ?? -1)).toBe(false);
   });
 
-  it("setEnabled() persists to the settings file and connects or disconnects", async () => {
-    await mkdir(paths.home, { recursive: true });
-    const entry = { command: process.execPath, args: [STDIO_MOCK], disabled: true };
-    await writeFile(
-      paths.userSettings,
-      `{\n  // mine\n  "mcpServers": {\n    "m": ${JSON.stringify(entry)}\n  }\n}\n`,
-    );
-    const config = await loadConfig({ paths, env: {} });
-    const { manager: m } = manager(config.servers);
+  it("setEnabled() connects or disconnects a server for the session", async () => {
+    const { manager: m } = manager([{ ...stdioMock("m"), enabled: false }]);
     m.start();
     expect(statusOf(m, "m")).toEqual({ state: "disabled" });
     const enabled = await m.setEnabled("m", true);
     expect(enabled.status).toEqual({ state: "connected", toolCount: 11 });
-    const text = await readFile(paths.userSettings, "utf8");
-    expect(text).toContain("// mine");
-    expect(text).toContain('"enabled": true');
-    expect(text).not.toContain('"disabled"');
-    expect((await loadConfig({ paths, env: {} })).servers[0]?.enabled).toBe(true);
     const disabled = await m.setEnabled("m", false);
     expect(disabled.status).toEqual({ state: "disabled" });
-    expect((await loadConfig({ paths, env: {} })).servers[0]?.enabled).toBe(false);
     await expect(m.callTool("m", "echo", { text: "x" })).rejects.toThrow("m is disabled");
   });
 

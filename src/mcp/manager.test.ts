@@ -1,9 +1,6 @@
-// Unit tests with an injected clientFactory standing in for the process/network boundary;
+// Unit tests with an injected connect standing in for the process/network boundary;
 // the integration tests cover the same paths against real servers.
 
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import type { McpServerConfig } from "../config/schema.js";
@@ -73,7 +70,7 @@ describe("createMcpManager (unit)", () => {
           aborted = true;
         });
       });
-    const m = createMcpManager({ servers: [stdioMock("slow")], paths, clientFactory: stuck });
+    const m = createMcpManager({ servers: [stdioMock("slow")], paths, connect: stuck });
     m.start();
     expect(m.getSnapshot()[0]?.status.state).toBe("connecting");
     await m.close();
@@ -85,7 +82,7 @@ describe("createMcpManager (unit)", () => {
     const m = createMcpManager({
       servers: [stdioMock("a.b"), stdioMock("a_b")],
       paths,
-      clientFactory: fakeFactory(servers),
+      connect: fakeFactory(servers),
     });
     m.start();
     await m.whenSettled();
@@ -115,7 +112,7 @@ describe("createMcpManager (unit)", () => {
       return fakeFactory({ [options.server.name]: fake(["x"]) })(options);
     };
     const configs = Array.from({ length: count }, (_, i) => stdioMock(`s${i}`));
-    const m = createMcpManager({ servers: configs, paths, clientFactory: gated });
+    const m = createMcpManager({ servers: configs, paths, connect: gated });
     m.start();
     // start() returns with every server still connecting; it waits for none of them.
     expect(m.getSnapshot().map((s) => s.status.state)).toEqual(Array(count).fill("connecting"));
@@ -130,7 +127,7 @@ describe("createMcpManager (unit)", () => {
     const m = createMcpManager({
       servers: [stdioMock("s")],
       paths,
-      clientFactory: fakeFactory(servers),
+      connect: fakeFactory(servers),
       restart: { baseDelayMs: 5, maxAttempts: 3 },
     });
     m.start();
@@ -158,7 +155,7 @@ describe("createMcpManager (unit)", () => {
       enabled: true,
       source: "test",
     };
-    const m = createMcpManager({ servers: [remote], paths, clientFactory: fakeFactory(servers) });
+    const m = createMcpManager({ servers: [remote], paths, connect: fakeFactory(servers) });
     m.start();
     await m.whenSettled();
     servers.r.exit?.();
@@ -170,45 +167,20 @@ describe("createMcpManager (unit)", () => {
     await m.close();
   });
 
-  it("setEnabled persists through the injected writer", async () => {
-    const writes: [string, boolean][] = [];
+  it("setEnabled connects or closes for the session, and leaves saving to the caller", async () => {
+    const servers = { s: fake(["x"]) };
+    // The source file does not exist: a manager that tried to save would reject.
     const m = createMcpManager({
-      servers: [{ ...stdioMock("s"), enabled: false }],
+      servers: [{ ...stdioMock("s"), enabled: false, source: "/nonexistent/settings.json" }],
       paths,
-      clientFactory: fakeFactory({ s: fake(["x"]) }),
-      persistEnabled: async (server, enabled) => {
-        writes.push([server.name, enabled]);
-      },
+      connect: fakeFactory(servers),
     });
     m.start();
     expect(m.getSnapshot()[0]?.status).toEqual({ state: "disabled" });
     expect((await m.setEnabled("s", true)).status).toEqual({ state: "connected", toolCount: 1 });
     expect((await m.setEnabled("s", false)).status).toEqual({ state: "disabled" });
-    expect(writes).toEqual([
-      ["s", true],
-      ["s", false],
-    ]);
+    expect(servers.s.connects).toBe(1);
     await expect(m.setEnabled("nope", true)).rejects.toThrow('no MCP server named "nope"');
-    await m.close();
-  });
-
-  it("disables a local-scope server inside its project's entry, not at the top", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "wren-local-"));
-    const file = join(dir, "local-mcp.json");
-    const at = ["projects", "/p", "mcpServers"];
-    await writeFile(
-      file,
-      JSON.stringify({ projects: { "/p": { mcpServers: { s: { command: "x" } } } } }),
-    );
-    const m = createMcpManager({
-      servers: [{ ...stdioMock("s"), source: file, sourcePath: at }],
-      paths,
-      clientFactory: fakeFactory({ s: fake(["x"]) }),
-    });
-    await m.setEnabled("s", false);
-    expect(JSON.parse(await readFile(file, "utf8"))).toEqual({
-      projects: { "/p": { mcpServers: { s: { command: "x", enabled: false } } } },
-    });
     await m.close();
   });
 
@@ -219,7 +191,7 @@ describe("createMcpManager (unit)", () => {
         { ...stdioMock("s"), enabled: false, invalid: "settings.json: mcpServers.s.type: bad" },
       ],
       paths,
-      clientFactory: fakeFactory(servers),
+      connect: fakeFactory(servers),
     });
     m.start();
     expect(m.getSnapshot()[0]?.status).toEqual({
@@ -266,7 +238,7 @@ describe("prompts and roots (unit)", () => {
         ended,
       };
     };
-    const m = createMcpManager({ servers: [stdioMock("p")], paths, clientFactory: factory });
+    const m = createMcpManager({ servers: [stdioMock("p")], paths, connect: factory });
     m.start();
     await m.whenSettled();
     expect(m.prompts().map((p) => p.name)).toEqual(["first"]);

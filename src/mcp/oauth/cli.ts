@@ -185,13 +185,12 @@ export async function runAuthCli(
   }
   const connect = oauth.wrapConnect(connectMcpServer);
   try {
-    const connection = await oauth.signIn(server.name, () =>
-      connect({
-        server: { ...server, enabled: true },
-        paths: io.paths,
-        connectTimeoutMs: io.connectTimeoutMs ?? 30_000,
-      }),
-    );
+    const connection = await connect({
+      server: { ...server, enabled: true },
+      paths: io.paths,
+      connectTimeoutMs: io.connectTimeoutMs ?? 30_000,
+      signIn: true,
+    });
     await connection.close();
   } catch (error) {
     await restore?.();

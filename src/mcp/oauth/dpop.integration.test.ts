@@ -72,14 +72,14 @@ function process_(interactive: boolean) {
     platform: "linux",
   });
   const wrapped = oauth.wrapConnect(connectMcpServer);
-  const connect = async (server: RemoteServerConfig): Promise<McpConnection> => {
-    const connection = await wrapped({ server, paths, connectTimeoutMs: 10_000 });
+  const connect = async (server: RemoteServerConfig, signIn = false): Promise<McpConnection> => {
+    const connection = await wrapped({ server, paths, connectTimeoutMs: 10_000, signIn });
     connections.push(connection);
     return connection;
   };
   return {
-    connect,
-    signIn: (server: RemoteServerConfig) => oauth.signIn(server.name, () => connect(server)),
+    connect: (server: RemoteServerConfig) => connect(server),
+    signIn: (server: RemoteServerConfig) => connect(server, true),
   };
 }
 

@@ -75,17 +75,13 @@ export interface LogoutResult {
 /** wren's OAuth for MCP servers: one per app (REPL, CLI command, conformance adapter). */
 export interface McpOAuth {
   /**
-   * Wraps a ConnectFn (the manager's `clientFactory`) so remote servers get wren's provider:
-   * stored tokens, silent refresh, withAuthRetry on connect and on every call. A connect never
-   * starts a sign-in unless `signIn` asked for it; later 401s on a live connection do, when
-   * an interaction exists.
+   * Wraps a ConnectFn (what the app passes as the manager's `connect`) so remote servers get
+   * wren's provider: stored tokens, silent refresh, withAuthRetry on connect and on every call.
+   * A connect never starts a sign-in unless its options ask (`signIn: true`, from `.mcp auth`
+   * or `wren mcp auth`); then a failed sign-in rejects with its McpAuthError (cancelled,
+   * denied, timed out, port busy). Later 401s on a live connection ask, when an interaction exists.
    */
   wrapConnect(connect: ConnectFn): ConnectFn;
-  /**
-   * Runs `reconnect` (e.g. `() => manager.reconnect(name)`) allowing that connect of `name` to
-   * sign in. Rejects with the sign-in's McpAuthError (cancelled, denied, timed out, port busy).
-   */
-  signIn<T>(name: string, reconnect: () => Promise<T>): Promise<T>;
   /** Revokes (RFC 7009, when advertised) and deletes the stored tokens of `server`. */
   logout(server: McpServerConfig): Promise<LogoutResult>;
   /** Whether tokens are stored for `server` (without refreshing or any network). */
@@ -151,8 +147,6 @@ export function createMcpOAuth(given: McpOAuthOptions): McpOAuth {
   const platform = options.platform ?? process.platform;
   const browserEnv = { env, platform, ...(options.noBrowser && { noBrowserFlag: true }) };
   const open = options.openUrl ?? openUrl;
-  const requested = new Set<string>();
-  const failures = new Map<string, McpAuthError>();
 
   // One per app: where secrets go is decided (and said) once, and the keychain read cache is
   // shared by every storage below.
@@ -204,15 +198,17 @@ export function createMcpOAuth(given: McpOAuthOptions): McpOAuth {
     };
   }
 
-  /** Errors leave here as the manager expects them, with any secret removed. */
+  /**
+   * Errors leave here as the manager expects them, with any secret removed: a sign-in the
+   * connect was asked for fails with its McpAuthError, any other sign-in trouble is "needs sign-in".
+   */
   function surface(server: OAuthServerConfig, thrown: unknown, signingIn = false): unknown {
     // A sign-in failure raised inside the SDK's auth() reaches us wrapped by connect's mapping.
     const refusal = issuerRefusal(server.name, thrown);
     if (refusal) options.log?.(`${server.name}: ${refusal.message}`);
     const error = refusal ?? errorIn(thrown, McpAuthError) ?? thrown;
     if (error instanceof McpAuthError) {
-      if (signingIn) failures.set(server.name, error);
-      return new McpNeedsAuthError(server.name, { cause: error });
+      return signingIn ? error : new McpNeedsAuthError(server.name, { cause: error });
     }
     if (error instanceof McpConnectionError) {
       const { clientSecret, privateKey, idpClientSecret } = server.oauth;
@@ -337,11 +333,17 @@ export function createMcpOAuth(given: McpOAuthOptions): McpOAuth {
     wrapConnect(connect) {
       return async (connectOptions) => {
         const server = connectOptions.server;
+        const signInNow = connectOptions.signIn === true;
+        if (signInNow && !options.interaction) {
+          throw new McpAuthError(
+            server.name,
+            `no sign-in prompt here: run wren mcp auth ${server.name}`,
+          );
+        }
         if (!isOAuthServer(server)) return connect(connectOptions);
         if (usesMachineGrant(server.oauth)) {
           return connectWithClientCredentials(connect, connectOptions, server);
         }
-        const signInNow = requested.delete(server.name);
         const requestScope = options.signInScope?.(server.name);
         const provider = new WrenOAuthProvider({
           server: { name: server.name, url: server.url, oauth: server.oauth },
@@ -371,7 +373,6 @@ export function createMcpOAuth(given: McpOAuthOptions): McpOAuth {
           await provider.close();
           throw surface(server, error, signInNow);
         }
-        if (signInNow) failures.delete(server.name);
         // Live connection: a later 401 may ask the user again, if someone can answer. Not
         // yet for the tools listing that completes a connect nobody asked to sign in: a 401
         // there means "needs sign-in", as it does for the connect itself.
@@ -384,28 +385,6 @@ export function createMcpOAuth(given: McpOAuthOptions): McpOAuth {
         if (signInNow) goLive();
         return wrapConnection(server, connection, provider, goLive);
       };
-    },
-
-    async signIn(name, reconnect) {
-      if (!options.interaction) {
-        throw new McpAuthError(name, `no sign-in prompt here: run wren mcp auth ${name}`);
-      }
-      requested.add(name);
-      failures.delete(name);
-      try {
-        let result: Awaited<ReturnType<typeof reconnect>>;
-        try {
-          result = await reconnect();
-        } catch (error) {
-          throw failures.get(name) ?? error;
-        }
-        const failure = failures.get(name);
-        if (failure) throw failure;
-        return result;
-      } finally {
-        requested.delete(name);
-        failures.delete(name);
-      }
     },
 
     async logout(server) {

@@ -15,6 +15,7 @@ import {
   McpAuthCancelledError,
   McpAuthClientIdentityError,
   McpAuthDeniedError,
+  McpAuthError,
   McpAuthIssuerError,
   McpAuthPortBusyError,
   McpAuthTimeoutError,
@@ -93,16 +94,16 @@ function harness(
     ...(options.now && { now: options.now }),
   });
   const wrapped = oauth.wrapConnect(connectMcpServer);
-  const connect = async (server: RemoteServerConfig): Promise<McpConnection> => {
-    const connection = await wrapped({ server, paths, connectTimeoutMs: 10_000 });
+  const connect = async (server: RemoteServerConfig, signIn = false): Promise<McpConnection> => {
+    const connection = await wrapped({ server, paths, connectTimeoutMs: 10_000, signIn });
     connections.push(connection);
     return connection;
   };
   return {
     oauth,
     store,
-    connect,
-    signIn: (server) => oauth.signIn(server.name, () => connect(server)),
+    connect: (server) => connect(server),
+    signIn: (server) => connect(server, true),
   };
 }
 
@@ -111,7 +112,12 @@ async function settledManager(
   server: RemoteServerConfig,
 ): Promise<{ manager: McpManager; store: AuthPromptStore }> {
   const { oauth, store } = harness();
-  const manager = createMcpManager({ servers: [server], paths, oauth });
+  const manager = createMcpManager({
+    servers: [server],
+    paths,
+    connect: oauth.wrapConnect(connectMcpServer),
+    logout: (s) => oauth.logout(s),
+  });
   manager.start();
   await manager.whenSettled();
   return { manager, store };
@@ -428,7 +434,7 @@ describe("OAuth sign-in against the mock", () => {
     const { oauth, store } = harness({ env: { FAKE_BROWSER_MODE: "wrong-state" } });
     const server = serverFor(mock);
     const wrapped = oauth.wrapConnect(connectMcpServer);
-    const signing = oauth.signIn(server.name, () => wrapped({ server, paths }));
+    const signing = wrapped({ server, paths, signIn: true });
     signing.catch(() => {});
     const prompt = await nextPrompt(store);
     await expect.poll(() => store.getSnapshot()[0]?.error).toMatch(/state does not match/);
@@ -580,7 +586,7 @@ describe("OAuth sign-in against the mock", () => {
         state: "needs-auth",
         message: "demo needs sign-in: run .mcp auth demo",
       });
-      expect((await manager.signIn("demo")).status.state).toBe("connected");
+      expect((await manager.reconnect("demo", { signIn: true })).status.state).toBe("connected");
       expect(manager.tools().length).toBeGreaterThan(0);
       const result = await manager.logout("demo");
       expect(result.revocation).toEqual({ kind: "revoked", count: 2 });
@@ -588,6 +594,30 @@ describe("OAuth sign-in against the mock", () => {
     } finally {
       await manager.close();
     }
+  });
+
+  it("through the manager: a refused .mcp auth rejects with its typed error and still needs sign-in", async () => {
+    const denying = await mockWith(["--deny"]);
+    const { manager } = await settledManager(serverFor(denying));
+    try {
+      const error = await manager.reconnect("demo", { signIn: true }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(McpAuthDeniedError);
+      expect(manager.getSnapshot()[0]?.status).toEqual({
+        state: "needs-auth",
+        message: "demo needs sign-in: run .mcp auth demo",
+      });
+    } finally {
+      await manager.close();
+    }
+  });
+
+  it("a sign-in asked for where nobody can answer fails at once, sending nothing", async () => {
+    const before = await mock.stats();
+    const quiet = harness({ interactive: false });
+    const error = await quiet.signIn(serverFor(mock)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpAuthError);
+    expect((error as Error).message).toBe("no sign-in prompt here: run wren mcp auth demo");
+    expect(await mock.stats()).toEqual(before);
   });
 
   it("a server that asks only after the handshake: needs auth at start, no browser until .mcp auth", async () => {
@@ -601,7 +631,7 @@ describe("OAuth sign-in against the mock", () => {
       expect(store.getSnapshot()).toEqual([]);
       expect(await browserUrls()).toEqual([]);
       expect((await open.stats()).authorize).toBe(0);
-      expect((await manager.signIn("demo")).status).toMatchObject({
+      expect((await manager.reconnect("demo", { signIn: true })).status).toMatchObject({
         state: "connected",
         auth: "oauth",
       });

@@ -52,7 +52,7 @@ async function signIn(paths: WrenPaths): Promise<void> {
     enabled: true,
     source: "test",
   };
-  const connection = await oauth.signIn("demo", () => connect({ server, paths }));
+  const connection = await connect({ server, paths, signIn: true });
   await connection.close();
 }
 
