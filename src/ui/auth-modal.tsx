@@ -7,7 +7,7 @@ import type {
   BrowserState,
   DeviceAuthPrompt,
 } from "../mcp/oauth/auth-store.js";
-import { describeRemaining, spacedUserCode } from "../mcp/oauth/device-display.js";
+import { describeRemaining, spacedUserCode } from "../mcp/oauth/device-text.js";
 import { safeLine, safeText } from "../utils/terminal-text.js";
 import { hyperlink } from "./hyperlink.js";
 import { useKeys } from "./keys.js";

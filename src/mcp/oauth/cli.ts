@@ -5,7 +5,7 @@ import { errorText, TaskFailedError, UsageError } from "../../utils/errors.js";
 import type { WrenPaths } from "../../utils/paths.js";
 import { connectMcpServer } from "../connect.js";
 import type { AuthInteraction, BrowserState, DevicePromptInit } from "./auth-store.js";
-import { describeRemaining, spacedUserCode } from "./device-display.js";
+import { describeRemaining, spacedUserCode } from "./device-text.js";
 import { describeLogout } from "./logout-text.js";
 import { createMcpOAuth, type McpOAuthOptions } from "./mcp-oauth.js";
 import { whyNoSignIn } from "./sign-in-check.js";
