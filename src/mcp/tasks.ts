@@ -17,6 +17,7 @@ import {
 } from "@modelcontextprotocol/core";
 import * as z from "zod/mini";
 import type { ToolProgress } from "../tools/types.js";
+import { sleep as sleepFor } from "../utils/sleep.js";
 
 /** Whether a tool may, must or must not run as a task (`execution.taskSupport`). */
 export type TaskSupport = "required" | "optional" | "forbidden";
@@ -101,24 +102,6 @@ const DEFAULT_TTL_MS = 10 * 60_000;
 const MIN_POLL_MS = 200;
 const MAX_POLL_MS = 5_000;
 const DEFAULT_POLL_MS = 1_000;
-
-function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /** What a first answer to a task-augmented call can be: a task handle, or a plain result. */
 const FirstAnswer = z.looseObject({});

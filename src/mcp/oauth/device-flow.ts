@@ -4,6 +4,7 @@
 // authentication, resource indicator, DPoP), see provider.ts.
 import { type FetchLike, OAuthError, type OAuthTokens } from "@modelcontextprotocol/client";
 import * as z from "zod/v4";
+import { sleep } from "../../utils/sleep.js";
 import { cleanText } from "./callback-input.js";
 import {
   McpAuthCancelledError,
@@ -149,22 +150,7 @@ export interface DeviceClock {
 /** Real time. */
 export const systemClock: DeviceClock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const timer = setTimeout(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-    }),
+  sleep,
 };
 
 /** What the polling reports to the prompt. */
