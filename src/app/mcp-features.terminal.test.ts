@@ -177,6 +177,12 @@ describe("roots in the REPL", () => {
     await wren.type(".roots add ../extra");
     wren.press(Keys.enter);
     await wren.waitFor("added root");
+    // The server asks for the roots again when told they changed; a person would not type
+    // faster than that round trip, a test can: wait until the server says it has both.
+    const fsLog = join(wren.home, "logs", "mcp-fs.log");
+    await expect
+      .poll(() => readFile(fsLog, "utf8"), { timeout: 20_000 })
+      .toContain("Updated allowed directories from MCP roots: 2 valid directories");
     await wren.type("and now");
     wren.press(Keys.enter);
     await wren.waitFor("Listed twice.", { timeout: 20_000 });
