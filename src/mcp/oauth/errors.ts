@@ -155,3 +155,16 @@ function describeDuration(ms: number): string {
   if (ms >= 1000) return `${Math.round(ms / 100) / 10}s`;
   return `${ms}ms`;
 }
+
+/** The first error of class `type` in an error's cause chain, if any. */
+export function errorIn<E extends Error>(
+  error: unknown,
+  type: abstract new (...args: never[]) => E,
+): E | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof type) return current;
+    current = current.cause;
+  }
+  return undefined;
+}

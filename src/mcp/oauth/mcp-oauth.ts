@@ -1,5 +1,5 @@
 import { hostname as osHostname } from "node:os";
-import { type FetchLike, OAuthError } from "@modelcontextprotocol/client";
+import type { FetchLike } from "@modelcontextprotocol/client";
 import type { McpServerConfig, RemoteServerConfig } from "../../config/schema.js";
 import {
   headlessReason,
@@ -16,14 +16,15 @@ import type { AuthInteraction } from "./auth-store.js";
 import { presentable, storedClient } from "./client-identity.js";
 import { withOAuthDebugLog } from "./debug-log.js";
 import type { DeviceClock } from "./device-flow.js";
-import { McpAuthError } from "./errors.js";
+import { errorIn, McpAuthError } from "./errors.js";
 import { sshForwardHint } from "./flow.js";
-// Machine grants (client_credentials, jwt_bearer, enterprise) share one connect path.
-import { machineProvider, usesMachineGrant } from "./grants/machine.js";
-import { issuerRefusal, sameUrl } from "./issuer.js";
+import { usesMachineGrant } from "./grants/machine.js";
+import { issuerRefusal } from "./issuer.js";
 import { createSecretVault, type Keychain, type OAuthStorageSetting } from "./keychain.js";
 import type { LockHolder } from "./lock.js";
 import type { Loopback } from "./loopback.js";
+// Machine grants (client_credentials, jwt_bearer, enterprise) share one connect path.
+import { connectWithMachineGrant, type OAuthServerConfig } from "./machine-connect.js";
 import { type SignInOptions, WrenOAuthProvider } from "./provider.js";
 import { type RevocationResult, revokeTokens } from "./revoke.js";
 import { createOAuthStorage, type OAuthStorage } from "./storage.js";
@@ -90,53 +91,8 @@ export interface McpOAuth {
   storage(server: RemoteServerConfig): OAuthStorage;
 }
 
-/** A remote server with OAuth not disabled. */
-type OAuthServerConfig = RemoteServerConfig & {
-  readonly oauth: Exclude<RemoteServerConfig["oauth"], false>;
-};
-
 function isOAuthServer(server: McpServerConfig): server is OAuthServerConfig {
   return server.type !== "stdio" && server.oauth !== false;
-}
-
-/** The first error of class `type` in an error's cause chain, if any. */
-function errorIn<E extends Error>(
-  error: unknown,
-  type: abstract new (...args: never[]) => E,
-): E | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    if (current instanceof type) return current;
-    current = current.cause;
-  }
-  return undefined;
-}
-
-/**
- * A client_credentials failure as one line: the authorization server's refusal, or a 401 for
- * the token it issued. There is nobody to sign in, so never "needs sign-in".
- */
-function credentialsRefused(
-  name: string,
-  error: unknown,
-  credentials = "client credentials",
-): unknown {
-  const oauthError = errorIn(error, OAuthError);
-  if (oauthError) {
-    const detail = oauthError.message ? `: ${oauthError.message}` : "";
-    return new McpConnectionError(
-      name,
-      "auth",
-      `${credentials} refused (${oauthError.code}${detail})`,
-      { cause: error },
-    );
-  }
-  if (error instanceof McpNeedsAuthError) {
-    return new McpConnectionError(name, "auth", `HTTP 401 with the token from the ${credentials}`, {
-      cause: error,
-    });
-  }
-  return error;
 }
 
 /** Creates wren's OAuth for one app. */
@@ -273,62 +229,6 @@ export function createMcpOAuth(given: McpOAuthOptions): McpOAuth {
     };
   }
 
-  /** A client_credentials server: the SDK's provider (tokens in memory), never a prompt. */
-  async function connectWithClientCredentials(
-    connect: ConnectFn,
-    connectOptions: Parameters<ConnectFn>[0],
-    server: OAuthServerConfig,
-  ): Promise<McpConnection> {
-    // Unreadable or unusable key: already one line of kind `auth`.
-    const machine = await machineProvider(
-      server.name,
-      server.oauth,
-      options.paths,
-      env,
-      options.fetch,
-    ).catch((error: unknown) => Promise.reject(surface(server, error)));
-    const failed = (error: unknown): unknown => {
-      const advertised = machine.advertisedIssuer();
-      const issuer = server.oauth.issuer ?? "";
-      if (advertised !== undefined && !sameUrl(advertised, issuer)) {
-        return new McpConnectionError(
-          server.name,
-          "auth",
-          `the server sends sign-ins to ${advertised}, not to oauth.issuer ${issuer}: the ${machine.credentials} ${machine.credentials.endsWith("s") ? "were" : "was"} not sent`,
-          { cause: error },
-        );
-      }
-      return surface(server, credentialsRefused(server.name, error, machine.credentials));
-    };
-    const connection = await connect({
-      ...connectOptions,
-      authProvider: machine,
-      // jwt_bearer watches its token requests (a refused JWT is not sent again).
-      ...(machine.wrapFetch && { fetch: machine.wrapFetch(connectOptions.fetch ?? fetch) }),
-    }).catch((error: unknown) => Promise.reject(failed(error)));
-    return {
-      pid: connection.pid,
-      serverInfo: connection.serverInfo,
-      instructions: connection.instructions,
-      protocolVersion: connection.protocolVersion,
-      get auth() {
-        return machine.tokens() ? ("oauth" as const) : undefined;
-      },
-      ended: connection.ended,
-      listTools: (listOptions) =>
-        connection.listTools(listOptions).catch((e: unknown) => Promise.reject(failed(e))),
-      callTool: (name, args, callOptions) =>
-        connection
-          .callTool(name, args, callOptions)
-          .catch((e: unknown) => Promise.reject(failed(e))),
-      ...(connection.capabilities && { capabilities: connection.capabilities }),
-      request: (send, requestOptions) =>
-        connection.request(send, requestOptions).catch((e: unknown) => Promise.reject(failed(e))),
-      notifyRootsChanged: () => connection.notifyRootsChanged(),
-      close: () => connection.close(),
-    };
-  }
-
   return {
     wrapConnect(connect) {
       return async (connectOptions) => {
@@ -342,7 +242,12 @@ export function createMcpOAuth(given: McpOAuthOptions): McpOAuth {
         }
         if (!isOAuthServer(server)) return connect(connectOptions);
         if (usesMachineGrant(server.oauth)) {
-          return connectWithClientCredentials(connect, connectOptions, server);
+          return connectWithMachineGrant(connect, connectOptions, server, {
+            paths: options.paths,
+            env,
+            ...(options.fetch && { fetch: options.fetch }),
+            surface,
+          });
         }
         const requestScope = options.signInScope?.(server.name);
         const provider = new WrenOAuthProvider({

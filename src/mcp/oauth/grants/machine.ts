@@ -1,6 +1,6 @@
 // The grants where no person signs in: client_credentials (client-credentials.ts), workload
 // identity (jwt-bearer.ts) and enterprise-managed authorization (enterprise.ts). One entry
-// point for mcp-oauth.ts, which connects them all the same way: the SDK's auth() with the
+// point for machine-connect.ts, which connects them all the same way: the SDK's auth() with the
 // provider, tokens in memory, credentials sent only to the configured issuer.
 import type {
   FetchLike,
@@ -10,13 +10,12 @@ import type {
 } from "@modelcontextprotocol/client";
 import type { OAuthSettings } from "../../../config/schema.js";
 import type { WrenPaths } from "../../../utils/paths.js";
-import { clientCredentialsProvider } from "../client-credentials.js";
-import { insecureAuthServer } from "../secure-url.js";
+import { clientCredentialsProvider } from "./client-credentials.js";
 import { enterpriseProvider } from "./enterprise.js";
 import { JwtBearerProvider } from "./jwt-bearer.js";
 import { readToken, tokenSource } from "./token-source.js";
 
-/** A provider for a grant without a person, plus what mcp-oauth.ts says about it. */
+/** A provider for a grant without a person, plus what machine-connect.ts says about it. */
 export type MachineProvider = OAuthClientProvider & {
   tokens(): StoredOAuthTokens | undefined;
   saveDiscoveryState(state: OAuthDiscoveryState): void;
@@ -36,6 +35,12 @@ export function usesMachineGrant(oauth: OAuthSettings | false): boolean {
 }
 
 /**
+ * The caller's rule for a discovered authorization server (the https rule of secure-url.ts),
+ * as an error to throw before any grant is sent there; undefined when it may be used.
+ */
+export type DiscoveryRule = (state: OAuthDiscoveryState) => Error | undefined;
+
+/**
  * The provider for a machine grant. Throws McpConnectionError (kind `auth`) naming the setting
  * when a key or token cannot be read; neither is ever quoted.
  */
@@ -44,18 +49,17 @@ export async function machineProvider(
   oauth: OAuthSettings,
   paths: Pick<WrenPaths, "project" | "userHome">,
   env: NodeJS.ProcessEnv,
+  refuse: DiscoveryRule,
   fetch?: FetchLike,
 ): Promise<MachineProvider> {
-  if (oauth.grantType === "client_credentials") {
-    return Object.assign(await clientCredentialsProvider(name, oauth, paths), {
-      credentials: "client credentials",
-    });
-  }
   const issuer = oauth.issuer ?? "";
   let base: OAuthClientProvider & { tokens(): StoredOAuthTokens | undefined };
   let credentials: string;
   let wrapFetch: ((fetchFn: FetchLike) => FetchLike) | undefined;
-  if (oauth.grantType === "jwt_bearer") {
+  if (oauth.grantType === "client_credentials") {
+    base = await clientCredentialsProvider(name, oauth, paths);
+    credentials = "client credentials";
+  } else if (oauth.grantType === "jwt_bearer") {
     const source = tokenSource(
       { file: "assertionFile", env: "assertionEnv" },
       { file: oauth.assertionFile, env: oauth.assertionEnv },
@@ -99,9 +103,9 @@ export async function machineProvider(
   let advertised: string | undefined;
   return Object.assign(base, {
     saveDiscoveryState(state: OAuthDiscoveryState): void {
-      // A grant (and, for enterprise, the client secret) goes to the token endpoint next.
-      const insecure = insecureAuthServer(name, state);
-      if (insecure) throw insecure;
+      // A grant (a client secret, a signed assertion, an ID-JAG) goes to the token endpoint next.
+      const refused = refuse(state);
+      if (refused) throw refused;
       advertised = state.authorizationServerUrl;
     },
     advertisedIssuer: () => advertised,

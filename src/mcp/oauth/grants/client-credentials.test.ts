@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ClientCredentialsProvider, PrivateKeyJwtProvider } from "@modelcontextprotocol/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { McpConnectionError } from "../errors.js";
+import { McpConnectionError } from "../../errors.js";
 import { clientCredentialsProvider, signingAlgorithmFor } from "./client-credentials.js";
 
 let dir: string;

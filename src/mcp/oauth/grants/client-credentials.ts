@@ -5,15 +5,10 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
-import {
-  ClientCredentialsProvider,
-  type OAuthDiscoveryState,
-  PrivateKeyJwtProvider,
-} from "@modelcontextprotocol/client";
-import type { OAuthSettings } from "../../config/schema.js";
-import type { WrenPaths } from "../../utils/paths.js";
-import { McpConnectionError } from "../errors.js";
-import { insecureAuthServer } from "./secure-url.js";
+import { ClientCredentialsProvider, PrivateKeyJwtProvider } from "@modelcontextprotocol/client";
+import type { OAuthSettings } from "../../../config/schema.js";
+import type { WrenPaths } from "../../../utils/paths.js";
+import { McpConnectionError } from "../../errors.js";
 
 /** Whether `oauth` asks for the client_credentials grant. */
 export function usesClientCredentials(oauth: OAuthSettings | false): boolean {
@@ -46,35 +41,11 @@ function keyPath(file: string, paths: Pick<WrenPaths, "project" | "userHome">): 
   return isAbsolute(file) ? file : resolve(paths.project, file);
 }
 
-/** The SDK's provider, plus the authorization server the MCP server named, once discovered. */
-export type MachineProvider = (ClientCredentialsProvider | PrivateKeyJwtProvider) & {
-  saveDiscoveryState(state: OAuthDiscoveryState): void;
-  advertisedIssuer(): string | undefined;
-};
-
 /**
  * The SDK provider for a client_credentials server. Throws McpConnectionError (kind `auth`)
  * naming the setting when the key cannot be read or used; the key itself is never quoted.
  */
 export async function clientCredentialsProvider(
-  name: string,
-  oauth: OAuthSettings,
-  paths: Pick<WrenPaths, "project" | "userHome">,
-): Promise<MachineProvider> {
-  const base = await sdkProvider(name, oauth, paths);
-  let advertised: string | undefined;
-  return Object.assign(base, {
-    saveDiscoveryState(state: OAuthDiscoveryState): void {
-      // The client secret or signed assertion goes to the token endpoint next: https only.
-      const insecure = insecureAuthServer(name, state);
-      if (insecure) throw insecure;
-      advertised = state.authorizationServerUrl;
-    },
-    advertisedIssuer: () => advertised,
-  });
-}
-
-async function sdkProvider(
   name: string,
   oauth: OAuthSettings,
   paths: Pick<WrenPaths, "project" | "userHome">,
