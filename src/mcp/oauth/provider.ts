@@ -1,75 +1,35 @@
 // The SDK's OAuthClientProvider for wren: a thin adapter. The SDK's `auth()` does the protocol
 // (discovery, PKCE, exchange, refresh, RFC 9207 and RFC 8414 issuer checks); each question it
-// asks is answered by the part of wren that owns the answer: the store (storage.ts), the
-// client identity chain (client-identity.ts), the sign-in (sign-in-session.ts), the refresh
-// transaction (refresh.ts) and the step-up (step-up.ts).
+// asks is answered by the part of wren that owns the answer: the stored state (state-cache.ts
+// over storage.ts), the client presented (provider-client.ts over client-identity.ts), the
+// tokens handed out (provider-tokens.ts over refresh.ts), the sign-in (sign-in-session.ts, and
+// device-sign-in.ts for RFC 8628), DPoP (dpop.ts) and the step-up (step-up.ts).
 import {
-  type AuthorizationServerMetadata,
   auth,
   type DpopSession,
   type FetchLike,
-  fetchToken,
   type OAuthClientInformationContext,
   type OAuthClientInformationMixed,
   type OAuthClientMetadata,
   type OAuthClientProvider,
   type OAuthDiscoveryState,
   type OAuthTokens,
-  selectClientAuthMethod,
   selectResourceURL,
 } from "@modelcontextprotocol/client";
 import type { OAuthSettings } from "../../config/schema.js";
-import {
-  authorizationScope,
-  ClientIdentity,
-  presentable,
-  refusedClientId,
-  storedClient,
-  usableMetadataUrl,
-  wrenClientMetadata,
-} from "./client-identity.js";
-import {
-  invalidated,
-  usableAt,
-  withDiscovery,
-  withoutAuthorizationServer,
-  withTokens,
-} from "./credentials.js";
-import { devicePrompt } from "./device-display.js";
+import { storedClient, usableMetadataUrl } from "./client-identity.js";
 // RFC 8628: the device authorization grant, a sign-in without a browser on this machine.
-import {
-  DEVICE_CODE_GRANT,
-  deviceAuthorizationEndpoint,
-  pollForDeviceTokens,
-  requestDeviceAuthorization,
-  systemClock,
-} from "./device-flow.js";
+import { DeviceGrant, issuedTokens, type SignInMethod, signInMethod } from "./device-sign-in.js";
 // DPoP (RFC 9449): when to sign proofs, and the key stored beside the tokens.
-import { DpopBinding, withoutUnboundTokens } from "./dpop.js";
-import {
-  McpAuthCancelledError,
-  McpAuthError,
-  McpAuthRequiredError,
-  McpDeviceGrantUnavailableError,
-} from "./errors.js";
-import { movedAuthorizationServer, quoteIssuer } from "./issuer.js";
-import {
-  createRefreshGuard,
-  DEFAULT_REFRESH_SKEW_MS,
-  type RefreshGuard,
-  SilentRefresh,
-} from "./refresh.js";
-import { insecureAuthServer } from "./secure-url.js";
+import { DpopBinding } from "./dpop.js";
+import { McpAuthError, McpAuthRequiredError } from "./errors.js";
+import { ProviderClient } from "./provider-client.js";
+import { ProviderTokens } from "./provider-tokens.js";
 import { ServedMetadata } from "./served-metadata.js";
 import { type SignInOptions, type SignInResult, SignInSession } from "./sign-in-session.js";
+import { OAuthStateCache } from "./state-cache.js";
 import { StepUp } from "./step-up.js";
-import {
-  type OAuthState,
-  type OAuthStorage,
-  type StoredClient,
-  type StoredTokens,
-  toDiscoveryState,
-} from "./storage.js";
+import type { OAuthStorage } from "./storage.js";
 
 export type { SignInOptions } from "./sign-in-session.js";
 
@@ -102,8 +62,6 @@ export interface WrenOAuthProviderOptions {
   readonly requestScope?: string;
 }
 
-const LOOPBACK_HOST = "127.0.0.1";
-
 /** wren's disk-backed OAuthClientProvider (see the file's header). */
 export class WrenOAuthProvider implements OAuthClientProvider {
   readonly server: OAuthServer;
@@ -113,25 +71,20 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   private readonly options: WrenOAuthProviderOptions;
   private readonly now: () => number;
   private signIn: SignInOptions | undefined;
-  private cached: OAuthState | undefined;
+  /** The stored state as last read, and the changes auth() makes to it. */
+  private readonly stored: OAuthStateCache;
   private readonly session: SignInSession;
-  private readonly identity: ClientIdentity;
-  private readonly guard: RefreshGuard;
-  private readonly silentRefresh: SilentRefresh;
+  /** The client presented, and the redirect and metadata registered with. */
+  private readonly client: ProviderClient;
+  /** The tokens handed out: refreshed when due, adopted from a peer after a 401, saved. */
+  private readonly handed: ProviderTokens;
   private readonly stepUp = new StepUp();
-  /** The client obtained last (the authorization URL names it before a peer may replace it). */
-  private obtained: StoredClient | undefined;
-  /** The client_id the authorization server refused last. */
-  private refusedClient: string | undefined;
-  /** The access token last handed to a transport, and the one in use when auth() last began. */
-  private lastAccessToken: string | undefined;
-  private rejectedAccessToken: string | undefined;
   /** Metadata documents as served, to keep the fields the SDK's discovery drops. */
   private readonly served = new ServedMetadata();
   /** DPoP proofs and the stored key, when the servers ask for them. */
   private readonly dpopBinding: DpopBinding;
-  /** The device code being polled for (RFC 8628); the token request sends it. */
-  private deviceCode: string | undefined;
+  /** Device sign-ins (RFC 8628) and their token requests. */
+  private readonly deviceGrant: DeviceGrant;
 
   constructor(options: WrenOAuthProviderOptions) {
     this.options = options;
@@ -140,6 +93,11 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     this.signIn = options.signIn;
     this.now = options.now ?? Date.now;
     const { name, oauth } = options.server;
+    this.stored = new OAuthStateCache({
+      server: name,
+      storage: options.storage,
+      ...(options.log && { log: options.log }),
+    });
     this.session = new SignInSession({
       server: name,
       ...(oauth.callbackPort !== undefined && { callbackPort: oauth.callbackPort }),
@@ -148,43 +106,18 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     this.dpopBinding = new DpopBinding({
       server: name,
       storage: options.storage,
-      peek: () => this.cached,
+      peek: () => this.stored.current,
       ...(options.log && { log: options.log }),
     });
-    // After a 401, tokens a peer stored since our failed request are adopted, not refreshed again.
-    this.guard = createRefreshGuard(
-      options.fetch ?? fetch,
-      options.storage,
-      this.now,
-      (stored) =>
-        this.rejectedAccessToken !== undefined && stored.access_token !== this.rejectedAccessToken,
-    );
-    this.fetch = async (url, init) => {
-      const response = await this.guard.fetch(url, init);
-      this.served.note(url, init, response);
-      this.stepUp.note(response, this.cached?.tokens?.scope ?? oauth.scope);
-      this.dpopBinding.note(response);
-      const refused = await refusedClientId(init, response);
-      if (refused !== undefined) this.refusedClient = refused;
-      return response;
-    };
-    this.identity = new ClientIdentity({
-      server: name,
-      settings: oauth,
-      fetch: this.fetch,
-      save: (client) => this.persistClient(client),
-      ...(options.log && { log: options.log }),
-    });
-    this.silentRefresh = new SilentRefresh({
+    this.handed = new ProviderTokens({
       server: name,
       storage: options.storage,
-      fetch: this.fetch,
+      stored: this.stored,
+      base: options.fetch ?? fetch,
+      fetch: (url, init) => this.fetch(url, init),
       now: this.now,
-      skewMs: options.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS,
-      clientInformation: async () => {
-        const client = storedClient(await this.readState(), oauth);
-        return client && presentable(client, oauth);
-      },
+      ...(options.refreshSkewMs !== undefined && { skewMs: options.refreshSkewMs }),
+      clientInformation: () => this.client.storedInformation(),
       dpop: () => this.dpop(),
       // The same resource indicator auth() would send.
       resource: async (discovery) => {
@@ -195,9 +128,35 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       },
       save: async (tokens) => {
         await this.saveTokens(tokens);
-        return this.cached?.tokens;
+        return this.stored.current?.tokens;
       },
       ...(options.log && { log: options.log }),
+    });
+    this.fetch = async (url, init) => {
+      const response = await this.handed.fetch(url, init);
+      this.served.note(url, init, response);
+      this.stepUp.note(response, this.stored.current?.tokens?.scope ?? oauth.scope);
+      this.dpopBinding.note(response);
+      await this.client.note(init, response);
+      return response;
+    };
+    this.client = new ProviderClient({
+      server: name,
+      settings: oauth,
+      session: this.session,
+      stored: this.stored,
+      fetch: this.fetch,
+      method: () => this.method,
+      authRequired: () => this.authRequired(),
+      ...(options.clientVersion !== undefined && { clientVersion: options.clientVersion }),
+      ...(options.requestScope !== undefined && { requestScope: options.requestScope }),
+      ...(options.log && { log: options.log }),
+    });
+    this.deviceGrant = new DeviceGrant({
+      server: name,
+      settings: oauth,
+      fetch: this.fetch,
+      provider: this,
     });
   }
 
@@ -212,38 +171,16 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   }
 
   get redirectUrl(): string {
-    // The loopback closes once the code arrives; the exchange still names the flow's port.
-    const stored = this.cached?.client;
-    const port =
-      this.session.redirectPort ??
-      this.server.oauth.callbackPort ??
-      (stored?.kind === "configured" ? undefined : stored?.redirectPort);
-    // Without a port (a refresh in the background): RFC 8252 loopback URIs match on any port.
-    return port === undefined
-      ? `http://${LOOPBACK_HOST}/callback`
-      : `http://${LOOPBACK_HOST}:${port}/callback`;
+    return this.client.redirectUrl;
   }
 
   get clientMetadata(): OAuthClientMetadata {
-    const metadata = wrenClientMetadata({
-      redirectUrl: this.redirectUrl,
-      ...(this.options.clientVersion !== undefined && { version: this.options.clientVersion }),
-      ...(this.server.oauth.scope !== undefined && { scope: this.server.oauth.scope }),
-    });
-    // A registered client may use only the grants it registered: ask for the device grant too
-    // wherever the authorization server offers it (a later sign-in may be headless).
-    const offered = deviceAuthorizationEndpoint(
-      this.cached?.discovery?.authorizationServerMetadata,
-    );
-    if (offered === undefined || this.method === "browser") return metadata;
-    return { ...metadata, grant_types: [...(metadata.grant_types ?? []), DEVICE_CODE_GRANT] };
+    return this.client.metadata;
   }
 
-  /** `wren mcp auth --device` over `oauth.method`; automatic when neither says. */
-  private get method(): "device" | "browser" | undefined {
-    const configured = this.server.oauth.method;
-    const method = configured === "device" || configured === "browser" ? configured : undefined;
-    return this.signIn?.method ?? method;
+  /** How this sign-in goes (`--device`, `oauth.method`), or undefined: whichever fits. */
+  private get method(): SignInMethod {
+    return signInMethod(this.server.oauth, this.signIn);
   }
 
   state(): string {
@@ -255,97 +192,32 @@ export class WrenOAuthProvider implements OAuthClientProvider {
     return this.dpopBinding.session();
   }
 
-  private async readState(): Promise<OAuthState> {
-    // A DPoP-bound token whose key is gone is never handed out (it would go as Bearer).
-    this.cached = withoutUnboundTokens(await this.storage.read());
-    return this.cached;
-  }
-
-  /**
-   * The client to present at `ctx.issuer`: the sign-in's during its exchange, else the stored
-   * one when it belongs to that issuer (and, registered, to the bound loopback port), else the
-   * identity chain's (configured → CIMD → DCR), stored before the SDK uses it.
-   */
-  async clientInformation(
+  /** The client to present at `ctx.issuer` (provider-client.ts). */
+  clientInformation(
     ctx?: OAuthClientInformationContext,
   ): Promise<OAuthClientInformationMixed | undefined> {
-    const settings = this.server.oauth;
-    const exchangeClient = this.session.exchangeClient;
-    if (exchangeClient) return presentable(exchangeClient, settings);
-    const state = await this.readState();
-    const stored = storedClient(state, settings);
-    const issuer = ctx?.issuer;
-    const port = this.session.listeningPort;
-    const information =
-      stored && usableAt(stored, issuer, port) ? presentable(stored, settings) : undefined;
-    if (information !== undefined || issuer === undefined) return information;
-    // No client, and no sign-in starting (discoveryState binds the listener for one): the SDK
-    // must not register on its own, with a redirect URI naming no port.
-    if (port === undefined) throw this.authRequired();
-    const discovery = state.discovery ? toDiscoveryState(state.discovery) : undefined;
-    const client = await this.identity.obtain({
-      issuer,
-      authorizationServerUrl: discovery?.authorizationServerUrl ?? issuer,
-      metadata: discovery?.authorizationServerMetadata,
-      clientMetadata: this.clientMetadata,
-      scope: authorizationScope({
-        requested: this.options.requestScope,
-        discovered: discovery?.resourceMetadata?.scopes_supported,
-        configured: settings.scope,
-        offered: discovery?.authorizationServerMetadata?.scopes_supported,
-      }),
-      redirectPort: port,
-    });
-    return presentable(client, settings);
+    return this.client.information(ctx?.issuer);
   }
 
   /** The SDK stamps a client with its issuer; wren's clients are stamped when obtained. */
-  async saveClientInformation(information: OAuthClientInformationMixed): Promise<void> {
-    const stored = storedClient(await this.readState(), this.server.oauth);
-    if (stored?.information.client_id !== information.client_id) return;
-    const { client_secret: _secret, ...stamped } = information;
-    const client = { ...stored, information: stored.kind === "configured" ? stamped : information };
-    await this.persistClient(client);
-  }
-
-  private async persistClient(client: StoredClient): Promise<void> {
-    this.obtained = client;
-    this.cached = await this.storage.update((state) => ({
-      ...state,
-      client,
-      ...(client.information.issuer !== undefined && { issuer: client.information.issuer }),
-    }));
+  saveClientInformation(information: OAuthClientInformationMixed): Promise<void> {
+    return this.client.saveInformation(information);
   }
 
   /** Whether tokens were handed to the SDK: the connection is signed in with OAuth. */
   get usedTokens(): boolean {
-    return this.lastAccessToken !== undefined;
+    return this.handed.used;
   }
 
   /** The stored tokens; refreshed first when the access token is known to have expired. */
   async tokens(): Promise<OAuthTokens | undefined> {
-    const state = await this.readState();
-    let tokens: StoredTokens | undefined = state.tokens;
-    if (tokens && this.silentRefresh.due(tokens) && tokens.refresh_token && !this.stepUp.active) {
-      tokens = await this.silentRefresh.run();
-    }
-    if (!tokens) return undefined;
-    this.lastAccessToken = tokens.access_token;
-    const { expires_at: _expiresAt, ...wire } = tokens;
-    return this.stepUp.expose(wire);
+    const tokens = await this.handed.current(this.stepUp.active);
+    return tokens && this.stepUp.expose(tokens);
   }
 
   async saveTokens(tokens: OAuthTokens): Promise<void> {
-    // A refresh answer the guard already persisted under the lock is not written again.
-    if (this.guard.persisted(tokens.access_token)) {
-      await this.readState();
-    } else {
-      // Tokens from a code exchange belong with the client of that sign-in.
-      const client = this.session.exchangeClient;
-      const now = this.now();
-      this.cached = await this.storage.update((state) => withTokens(state, tokens, now, client));
-    }
-    this.rejectedAccessToken = undefined;
+    // Tokens from a code exchange belong with the client of that sign-in.
+    await this.handed.save(tokens, this.session.exchangeClient);
     this.stepUp.end();
     await this.session.completed();
   }
@@ -361,33 +233,17 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   async saveDiscoveryState(found: OAuthDiscoveryState): Promise<void> {
     // auth() saves what it discovered before it registers, authorizes or asks for tokens; the
     // metadata is kept whole (logout needs the revocation endpoint the SDK's schema drops).
-    const metadata = found.authorizationServerMetadata;
-    const discovery = metadata
-      ? { ...found, authorizationServerMetadata: await this.served.full(metadata) }
-      : found;
-    const insecure = insecureAuthServer(this.server.name, discovery);
-    if (insecure) throw insecure;
-    this.cached = await this.storage.update((state) => {
-      const next = withDiscovery(state, discovery);
-      if (next.dropped) this.logMove(next.dropped);
-      return next.state;
-    });
-  }
-
-  private logMove(move: { from: string; to: string }): void {
-    this.options.log?.(
-      `${this.server.name}: authorization server moved from ${quoteIssuer(move.from)} to ${quoteIssuer(move.to)}; the credentials of ${quoteIssuer(move.from)} are dropped, never sent to the new one`,
-    );
+    await this.stored.saveDiscovery(await this.served.complete(found));
   }
 
   async discoveryState(): Promise<OAuthDiscoveryState | undefined> {
     this.session.forgetFailure(); // a new auth() call: an older failure is nobody's answer
     // auth() starts here, after a 401 for the access token we handed out last.
-    this.rejectedAccessToken = this.lastAccessToken;
-    let state = await this.readState();
+    this.handed.authBegan();
+    let state = await this.stored.read();
     const busy = this.session.busy;
     if (!busy && state.tokens?.refresh_token !== undefined) {
-      state = await this.followMovedAuthorizationServer(state);
+      state = await this.stored.followMovedAuthorizationServer(this.server.url, state, this.fetch);
     }
     const canRefresh =
       state.tokens?.refresh_token !== undefined &&
@@ -404,24 +260,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
       // A sign-in re-discovers, so a server that moved to a new authorization server is followed.
       if (!this.stepUp.active) return undefined;
     }
-    const cached = state.discovery ? toDiscoveryState(state.discovery) : undefined;
-    // State saved before the https rule existed is checked as well before auth() reuses it.
-    const insecure = cached && insecureAuthServer(this.server.name, cached);
-    if (insecure) throw insecure;
-    return cached;
-  }
-
-  /**
-   * After a 401 with a refresh token in hand: when the protected resource metadata now names
-   * another authorization server (a migration), the old server's tokens and client are dropped
-   * before anything is refreshed, so they never reach the new one.
-   */
-  private async followMovedAuthorizationServer(state: OAuthState): Promise<OAuthState> {
-    const moved = await movedAuthorizationServer(this.server.url, state, this.fetch);
-    if (moved === undefined) return state;
-    this.logMove(moved);
-    this.cached = await this.storage.update(withoutAuthorizationServer);
-    return this.cached;
+    return this.stored.reusableDiscovery(state);
   }
 
   /**
@@ -432,139 +271,31 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   async invalidateCredentials(
     scope: "all" | "client" | "tokens" | "verifier" | "discovery",
   ): Promise<void> {
-    const refused = this.refusedClient;
-    this.cached = await this.storage.update((state) =>
-      invalidated(state, scope, refused, this.server.oauth),
-    );
+    await this.stored.invalidate(scope, this.client.refusedClientId, this.server.oauth);
   }
 
   redirectToAuthorization(authorizationUrl: URL): void {
     const signIn = this.signIn;
     if (!signIn) throw this.authRequired();
-    const discovery = this.cached?.discovery ? toDiscoveryState(this.cached.discovery) : undefined;
+    const discovery = this.stored.discovery;
     const metadata = discovery?.authorizationServerMetadata;
     const context = {
       signIn,
       scope: this.stepUp.scope ?? this.options.requestScope,
-      clients: [this.obtained, this.cached && storedClient(this.cached, this.server.oauth)],
+      clients: this.client.candidates,
       requireIss: metadata?.authorization_response_iss_parameter_supported === true,
       onFailed: () => this.stepUp.end(),
     };
-    const endpoint = this.deviceEndpointFor(signIn);
-    if (endpoint === undefined || metadata === undefined || discovery === undefined) {
+    const offered = this.stored.current?.discovery?.authorizationServerMetadata;
+    const device = { method: this.method, offered, discovery, session: this.session };
+    if (!this.deviceGrant.redirect(authorizationUrl, context, device)) {
       this.session.redirect(authorizationUrl, context);
-      return;
-    }
-    if (context.scope !== undefined) authorizationUrl.searchParams.set("scope", context.scope);
-    const asUrl = discovery.authorizationServerUrl;
-    this.session.redirectDevice(authorizationUrl, context, (signal) =>
-      this.runDeviceGrant({ endpoint, authorizationUrl, metadata, asUrl, signIn, signal }),
-    );
-  }
-
-  /**
-   * The device authorization endpoint when this sign-in is a device grant: asked for
-   * (`--device`, `oauth.method: "device"`) or headless, and offered by the authorization
-   * server. Asked for but not offered: one line saying so.
-   */
-  private deviceEndpointFor(signIn: SignInOptions): string | undefined {
-    if (this.method === "browser") return undefined;
-    const metadata = this.cached?.discovery?.authorizationServerMetadata;
-    const endpoint = deviceAuthorizationEndpoint(metadata);
-    if (this.method === "device") {
-      if (endpoint !== undefined) return endpoint;
-      throw new McpDeviceGrantUnavailableError(
-        this.server.name,
-        "the authorization server does not offer the device authorization grant (RFC 8628)",
-      );
-    }
-    const headless = signIn.openBrowser === undefined;
-    return headless ? endpoint : undefined;
-  }
-
-  /**
-   * RFC 8628: asks for a user code with the client, scope and resource of the authorization URL
-   * auth() built (the code flow would have sent the same), shows it, and polls the token
-   * endpoint through the SDK's token request (client authentication, resource, DPoP).
-   */
-  private async runDeviceGrant(request: {
-    endpoint: string;
-    authorizationUrl: URL;
-    metadata: AuthorizationServerMetadata;
-    asUrl: string;
-    signIn: SignInOptions;
-    signal: AbortSignal;
-  }): Promise<OAuthTokens> {
-    const { authorizationUrl, metadata, signIn } = request;
-    const name = this.server.name;
-    const clock = signIn.deviceClock ?? systemClock;
-    const clientId = authorizationUrl.searchParams.get("client_id");
-    const client = [
-      this.obtained,
-      this.cached && storedClient(this.cached, this.server.oauth),
-    ].find((c) => c !== undefined && c.information.client_id === clientId);
-    const information = client && presentable(client, this.server.oauth);
-    if (!information) throw new McpAuthError(name, "could not start the sign-in (no client)");
-    const secret = information.client_secret;
-    const resource = authorizationUrl.searchParams.get("resource") ?? undefined;
-    const scope = authorizationUrl.searchParams.get("scope") ?? undefined;
-    const authorization = await requestDeviceAuthorization({
-      server: name,
-      endpoint: request.endpoint,
-      client: {
-        clientId: information.client_id,
-        ...(secret !== undefined && {
-          clientSecret: secret,
-          authMethod: selectClientAuthMethod(
-            information,
-            metadata.token_endpoint_auth_methods_supported ?? [],
-          ),
-        }),
-      },
-      ...(scope !== undefined && { scope }),
-      ...(resource !== undefined && { resource }),
-      fetch: this.fetch,
-      signal: request.signal,
-    });
-    const prompt = await devicePrompt(name, authorization);
-    const cancel = new AbortController();
-    const handle = signIn.interaction.openDevice(prompt, {
-      onCancel: () => cancel.abort(new McpAuthCancelledError(name)),
-    });
-    try {
-      return await pollForDeviceTokens({
-        server: name,
-        intervalMs: authorization.intervalMs,
-        expiresInMs: authorization.expiresInMs,
-        clock,
-        signal: AbortSignal.any([request.signal, cancel.signal]),
-        requestTokens: () => {
-          this.deviceCode = authorization.deviceCode;
-          return fetchToken(this, request.asUrl, {
-            metadata,
-            ...(resource !== undefined && { resource }),
-            fetchFn: this.fetch,
-          });
-        },
-        onEvent: (event) => {
-          if (event.kind === "slow-down") {
-            handle.update({
-              note: `The server asked wren to check less often (every ${event.intervalMs / 1000} s).`,
-            });
-          }
-        },
-      });
-    } finally {
-      this.deviceCode = undefined;
-      handle.close();
     }
   }
 
   /** SDK hook: the token request of a device sign-in; undefined for the code flow's exchange. */
   prepareTokenRequest(): URLSearchParams | undefined {
-    const deviceCode = this.deviceCode;
-    if (deviceCode === undefined) return undefined;
-    return new URLSearchParams({ grant_type: DEVICE_CODE_GRANT, device_code: deviceCode });
+    return this.deviceGrant.tokenRequest();
   }
 
   /**
@@ -595,9 +326,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   finishAuth(response: SignInResult): Promise<void> {
     if ("kind" in response) {
       // A device grant's tokens were issued to the client of its sign-in: stored with it.
-      const discovery = this.cached?.discovery && toDiscoveryState(this.cached.discovery);
-      const issuer = discovery?.authorizationServerMetadata?.issuer;
-      const tokens = issuer !== undefined ? { ...response.tokens, issuer } : response.tokens;
+      const tokens = issuedTokens(response.tokens, this.stored.discovery);
       return this.session.exchange(
         "device",
         () => this.saveTokens(tokens),

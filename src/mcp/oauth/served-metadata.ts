@@ -49,4 +49,10 @@ export class ServedMetadata {
     const served = this.documents.get(metadata.issuer);
     return served ? { ...served, ...metadata } : metadata;
   }
+
+  /** `found` with its authorization server metadata kept whole (see {@link full}). */
+  async complete(found: OAuthDiscoveryState): Promise<OAuthDiscoveryState> {
+    const metadata = found.authorizationServerMetadata;
+    return metadata ? { ...found, authorizationServerMetadata: await this.full(metadata) } : found;
+  }
 }

@@ -315,7 +315,10 @@ export class SignInSession {
 }
 
 /** The client the authorization URL names, among those it may belong to. */
-function clientOf(authorizationUrl: URL, context: RedirectContext): StoredClient | undefined {
+export function clientOf(
+  authorizationUrl: URL,
+  context: RedirectContext,
+): StoredClient | undefined {
   const clientId = authorizationUrl.searchParams.get("client_id");
   return context.clients.find((c) => c !== undefined && c.information.client_id === clientId);
 }
