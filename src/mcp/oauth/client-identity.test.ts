@@ -13,8 +13,9 @@ import {
   storedClient,
 } from "./client-identity.js";
 import { McpAuthClientIdentityError } from "./errors.js";
+import type { StoredClient } from "./oauth-state.js";
 import { WrenOAuthProvider } from "./provider.js";
-import { createOAuthStorage, type OAuthStorage, type StoredClient } from "./storage.js";
+import { createOAuthStorage, type OAuthStorage } from "./storage.js";
 
 const ISSUER = "https://as.example";
 const CIMD = "https://wren.example/client.json";

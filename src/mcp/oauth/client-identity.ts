@@ -16,8 +16,8 @@ import { errorText } from "../../utils/errors.js";
 import { cleanText } from "./callback-input.js";
 import { McpAuthClientIdentityError, type McpAuthIdentityStep } from "./errors.js";
 import { quoteIssuer } from "./issuer.js";
+import type { OAuthState, StoredClient } from "./oauth-state.js";
 import { formParams } from "./refresh.js";
-import type { OAuthState, StoredClient } from "./storage.js";
 
 /** The settings the chain reads. */
 export type ClientSettings = Pick<OAuthSettings, "clientId" | "clientSecret" | "clientMetadataUrl">;

@@ -3,7 +3,7 @@
 import type { OAuthDiscoveryState, OAuthTokens } from "@modelcontextprotocol/client";
 import { type ClientSettings, storedClient } from "./client-identity.js";
 import { issuerOf, sameUrl } from "./issuer.js";
-import type { OAuthState, StoredClient, StoredTokens } from "./storage.js";
+import type { OAuthState, StoredClient, StoredTokens } from "./oauth-state.js";
 
 /**
  * `state` with `tokens` saved at `now` (their absolute expiry computed), with the client they

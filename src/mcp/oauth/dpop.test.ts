@@ -12,7 +12,8 @@ import {
   newStoredDpopKey,
   withoutUnboundTokens,
 } from "./dpop.js";
-import { createOAuthStorage, type OAuthState, type OAuthStorage } from "./storage.js";
+import type { OAuthState } from "./oauth-state.js";
+import { createOAuthStorage, type OAuthStorage } from "./storage.js";
 
 let dir: string;
 let storage: OAuthStorage;

@@ -15,7 +15,8 @@ import {
   StoredDpopKeySchema,
   type WrenDpopAlg,
 } from "./dpop-key.js";
-import type { OAuthState, OAuthStorage } from "./storage.js";
+import type { OAuthState } from "./oauth-state.js";
+import type { OAuthStorage } from "./storage.js";
 
 /**
  * The algorithm to sign proofs with, from an authorization server's

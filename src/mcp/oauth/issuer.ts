@@ -6,7 +6,7 @@ import {
   type OAuthDiscoveryState,
 } from "@modelcontextprotocol/client";
 import { McpAuthIssuerError } from "./errors.js";
-import type { OAuthState } from "./storage.js";
+import type { OAuthState } from "./oauth-state.js";
 
 /** Whether two URLs are the same, one trailing slash aside. */
 export function sameUrl(a: string, b: string): boolean {

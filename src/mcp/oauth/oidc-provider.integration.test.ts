@@ -10,13 +10,14 @@ import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runMcpCli } from "../../cli.js";
 import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
+import type { OAuthState } from "./oauth-state.js";
 import {
   authorizeInBrowser,
   bearerInitialize,
   type OidcAs,
   startOidcAs,
 } from "./oidc-test-support.js";
-import { createOAuthStorage, type OAuthState } from "./storage.js";
+import { createOAuthStorage } from "./storage.js";
 import { WREN } from "./test-support.js";
 
 // Real servers and up to eight wren processes on a shared 2-core machine: generous limits.

@@ -18,9 +18,9 @@ import {
 } from "./client-identity.js";
 import { usableAt } from "./credentials.js";
 import { type SignInMethod, withDeviceGrant } from "./device-sign-in.js";
+import type { StoredClient } from "./oauth-state.js";
 import type { SignInSession } from "./sign-in-session.js";
 import type { OAuthStateCache } from "./state-cache.js";
-import type { StoredClient } from "./storage.js";
 
 const LOOPBACK_HOST = "127.0.0.1";
 

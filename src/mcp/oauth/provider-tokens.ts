@@ -2,6 +2,7 @@
 // SilentRefresh), adopted from a peer process after a 401 instead of refreshed again (the
 // refresh guard), and saved with the client of the sign-in that got them.
 import type { FetchLike, OAuthTokens } from "@modelcontextprotocol/client";
+import type { StoredClient } from "./oauth-state.js";
 import {
   createRefreshGuard,
   DEFAULT_REFRESH_SKEW_MS,
@@ -10,7 +11,7 @@ import {
   type SilentRefreshOptions,
 } from "./refresh.js";
 import type { OAuthStateCache } from "./state-cache.js";
-import type { OAuthStorage, StoredClient } from "./storage.js";
+import type { OAuthStorage } from "./storage.js";
 
 /** Options of {@link ProviderTokens}. */
 export interface ProviderTokensOptions

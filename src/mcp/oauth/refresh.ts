@@ -14,7 +14,8 @@ import {
 // Classic zod/v4, as the SDK uses: this loads with the SDK, never on the startup path, and the
 // build gives zod/mini importers only the functions the config code calls.
 import * as z from "zod/v4";
-import { type OAuthStorage, type StoredTokens, toDiscoveryState } from "./storage.js";
+import { type StoredTokens, toDiscoveryState } from "./oauth-state.js";
+import type { OAuthStorage } from "./storage.js";
 
 const TokenResponseSchema = z.looseObject({
   access_token: z.string(),

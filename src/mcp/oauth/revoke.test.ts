@@ -1,7 +1,11 @@
 import type { FetchLike } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
+import {
+  type OAuthState,
+  parseAuthorizationServerMetadata,
+  toDiscoveryState,
+} from "./oauth-state.js";
 import { revokeTokens } from "./revoke.js";
-import { type OAuthState, parseAuthorizationServerMetadata, toDiscoveryState } from "./storage.js";
 
 const AS = "https://as.example";
 

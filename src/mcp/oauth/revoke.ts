@@ -7,7 +7,7 @@ import {
 // Classic zod/v4, as the SDK uses: this loads with the SDK, never on the startup path, and the
 // build gives zod/mini importers only the functions the config code calls.
 import * as z from "zod/v4";
-import type { OAuthState } from "./storage.js";
+import type { OAuthState } from "./oauth-state.js";
 
 const RevocationMetadataSchema = z.looseObject({
   issuer: z.optional(z.string()),

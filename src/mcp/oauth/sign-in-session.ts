@@ -11,7 +11,7 @@ import type { DeviceClock } from "./device-flow.js";
 import { McpAuthError } from "./errors.js";
 import { waitForAuthorizationCode } from "./flow.js";
 import type { Loopback } from "./loopback.js";
-import type { StoredClient } from "./storage.js";
+import type { StoredClient } from "./oauth-state.js";
 
 /** What an interactive sign-in needs; absent at startup and in print mode. */
 export interface SignInOptions {

@@ -12,13 +12,9 @@ import {
 } from "./credentials.js";
 import { withoutUnboundTokens } from "./dpop.js";
 import { movedAuthorizationServer, quoteIssuer } from "./issuer.js";
+import { type OAuthState, type StoredClient, toDiscoveryState } from "./oauth-state.js";
 import { insecureAuthServer } from "./secure-url.js";
-import {
-  type OAuthState,
-  type OAuthStorage,
-  type StoredClient,
-  toDiscoveryState,
-} from "./storage.js";
+import type { OAuthStorage } from "./storage.js";
 
 /** Options of {@link OAuthStateCache}. */
 export interface OAuthStateCacheOptions {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createOAuthStorage, oauthStateFileName } from "./storage.js";
+import { createOAuthStorage } from "./storage.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -10,19 +10,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await rm(join(dir, ".."), { recursive: true, force: true });
-});
-
-describe("oauthStateFileName", () => {
-  it("is a flat, safe stem plus a short hash of the URL", () => {
-    const name = oauthStateFileName(
-      "https://mcp.atlassian.com/v1/mcp",
-      "https://mcp.atlassian.com/v1/mcp",
-    );
-    expect(name).toMatch(/^https_mcp.atlassian.com_v1_mcp-[0-9a-f]{12}\.json$/);
-    expect(name).not.toContain("/");
-    expect(oauthStateFileName("../..", "u")).toMatch(/^server-[0-9a-f]{12}\.json$/);
-    expect(oauthStateFileName("a", "https://one")).not.toBe(oauthStateFileName("a", "https://two"));
-  });
 });
 
 describe("createOAuthStorage", () => {

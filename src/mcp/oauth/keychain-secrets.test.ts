@@ -10,7 +10,8 @@ import {
   KeychainUnavailableError,
   type OAuthStorageSetting,
 } from "./keychain.js";
-import { createOAuthStorage, type OAuthState } from "./storage.js";
+import type { OAuthState } from "./oauth-state.js";
+import { createOAuthStorage } from "./storage.js";
 
 const url = "https://mcp.example/mcp";
 const ISSUER = "https://as.example";
