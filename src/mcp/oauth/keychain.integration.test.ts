@@ -8,7 +8,14 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
-import { FAKE_BROWSER, type OAuthMock, startOAuthMock, WREN } from "./test-support.js";
+import {
+  FAKE_BROWSER,
+  type OAuthMock,
+  type ProcessRun,
+  runNode,
+  startOAuthMock,
+  WREN,
+} from "./test-support.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const PROCESSES = 8;
@@ -93,29 +100,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function wren(args: readonly string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [WREN, ...args], {
-      env,
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+function wren(args: readonly string[], env: Record<string, string>): Promise<ProcessRun> {
+  return runNode([WREN, ...args], { env, cwd: dir });
 }
 
 async function home(

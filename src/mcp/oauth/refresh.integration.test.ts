@@ -1,7 +1,6 @@
 // Eight real wren processes share one token store whose access token expired for all of them
 // at once, against single-use rotating refresh tokens with reuse detection: every process must
 // succeed, each refresh token must be presented exactly once, and nobody signs in again.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,7 +12,13 @@ import { connectMcpServer } from "../connect.js";
 import { createAuthPromptStore } from "./auth-store.js";
 import { createMcpOAuth } from "./mcp-oauth.js";
 import { createOAuthStorage } from "./storage.js";
-import { FAKE_BROWSER, type OAuthMock, startOAuthMock } from "./test-support.js";
+import {
+  FAKE_BROWSER,
+  type OAuthMock,
+  type ProcessRun,
+  runNode,
+  startOAuthMock,
+} from "./test-support.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PROCESSES = 8;
@@ -56,22 +61,10 @@ async function signIn(paths: WrenPaths): Promise<void> {
   await connection.close();
 }
 
-function runWorker(home: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [worker, mock.url], {
-      env: { PATH: process.env.PATH, WREN_HOME: home },
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+function runWorker(home: string): Promise<ProcessRun> {
+  return runNode([worker, mock.url], {
+    env: { PATH: process.env.PATH, WREN_HOME: home },
+    cwd: dir,
   });
 }
 

@@ -1,4 +1,5 @@
 // Test helpers for the OAuth tests: the mock OAuth server as a subprocess, and the fake browser.
+import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mockScript } from "../../test-utils/mock-bundles.js";
@@ -67,4 +68,34 @@ export async function startOAuthMock(args: readonly string[] = []): Promise<OAut
     },
     close: mock.stop,
   };
+}
+
+/** A finished process: its exit code and what it wrote. */
+export interface ProcessRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `node ARGS` (wren's binary, a worker) to its exit, collecting its output. */
+export function runNode(
+  args: readonly string[],
+  options: { readonly env: NodeJS.ProcessEnv; readonly cwd: string },
+): Promise<ProcessRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, {
+      env: options.env,
+      cwd: options.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
 }
