@@ -141,7 +141,7 @@ export async function runRepl(options: ReplOptions): Promise<void> {
               loadMcp: () => mcpReady,
               askFields: (request, signal) => askFields(elicitations, request, signal),
               debugMcp: async (server) =>
-                (await import("../mcp/debug.js")).debugReport(server, {
+                (await import("../mcp/debug/debug.js")).debugReport(server, {
                   paths,
                   env,
                   ...(config.oauthStorage && { oauthStorage: config.oauthStorage }),
@@ -282,11 +282,13 @@ async function startMcp(
     { connectMcpServer },
     { createMcpOAuth },
     { createSamplingHandler },
+    { describeLogout },
   ] = await Promise.all([
     import("../mcp/manager.js"),
     import("../mcp/connect.js"),
     import("../mcp/oauth/mcp-oauth.js"),
     import("../mcp/sampling.js"),
+    import("../mcp/oauth/logout-text.js"),
   ]);
   const { services } = ui;
   // Stored tokens, silent refresh, and `.mcp auth` sign-ins through the REPL's prompt.
@@ -303,7 +305,7 @@ async function startMcp(
     servers: options.config.servers,
     paths: options.paths,
     connect: oauth.wrapConnect(connectMcpServer),
-    logout: (server) => oauth.logout(server),
+    logout: async (server) => describeLogout(server.name, await oauth.logout(server)),
     elicitation: ui.elicitations.handler,
     urlElicitation: urlElicitations.elicitor,
     toolSearch: { ...DEFAULT_TOOL_SEARCH, ...options.config.toolSearch },

@@ -57,6 +57,20 @@ export class McpNeedsAuthError extends Error {
   }
 }
 
+/**
+ * Signing in to a server failed (cancelled, denied, timed out...); `message` is one readable
+ * line, never a secret. A connect with `signIn` rejects with it; oauth/errors.ts has the kinds.
+ */
+export class McpAuthError extends Error {
+  override readonly name: string = "McpAuthError";
+  readonly server: string;
+
+  constructor(server: string, message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.server = server;
+  }
+}
+
 /** A request for a server that is unknown, disabled or not connected. */
 export class McpServerUnavailableError extends Error {
   override readonly name = "McpServerUnavailableError";

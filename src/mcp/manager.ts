@@ -16,7 +16,6 @@ import {
   type McpToolDefinition,
 } from "./connect.js";
 import { McpServerUnavailableError } from "./errors.js";
-import type { LogoutResult } from "./oauth/mcp-oauth.js";
 import {
   completePromptArgument,
   fetchPrompt,
@@ -54,8 +53,11 @@ export interface McpManagerOptions {
    * and `reconnect(name, { signIn: true })` can sign in; by default servers connect without it.
    */
   readonly connect?: ConnectFn;
-  /** Forgets a server's sign-in for `logout` (the app's `oauth.logout`); without it, logout refuses. */
-  readonly logout?: (server: McpServerConfig) => Promise<LogoutResult>;
+  /**
+   * Forgets a server's sign-in for `logout` and says in one line what it did (the app's
+   * `oauth.logout`, worded by `describeLogout`); without it, logout refuses.
+   */
+  readonly logout?: (server: McpServerConfig) => Promise<string>;
   readonly fetch?: FetchLike;
   /** Answers elicitation requests: the interactive store's handler, or a decliner. */
   readonly elicitation?: ElicitationHandler;
@@ -110,8 +112,11 @@ export interface McpManager {
    * choice is the caller's (`saveServerEnabled` in config/).
    */
   setEnabled(name: string, enabled: boolean): Promise<McpServerState>;
-  /** Revokes (RFC 7009, where supported) and forgets the server's tokens, then reconnects it. */
-  logout(name: string): Promise<LogoutResult>;
+  /**
+   * Revokes (RFC 7009, where supported) and forgets the server's tokens, then reconnects it;
+   * resolves with the `logout` hook's line for the user.
+   */
+  logout(name: string): Promise<string>;
   /** What connected servers offer as resources (for `@` mentions and `read_mcp_resource`). */
   readonly resources: ResourceCatalog;
   /** The server's live connection, connecting it first if needed. */

@@ -2,11 +2,11 @@ import type { McpServerConfig } from "../config/schema.js";
 import type { McpConnection } from "./connect.js";
 import {
   formatMs,
+  McpAuthError,
   McpConnectionError,
   McpNeedsAuthError,
   McpServerUnavailableError,
 } from "./errors.js";
-import { McpAuthError } from "./oauth/errors.js";
 import type { McpServerStatus } from "./status.js";
 
 /** Automatic restarts of stdio servers that exit. */

@@ -7,9 +7,16 @@ import {
   LATEST_PROTOCOL_VERSION,
   type OAuthServerInfo,
 } from "@modelcontextprotocol/client";
-import type { McpServerConfig, RemoteServerConfig } from "../config/schema.js";
-import { isSecretName, redactArgs, redactSecrets } from "../utils/redact.js";
-import { VERSION } from "../version.js";
+import type { McpServerConfig, RemoteServerConfig } from "../../config/schema.js";
+import { isSecretName, redactArgs, redactSecrets } from "../../utils/redact.js";
+import { VERSION } from "../../version.js";
+import { presentable, storedClient, usableMetadataUrl } from "../oauth/client-identity.js";
+import { usableAt } from "../oauth/credentials.js";
+import { isDpopBound } from "../oauth/dpop.js";
+import { usesMachineGrant } from "../oauth/grants/machine.js";
+import type { HttpExchange } from "../oauth/http-trace.js";
+import { issuerRefusal, sameUrl } from "../oauth/issuer.js";
+import type { OAuthState } from "../oauth/storage.js";
 import type {
   AuthorizationServerTrace,
   ClientTrace,
@@ -20,13 +27,6 @@ import type {
   TokensTrace,
   TraceExchange,
 } from "./debug-trace.js";
-import { presentable, storedClient, usableMetadataUrl } from "./oauth/client-identity.js";
-import { usableAt } from "./oauth/credentials.js";
-import { isDpopBound } from "./oauth/dpop.js";
-import { usesMachineGrant } from "./oauth/grants/machine.js";
-import type { HttpExchange } from "./oauth/http-trace.js";
-import { issuerRefusal, sameUrl } from "./oauth/issuer.js";
-import type { OAuthState } from "./oauth/storage.js";
 
 /** An error as text (its message). */
 export function errorMessage(error: unknown): string {

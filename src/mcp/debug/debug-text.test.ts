@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { McpServerConfig } from "../config/schema.js";
+import type { McpServerConfig } from "../../config/schema.js";
 import { configSummary, metadataSummary } from "./debug-steps.js";
 import { formatDebugTrace, relativeTime } from "./debug-text.js";
 import type { DebugTrace } from "./debug-trace.js";

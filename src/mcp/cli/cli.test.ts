@@ -1,10 +1,16 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runMcpCli } from "../cli.js";
-import { redactServer } from "../config/redact-server.js";
-import type { WrenPaths } from "../utils/paths.js";
+import { runMcpCli } from "../../cli.js";
+import { redactServer } from "../../config/redact-server.js";
+import type { WrenPaths } from "../../utils/paths.js";
+import {
+  remoteServer,
+  STDIO_MOCK,
+  startModernMock,
+  stdioMock,
+  tempPaths,
+} from "../test-support.js";
 import type { McpCliIo } from "./cli.js";
-import { remoteServer, STDIO_MOCK, startModernMock, stdioMock, tempPaths } from "./test-support.js";
 
 let paths: WrenPaths;
 let cleanup: () => Promise<void>;

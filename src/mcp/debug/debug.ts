@@ -9,11 +9,18 @@ import {
   type FetchLike,
   type OAuthServerInfo,
 } from "@modelcontextprotocol/client";
-import type { McpServerConfig } from "../config/schema.js";
-import type { WrenPaths } from "../utils/paths.js";
-import { redactSecrets } from "../utils/redact.js";
-import { terminalJson } from "../utils/terminal-text.js";
-import { connectMcpServer } from "./connect.js";
+import type { McpServerConfig } from "../../config/schema.js";
+import type { WrenPaths } from "../../utils/paths.js";
+import { redactSecrets } from "../../utils/redact.js";
+import { terminalJson } from "../../utils/terminal-text.js";
+import { connectMcpServer } from "../connect.js";
+import { McpAuthError, McpConnectionError, McpNeedsAuthError } from "../errors.js";
+import { usesMachineGrant } from "../oauth/grants/machine.js";
+import { type HttpExchange, traceFetch } from "../oauth/http-trace.js";
+import type { OAuthStorageSetting } from "../oauth/keychain.js";
+import { readLockHolder } from "../oauth/lock.js";
+import { createMcpOAuth } from "../oauth/mcp-oauth.js";
+import type { OAuthState, OAuthStorage } from "../oauth/storage.js";
 import {
   configSummary,
   describeAuthorizationServer,
@@ -29,14 +36,6 @@ import {
 } from "./debug-steps.js";
 import { formatDebugTrace } from "./debug-text.js";
 import type { ConnectionTrace, DebugTrace, OAuthTrace } from "./debug-trace.js";
-import { McpConnectionError, McpNeedsAuthError } from "./errors.js";
-import { McpAuthError } from "./oauth/errors.js";
-import { usesMachineGrant } from "./oauth/grants/machine.js";
-import { type HttpExchange, traceFetch } from "./oauth/http-trace.js";
-import type { OAuthStorageSetting } from "./oauth/keychain.js";
-import { readLockHolder } from "./oauth/lock.js";
-import { createMcpOAuth } from "./oauth/mcp-oauth.js";
-import type { OAuthState, OAuthStorage } from "./oauth/storage.js";
 
 export type { DebugTrace } from "./debug-trace.js";
 

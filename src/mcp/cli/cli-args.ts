@@ -1,10 +1,10 @@
 // Over ~400 lines on purpose: the one table of every `wren mcp` command, its usage and its parser.
-import { ConfigError, formatIssue } from "../config/errors.js";
-import { validateDocument } from "../config/load.js";
-import type { McpScope } from "../config/mcp-servers-edit.js";
-import { type RawMcpServer, RawMcpServerSchema } from "../config/schema.js";
-import { ArgsError, parseCommandLine } from "../utils/args.js";
-import { errorText, UsageError } from "../utils/errors.js";
+import { ConfigError, formatIssue } from "../../config/errors.js";
+import { validateDocument } from "../../config/load.js";
+import type { McpScope } from "../../config/mcp-servers-edit.js";
+import { type RawMcpServer, RawMcpServerSchema } from "../../config/schema.js";
+import { ArgsError, parseCommandLine } from "../../utils/args.js";
+import { errorText, UsageError } from "../../utils/errors.js";
 
 /** What `wren mcp ...` asks for, as a value; `src/mcp/cli.ts` carries it out. */
 export type McpCommand =
