@@ -1,7 +1,8 @@
 import type { McpServerConfig } from "../config/schema.js";
+import { errorText } from "../utils/errors.js";
+import { formatDuration } from "../utils/format.js";
 import type { McpConnection } from "./connect.js";
 import {
-  formatMs,
   McpAuthError,
   McpConnectionError,
   McpNeedsAuthError,
@@ -112,10 +113,6 @@ export interface ServerLifecycle<D> {
   setEnabled(enabled: boolean): Promise<void>;
   /** Aborts an attempt without waiting for it and closes every connection, in use or not. */
   close(): Promise<void>;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Errors that mean a remote server is gone: it is reconnected on next use. */
@@ -299,7 +296,7 @@ export function createServerLifecycle<D>(options: ServerLifecycleOptions<D>): Se
     restartAttempts++;
     set({
       state: "failed",
-      reason: `${reason}, restarting in ${formatMs(delay)}`,
+      reason: `${reason}, restarting in ${formatDuration(delay)}`,
       retryInMs: delay,
     });
     cancelRestart = clock.schedule(() => {
