@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import type { RemoteServerConfig, StdioServerConfig } from "../config/schema.js";
 import { mockScript } from "../test-utils/mock-bundles.js";
 import { type StartedMock, startMock } from "../test-utils/start-mock.js";
@@ -109,4 +110,51 @@ export async function startEverythingHttp(): Promise<TestServer> {
     readyOn: "stderr",
     port,
   });
+}
+
+/** Generous waits for `expect.poll`: these machines are small and often busy. */
+export const POLL = { timeout: 10_000 };
+
+/** What a test opened and must close: a connection, a manager. */
+interface Closable {
+  close(): Promise<void>;
+}
+
+/** Per test: a fresh temp WREN_HOME and project, and what the test opened, closed after it. */
+export interface TempHome {
+  /** This test's paths (read inside a test: they are made before each). */
+  readonly paths: WrenPaths;
+  /** Closes `item` after the test (before the servers stop); returns it. */
+  closeAfter<T extends Closable>(item: T): T;
+  /** Stops the servers after the test, once what was opened on them is closed. */
+  stopAfter(...servers: TestServer[]): void;
+}
+
+/** Registers the hooks of a file whose tests each get a temp home (see TempHome). */
+export function useTempHome(): TempHome {
+  let current: { paths: WrenPaths; cleanup: () => Promise<void> } | undefined;
+  const open: Closable[] = [];
+  const servers: TestServer[] = [];
+  beforeEach(async () => {
+    current = await tempPaths();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((item) => item.close()));
+    await Promise.all(servers.splice(0).map((server) => server.stop()));
+    await current?.cleanup();
+    current = undefined;
+  });
+  return {
+    get paths() {
+      if (!current) throw new Error("useTempHome: the paths exist only inside a test");
+      return current.paths;
+    },
+    closeAfter(item) {
+      open.push(item);
+      return item;
+    },
+    stopAfter(...started) {
+      servers.push(...started);
+    },
+  };
 }
