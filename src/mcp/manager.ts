@@ -25,13 +25,12 @@ import {
 } from "./prompts.js";
 import { readResourceTool } from "./resource-tool.js";
 import { createResourceCatalog, linkedUris, type ResourceCatalog } from "./resources.js";
+import type { LifecycleClock, RestartPolicy } from "./restart-backoff.js";
 import { createRootList, type RootList } from "./roots.js";
 import type { SamplingHandler } from "./sampling.js";
 import {
   type ConnectRequest,
   createServerLifecycle,
-  type LifecycleClock,
-  type RestartPolicy,
   type ServerLifecycle,
 } from "./server-lifecycle.js";
 import { type Offer, type OpenServerOptions, offerStatus, openServer } from "./server-offer.js";

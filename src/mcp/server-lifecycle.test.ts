@@ -5,10 +5,10 @@ import { describe, expect, it } from "vitest";
 import type { McpServerConfig } from "../config/schema.js";
 import type { ConnectionEnd, McpConnection } from "./connect.js";
 import { McpAuthError, McpConnectionError, McpNeedsAuthError } from "./errors.js";
+import type { LifecycleClock } from "./restart-backoff.js";
 import {
   type Attempt,
   createServerLifecycle,
-  type LifecycleClock,
   type Opened,
   type ServerLifecycle,
 } from "./server-lifecycle.js";
