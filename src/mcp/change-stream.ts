@@ -2,7 +2,7 @@
 // and the unsolicited list_changed notifications: the client opens a `subscriptions/listen`
 // stream naming what it wants (list changes, resource URIs), and the server answers on it. The
 // SDK's `client.listen()` owns the wire; this keeps one stream per connection whose filter grows
-// as the user attaches resources. Notifications on it reach the handlers connect.ts registered.
+// as the user attaches resources. Notifications on it reach the handlers client-hooks.ts registered.
 import type {
   Client,
   McpSubscription,

@@ -6,7 +6,7 @@ import { type RawMcpServer, RawMcpServerSchema } from "../../config/schema.js";
 import { ArgsError, parseCommandLine } from "../../utils/args.js";
 import { errorText, UsageError } from "../../utils/errors.js";
 
-/** What `wren mcp ...` asks for, as a value; `src/mcp/cli.ts` carries it out. */
+/** What `wren mcp ...` asks for, as a value; `src/mcp/cli/cli.ts` carries it out. */
 export type McpCommand =
   /** Usage text: asked for (stdout, exit 0), or shown because no command was given (stderr, 2). */
   | { readonly kind: "help"; readonly text: string; readonly asked: boolean }
@@ -89,7 +89,7 @@ interface CommandSpec {
 
 /**
  * The commands of `wren mcp`. A new command is one entry here (usage + parser) and one handler
- * in `src/mcp/cli.ts`'s HANDLERS; the top-level MCP_CLI_USAGE lists it once it is built.
+ * in `src/mcp/cli/cli.ts`'s HANDLERS; the top-level MCP_CLI_USAGE lists it once it is built.
  */
 const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   list: {
