@@ -1,7 +1,6 @@
 import { mkdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TempProject, tempProject } from "./builtin/test-support.js";
 import {
   cannotAskMessage,
   createAuthorizer,
@@ -13,6 +12,7 @@ import {
   type PermissionVerdict,
   parseRule,
 } from "./permissions.js";
+import { type TempProject, tempProject } from "./test-support.js";
 import type { Tool, ToolAccess } from "./types.js";
 
 /** A tool at the interface boundary: its access() reads `path`/`paths`/`command` arguments. */

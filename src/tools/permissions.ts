@@ -1,8 +1,8 @@
 import { isAbsolute } from "node:path";
 import picomatch from "picomatch";
 import { resolvePaths } from "../utils/paths.js";
-import { type ResolvedPath, resolvePathSync, toPosix } from "./builtin/paths.js";
-import { createSensitivePaths, type SensitivePaths } from "./builtin/sensitive.js";
+import { type ResolvedPath, resolvePathSync, toPosix } from "./paths.js";
+import { createSensitivePaths, type SensitivePaths } from "./sensitive.js";
 import type { ShellAnalysis, ShellParser, ShellWord, SimpleCommand } from "./shell-parse.js";
 import type { Tool, ToolAccess, ToolPreview } from "./types.js";
 

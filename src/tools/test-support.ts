@@ -1,4 +1,7 @@
-// Fixtures shared by tests of permissions and their prompts.
+// Fixtures shared by tests of the tools, the permissions and their prompts. Used by *.test.ts only.
+import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import type { PermissionRequest } from "./permissions.js";
 
 /** A permission question about `run_command` `make`, offering "allow for this session". */
@@ -20,3 +23,28 @@ export const commandPermissionRequest: PermissionRequest = {
   },
   preview: { kind: "command", command: "make", cwd: "/project" },
 };
+
+/** A temp directory holding `project/` (with `files`) and room outside it; `cleanup` removes it. */
+export interface TempProject {
+  /** The temp root; `project` is inside it, so `root/outside.txt` is outside the project. */
+  readonly root: string;
+  readonly project: string;
+  write(path: string, content: string | Uint8Array): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+/** Creates a temp project containing `files` (paths relative to the project). */
+export async function tempProject(files: Record<string, string> = {}): Promise<TempProject> {
+  // realpath: macOS's /tmp is a symlink, and the tools report real paths.
+  const root = await realpath(await mkdtemp(join(tmpdir(), "wren-tools-")));
+  const project = join(root, "project");
+  await mkdir(project);
+  const write = async (path: string, content: string | Uint8Array): Promise<string> => {
+    const file = join(project, path);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, content);
+    return file;
+  };
+  for (const [path, content] of Object.entries(files)) await write(path, content);
+  return { root, project, write, cleanup: () => rm(root, { recursive: true, force: true }) };
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type ResolvedPath, resolvePath } from "../paths.js";
 import type { Tool, ToolOutcome, ToolPreview } from "../types.js";
 import {
   accessByPath,
@@ -9,7 +10,6 @@ import {
   short,
   textResult,
 } from "./common.js";
-import { type ResolvedPath, resolvePath } from "./paths.js";
 import { readCurrent, writeText } from "./write-file.js";
 
 const EditFileArgs = z.object({

@@ -2,6 +2,8 @@ import { stat } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
 import picomatch from "picomatch";
 import { z } from "zod";
+import { resolvePath, toPosix } from "../paths.js";
+import type { SensitivePaths } from "../sensitive.js";
 import type { Tool, ToolOutcome } from "../types.js";
 import {
   accessByPath,
@@ -13,8 +15,6 @@ import {
   short,
   textResult,
 } from "./common.js";
-import { resolvePath, toPosix } from "./paths.js";
-import type { SensitivePaths } from "./sensitive.js";
 import { boundaryFor, createBoundaryCheck, skippedNote, walk } from "./walk.js";
 
 const GlobArgs = z.object({

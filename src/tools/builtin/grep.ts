@@ -1,6 +1,8 @@
 import { stat } from "node:fs/promises";
 import { relative } from "node:path";
 import { z } from "zod";
+import { resolvePath, toPosix } from "../paths.js";
+import type { SensitivePaths } from "../sensitive.js";
 import type { Tool, ToolOutcome } from "../types.js";
 import {
   accessByPath,
@@ -14,9 +16,7 @@ import {
   textResult,
   truncateHead,
 } from "./common.js";
-import { resolvePath, toPosix } from "./paths.js";
 import type { SearchEngine, SearchHit } from "./search.js";
-import type { SensitivePaths } from "./sensitive.js";
 import { boundaryFor, createBoundaryCheck, skippedNote } from "./walk.js";
 
 const GrepArgs = z.object({

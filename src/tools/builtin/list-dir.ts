@@ -2,6 +2,7 @@ import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { resolvePath } from "../paths.js";
 import type { Tool, ToolOutcome } from "../types.js";
 import {
   accessByPath,
@@ -12,7 +13,6 @@ import {
   short,
   textResult,
 } from "./common.js";
-import { resolvePath } from "./paths.js";
 import { createGitignoreMatcher } from "./walk.js";
 
 const ListDirArgs = z.object({

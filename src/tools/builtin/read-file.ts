@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { resolvePath } from "../paths.js";
 import type { Tool, ToolOutcome } from "../types.js";
 import {
   accessByPath,
@@ -11,7 +12,6 @@ import {
   short,
   textResult,
 } from "./common.js";
-import { resolvePath } from "./paths.js";
 import { readRegularFile } from "./read.js";
 
 const ReadFileArgs = z.object({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { writeFileAtomic } from "../../utils/atomic-write.js";
+import { type ResolvedPath, resolvePath } from "../paths.js";
 import type { Tool, ToolOutcome, ToolPreview } from "../types.js";
 import {
   accessByPath,
@@ -11,7 +12,6 @@ import {
   short,
   textResult,
 } from "./common.js";
-import { type ResolvedPath, resolvePath } from "./paths.js";
 import { readRegularFile } from "./read.js";
 
 const WriteFileArgs = z.object({
