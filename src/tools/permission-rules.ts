@@ -4,7 +4,7 @@
 import { isAbsolute } from "node:path";
 import picomatch from "picomatch";
 import { type ResolvedPath, toPosix } from "./paths.js";
-import type { ShellAnalysis, ShellWord, SimpleCommand } from "./shell-parse.js";
+import type { ShellAnalysis, ShellWord, SimpleCommand } from "./shell-analysis.js";
 
 /**
  * A parsed rule: `tool-glob` alone matches every call of the tools it names; with `(spec)`,

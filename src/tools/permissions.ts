@@ -14,7 +14,7 @@ import {
   toolMatches,
 } from "./permission-rules.js";
 import { createSensitivePaths, type SensitivePaths } from "./sensitive.js";
-import type { ShellParser } from "./shell-parse.js";
+import type { ShellParser } from "./shell-analysis.js";
 import type { Tool, ToolAccess, ToolPreview } from "./types.js";
 
 /** What to do with a tool call before it runs. */
