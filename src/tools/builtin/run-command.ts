@@ -32,7 +32,7 @@ export interface RunCommandOptions {
  * is what a coding agent needs (pipes, &&, globs), so nothing here makes it safe to run
  * untrusted text: the safety is the permission prompt, which shows the exact command line
  * (`preview`), and rules matched against every simple command of the parsed line (see
- * permissions.ts and shell-parse.ts).
+ * permission-rules.ts and shell-walk.ts).
  *
  * The command runs in its own process group (detached), so a timeout or Esc kills it and
  * everything it started; background jobs do not outlive the call.
