@@ -1,6 +1,7 @@
 import { HELP_TEXT, parseCliArgs, USAGE_LINE } from "./cli-args.js";
 import { ConfigError } from "./config/errors.js";
-import { loadConfig, readOnce, readTextIfExists, type WrenConfig } from "./config/load.js";
+import { readOnce, readTextIfExists } from "./config/document.js";
+import { loadConfig, type WrenConfig } from "./config/load.js";
 import {
   describeInspection,
   displayFolder,

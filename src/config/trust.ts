@@ -8,9 +8,9 @@ import { relative } from "node:path";
 import { writeFileAtomic } from "../utils/atomic-write.js";
 import { errorText } from "../utils/errors.js";
 import type { WrenPaths } from "../utils/paths.js";
+import { parseJsonDocument, readTextIfExists } from "./document.js";
 import { referencedVariables } from "./env-expand.js";
 import { ConfigError } from "./errors.js";
-import { parseJsonDocument, readTextIfExists } from "./load.js";
 import { assertionGrantPlan } from "./oauth-grants.js";
 import {
   ProviderPreviewSchema,

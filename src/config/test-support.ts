@@ -1,0 +1,49 @@
+// Settings files in temp dirs for the config tests (load.test.ts, schema.test.ts).
+// Used by *.test.ts only.
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { resolvePaths, type WrenPaths } from "../utils/paths.js";
+import { ConfigError } from "./errors.js";
+import { loadConfig } from "./load.js";
+
+/** Fresh paths: an empty WREN_HOME and a project with a `.wren` folder. */
+export async function configDirs(): Promise<WrenPaths> {
+  const root = await mkdtemp(join(tmpdir(), "wren-config-"));
+  await mkdir(join(root, "home"));
+  await mkdir(join(root, "project", ".wren"), { recursive: true });
+  return resolvePaths({ WREN_HOME: join(root, "home") }, join(root, "project"));
+}
+
+/** Writes a settings file: a string as it is, anything else as JSON. */
+export async function put(file: string, content: unknown): Promise<void> {
+  await writeFile(file, typeof content === "string" ? content : JSON.stringify(content, null, 2));
+}
+
+/** Each server's `invalid` reason by name (undefined for a usable server). */
+export async function invalidReasons(
+  paths: WrenPaths,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Record<string, string | undefined>> {
+  const config = await loadConfig({ paths, env });
+  for (const server of config.servers) if (server.invalid) expect(server.enabled).toBe(false);
+  return Object.fromEntries(config.servers.map((s) => [s.name, s.invalid]));
+}
+
+/** The ConfigError loading the (trusted) files throws; fails the test when none is thrown. */
+export async function loadError(
+  paths: WrenPaths,
+  env: NodeJS.ProcessEnv = {},
+  extra?: string,
+): Promise<ConfigError> {
+  const error = await loadConfig({
+    paths,
+    trustProject: true,
+    env,
+    ...(extra && { extraMcpConfig: extra }),
+  }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ConfigError);
+  if (!(error instanceof ConfigError)) throw error;
+  return error;
+}
