@@ -1,27 +1,25 @@
 // What a settings file may say (schema.ts, oauth-grants.ts) and how each problem is worded,
 // read through loadConfig as a user's file would be.
-import { beforeEach, describe, expect, it } from "vitest";
-import type { WrenPaths } from "../utils/paths.js";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "./load.js";
-import {
-  configDirs,
-  invalidReasons as invalidReasonsAt,
-  loadError as loadErrorAt,
-  put,
-} from "./test-support.js";
+import { put, useConfigDirs } from "./test-support.js";
 
-let paths: WrenPaths;
+const dirs = useConfigDirs();
 
-beforeEach(async () => {
-  paths = await configDirs();
-});
-
-const invalidReasons = (env?: NodeJS.ProcessEnv) => invalidReasonsAt(paths, env);
-const loadError = (env?: NodeJS.ProcessEnv, extra?: string) => loadErrorAt(paths, env, extra);
+/** The broken servers' problems in the user settings, by JSON path. */
+function problemsByPath(reasons: Record<string, string | undefined>): Record<string, string> {
+  const prefix = `${dirs.paths.userSettings}: `;
+  return Object.fromEntries(
+    Object.values(reasons).flatMap((r) => {
+      const [path, ...message] = (r ?? "").slice(prefix.length).split(": ");
+      return r ? [[path, message.join(": ")]] : [];
+    }),
+  );
+}
 
 describe("settings files", () => {
   it("infers transports from the Claude Code format and accepts aliases", async () => {
-    await put(paths.projectMcpJson, {
+    await put(dirs.paths.projectMcpJson, {
       mcpServers: {
         fs: { command: "npx", args: ["-y", "server-fs", "."] },
         notion: { url: "https://mcp.notion.com/mcp" },
@@ -31,7 +29,7 @@ describe("settings files", () => {
         off: { command: "x", enabled: false },
       },
     });
-    const config = await loadConfig({ paths, trustProject: true, env: {} });
+    const config = await loadConfig({ paths: dirs.paths, trustProject: true, env: {} });
     const byName = Object.fromEntries(config.servers.map((s) => [s.name, s]));
     expect(byName.fs).toMatchObject({
       type: "stdio",
@@ -47,24 +45,28 @@ describe("settings files", () => {
     expect(byName.b?.type).toBe("http");
     expect(byName.old).toMatchObject({ type: "sse", headers: { "X-Key": "k" } });
     expect(byName.off?.enabled).toBe(false);
-    expect(byName.fs?.source).toBe(paths.projectMcpJson);
+    expect(byName.fs?.source).toBe(dirs.paths.projectMcpJson);
   });
 
   it("reports wrong types with their JSON path", async () => {
-    await put(paths.userSettings, { mcpServers: { fs: { command: "x", args: ["ok", 3] } } });
-    expect((await invalidReasons()).fs).toBe(
-      `${paths.userSettings}: mcpServers.fs.args[1]: expected a string`,
+    await put(dirs.paths.userSettings, { mcpServers: { fs: { command: "x", args: ["ok", 3] } } });
+    expect((await dirs.invalidReasons()).fs).toBe(
+      `${dirs.paths.userSettings}: mcpServers.fs.args[1]: expected a string`,
     );
   });
 
   it("rejects an unknown transport type", async () => {
-    await put(paths.userSettings, { mcpServers: { x: { type: "websocket", url: "wss://x" } } });
-    expect((await invalidReasons()).x).toContain("mcpServers.x.type: expected one of");
+    await put(dirs.paths.userSettings, {
+      mcpServers: { x: { type: "websocket", url: "wss://x" } },
+    });
+    expect((await dirs.invalidReasons()).x).toContain("mcpServers.x.type: expected one of");
   });
 
   it("rejects a server with neither command nor url, or a url server without url", async () => {
-    await put(paths.userSettings, { mcpServers: { none: { args: [] }, web: { type: "http" } } });
-    const reasons = await invalidReasons();
+    await put(dirs.paths.userSettings, {
+      mcpServers: { none: { args: [] }, web: { type: "http" } },
+    });
+    const reasons = await dirs.invalidReasons();
     expect(reasons.none).toContain(
       'mcpServers.none: expected a "command" (stdio server) or a "url"',
     );
@@ -72,24 +74,24 @@ describe("settings files", () => {
   });
 
   it("rejects a stdio server without command", async () => {
-    await put(paths.userSettings, { mcpServers: { s: { type: "stdio", args: ["x"] } } });
-    expect((await invalidReasons()).s).toContain(
+    await put(dirs.paths.userSettings, { mcpServers: { s: { type: "stdio", args: ["x"] } } });
+    expect((await dirs.invalidReasons()).s).toContain(
       "mcpServers.s.command: a stdio server needs a command",
     );
   });
 
   it("reads oauthStorage, and names the file and path of a bad value", async () => {
-    await put(paths.userSettings, { oauthStorage: "file" });
-    expect((await loadConfig({ paths, env: {} })).oauthStorage).toBe("file");
-    await put(paths.userSettings, { oauthStorage: "vault" });
-    const error = await loadError();
+    await put(dirs.paths.userSettings, { oauthStorage: "file" });
+    expect((await loadConfig({ paths: dirs.paths, env: {} })).oauthStorage).toBe("file");
+    await put(dirs.paths.userSettings, { oauthStorage: "vault" });
+    const error = await dirs.loadError();
     expect(error.issues.map((i) => [i.file, i.path.join("."), i.message])).toEqual([
-      [paths.userSettings, "oauthStorage", "expected keychain or file"],
+      [dirs.paths.userSettings, "oauthStorage", "expected keychain or file"],
     ]);
   });
 
   it("words type, range and union problems plainly", async () => {
-    await put(paths.userSettings, {
+    await put(dirs.paths.userSettings, {
       display: "loud",
       mcpServers: {
         a: { url: "https://a.example", oauth: 5, timeout: 1.5 },
@@ -98,13 +100,13 @@ describe("settings files", () => {
       },
       providers: { p: { type: "openai-compatible", baseURL: "localhost:1234" } },
     });
-    const error = await loadError();
+    const error = await dirs.loadError();
     const byPath = Object.fromEntries(error.issues.map((i) => [i.path.join("."), i.message]));
     expect(byPath).toEqual({
       display: "expected zen, standard or developer",
       "providers.p.baseURL": "expected an http(s) URL",
     });
-    await put(paths.userSettings, {
+    await put(dirs.paths.userSettings, {
       mcpServers: {
         a: { url: "https://a.example", oauth: 5 },
         t: { url: "https://a.example", timeout: 1.5 },
@@ -112,8 +114,8 @@ describe("settings files", () => {
         c: { url: "notaurl", enabled: "yes" },
       },
     });
-    const reasons = await invalidReasons();
-    const file = paths.userSettings;
+    const reasons = await dirs.invalidReasons();
+    const file = dirs.paths.userSettings;
     expect(reasons).toEqual({
       a: `${file}: mcpServers.a.oauth: expected false or an object`,
       t: `${file}: mcpServers.t.timeout: expected an integer`,
@@ -123,7 +125,7 @@ describe("settings files", () => {
   });
 
   it("oauth.method is device or browser, for sign-ins only; a bad value names file and key", async () => {
-    await put(paths.userSettings, {
+    await put(dirs.paths.userSettings, {
       mcpServers: {
         device: { url: "https://a.example", oauth: { method: "device" } },
         browser: { url: "https://a.example", oauth: { method: "browser" } },
@@ -140,8 +142,8 @@ describe("settings files", () => {
         },
       },
     });
-    const file = paths.userSettings;
-    expect(await invalidReasons()).toEqual({
+    const file = dirs.paths.userSettings;
+    expect(await dirs.invalidReasons()).toEqual({
       device: undefined,
       browser: undefined,
       typo: `${file}: mcpServers.typo.oauth.method: expected device or browser`,
@@ -159,7 +161,7 @@ describe("settings files", () => {
         ...oauth,
       },
     });
-    await put(paths.userSettings, {
+    await put(dirs.paths.userSettings, {
       mcpServers: {
         ok: cc({ clientSecret: "s" }),
         key: cc({ privateKeyFile: "~/keys/bot.pem", signingAlgorithm: "ES256" }),
@@ -171,14 +173,7 @@ describe("settings files", () => {
         keyWithoutGrant: { url: "https://m.example/mcp", oauth: { privateKeyFile: "k.pem" } },
       },
     });
-    const reasons = await invalidReasons();
-    const prefix = `${paths.userSettings}: `;
-    const byPath = Object.fromEntries(
-      Object.values(reasons).flatMap((r) => {
-        const [path, ...message] = (r ?? "").slice(prefix.length).split(": ");
-        return r ? [[path, message.join(": ")]] : [];
-      }),
-    );
+    const byPath = problemsByPath(await dirs.invalidReasons());
     const exactlyOne =
       "client_credentials needs exactly one of clientSecret, privateKey or privateKeyFile";
     expect(byPath).toEqual({
@@ -205,7 +200,7 @@ describe("settings files", () => {
       idpIssuer: "https://idp.example",
       idpClientId: "wren",
     };
-    await put(paths.userSettings, {
+    await put(dirs.paths.userSettings, {
       mcpServers: {
         wif: grant({ grantType: "jwt_bearer", assertionFile: "/var/run/token" }),
         ema: grant({ ...idp, idTokenEnv: "ID_TOKEN" }),
@@ -218,14 +213,7 @@ describe("settings files", () => {
         stray: { url: "https://m.example/mcp", oauth: { idTokenFile: "t" } },
       },
     });
-    const reasons = await invalidReasons();
-    const prefix = `${paths.userSettings}: `;
-    const byPath = Object.fromEntries(
-      Object.values(reasons).flatMap((r) => {
-        const [path, ...message] = (r ?? "").slice(prefix.length).split(": ");
-        return r ? [[path, message.join(": ")]] : [];
-      }),
-    );
+    const byPath = problemsByPath(await dirs.invalidReasons());
     expect(byPath).toEqual({
       "mcpServers.wifBoth.oauth.assertionEnv":
         "jwt_bearer needs exactly one of assertionFile or assertionEnv",
@@ -243,35 +231,35 @@ describe("settings files", () => {
   });
 
   it("rejects a url that is not http(s)", async () => {
-    await put(paths.userSettings, { mcpServers: { c: { url: "ftp://x.example" } } });
-    expect((await invalidReasons()).c).toContain(
+    await put(dirs.paths.userSettings, { mcpServers: { c: { url: "ftp://x.example" } } });
+    expect((await dirs.invalidReasons()).c).toContain(
       "mcpServers.c.url: expected an http:// or https:// URL",
     );
   });
 
   it("rejects a malformed model name and an unknown display mode", async () => {
-    await put(paths.userSettings, { model: "gpt", display: "loud" });
-    const error = await loadError();
+    await put(dirs.paths.userSettings, { model: "gpt", display: "loud" });
+    const error = await dirs.loadError();
     expect(error.issues.map((i) => i.path.join("."))).toEqual(["model", "display"]);
   });
 
   it("warns about unknown keys at any depth instead of failing", async () => {
-    await put(paths.userSettings, {
+    await put(dirs.paths.userSettings, {
       theme: "dark",
       mcpServers: { fs: { command: "x", colour: "red", oauth: { clientId: "a", flavour: 1 } } },
     });
-    const config = await loadConfig({ paths, trustProject: true, env: {} });
+    const config = await loadConfig({ paths: dirs.paths, trustProject: true, env: {} });
     expect(config.servers[0]).toMatchObject({ name: "fs", command: "x" });
     expect(config.warnings).toEqual(
       expect.arrayContaining([
-        `${paths.userSettings}: theme: unknown key, ignored`,
-        `${paths.userSettings}: mcpServers.fs.colour: unknown key, ignored`,
+        `${dirs.paths.userSettings}: theme: unknown key, ignored`,
+        `${dirs.paths.userSettings}: mcpServers.fs.colour: unknown key, ignored`,
       ]),
     );
   });
 
   it("says what a misspelt key or another tool's spelling probably meant", async () => {
-    await put(paths.userSettings, {
+    await put(dirs.paths.userSettings, {
       servers: {},
       providers: { p: { type: "openai", apikey: "k" } },
       mcpServers: {
@@ -280,8 +268,8 @@ describe("settings files", () => {
         c: { comand: "x" },
       },
     });
-    const config = await loadConfig({ paths, env: {} });
-    const file = paths.userSettings;
+    const config = await loadConfig({ paths: dirs.paths, env: {} });
+    const file = dirs.paths.userSettings;
     expect(config.warnings).toEqual(
       expect.arrayContaining([
         `${file}: servers: unknown key, ignored (did you mean "mcpServers" (servers is VS Code's name)?)`,
@@ -294,10 +282,10 @@ describe("settings files", () => {
   });
 
   it("quotes server names that are not identifiers in paths", async () => {
-    await put(paths.userSettings, {
+    await put(dirs.paths.userSettings, {
       mcpServers: { "https://mcp.atlassian.com/v1/mcp": { url: 5 } },
     });
-    expect((await invalidReasons())["https://mcp.atlassian.com/v1/mcp"]).toContain(
+    expect((await dirs.invalidReasons())["https://mcp.atlassian.com/v1/mcp"]).toContain(
       'mcpServers["https://mcp.atlassian.com/v1/mcp"].url: expected a string',
     );
   });

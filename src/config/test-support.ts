@@ -3,7 +3,7 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect } from "vitest";
+import { beforeEach, expect } from "vitest";
 import { resolvePaths, type WrenPaths } from "../utils/paths.js";
 import { ConfigError } from "./errors.js";
 import { loadConfig } from "./load.js";
@@ -14,6 +14,35 @@ export async function configDirs(): Promise<WrenPaths> {
   await mkdir(join(root, "home"));
   await mkdir(join(root, "project", ".wren"), { recursive: true });
   return resolvePaths({ WREN_HOME: join(root, "home") }, join(root, "project"));
+}
+
+/** Fresh {@link configDirs} for each test, and the loaders over them. */
+export interface ConfigDirs {
+  /** This test's paths (replaced before each test). */
+  readonly paths: WrenPaths;
+  /** {@link invalidReasons} of this test's files. */
+  invalidReasons(env?: NodeJS.ProcessEnv): Promise<Record<string, string | undefined>>;
+  /** {@link loadError} of this test's files. */
+  loadError(env?: NodeJS.ProcessEnv, extra?: string): Promise<ConfigError>;
+}
+
+/** Gives each test of the file fresh {@link configDirs}. Call it at the top of a test file. */
+export function useConfigDirs(): ConfigDirs {
+  let current: WrenPaths | undefined;
+  beforeEach(async () => {
+    current = await configDirs();
+  });
+  const paths = (): WrenPaths => {
+    if (!current) throw new Error("useConfigDirs() belongs at the top of a test file");
+    return current;
+  };
+  return {
+    get paths() {
+      return paths();
+    },
+    invalidReasons: (env) => invalidReasons(paths(), env),
+    loadError: (env, extra) => loadError(paths(), env, extra),
+  };
 }
 
 /** Writes a settings file: a string as it is, anything else as JSON. */

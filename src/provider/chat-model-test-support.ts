@@ -1,6 +1,5 @@
 // Driving a ChatModel against the mock model server in the provider integration tests.
 // Used by *.test.ts only.
-import { createServer } from "node:net";
 import { onTestFinished } from "vitest";
 import type { ChatMessage } from "../messages.js";
 import { createChatModel } from "./index.js";
@@ -35,19 +34,6 @@ export async function serverRequiringKey(key: string): Promise<ModelServer> {
   const server = await startModelServer({ requireKey: key });
   onTestFinished(() => server.stop());
   return server;
-}
-
-/** A port nobody listens on (bound, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolvePort(port));
-    });
-  });
 }
 
 /** A user message. */

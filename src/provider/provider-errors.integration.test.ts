@@ -1,12 +1,12 @@
 // How both provider flavours fail against the real mock model server (one for the file):
 // aborts, HTTP errors as one-line ProviderErrors, cut streams, retries; keys never quoted.
 import { describe, expect, it } from "vitest";
+import { freePort } from "../mcp/test-support.js";
 import {
   collect,
   type Flavor,
   failure,
   flavourModel,
-  freePort,
   request,
   serverRequiringKey,
   textOf,

@@ -1,13 +1,13 @@
 // Both provider flavours against the real mock model server (a subprocess on an ephemeral port,
 // one for the file): streaming, tool calls, what is sent. Failures: provider-errors.integration.
 import { describe, expect, it } from "vitest";
+import { freePort } from "../mcp/test-support.js";
 import type { ChatMessage } from "../messages.js";
 import {
   collect,
   ECHO_TOOL,
   type Flavor,
   flavourModel,
-  freePort,
   KEY,
   request,
   serverRequiringKey,
