@@ -78,9 +78,9 @@ function decodeEntities(text: string): string {
   );
 }
 
-/** Narrows a token to marked's own types. */
 // The Token union includes a catch-all `Generic` type that defeats narrowing; marked's own
 // tokenizers only produce the known types, and the default branches handle anything else.
+/** Narrows a token to marked's own types. */
 export function known(token: Token): MarkedToken {
   return token as MarkedToken;
 }
