@@ -55,6 +55,23 @@ describe("validateDocument", () => {
     ]);
   });
 
+  it("words issues the same once classic zod (and its global English locale) is loaded", async () => {
+    // The MCP SDK builds classic zod schemas; the first one sets zod's English locale globally,
+    // and from then on zod/mini's issues arrive pre-worded.
+    (await import("zod")).string();
+    const issues = (() => {
+      try {
+        validateDocument(schema, { display: "loud" }, "f.json");
+      } catch (e) {
+        if (e instanceof ConfigError) return e.issues;
+      }
+      return [];
+    })();
+    expect(issues).toEqual([
+      { file: "f.json", path: ["display"], message: 'expected one of "zen", "standard"' },
+    ]);
+  });
+
   it("throws every other problem as a ConfigError issue with its JSON path", () => {
     const error = (() => {
       try {

@@ -130,7 +130,9 @@ function getAt(value: unknown, path: readonly (string | number)[]): unknown {
   return current;
 }
 
-// zod/mini ships no message locale, so the common codes are worded here.
+// zod/mini ships no message locale, so the common codes are worded here. Once classic zod is
+// loaded in the same process (the MCP SDK brings it), its English locale is global and the
+// issues arrive pre-worded ("Invalid option: ..."): the wording must not depend on that.
 function humanizeZodMessage(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type": {
@@ -138,7 +140,7 @@ function humanizeZodMessage(issue: z.core.$ZodIssue): string {
       return `expected ${article} ${issue.expected === "int" ? "integer" : issue.expected}`;
     }
     case "invalid_value":
-      return issue.message !== "Invalid input"
+      return issue.message !== "Invalid input" && !issue.message.startsWith("Invalid option: ")
         ? issue.message
         : `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_union":
