@@ -11,7 +11,7 @@ import { serverLogFile } from "./connect.js";
 import { createElicitationStore } from "./elicitation-store.js";
 import { serverInstructionsSection } from "./instructions.js";
 import { createMcpManager, type McpManager } from "./manager.js";
-import { EVERYTHING_BIN, REPO_ROOT, stdioMock, tempPaths } from "./test-support.js";
+import { everythingStdioArgs, REPO_ROOT, stdioMock, tempPaths } from "./test-support.js";
 import { createUrlElicitationStore, type UrlElicitationStore } from "./url-elicitation-store.js";
 
 const FILESYSTEM_BIN = join(
@@ -34,7 +34,7 @@ afterEach(async () => {
 
 const everything = (): McpServerConfig => ({
   ...stdioMock("everything"),
-  args: [EVERYTHING_BIN, "stdio"],
+  args: everythingStdioArgs(),
 });
 
 async function connect(
@@ -112,7 +112,7 @@ describe("prompts (server-everything)", () => {
     await writeFile(
       paths.userSettings,
       JSON.stringify({
-        mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_BIN, "stdio"] } },
+        mcpServers: { everything: { command: process.execPath, args: everythingStdioArgs() } },
       }),
     );
     const out: string[] = [];

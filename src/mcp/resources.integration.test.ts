@@ -16,7 +16,7 @@ import type { WrenPaths } from "../utils/paths.js";
 import { createMcpManager, type McpManager } from "./manager.js";
 import { mentionSource, readMentions } from "./mentions.js";
 import { READ_RESOURCE_TOOL } from "./resource-tool.js";
-import { EVERYTHING_BIN, stdioMock, tempPaths } from "./test-support.js";
+import { everythingStdioArgs, stdioMock, tempPaths } from "./test-support.js";
 
 let paths: WrenPaths;
 let cleanup: () => Promise<void>;
@@ -37,7 +37,7 @@ const everything: StdioServerConfig = {
   name: "everything",
   type: "stdio",
   command: process.execPath,
-  args: [EVERYTHING_BIN, "stdio"],
+  args: everythingStdioArgs(),
   env: {},
   enabled: true,
   source: "test",

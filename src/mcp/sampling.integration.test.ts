@@ -5,12 +5,12 @@ import { mkdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { mockModelHome, type ScriptTurn } from "../provider/test-support.js";
 import { runWren } from "../test-utils/run-wren.js";
-import { EVERYTHING_BIN } from "./test-support.js";
+import { everythingStdioArgs } from "./test-support.js";
 
 async function setup(script: readonly ScriptTurn[]) {
   const { home, server } = await mockModelHome(script, {
     settings: {
-      mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_BIN, "stdio"] } },
+      mcpServers: { everything: { command: process.execPath, args: everythingStdioArgs() } },
     },
   });
   const cwd = `${home}-project`;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ToolProgress } from "../tools/types.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { createMcpManager, type McpManager } from "./manager.js";
-import { EVERYTHING_BIN, stdioMock, tempPaths } from "./test-support.js";
+import { everythingStdioArgs, stdioMock, tempPaths } from "./test-support.js";
 
 let paths: WrenPaths;
 let cleanup: () => Promise<void>;
@@ -24,7 +24,7 @@ async function connectEverything(
   elicitation?: Parameters<typeof createMcpManager>[0]["elicitation"],
 ): Promise<McpManager> {
   manager = createMcpManager({
-    servers: [{ ...stdioMock("everything"), args: [EVERYTHING_BIN, "stdio"] }],
+    servers: [{ ...stdioMock("everything"), args: everythingStdioArgs() }],
     paths,
     ...(elicitation && { elicitation }),
   });

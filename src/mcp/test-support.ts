@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { RemoteServerConfig, StdioServerConfig } from "../config/schema.js";
 import { mockScript } from "../test-utils/mock-bundles.js";
 import { type StartedMock, startMock } from "../test-utils/start-mock.js";
@@ -18,6 +19,15 @@ export const EVERYTHING_BIN = join(
   REPO_ROOT,
   "node_modules/@modelcontextprotocol/server-everything/dist/index.js",
 );
+
+/**
+ * Arguments for `node` that run server-everything over stdio and end it when its stdin closes,
+ * so closing it costs no stdin grace period (see mock-mcps/exit-on-stdin-eof.mjs).
+ */
+export function everythingStdioArgs(): string[] {
+  const preload = pathToFileURL(join(REPO_ROOT, "mock-mcps/exit-on-stdin-eof.mjs")).href;
+  return ["--import", preload, EVERYTHING_BIN, "stdio"];
+}
 
 /** A temp directory used as both WREN_HOME and the project; `cleanup` removes it. */
 export async function tempPaths(): Promise<{ paths: WrenPaths; cleanup: () => Promise<void> }> {
