@@ -3,7 +3,7 @@
 // manager as the REPL uses it.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runMcpCli } from "../cli.js";
 import type { McpServerConfig } from "../config/schema.js";
 import type { WrenPaths } from "../utils/paths.js";
@@ -53,6 +53,36 @@ async function connect(
   return manager;
 }
 
+/**
+ * One server-everything for the tests of a describe block, connected before the first: its
+ * prompts and tools answer each call on its own, so the tests need no server of their own.
+ */
+function sharedEverything(extra: { urls?: UrlElicitationStore } = {}): () => McpManager {
+  let shared: McpManager | undefined;
+  let done: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const temp = await tempPaths();
+    done = temp.cleanup;
+    shared = createMcpManager({
+      servers: [everything()],
+      paths: temp.paths,
+      elicitation: createElicitationStore().handler,
+      ...(extra.urls && { urlElicitation: extra.urls.elicitor }),
+    });
+    shared.start();
+    await shared.whenSettled();
+    expect(shared.getSnapshot()[0]?.status.state).toBe("connected");
+  });
+  afterAll(async () => {
+    await shared?.close();
+    await done?.();
+  });
+  return () => {
+    if (!shared) throw new Error("the shared server did not start");
+    return shared;
+  };
+}
+
 /** Resolves with the first pending URL request once one shows up. */
 function nextUrl(store: UrlElicitationStore) {
   return new Promise<NonNullable<ReturnType<UrlElicitationStore["getSnapshot"]>[0]>>((resolve) => {
@@ -69,8 +99,10 @@ function nextUrl(store: UrlElicitationStore) {
 }
 
 describe("prompts (server-everything)", () => {
+  const sharedManager = sharedEverything();
+
   it("lists prompts with their arguments, runs one with arguments and completes values", async () => {
-    const m = await connect(everything());
+    const m = sharedManager();
     await expect.poll(() => m.prompts().map((p) => p.name)).toContain("args-prompt");
     const args = m.prompts().find((p) => p.name === "args-prompt");
     expect(args?.arguments).toEqual([
@@ -97,7 +129,7 @@ describe("prompts (server-everything)", () => {
   }, 60_000);
 
   it("inlines an embedded text resource of a prompt", async () => {
-    const m = await connect(everything());
+    const m = sharedManager();
     await expect.poll(() => m.prompts().length).toBeGreaterThan(0);
     const content = await m.getPrompt("everything", "resource-prompt", {
       resourceType: "Text",
@@ -131,22 +163,29 @@ describe("prompts (server-everything)", () => {
   }, 60_000);
 
   it("gives the server's instructions to the system prompt section, labelled", async () => {
-    const m = await connect(everything());
+    const m = sharedManager();
     const section = serverInstructionsSection(m.getSnapshot());
     expect(section).toContain('<server-instructions server="everything">');
   }, 60_000);
 });
 
 describe("URL elicitation (server-everything)", () => {
+  // What the fake browser was asked to open, per test; each test answers every request it causes.
+  const opened: string[] = [];
+  const urls = createUrlElicitationStore({
+    open: async (url) => {
+      opened.push(url);
+      return { opened: true, command: "fake-browser" };
+    },
+  });
+  const sharedManager = sharedEverything({ urls });
+  beforeEach(() => {
+    opened.length = 0;
+    expect(urls.getSnapshot()).toEqual([]);
+  });
+
   it("asks before opening; accepted, the server hears it and the URL went to the opener", async () => {
-    const opened: string[] = [];
-    const urls = createUrlElicitationStore({
-      open: async (url) => {
-        opened.push(url);
-        return { opened: true, command: "fake-browser" };
-      },
-    });
-    const m = await connect(everything(), { urls });
+    const m = sharedManager();
     const tool = m.tools().find((t) => t.name === "mcp__everything__trigger-url-elicitation");
     if (!tool) throw new Error("URL elicitation tool not offered: capability not declared");
     const call = tool.execute(
@@ -167,14 +206,7 @@ describe("URL elicitation (server-everything)", () => {
   }, 60_000);
 
   it("declined, nothing opens and the server is told", async () => {
-    const opened: string[] = [];
-    const urls = createUrlElicitationStore({
-      open: async (url) => {
-        opened.push(url);
-        return { opened: true, command: "fake-browser" };
-      },
-    });
-    const m = await connect(everything(), { urls });
+    const m = sharedManager();
     const tool = m.tools().find((t) => t.name === "mcp__everything__trigger-url-elicitation");
     const call = tool?.execute(
       { url: "https://example.com/x" },
@@ -186,14 +218,7 @@ describe("URL elicitation (server-everything)", () => {
   }, 60_000);
 
   it("handles -32042 from a tool: asks, opens, waits for the user, then retries the call", async () => {
-    const opened: string[] = [];
-    const urls = createUrlElicitationStore({
-      open: async (url) => {
-        opened.push(url);
-        return { opened: true, command: "fake-browser" };
-      },
-    });
-    const m = await connect(everything(), { urls });
+    const m = sharedManager();
     const tool = m.tools().find((t) => t.name === "mcp__everything__trigger-url-elicitation");
     const call = tool?.execute(
       { url: "https://example.com/final", errorPath: true },
