@@ -3,7 +3,7 @@
 // manager as the REPL uses it.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runMcpCli } from "../cli.js";
 import type { McpServerConfig } from "../config/schema.js";
 import type { WrenPaths } from "../utils/paths.js";
@@ -11,7 +11,13 @@ import { serverLogFile } from "./connect.js";
 import { createElicitationStore } from "./elicitation-store.js";
 import { serverInstructionsSection } from "./instructions.js";
 import { createMcpManager, type McpManager } from "./manager.js";
-import { everythingStdioArgs, REPO_ROOT, stdioMock, tempPaths } from "./test-support.js";
+import {
+  everythingStdioArgs,
+  REPO_ROOT,
+  stdioMock,
+  tempPaths,
+  useSharedManager,
+} from "./test-support.js";
 import { createUrlElicitationStore, type UrlElicitationStore } from "./url-elicitation-store.js";
 
 const FILESYSTEM_BIN = join(
@@ -37,15 +43,11 @@ const everything = (): McpServerConfig => ({
   args: everythingStdioArgs(),
 });
 
-async function connect(
-  config: McpServerConfig,
-  extra: { urls?: UrlElicitationStore } = {},
-): Promise<McpManager> {
+async function connect(config: McpServerConfig): Promise<McpManager> {
   manager = createMcpManager({
     servers: [config],
     paths,
     elicitation: createElicitationStore().handler,
-    ...(extra.urls && { urlElicitation: extra.urls.elicitor }),
   });
   manager.start();
   await manager.whenSettled();
@@ -53,34 +55,13 @@ async function connect(
   return manager;
 }
 
-/**
- * One server-everything for the tests of a describe block, connected before the first: its
- * prompts and tools answer each call on its own, so the tests need no server of their own.
- */
+/** One server-everything for a describe block (see {@link useSharedManager}). */
 function sharedEverything(extra: { urls?: UrlElicitationStore } = {}): () => McpManager {
-  let shared: McpManager | undefined;
-  let done: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    const temp = await tempPaths();
-    done = temp.cleanup;
-    shared = createMcpManager({
-      servers: [everything()],
-      paths: temp.paths,
-      elicitation: createElicitationStore().handler,
-      ...(extra.urls && { urlElicitation: extra.urls.elicitor }),
-    });
-    shared.start();
-    await shared.whenSettled();
-    expect(shared.getSnapshot()[0]?.status.state).toBe("connected");
+  return useSharedManager({
+    servers: [everything()],
+    elicitation: createElicitationStore().handler,
+    ...(extra.urls && { urlElicitation: extra.urls.elicitor }),
   });
-  afterAll(async () => {
-    await shared?.close();
-    await done?.();
-  });
-  return () => {
-    if (!shared) throw new Error("the shared server did not start");
-    return shared;
-  };
 }
 
 /** Resolves with the first pending URL request once one shows up. */

@@ -1,35 +1,20 @@
 // Task-based tools against the real reference server: server-everything's
 // `simulate-research-query` declares `execution.taskSupport: "required"`, so a plain call fails;
 // wren runs it as a task, reports each status, and cancels it on Esc.
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import type { ToolProgress } from "../tools/types.js";
-import { createMcpManager, type McpManager } from "./manager.js";
-import { everythingStdioArgs, stdioMock, tempPaths } from "./test-support.js";
+import type { McpManager } from "./manager.js";
+import { everythingStdioArgs, stdioMock, useSharedManager } from "./test-support.js";
 
 // One server for the file: every test starts its own task, and a task's status, result and
-// cancellation belong to that call alone. The elicitation answer is only asked for by the
-// ambiguous query.
-let manager: McpManager;
-let cleanup: () => Promise<void>;
+// cancellation belong to that call alone. Only the ambiguous query asks for the answer below.
 const asked: string[] = [];
-
-beforeAll(async () => {
-  const temp = await tempPaths();
-  cleanup = temp.cleanup;
-  manager = createMcpManager({
-    servers: [{ ...stdioMock("everything"), args: everythingStdioArgs() }],
-    paths: temp.paths,
-    elicitation: async (_server, params) => {
-      asked.push(params.message);
-      return { action: "accept", content: { interpretation: "historical" } };
-    },
-  });
-  manager.start();
-  await manager.whenSettled();
-});
-afterAll(async () => {
-  await manager?.close();
-  await cleanup?.();
+const sharedManager = useSharedManager({
+  servers: [{ ...stdioMock("everything"), args: everythingStdioArgs() }],
+  elicitation: async (_server, params) => {
+    asked.push(params.message);
+    return { action: "accept", content: { interpretation: "historical" } };
+  },
 });
 
 function researchTool(m: McpManager) {
@@ -44,7 +29,7 @@ describe.concurrent("task-based tools (server-everything)", () => {
   it("runs a task-only tool to completion, reporting each status on the way", async ({
     expect,
   }) => {
-    const m = manager;
+    const m = sharedManager();
     const progress: ToolProgress[] = [];
     const outcome = await researchTool(m).execute(
       { topic: "wrens" },
@@ -62,7 +47,7 @@ describe.concurrent("task-based tools (server-everything)", () => {
   }, 30_000);
 
   it("cancels the task on the server when the call is aborted (Esc)", async ({ expect }) => {
-    const m = manager;
+    const m = sharedManager();
     const abort = new AbortController();
     const statuses: string[] = [];
     const running = researchTool(m).execute(
@@ -80,7 +65,7 @@ describe.concurrent("task-based tools (server-everything)", () => {
   }, 30_000);
 
   it("wren's timeout cancels a task that runs too long and says so", async ({ expect }) => {
-    const m = manager;
+    const m = sharedManager();
     await expect(
       m.callTool("everything", "simulate-research-query", { topic: "slow" }, { timeoutMs: 300 }),
     ).rejects.toThrow(/did not finish within 300 ms/);
@@ -89,7 +74,7 @@ describe.concurrent("task-based tools (server-everything)", () => {
   it("a task that needs input asks through elicitation and finishes with the answer", async ({
     expect,
   }) => {
-    const m = manager;
+    const m = sharedManager();
     const progress: string[] = [];
     const outcome = await researchTool(m).execute(
       { topic: "wrens", ambiguous: true },
