@@ -1,19 +1,22 @@
 import { HELP_TEXT, parseCliArgs, USAGE_LINE } from "./cli-args.js";
+import { readOnce, readTextIfExists } from "./config/document.js";
 import { ConfigError } from "./config/errors.js";
-import { loadConfig, readOnce, readTextIfExists, type WrenConfig } from "./config/load.js";
+import { loadConfig, type WrenConfig } from "./config/load.js";
 import {
-  describeInspection,
-  displayFolder,
   isTrusted,
   type ProjectTrust,
   recordedDecision,
   recordTrust,
   resolveProjectTrust,
   shouldAsk,
+} from "./config/trust.js";
+import {
+  describeInspection,
+  displayFolder,
   trustReport,
   untrustedNotice,
   untrustedWarning,
-} from "./config/trust.js";
+} from "./config/trust-text.js";
 import type { McpCliIo } from "./mcp/cli/cli.js";
 import { type CommandOutcome, errorText, UsageError } from "./utils/errors.js";
 import { resolvePaths, type WrenPaths } from "./utils/paths.js";

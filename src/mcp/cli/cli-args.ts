@@ -1,6 +1,6 @@
 // Over ~400 lines on purpose: the one table of every `wren mcp` command, its usage and its parser.
+import { validateDocument } from "../../config/document.js";
 import { ConfigError, formatIssue } from "../../config/errors.js";
-import { validateDocument } from "../../config/load.js";
 import type { McpScope } from "../../config/mcp-servers-edit.js";
 import { type RawMcpServer, RawMcpServerSchema } from "../../config/schema.js";
 import { ArgsError, parseCommandLine } from "../../utils/args.js";
