@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, expect } from "vitest";
 import { runMcpCli } from "../../cli.js";
-import type { RemoteServerConfig } from "../../config/schema.js";
 import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
 import { runAuthCli } from "../oauth/cli.js";
+import { remoteServer } from "../test-support.js";
 
 /** What `wren mcp debug` did: its exit code and what it wrote. */
 export interface DebugRun {
@@ -69,16 +69,7 @@ export async function signIn(
 ): Promise<void> {
   let out = "";
   const stdin = new PassThrough();
-  const server: RemoteServerConfig = {
-    name: "demo",
-    type: "http",
-    url,
-    headers: {},
-    oauth: {},
-    enabled: true,
-    source: "test",
-  };
-  const running = runAuthCli(server, {
+  const running = runAuthCli(remoteServer("demo", url), {
     stdout: { write: (t: string) => (out += t) },
     stderr: { write: () => true },
     stdin,
