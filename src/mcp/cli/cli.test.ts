@@ -91,32 +91,22 @@ describe("wren mcp call", () => {
     expect(r.stderr).toContain("permissions.allow: expected an array");
   });
 
+  /** `wren mcp call mock slow ARGS --timeout MS`. */
+  const callSlow = (args: string, timeoutMs: string) =>
+    cli.run(["call", "mock", "slow", args, "--timeout", timeoutMs]);
+
   it("has --timeout, and keeps waiting while the server reports progress", async () => {
     await cli.settings({ mock });
     // 5 steps of 150 ms: longer than the timeout in total, but progress arrives in between.
-    const slow = await cli.run([
-      "call",
-      "mock",
-      "slow",
-      '{"steps":5,"stepMs":150}',
-      "--timeout",
-      "400",
-    ]);
+    const slow = await callSlow('{"steps":5,"stepMs":150}', "400");
     expect(slow.code).toBe(0);
     expect(slow.stdout).toContain("done after 5 steps");
-    expect((await cli.run(["call", "mock", "slow", "{}", "--timeout", "soon"])).code).toBe(2);
+    expect((await callSlow("{}", "soon")).code).toBe(2);
   });
 
   it("names the server when a call times out", async () => {
     await cli.settings({ mock });
-    const r = await cli.run([
-      "call",
-      "mock",
-      "slow",
-      '{"steps":1,"stepMs":3000}',
-      "--timeout",
-      "300",
-    ]);
+    const r = await callSlow('{"steps":1,"stepMs":3000}', "300");
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("wren: mock: timed out after 300ms\n");
   });
