@@ -9,6 +9,7 @@ import type {
   RequestOptions,
   SubscriptionFilter,
 } from "@modelcontextprotocol/client";
+import { errorText } from "../utils/errors.js";
 
 /** The listen stream of one modern connection. */
 export interface ChangeStream {
@@ -57,9 +58,7 @@ export function openChangeStream(client: Client, options: ChangeStreamOptions): 
     try {
       next = await client.listen(wanted, options.requestOptions());
     } catch (error) {
-      options.log(
-        `subscriptions/listen failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      options.log(`subscriptions/listen failed: ${errorText(error)}`);
       return;
     }
     const previous = current;

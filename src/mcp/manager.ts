@@ -6,6 +6,7 @@ import {
   type ToolSearchStatus,
 } from "../tools/tool-search.js";
 import type { Tool } from "../tools/types.js";
+import { errorText } from "../utils/errors.js";
 import type { WrenPaths } from "../utils/paths.js";
 import {
   type CallToolOptions,
@@ -140,10 +141,6 @@ export interface McpManager {
 }
 
 type Server = ServerLifecycle<Offer>;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Creates the manager: one lifecycle per server (server-lifecycle.ts), the snapshot, and the
