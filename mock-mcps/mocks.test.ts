@@ -39,16 +39,26 @@ const MOCK_TOOLS = [
   "throw",
 ];
 
-const clients: Client[] = [];
+/** Clients and stdio server pids to end together: after each test, or after the file. */
+interface Lifetime {
+  readonly clients: Client[];
+  readonly pids: number[];
+}
+const perTest: Lifetime = { clients: [], pids: [] };
+const perFile: Lifetime = { clients: [], pids: [] };
 const mocks: StartedMock[] = [];
-const stdioPids: number[] = [];
+
+async function end(lifetime: Lifetime): Promise<void> {
+  await Promise.allSettled(lifetime.clients.splice(0).map((client) => client.close()));
+  // Backstop: client.close() already ends stdio servers; this catches one that ignored it.
+  for (const pid of lifetime.pids.splice(0)) killIfAlive(pid);
+}
 
 afterEach(async () => {
-  await Promise.allSettled(clients.splice(0).map((client) => client.close()));
+  await end(perTest);
   await Promise.all(mocks.splice(0).map((mock) => mock.stop()));
-  // Backstop: client.close() already ends stdio servers; this catches one that ignored it.
-  for (const pid of stdioPids.splice(0)) killIfAlive(pid);
 });
+afterAll(() => end(perFile));
 
 function killIfAlive(pid: number): void {
   try {
@@ -58,11 +68,14 @@ function killIfAlive(pid: number): void {
   }
 }
 
-function newClient(capabilities: ClientCapabilities = {}): { client: Client; errors: Error[] } {
+function newClient(
+  capabilities: ClientCapabilities = {},
+  lifetime: Lifetime = perTest,
+): { client: Client; errors: Error[] } {
   const client = new Client({ name: "mock-mcps-test", version: "1.0.0" }, { capabilities });
   const errors: Error[] = [];
   client.onerror = (error) => errors.push(error);
-  clients.push(client);
+  lifetime.clients.push(client);
   return { client, errors };
 }
 
@@ -97,6 +110,7 @@ function stdioMock(
   args: string[] = [],
   env: Record<string, string> = {},
   capabilities: ClientCapabilities = {},
+  lifetime: Lifetime = perTest,
 ): StdioMock {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -108,11 +122,11 @@ function stdioMock(
   transport.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString("utf8");
   });
-  const { client, errors } = newClient(capabilities);
+  const { client, errors } = newClient(capabilities, lifetime);
   const connect = async (timeoutMs?: number): Promise<void> => {
     const connecting = client.connect(transport, timeoutMs ? { timeout: timeoutMs } : undefined);
     // The child is spawned synchronously inside connect(), so its pid is known here.
-    if (transport.pid !== null) stdioPids.push(transport.pid);
+    if (transport.pid !== null) lifetime.pids.push(transport.pid);
     await connecting;
   };
   return { client, transport, errors, stderr: () => stderr, connect };
@@ -187,8 +201,20 @@ function elicitingClient(): { capabilities: ClientCapabilities; answer: (client:
 }
 
 describe("stdio mock", () => {
+  // Tests that need no flag and no capability share one server, in file order: the tool that
+  // add_tool registers stays, so that test comes last of them.
+  let plainStdio: StdioMock | undefined;
+  beforeAll(async () => {
+    plainStdio = stdioMock([], {}, {}, perFile);
+    await plainStdio.connect();
+  });
+  const plain = (): StdioMock => {
+    if (!plainStdio) throw new Error("the shared stdio mock did not start");
+    return plainStdio;
+  };
+
   it("lists tools, the resource and the prompt, and says it is ready on stderr", async () => {
-    const { client, stderr } = await connectedStdio();
+    const { client, stderr } = plain();
     await expectCoreTools(client);
     const { resources } = await client.listResources();
     expect(resources.map((resource) => resource.uri)).toEqual(["mock://static/hello.txt"]);
@@ -237,14 +263,14 @@ describe("stdio mock", () => {
   });
 
   it("answers protocol_error with a JSON-RPC error", async () => {
-    const { client } = await connectedStdio();
+    const { client } = plain();
     const failure = call(client, "protocol_error");
     await expect(failure).rejects.toBeInstanceOf(ProtocolError);
     await expect(failure).rejects.toMatchObject({ code: ProtocolErrorCode.InternalError });
   });
 
   it("stops a slow call when the client cancels it, and keeps serving", async () => {
-    const { client, stderr } = await connectedStdio();
+    const { client, stderr } = plain();
     const controller = new AbortController();
     const slow = client.callTool(
       { name: "slow", arguments: { steps: 50, stepMs: 20 } },
@@ -275,14 +301,14 @@ describe("stdio mock", () => {
   });
 
   it("reports elicit as a tool error when the client lacks the capability", async () => {
-    const { client } = await connectedStdio();
+    const { client } = plain();
     const result = await call(client, "elicit");
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain("does not support form elicitation");
   });
 
   it("sends tools/list_changed when add_tool registers a tool", async () => {
-    const { client } = await connectedStdio();
+    const { client } = plain();
     const changed = new Promise<void>((resolve) => {
       client.setNotificationHandler("notifications/tools/list_changed", () => resolve());
     });

@@ -62,7 +62,7 @@ const yogaWithoutFetch = {
 async function vendoredZodMini() {
   const mini = await import("zod/mini");
   const sources = await Promise.all(
-    ["src/config/schema.ts", "src/config/load.ts"].map((f) => readFile(f, "utf8")),
+    ["src/config/schema.ts", "src/config/document.ts"].map((f) => readFile(f, "utf8")),
   );
   const used = new Set(
     sources.flatMap((src) => [...src.matchAll(/\bz\.(\w+)\(/g)].map((m) => m[1])),

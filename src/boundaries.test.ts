@@ -187,12 +187,15 @@ function circles(graph: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
 }
 
 /**
- * Import circles between files, and between the parts of CLAUDE.md's picture (a folder at the
- * top of src/, or a file there). Parts on one layer may import each other, but not both ways.
+ * Import circles between files, between the parts of CLAUDE.md's picture (a folder at the top of
+ * src/, or a file there), and between folders at any depth (`mcp/` and `mcp/oauth/` are two).
+ * Parts on one layer may import each other, but not both ways.
  */
 function circleViolations(sources: readonly Source[]): string[] {
   const files = new Map<string, Set<string>>();
   const parts = new Map<string, Set<string>>();
+  const folders = new Map<string, Set<string>>();
+  const folderOf = (path: string): string => `${posix.dirname(path)}/`;
   const partOf = (path: string): string =>
     path.includes("/") ? `${path.slice(0, path.indexOf("/"))}/` : path;
   const add = (graph: Map<string, Set<string>>, from: string, to: string): void => {
@@ -208,12 +211,23 @@ function circleViolations(sources: readonly Source[]): string[] {
     add(files, edge.from, edge.target);
     const [a, b] = [partOf(edge.from), partOf(edge.target)];
     if (a !== b) add(parts, a, b);
+    const [from, to] = [folderOf(edge.from), folderOf(edge.target)];
+    // Sub-folders of one top-level part; between parts the line above already looks.
+    if (from !== to && a === b) add(folders, from, to);
   }
   return [
     ...circles(files).map((c) => `files import each other in a circle: src/${c.join(", src/")}`),
     ...circles(parts).map((c) => `folders import each other in a circle: src/${c.join(", src/")}`),
+    ...circles(folders).map(
+      (c) => `folders import each other in a circle: src/${c.join(", src/")}`,
+    ),
   ];
 }
+
+/** The modules that connect to servers (connect.ts and its parts): no view imports them. */
+const CONNECTING = new Set(
+  ["connect", "transport", "connection", "client-hooks", "server-log"].map((m) => `mcp/${m}.ts`),
+);
 
 /** React and Ink belong to the views; the UI reads stores and never reaches transports. */
 function viewViolations(sources: readonly Source[]): string[] {
@@ -229,7 +243,7 @@ function viewViolations(sources: readonly Source[]): string[] {
     if (
       edge.from.startsWith("ui/") &&
       (/^@modelcontextprotocol\/|^node:(fs|child_process|net)/.test(edge.spec) ||
-        edge.target === "mcp/connect.ts")
+        CONNECTING.has(edge.target ?? ""))
     ) {
       problems.push(`${where}: the UI never reaches transports, the MCP SDK or the filesystem`);
     }
@@ -337,6 +351,16 @@ describe("import boundaries", () => {
       ];
       expect(circleViolations(folders)).toEqual([
         "folders import each other in a circle: src/test-utils/, src/utils/",
+      ]);
+      const nested = [
+        ...sources,
+        { path: "utils/drift/e.ts", text: 'import "../drift-f.js";' },
+        { path: "utils/drift-f.ts", text: "" },
+        { path: "utils/drift-g.ts", text: 'import type { H } from "./drift/h.js";' },
+        { path: "utils/drift/h.ts", text: "" },
+      ];
+      expect(circleViolations(nested)).toEqual([
+        "folders import each other in a circle: src/utils/, src/utils/drift/",
       ]);
     });
 

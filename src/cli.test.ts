@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runMcpCli } from "./cli.js";
-import { MCP_CLI_USAGE } from "./mcp/cli-args.js";
+import { MCP_CLI_USAGE } from "./mcp/cli/cli-args.js";
 import { resolvePaths, type WrenPaths } from "./utils/paths.js";
 
 let root: string;

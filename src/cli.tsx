@@ -1,20 +1,23 @@
 import { HELP_TEXT, parseCliArgs, USAGE_LINE } from "./cli-args.js";
+import { readOnce, readTextIfExists } from "./config/document.js";
 import { ConfigError } from "./config/errors.js";
-import { loadConfig, readOnce, readTextIfExists, type WrenConfig } from "./config/load.js";
+import { loadConfig, type WrenConfig } from "./config/load.js";
 import {
-  describeInspection,
-  displayFolder,
   isTrusted,
   type ProjectTrust,
   recordedDecision,
   recordTrust,
   resolveProjectTrust,
   shouldAsk,
+} from "./config/trust.js";
+import {
+  describeInspection,
+  displayFolder,
   trustReport,
   untrustedNotice,
   untrustedWarning,
-} from "./config/trust.js";
-import type { McpCliIo } from "./mcp/cli.js";
+} from "./config/trust-text.js";
+import type { McpCliIo } from "./mcp/cli/cli.js";
 import { type CommandOutcome, errorText, UsageError } from "./utils/errors.js";
 import { resolvePaths, type WrenPaths } from "./utils/paths.js";
 import { safeText, safeWriter } from "./utils/terminal-text.js";
@@ -70,13 +73,13 @@ export async function runMcpCli(argv: readonly string[], foreignIo: McpCliIo): P
   };
   try {
     // Loaded for `wren mcp` only: the REPL's startup does not carry its usage texts.
-    const { parseMcpArgs } = await import("./mcp/cli-args.js");
+    const { parseMcpArgs } = await import("./mcp/cli/cli-args.js");
     const command = parseMcpArgs(argv);
     if (command.kind === "help") {
       (command.asked ? io.stdout : io.stderr).write(`${command.text}\n`);
       return command.asked ? EXIT.ok : EXIT.usage;
     }
-    const { runMcpCommand } = await import("./mcp/cli.js");
+    const { runMcpCommand } = await import("./mcp/cli/cli.js");
     return EXIT[await runMcpCommand(command, io)];
   } catch (error) {
     return reportError(error, io.stderr);

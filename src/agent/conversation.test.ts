@@ -8,12 +8,8 @@ import { createSessionStore } from "../session/session-store.js";
 import { createToolRegistry } from "../tools/registry.js";
 import { resolvePaths } from "../utils/paths.js";
 import { SUMMARY_HEADING } from "./compact.js";
-import {
-  ConversationBusyError,
-  createConversation,
-  type FinishedItem,
-  splitAtParagraph,
-} from "./conversation.js";
+import { ConversationBusyError, createConversation } from "./conversation.js";
+import type { FinishedItem } from "./live-turn.js";
 
 const usage = { inputTokens: 3, outputTokens: 4, cachedInputTokens: 0 };
 
@@ -210,20 +206,6 @@ describe("conversation", () => {
     const resumed = await conversation.resume("latest");
     expect(resumed.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
     expect(conversation.lastAnswer()).toBe("remembered");
-  });
-});
-
-describe("splitAtParagraph", () => {
-  it("keeps open code fences in the tail", () => {
-    expect(splitAtParagraph("one\n\ntwo")).toEqual({ stable: "one\n\n", tail: "two" });
-    expect(splitAtParagraph("intro\n\n```js\na\n\nb")).toEqual({
-      stable: "intro\n\n",
-      tail: "```js\na\n\nb",
-    });
-    expect(splitAtParagraph("```\ncode\n```\n\nafter")).toEqual({
-      stable: "```\ncode\n```\n\n",
-      tail: "after",
-    });
   });
 });
 

@@ -3,34 +3,12 @@ import type { Attachment, ChatMessage, Usage } from "../messages.js";
 import type { ChatModel } from "../provider/types.js";
 import type { SessionStore, SessionWriter } from "../session/session-store.js";
 import type { ToolRegistry } from "../tools/registry.js";
-import type { ToolOutcome, ToolProgress } from "../tools/types.js";
 import { errorText } from "../utils/errors.js";
 import { createStore, type Store } from "../utils/store.js";
 import { SUMMARY_HEADING, summarizeConversation } from "./compact.js";
 import { fitToContext } from "./context.js";
+import { createLiveTurn, type FinishedItem, type LiveTurn, splitAtParagraph } from "./live-turn.js";
 import { addUsage, runTurn, type TurnEnd, type TurnOptions } from "./loop.js";
-
-/** A tool call as the transcript shows it while and after it runs. */
-export interface ToolCallView {
-  readonly id: string;
-  readonly name: string;
-  readonly summary: string;
-  readonly input: unknown;
-  readonly status: "running" | ToolOutcome["status"];
-  readonly progress?: ToolProgress;
-  readonly outcome?: ToolOutcome;
-  readonly durationMs?: number;
-}
-
-/** What is streaming right now; finished parts have already moved to the transcript. */
-export interface LiveTurn {
-  /** Assistant text not yet flushed to the transcript (the unstable tail). */
-  readonly text: string;
-  readonly reasoning: string;
-  readonly reasoningSince?: number;
-  readonly tools: readonly ToolCallView[];
-  readonly startedAt: number;
-}
 
 /** Observable state of the conversation, for the input line, footer and live area. */
 export interface ConversationState {
@@ -41,21 +19,6 @@ export interface ConversationState {
   readonly usage: { readonly lastTurn: Usage; readonly session: Usage };
   readonly sessionId?: string;
 }
-
-/** Something finished that belongs in the transcript, in order. */
-export type FinishedItem =
-  | { readonly kind: "user"; readonly text: string }
-  | { readonly kind: "assistant-text"; readonly text: string }
-  | { readonly kind: "reasoning"; readonly text: string; readonly durationMs: number }
-  | { readonly kind: "tool"; readonly call: ToolCallView }
-  | {
-      readonly kind: "turn-end";
-      readonly end: TurnEnd;
-      readonly usage: Usage;
-      readonly durationMs: number;
-    }
-  | { readonly kind: "error"; readonly text: string }
-  | { readonly kind: "note"; readonly text: string };
 
 /** A message handed in whole (an MCP prompt's), rather than typed. */
 export interface SeedMessage {
@@ -135,20 +98,6 @@ export interface ConversationOptions {
 
 const ZERO: Usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
 
-/** Default split: everything up to the last blank line outside a code fence is stable. */
-export function splitAtParagraph(text: string): { stable: string; tail: string } {
-  let fence = false;
-  let cut = 0;
-  let offset = 0;
-  for (const line of text.split("\n")) {
-    const end = offset + line.length + 1;
-    if (/^\s*(```|~~~)/.test(line)) fence = !fence;
-    else if (!fence && line.trim() === "" && end <= text.length) cut = end;
-    offset = end;
-  }
-  return { stable: text.slice(0, cut), tail: text.slice(cut) };
-}
-
 /** Creates a conversation with a fresh session. */
 export function createConversation(options: ConversationOptions): Conversation {
   const now = options.now ?? (() => new Date());
@@ -192,13 +141,19 @@ export function createConversation(options: ConversationOptions): Conversation {
     const started = Date.now();
     controller = new AbortController();
     const signal = controller.signal;
-    let live: LiveTurn = { text: "", reasoning: "", tools: [], startedAt: started };
+    const turn = createLiveTurn({
+      startedAt: started,
+      onFinished: options.onFinished,
+      split,
+      show: (live) => store.update((s) => ({ ...s, live })),
+      publishIntervalMs: publishEvery,
+    });
     if (!replay) {
       options.onFinished({ kind: "user", text });
       const time = now().toISOString();
       let attachments: readonly Attachment[] = seeded;
       if (options.attach) {
-        store.update((s) => ({ ...s, running: true, live }));
+        store.update((s) => ({ ...s, running: true, live: turn.current() }));
         const read = await options.attach(text, signal);
         for (const note of read.notes) options.onFinished({ kind: "note", text: note });
         attachments = [...seeded, ...read.attachments];
@@ -211,36 +166,7 @@ export function createConversation(options: ConversationOptions): Conversation {
         ...(attachments.length > 0 && { attachments }),
       });
     }
-    let lastPublish = 0;
-    let timer: NodeJS.Timeout | undefined;
-    const publish = (force = false): void => {
-      const elapsed = Date.now() - lastPublish;
-      if (!force && elapsed < publishEvery) {
-        timer ??= setTimeout(() => {
-          timer = undefined;
-          publish(true);
-        }, publishEvery - elapsed);
-        return;
-      }
-      clearTimeout(timer);
-      timer = undefined;
-      lastPublish = Date.now();
-      store.update((s) => ({ ...s, live }));
-    };
-    const flushText = (all: boolean): void => {
-      const { stable, tail } = all ? { stable: live.text, tail: "" } : split(live.text);
-      if (stable.trim())
-        options.onFinished({ kind: "assistant-text", text: stable.replace(/\n+$/, "") });
-      if (stable) live = { ...live, text: tail };
-    };
-    const flushReasoning = (): void => {
-      if (!live.reasoning.trim()) return;
-      const durationMs = live.reasoningSince ? Date.now() - live.reasoningSince : 0;
-      options.onFinished({ kind: "reasoning", text: live.reasoning, durationMs });
-      const { reasoningSince: _, ...rest } = live;
-      live = { ...rest, reasoning: "" };
-    };
-    store.update((s) => ({ ...s, running: true, live }));
+    store.update((s) => ({ ...s, running: true, live: turn.current() }));
     let end: TurnEnd = "error";
     let usage = ZERO;
     try {
@@ -263,89 +189,16 @@ export function createConversation(options: ConversationOptions): Conversation {
         ...(options.authorize && { authorize: options.authorize }),
         ...(options.maxSteps !== undefined && { maxSteps: options.maxSteps }),
       })) {
-        switch (event.type) {
-          case "text-delta":
-            if (live.reasoning) flushReasoning();
-            live = { ...live, text: live.text + event.text };
-            if (event.text.includes("\n")) flushText(false);
-            publish();
-            break;
-          case "reasoning-delta":
-            live = {
-              ...live,
-              reasoning: live.reasoning + event.text,
-              reasoningSince: live.reasoningSince ?? Date.now(),
-            };
-            publish();
-            break;
-          case "tool-start":
-            flushReasoning();
-            flushText(true);
-            live = {
-              ...live,
-              tools: [
-                ...live.tools,
-                {
-                  id: event.call.id,
-                  name: event.call.name,
-                  summary: event.summary,
-                  input: event.call.input,
-                  status: "running",
-                },
-              ],
-            };
-            publish(true);
-            break;
-          case "tool-progress":
-            live = {
-              ...live,
-              tools: live.tools.map((t) =>
-                t.id === event.callId ? { ...t, progress: event.progress } : t,
-              ),
-            };
-            publish();
-            break;
-          case "tool-end": {
-            const done = live.tools.find((t) => t.id === event.callId);
-            if (done) {
-              options.onFinished({
-                kind: "tool",
-                call: {
-                  ...done,
-                  status: event.outcome.status,
-                  outcome: event.outcome,
-                  durationMs: event.durationMs,
-                },
-              });
-            }
-            live = { ...live, tools: live.tools.filter((t) => t.id !== event.callId) };
-            publish(true);
-            break;
-          }
-          case "message":
-            persist(event.message);
-            break;
-          case "error":
-            flushReasoning();
-            flushText(true);
-            options.onFinished({ kind: "error", text: errorText(event.error) });
-            break;
-          case "done":
-            end = event.end;
-            usage = event.usage;
-            break;
-          case "step-start":
-            break;
-        }
+        if (event.type === "message") persist(event.message);
+        else if (event.type === "done") {
+          end = event.end;
+          usage = event.usage;
+        } else turn.apply(event);
       }
     } catch (error) {
       options.onFinished({ kind: "error", text: errorText(error) });
     } finally {
-      clearTimeout(timer);
-      flushReasoning();
-      flushText(true);
-      for (const call of live.tools)
-        options.onFinished({ kind: "tool", call: { ...call, status: "cancelled" } });
+      turn.finish();
       options.onFinished({ kind: "turn-end", end, usage, durationMs: Date.now() - started });
       controller = null;
       store.update((s) => ({

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { EVERYTHING_BIN, REPO_ROOT } from "../mcp/test-support.js";
+import { everythingStdioArgs, REPO_ROOT } from "../mcp/test-support.js";
 import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
 
@@ -21,7 +21,7 @@ const FILESYSTEM_BIN = join(
 const fakeBrowser = fileURLToPath(
   new URL("../mcp/oauth/fixtures/fake-browser.mjs", import.meta.url),
 );
-const everything = { command: process.execPath, args: [EVERYTHING_BIN, "stdio"] };
+const everything = { command: process.execPath, args: everythingStdioArgs() };
 
 /** The text of every user message the model received in request `index`. */
 function userTexts(body: { messages?: { role: string; content: unknown }[] }): string {

@@ -2,13 +2,32 @@ import { mkdirSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STDIO_MOCK } from "../mcp/test-support.js";
 import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { runWren, type WrenRun } from "../test-utils/run-wren.js";
 
 // One mock model server for the file; each test replays its own script on it.
 const mockModelHome = useModelHomes();
+
+// wren -p holds its first model request up to 5 s (print mode's MCP_WAIT_MS) for a server still
+// connecting. That run has its own model server and starts with the file, so the wait passes
+// while the other tests run; its test checks the result.
+const slowModelHome = useModelHomes();
+let slowServerRun: Promise<WrenRun>;
+beforeAll(() => {
+  slowServerRun = slowModelHome([[{ text: "fine" }]], {
+    settings: {
+      mcpServers: {
+        slow: { command: process.execPath, args: [STDIO_MOCK, "--hang"], timeout: 600_000 },
+      },
+    },
+  }).then(({ home }) => wren(home, ["-p", "x"]));
+  // Its test reports a failure; this only keeps it from counting as unhandled meanwhile.
+  slowServerRun.catch(() => {});
+});
+// Before the model servers stop, also when a filter skipped its test.
+afterAll(() => slowServerRun.catch(() => {}));
 
 const setup = (script: readonly ScriptTurn[]) =>
   mockModelHome(script, { apiKey: "sk-secret-key-123" });
@@ -222,14 +241,7 @@ describe("wren -p", () => {
   });
 
   it("answers at once while a stdio MCP server is still connecting, and exits", async () => {
-    const { home } = await mockModelHome([[{ text: "fine" }]], {
-      settings: {
-        mcpServers: {
-          slow: { command: process.execPath, args: [STDIO_MOCK, "--hang"], timeout: 600_000 },
-        },
-      },
-    });
-    const result = await wren(home, ["-p", "x"]);
+    const result = await slowServerRun;
     expect(result).toMatchObject({ code: 0, stdout: "fine\n" });
     expect(result.stderr).toContain("slow is still connecting");
   });

@@ -3,18 +3,16 @@ import { addUsage, runTurn, type TurnEnd } from "../agent/loop.js";
 import type { OutputFormat, ResumeRequest } from "../cli-args.js";
 import type { WrenConfig } from "../config/load.js";
 import { withServerInstructions } from "../mcp/instructions.js";
-import type { McpManager } from "../mcp/manager.js";
-import type { McpServerState } from "../mcp/status.js";
-import type { AssistantPart, Attachment, ChatMessage, ToolCall, Usage } from "../messages.js";
-import { estimateCost } from "../provider/cost.js";
+import type { Attachment, ChatMessage, ToolCall, Usage } from "../messages.js";
 import { createSessionStore } from "../session/session-store.js";
 import { cannotAskMessage, createPermissions, ruleDenial } from "../tools/permissions.js";
 import { createToolRegistry } from "../tools/registry.js";
-import { DEFAULT_TOOL_SEARCH } from "../tools/tool-search.js";
-import type { Tool, ToolOutcome } from "../tools/types.js";
+import type { Tool } from "../tools/types.js";
 import { type CommandOutcome, errorText } from "../utils/errors.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { terminalJson } from "../utils/terminal-text.js";
+import { type PrintFailure, resultObject, serverStatus, streamMessage } from "./print-json.js";
+import { expandPrompt, startMcp } from "./print-mcp.js";
 import { lazyChatModel, loadAgentSetup } from "./services.js";
 
 /** What `wren -p` runs with. */
@@ -62,29 +60,6 @@ export function printModeAuthorizer(
   };
 }
 
-/** Claude Code's `subtype` of the final result object. */
-type ResultSubtype = "success" | "error_during_execution" | "error_max_turns";
-
-/** The result object of `--output-format json` (and the last line of `stream-json`). */
-export interface PrintResult {
-  readonly type: "result";
-  readonly subtype: ResultSubtype;
-  readonly is_error: boolean;
-  readonly result: string;
-  readonly session_id: string;
-  readonly num_turns: number;
-  readonly duration_ms: number;
-  readonly total_cost_usd: number;
-  readonly usage: {
-    readonly input_tokens: number;
-    readonly output_tokens: number;
-    readonly cache_read_input_tokens: number;
-  };
-  readonly model?: string;
-  /** Why it failed, when `is_error`. */
-  readonly error?: string;
-}
-
 const ZERO: Usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
 
 /**
@@ -107,7 +82,7 @@ export async function runPrint(options: PrintOptions): Promise<CommandOutcome> {
   const finish = (
     outcome: CommandOutcome,
     answer: string,
-    failure?: { subtype?: ResultSubtype; message: string },
+    failure?: PrintFailure,
   ): CommandOutcome => {
     if (failure) stderr.write(`wren: ${failure.message}\n`);
     if (!json) {
@@ -115,30 +90,18 @@ export async function runPrint(options: PrintOptions): Promise<CommandOutcome> {
         stdout.write(answer.endsWith("\n") || answer === "" ? answer : `${answer}\n`);
       return outcome;
     }
-    const slash = modelId?.indexOf("/") ?? -1;
-    const price =
-      modelId && slash > 0
-        ? config.providers[modelId.slice(0, slash)]?.prices?.[modelId.slice(slash + 1)]
-        : undefined;
-    const total = addUsage(usage, samplingUsage);
-    const result: PrintResult = {
-      type: "result",
-      subtype: failure ? (failure.subtype ?? "error_during_execution") : "success",
-      is_error: failure !== undefined,
-      result: answer,
-      session_id: writer.id,
-      num_turns: steps,
-      duration_ms: Date.now() - startedAt,
-      total_cost_usd: estimateCost(total, price) ?? 0,
-      usage: {
-        input_tokens: total.inputTokens,
-        output_tokens: total.outputTokens,
-        cache_read_input_tokens: total.cachedInputTokens,
-      },
-      ...(modelId !== undefined && { model: modelId }),
-      ...(failure && { error: failure.message }),
-    };
-    emit(result);
+    emit(
+      resultObject({
+        answer,
+        sessionId: writer.id,
+        steps,
+        durationMs: Date.now() - startedAt,
+        usage: addUsage(usage, samplingUsage),
+        modelId,
+        config,
+        ...(failure && { failure }),
+      }),
+    );
     return outcome;
   };
 
@@ -288,182 +251,4 @@ export async function runPrint(options: PrintOptions): Promise<CommandOutcome> {
     // close() ends servers still connecting at once: leaving must not wait for them.
     await Promise.all([writer.close(), manager?.close()]);
   }
-}
-
-/**
- * The messages of an MCP prompt named by the `-p` line: the earlier ones as history, the last
- * user message as the input; undefined for an ordinary prompt, an Error for a usage mistake.
- */
-async function expandPrompt(
-  manager: McpManager,
-  line: string,
-  signal: AbortSignal | undefined,
-): Promise<{ earlier: ChatMessage[]; last: string } | Error | undefined> {
-  const { promptLineMessages, PromptArgumentsError } = await import("../commands/mcp-prompts.js");
-  let content: Awaited<ReturnType<typeof promptLineMessages>>;
-  try {
-    content = await promptLineMessages(manager, line, signal);
-    // A prompt of a server still starting: wait for it rather than send the line as text.
-    const connecting = manager.getSnapshot().some((s) => s.status.state === "connecting");
-    if (!content && connecting && /^[./](mcp__|[A-Za-z][\w-]*:)/.test(line.trim())) {
-      await manager.whenSettled();
-      content = await promptLineMessages(manager, line, signal);
-    }
-  } catch (error) {
-    if (error instanceof PromptArgumentsError) return error;
-    throw error;
-  }
-  if (!content) return undefined;
-  const merged: { role: "user" | "assistant"; text: string }[] = [];
-  for (const m of content.messages) {
-    const previous = merged.at(-1);
-    if (previous?.role === m.role) previous.text = `${previous.text}\n\n${m.text}`;
-    else merged.push({ ...m });
-  }
-  const last = merged.pop();
-  if (last?.role !== "user") return new Error("the prompt does not end with a user message");
-  const time = new Date().toISOString();
-  const earlier = merged.map(
-    (m): ChatMessage =>
-      m.role === "user"
-        ? { role: "user", id: crypto.randomUUID(), time, text: m.text }
-        : {
-            role: "assistant",
-            id: crypto.randomUUID(),
-            time,
-            parts: [{ type: "text", text: m.text }],
-          },
-  );
-  return { earlier, last: last.text };
-}
-
-async function startMcp(
-  options: PrintOptions,
-  waitMs: number,
-  modelId: string,
-  onUsage: (usage: Usage) => void,
-): Promise<McpManager> {
-  const { createMcpManager } = await import("../mcp/manager.js");
-  const { connectMcpServer } = await import("../mcp/connect.js");
-  const { createMcpOAuth } = await import("../mcp/oauth/mcp-oauth.js");
-  const { declineElicitations } = await import("../mcp/elicitation-store.js");
-  const { createSamplingHandler, ruleConsent } = await import("../mcp/sampling.js");
-  const { declineUrlElicitations } = await import("../mcp/url-elicitation.js");
-  const log = (line: string): void => void options.stderr.write(`wren: ${line}\n`);
-  // Stored tokens (where settings keep them) and silent refresh; nobody can sign in here.
-  const { oauthStorage } = options.config;
-  const oauth = createMcpOAuth({ paths: options.paths, ...(oauthStorage && { oauthStorage }) });
-  const manager = createMcpManager({
-    servers: options.config.servers,
-    paths: options.paths,
-    connect: oauth.wrapConnect(connectMcpServer),
-    elicitation: declineElicitations(log),
-    urlElicitation: declineUrlElicitations(log),
-    toolSearch: { ...DEFAULT_TOOL_SEARCH, ...options.config.toolSearch },
-    // Print mode cannot ask: `--allowed-tools 'sampling(NAME)'` allows a server, else denied.
-    sampling: createSamplingHandler({
-      model: () => lazyChatModel(modelId, options.config, options.env),
-      consent: ruleConsent([...options.allowedTools, ...options.config.permissions.allow], log),
-      onUsage,
-    }),
-  });
-  manager.start();
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    manager.whenSettled(),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, waitMs);
-    }),
-  ]);
-  clearTimeout(timer);
-  for (const server of manager.getSnapshot()) {
-    const { status } = server;
-    if (status.state === "needs-auth") {
-      log(
-        `skipping MCP server ${server.name}: it needs sign-in (run: wren mcp auth ${server.name})`,
-      );
-    } else if (status.state === "failed") {
-      log(`skipping MCP server ${server.name}: ${status.reason}`);
-    } else if (status.state === "connecting") {
-      log(`MCP server ${server.name} is still connecting; its tools join once it is ready`);
-    }
-  }
-  return manager;
-}
-
-/** A server's status in the `system`/`init` event, in Claude Code's words. */
-function serverStatus(state: McpServerState): string {
-  switch (state.status.state) {
-    case "connected":
-      return "connected";
-    case "connecting":
-      return "pending";
-    case "needs-auth":
-      return "needs-auth";
-    case "disabled":
-      return "disabled";
-    case "failed":
-      return "failed";
-  }
-}
-
-/** A conversation message as a stream-json `assistant` / `user` line (Claude Code's shape). */
-function streamMessage(message: ChatMessage, sessionId: string): unknown {
-  const common = { parent_tool_use_id: null, session_id: sessionId };
-  if (message.role === "assistant") {
-    return {
-      type: "assistant",
-      message: {
-        id: message.id,
-        type: "message",
-        role: "assistant",
-        ...(message.model !== undefined && { model: message.model }),
-        content: message.parts.flatMap(contentBlock),
-        ...(message.usage && {
-          usage: {
-            input_tokens: message.usage.inputTokens,
-            output_tokens: message.usage.outputTokens,
-            cache_read_input_tokens: message.usage.cachedInputTokens,
-          },
-        }),
-      },
-      ...common,
-    };
-  }
-  if (message.role === "tool") {
-    return {
-      type: "user",
-      message: {
-        role: "user",
-        content: message.results.map((r) => ({
-          type: "tool_result",
-          tool_use_id: r.callId,
-          content: outcomeText(r.outcome),
-          is_error: r.outcome.status !== "ok",
-        })),
-      },
-      ...common,
-    };
-  }
-  return { type: "user", message: { role: "user", content: message.text }, ...common };
-}
-
-function contentBlock(part: AssistantPart): unknown[] {
-  switch (part.type) {
-    case "text":
-      return [{ type: "text", text: part.text }];
-    case "reasoning":
-      return [{ type: "thinking", thinking: part.text }];
-    case "tool-call":
-      return [{ type: "tool_use", id: part.id, name: part.name, input: part.input }];
-  }
-}
-
-function outcomeText(outcome: ToolOutcome): string {
-  if (outcome.status === "denied") return outcome.reason;
-  if (outcome.status === "error") return outcome.message;
-  if (outcome.status === "cancelled") return "cancelled";
-  return outcome.content
-    .map((c) => (c.type === "text" ? c.text : `[image ${c.mimeType}]`))
-    .join("\n");
 }

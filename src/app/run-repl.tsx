@@ -3,7 +3,6 @@ import { Box, render } from "ink";
 import { type ReactElement, useSyncExternalStore } from "react";
 import type { ResumeRequest } from "../cli-args.js";
 import { promptCommands } from "../commands/mcp-prompts.js";
-import type { FieldsRequest } from "../commands/types.js";
 import type { WrenConfig } from "../config/load.js";
 import { createElicitationStore, type ElicitationStore } from "../mcp/elicitation-store.js";
 import { serverInstructionsSection } from "../mcp/instructions.js";
@@ -15,7 +14,6 @@ import {
   type UrlElicitationStore,
 } from "../mcp/url-elicitation-store.js";
 import type { PermissionPrompts } from "../tools/permission-prompts.js";
-import { DEFAULT_TOOL_SEARCH } from "../tools/tool-search.js";
 import { AuthModal } from "../ui/auth-modal.js";
 import type { MarkdownRenderer } from "../ui/chat-view.js";
 import { ElicitationPrompt } from "../ui/elicitation-prompt.js";
@@ -31,7 +29,8 @@ import type { WrenPaths } from "../utils/paths.js";
 import { logProcessWarnings } from "../utils/process-warnings.js";
 import { createStore, type Store } from "../utils/store.js";
 import { App } from "./app.js";
-import { createReplServices, lazyChatModel, type ReplServices } from "./services.js";
+import { askFields, startReplMcp } from "./repl-mcp.js";
+import { createReplServices } from "./services.js";
 
 /** What the REPL starts with. */
 export interface ReplOptions {
@@ -141,7 +140,7 @@ export async function runRepl(options: ReplOptions): Promise<void> {
               loadMcp: () => mcpReady,
               askFields: (request, signal) => askFields(elicitations, request, signal),
               debugMcp: async (server) =>
-                (await import("../mcp/debug.js")).debugReport(server, {
+                (await import("../mcp/debug/debug.js")).debugReport(server, {
                   paths,
                   env,
                   ...(config.oauthStorage && { oauthStorage: config.oauthStorage }),
@@ -202,7 +201,7 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     return readMentions(mentionSource(manager), text, signal);
   });
   if (config.servers.length > 0) {
-    const starting = startMcp(
+    const starting = startReplMcp(
       options,
       { elicitations, samplingConsents, services },
       authPrompts,
@@ -263,96 +262,6 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     ]);
     restoreWarnings();
   }
-}
-
-async function startMcp(
-  options: ReplOptions,
-  ui: {
-    elicitations: ElicitationStore;
-    samplingConsents: SamplingConsentStore;
-    services: ReplServices;
-  },
-  authPrompts: AuthPromptStore,
-  urlElicitations: UrlElicitationStore,
-  warn: (line: string) => void,
-  notify: (line: string) => void,
-): Promise<McpManager> {
-  const [
-    { createMcpManager },
-    { connectMcpServer },
-    { createMcpOAuth },
-    { createSamplingHandler },
-  ] = await Promise.all([
-    import("../mcp/manager.js"),
-    import("../mcp/connect.js"),
-    import("../mcp/oauth/mcp-oauth.js"),
-    import("../mcp/sampling.js"),
-  ]);
-  const { services } = ui;
-  // Stored tokens, silent refresh, and `.mcp auth` sign-ins through the REPL's prompt.
-  const oauth = createMcpOAuth({
-    paths: options.paths,
-    interaction: authPrompts,
-    env: options.env,
-    warn,
-    notice: notify,
-    ...(options.config.oauthStorage && { oauthStorage: options.config.oauthStorage }),
-    ...(options.noBrowser && { noBrowser: true }),
-  });
-  const manager = createMcpManager({
-    servers: options.config.servers,
-    paths: options.paths,
-    connect: oauth.wrapConnect(connectMcpServer),
-    logout: (server) => oauth.logout(server),
-    elicitation: ui.elicitations.handler,
-    urlElicitation: urlElicitations.elicitor,
-    toolSearch: { ...DEFAULT_TOOL_SEARCH, ...options.config.toolSearch },
-    // Servers may use the model the user has chosen, each request after the user's consent.
-    sampling: createSamplingHandler({
-      model: () => {
-        const id = services.settings.getSnapshot().model;
-        return id === undefined ? undefined : lazyChatModel(id, options.config, options.env);
-      },
-      consent: ui.samplingConsents.consent,
-      onUsage: (usage) => services.conversation.recordUsage(usage),
-    }),
-  });
-  manager.start();
-  return manager;
-}
-
-/** A command's questions (a prompt's missing arguments) in the elicitation form. */
-async function askFields(
-  elicitations: ElicitationStore,
-  request: FieldsRequest,
-  signal: AbortSignal,
-): Promise<Record<string, string> | undefined> {
-  const answer = await elicitations.handler(
-    request.source,
-    {
-      mode: "form",
-      message: request.message,
-      requestedSchema: {
-        type: "object",
-        properties: Object.fromEntries(
-          request.fields.map((f) => [
-            f.name,
-            {
-              type: "string",
-              title: f.name,
-              ...(f.description !== undefined && { description: f.description }),
-            },
-          ]),
-        ),
-        required: request.fields.filter((f) => f.required).map((f) => f.name),
-      },
-    },
-    signal,
-  );
-  if (answer.action !== "accept") return undefined;
-  return Object.fromEntries(
-    Object.entries(answer.content ?? {}).map(([key, value]) => [key, String(value)]),
-  );
 }
 
 function McpAwareApp(props: {

@@ -2,8 +2,8 @@ import {
   type Conversation,
   type ConversationOptions,
   createConversation,
-  type FinishedItem,
 } from "../agent/conversation.js";
+import type { FinishedItem } from "../agent/live-turn.js";
 import { summarizeToolCall } from "../agent/loop.js";
 import { builtinCommands } from "../commands/index.js";
 import type { CommandRegistry } from "../commands/registry.js";

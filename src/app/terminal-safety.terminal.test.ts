@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HOSTILE_TEXT, HOSTILE_TOOL_NAME } from "../../mock-mcps/tools.mjs";
-import { EVERYTHING_BIN, STDIO_MOCK } from "../mcp/test-support.js";
+import { everythingStdioArgs, STDIO_MOCK } from "../mcp/test-support.js";
 import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { HOSTILE_STRINGS, hostileText, terminalInjections } from "../test-utils/hostile-strings.js";
 import { Keys, type Terminal, useTerminals } from "../test-utils/pty.js";
@@ -101,7 +101,7 @@ describe("terminal safety", () => {
 
   it("keeps a server's URL request (message and URL) inert in the consent prompt", async () => {
     const tool = "mcp__everything__trigger-url-elicitation";
-    const everything = { command: process.execPath, args: [EVERYTHING_BIN, "stdio"] };
+    const everything = { command: process.execPath, args: everythingStdioArgs() };
     const { home } = await mockModelHome(
       [
         [

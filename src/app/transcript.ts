@@ -1,4 +1,4 @@
-import type { FinishedItem } from "../agent/conversation.js";
+import type { FinishedItem } from "../agent/live-turn.js";
 import type { CommandOutput, OutputTone } from "../commands/types.js";
 import { createStore, type Store } from "../utils/store.js";
 

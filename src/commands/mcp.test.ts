@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type WrenConfig } from "../config/load.js";
-import { debugReport } from "../mcp/debug.js";
+import { debugReport } from "../mcp/debug/debug.js";
 import { createMcpManager, type McpManager } from "../mcp/manager.js";
 import { STDIO_MOCK, tempPaths } from "../mcp/test-support.js";
 import type { WrenPaths } from "../utils/paths.js";

@@ -1,5 +1,4 @@
 import type { McpManager } from "../mcp/manager.js";
-import { describeLogout } from "../mcp/oauth/logout-text.js";
 import { whyNoSignIn } from "../mcp/oauth/sign-in-check.js";
 import { RESOURCE_TABLE_COLUMNS, resourceRows } from "../mcp/resource-text.js";
 import { describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "../mcp/status-text.js";
@@ -222,7 +221,7 @@ async function run(args: string, context: CommandContext): Promise<CommandResult
       case "logout": {
         const problem = cannotSignIn(mcp, name);
         if (problem) return textResult(problem, "error");
-        return textResult(describeLogout(name, await mcp.logout(name)), "success");
+        return textResult(await mcp.logout(name), "success");
       }
       case "debug":
         return await debug(mcp, name, context);

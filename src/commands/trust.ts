@@ -1,9 +1,5 @@
-import {
-  recordedDecision,
-  recordTrust,
-  resolveProjectTrust,
-  trustReport,
-} from "../config/trust.js";
+import { recordedDecision, recordTrust, resolveProjectTrust } from "../config/trust.js";
+import { trustReport } from "../config/trust-text.js";
 import { type Command, type CommandOutput, textResult } from "./types.js";
 
 /** What `.trust` needs from the REPL. */

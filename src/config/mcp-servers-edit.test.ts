@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UsageError } from "../utils/errors.js";
 import { resolvePaths, type WrenPaths } from "../utils/paths.js";
-import { parseJsonDocument } from "./load.js";
+import { parseJsonDocument } from "./document.js";
 import { addMcpServer, removeMcpServer } from "./mcp-servers-edit.js";
 
 let root: string;

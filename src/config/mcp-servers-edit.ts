@@ -2,7 +2,7 @@ import { dirname } from "node:path";
 import { UsageError } from "../utils/errors.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { ensurePrivateDir } from "../utils/private-fs.js";
-import { parseJsonDocument, readTextIfExists } from "./load.js";
+import { parseJsonDocument, readTextIfExists } from "./document.js";
 import { type McpServerConfig, normalizeServer, type RawMcpServer } from "./schema.js";
 import { updateJsonFile } from "./write.js";
 

@@ -1,6 +1,6 @@
 import { applyEdits, type JSONPath, modify } from "jsonc-parser";
 import { writeFileAtomic } from "../utils/atomic-write.js";
-import { parseJsonDocument, readTextIfExists } from "./load.js";
+import { parseJsonDocument, readTextIfExists } from "./document.js";
 
 /**
  * Sets (or, with `undefined`, removes) one value inside a JSON settings file, keeping the

@@ -2,13 +2,14 @@
 // and the unsolicited list_changed notifications: the client opens a `subscriptions/listen`
 // stream naming what it wants (list changes, resource URIs), and the server answers on it. The
 // SDK's `client.listen()` owns the wire; this keeps one stream per connection whose filter grows
-// as the user attaches resources. Notifications on it reach the handlers connect.ts registered.
+// as the user attaches resources. Notifications on it reach the handlers client-hooks.ts registered.
 import type {
   Client,
   McpSubscription,
   RequestOptions,
   SubscriptionFilter,
 } from "@modelcontextprotocol/client";
+import { errorText } from "../utils/errors.js";
 
 /** The listen stream of one modern connection. */
 export interface ChangeStream {
@@ -57,9 +58,7 @@ export function openChangeStream(client: Client, options: ChangeStreamOptions): 
     try {
       next = await client.listen(wanted, options.requestOptions());
     } catch (error) {
-      options.log(
-        `subscriptions/listen failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      options.log(`subscriptions/listen failed: ${errorText(error)}`);
       return;
     }
     const previous = current;

@@ -11,7 +11,7 @@ import {
 import { CallToolResultSchema } from "@modelcontextprotocol/core";
 import { ErrorEvent } from "eventsource";
 import { describe, expect, it } from "vitest";
-import { classifyMcpError, formatMs, McpNeedsAuthError } from "./errors.js";
+import { classifyMcpError, McpNeedsAuthError } from "./errors.js";
 
 const context = { server: "s", target: "example.com" };
 
@@ -148,13 +148,5 @@ describe("classifyMcpError", () => {
       kind: "timeout",
       message: "timed out after 2s",
     });
-  });
-});
-
-describe("formatMs", () => {
-  it("formats milliseconds and seconds", () => {
-    expect(formatMs(300)).toBe("300ms");
-    expect(formatMs(2000)).toBe("2s");
-    expect(formatMs(1500)).toBe("1.5s");
   });
 });

@@ -9,6 +9,7 @@ import {
 } from "@modelcontextprotocol/client";
 import { $ZodError } from "zod/v4/core";
 import { errorText } from "../utils/errors.js";
+import { formatDuration } from "../utils/format.js";
 
 /** Why a connection attempt or a request to a server failed, for branching and for tests. */
 export type McpFailureKind =
@@ -53,6 +54,20 @@ export class McpNeedsAuthError extends Error {
 
   constructor(server: string, options: { cause?: unknown } = {}) {
     super(`${server} needs sign-in: run .mcp auth ${server}`, { cause: options.cause });
+    this.server = server;
+  }
+}
+
+/**
+ * Signing in to a server failed (cancelled, denied, timed out...); `message` is one readable
+ * line, never a secret. A connect with `signIn` rejects with it; oauth/errors.ts has the kinds.
+ */
+export class McpAuthError extends Error {
+  override readonly name: string = "McpAuthError";
+  readonly server: string;
+
+  constructor(server: string, message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
     this.server = server;
   }
 }
@@ -249,7 +264,8 @@ export function classifyMcpError(
     );
   }
   if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
-    const after = context.timeoutMs === undefined ? "" : ` after ${formatMs(context.timeoutMs)}`;
+    const after =
+      context.timeoutMs === undefined ? "" : ` after ${formatDuration(context.timeoutMs)}`;
     return new McpConnectionError(server, "timeout", `timed out${after}`, { cause: error });
   }
   if (error instanceof SdkError && error.code === SdkErrorCode.ConnectionClosed) {
@@ -349,11 +365,4 @@ function safeUrl(text: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** `1500` → `1.5s`, `200` → `200ms`. */
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  const seconds = ms / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)}s`;
 }

@@ -6,7 +6,7 @@ import type { ToolProgress } from "../tools/types.js";
 import type { WrenPaths } from "../utils/paths.js";
 import { createMcpManager, type McpManager } from "./manager.js";
 import {
-  EVERYTHING_BIN,
+  everythingStdioArgs,
   remoteServer,
   startEverythingHttp,
   stdioMock,
@@ -69,7 +69,7 @@ async function exercise(m: McpManager, prefix: string): Promise<void> {
 
 describe("server-everything", () => {
   it("over stdio: tools, images, structured content, resource links, progress", async () => {
-    const m = await connect({ ...stdioMock("everything"), args: [EVERYTHING_BIN, "stdio"] });
+    const m = await connect({ ...stdioMock("everything"), args: everythingStdioArgs() });
     await exercise(m, "mcp__everything__");
     const progress: ToolProgress[] = [];
     const long = await tool(m, "mcp__everything__trigger-long-running-operation").execute(

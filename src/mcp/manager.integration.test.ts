@@ -1,37 +1,21 @@
 import { readFile } from "node:fs/promises";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { McpServerConfig } from "../config/schema.js";
-import type { WrenPaths } from "../utils/paths.js";
 import { type ConnectFn, connectMcpServer, type McpConnection, serverLogFile } from "./connect.js";
 import { createElicitationStore } from "./elicitation-store.js";
 import { createMcpManager, type McpManager, type McpManagerOptions } from "./manager.js";
 import {
   freePort,
   isAlive,
+  POLL,
   remoteServer,
   startHttpMock,
   startModernMock,
   stdioMock,
-  type TestServer,
-  tempPaths,
+  useTempHome,
 } from "./test-support.js";
 
-/** Generous: these machines are small and often busy. */
-const POLL = { timeout: 10_000 };
-
-let paths: WrenPaths;
-let cleanup: () => Promise<void>;
-const managers: McpManager[] = [];
-const servers: TestServer[] = [];
-
-beforeEach(async () => {
-  ({ paths, cleanup } = await tempPaths());
-});
-afterEach(async () => {
-  await Promise.all(managers.splice(0).map((m) => m.close()));
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-  await cleanup();
-});
+const home = useTempHome();
 
 /** A manager whose connections are recorded, so tests can check their child processes. */
 function manager(
@@ -44,8 +28,7 @@ function manager(
     connections.push(c);
     return c;
   };
-  const m = createMcpManager({ servers, paths, connect, ...options });
-  managers.push(m);
+  const m = home.closeAfter(createMcpManager({ servers, paths: home.paths, connect, ...options }));
   return { manager: m, connections };
 }
 
@@ -152,7 +135,7 @@ describe("createMcpManager", () => {
     const { manager: m } = manager([stdioMock("hang", ["--hang"], { timeout: 3_600_000 })]);
     m.start();
     // The server is up and sitting on initialize once its log says so.
-    const log = () => readFile(serverLogFile(paths, "hang"), "utf8").catch(() => "");
+    const log = () => readFile(serverLogFile(home.paths, "hang"), "utf8").catch(() => "");
     await expect.poll(log, POLL).toContain("ignoring initialize (--hang)");
     // Resolves without waiting out the hour, or the test times out.
     await m.close();
@@ -223,7 +206,7 @@ describe("createMcpManager", () => {
 
   it("marks a server behind a 401 as needs-auth", async () => {
     const server = await startHttpMock(["--require-header", "X-Key=k"]);
-    servers.push(server);
+    home.stopAfter(server);
     const { manager: m } = manager([remoteServer("n", `http://127.0.0.1:${server.port}/mcp`)]);
     m.start();
     await m.whenSettled();
@@ -244,7 +227,7 @@ describe("createMcpManager", () => {
     await expect(m.callTool("h", "echo", { text: "x" })).rejects.toThrow(/connection refused|lost/);
     expect(statusOf(m, "h")?.state).toBe("failed");
     server = await startHttpMock(["--port", String(port)]);
-    servers.push(server);
+    home.stopAfter(server);
     expect(await m.callTool("h", "echo", { text: "back" })).toMatchObject({
       content: [{ text: "back" }],
     });
@@ -259,7 +242,7 @@ describe("createMcpManager", () => {
     await m.whenSettled();
     await server.stop();
     server = await startHttpMock(["--port", String(port)]);
-    servers.push(server);
+    home.stopAfter(server);
     // Two calls fail on the stale session together; both end up on one new connection.
     const [a, b] = await Promise.all([
       m.callTool("h", "echo", { text: "again" }),
@@ -288,7 +271,7 @@ describe("createMcpManager", () => {
 
   it("mirrors a tool argument into its SEP-2243 Mcp-Param header, base64 when not plain ASCII", async () => {
     const modern = await startModernMock();
-    servers.push(modern);
+    home.stopAfter(modern);
     const { manager: m } = manager([remoteServer("modern", `http://127.0.0.1:${modern.port}/mcp`)]);
     m.start();
     await m.whenSettled();

@@ -6,6 +6,7 @@ import {
   type ToolSearchStatus,
 } from "../tools/tool-search.js";
 import type { Tool } from "../tools/types.js";
+import { errorText } from "../utils/errors.js";
 import type { WrenPaths } from "../utils/paths.js";
 import {
   type CallToolOptions,
@@ -16,7 +17,6 @@ import {
   type McpToolDefinition,
 } from "./connect.js";
 import { McpServerUnavailableError } from "./errors.js";
-import type { LogoutResult } from "./oauth/mcp-oauth.js";
 import {
   completePromptArgument,
   fetchPrompt,
@@ -26,13 +26,12 @@ import {
 } from "./prompts.js";
 import { readResourceTool } from "./resource-tool.js";
 import { createResourceCatalog, linkedUris, type ResourceCatalog } from "./resources.js";
+import type { LifecycleClock, RestartPolicy } from "./restart-backoff.js";
 import { createRootList, type RootList } from "./roots.js";
 import type { SamplingHandler } from "./sampling.js";
 import {
   type ConnectRequest,
   createServerLifecycle,
-  type LifecycleClock,
-  type RestartPolicy,
   type ServerLifecycle,
 } from "./server-lifecycle.js";
 import { type Offer, type OpenServerOptions, offerStatus, openServer } from "./server-offer.js";
@@ -54,8 +53,11 @@ export interface McpManagerOptions {
    * and `reconnect(name, { signIn: true })` can sign in; by default servers connect without it.
    */
   readonly connect?: ConnectFn;
-  /** Forgets a server's sign-in for `logout` (the app's `oauth.logout`); without it, logout refuses. */
-  readonly logout?: (server: McpServerConfig) => Promise<LogoutResult>;
+  /**
+   * Forgets a server's sign-in for `logout` and says in one line what it did (the app's
+   * `oauth.logout`, worded by `describeLogout`); without it, logout refuses.
+   */
+  readonly logout?: (server: McpServerConfig) => Promise<string>;
   readonly fetch?: FetchLike;
   /** Answers elicitation requests: the interactive store's handler, or a decliner. */
   readonly elicitation?: ElicitationHandler;
@@ -110,8 +112,11 @@ export interface McpManager {
    * choice is the caller's (`saveServerEnabled` in config/).
    */
   setEnabled(name: string, enabled: boolean): Promise<McpServerState>;
-  /** Revokes (RFC 7009, where supported) and forgets the server's tokens, then reconnects it. */
-  logout(name: string): Promise<LogoutResult>;
+  /**
+   * Revokes (RFC 7009, where supported) and forgets the server's tokens, then reconnects it;
+   * resolves with the `logout` hook's line for the user.
+   */
+  logout(name: string): Promise<string>;
   /** What connected servers offer as resources (for `@` mentions and `read_mcp_resource`). */
   readonly resources: ResourceCatalog;
   /** The server's live connection, connecting it first if needed. */
@@ -136,10 +141,6 @@ export interface McpManager {
 }
 
 type Server = ServerLifecycle<Offer>;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Creates the manager: one lifecycle per server (server-lifecycle.ts), the snapshot, and the

@@ -11,7 +11,13 @@ import { serverLogFile } from "./connect.js";
 import { createElicitationStore } from "./elicitation-store.js";
 import { serverInstructionsSection } from "./instructions.js";
 import { createMcpManager, type McpManager } from "./manager.js";
-import { EVERYTHING_BIN, REPO_ROOT, stdioMock, tempPaths } from "./test-support.js";
+import {
+  everythingStdioArgs,
+  REPO_ROOT,
+  stdioMock,
+  tempPaths,
+  useSharedManager,
+} from "./test-support.js";
 import { createUrlElicitationStore, type UrlElicitationStore } from "./url-elicitation-store.js";
 
 const FILESYSTEM_BIN = join(
@@ -34,23 +40,28 @@ afterEach(async () => {
 
 const everything = (): McpServerConfig => ({
   ...stdioMock("everything"),
-  args: [EVERYTHING_BIN, "stdio"],
+  args: everythingStdioArgs(),
 });
 
-async function connect(
-  config: McpServerConfig,
-  extra: { urls?: UrlElicitationStore } = {},
-): Promise<McpManager> {
+async function connect(config: McpServerConfig): Promise<McpManager> {
   manager = createMcpManager({
     servers: [config],
     paths,
     elicitation: createElicitationStore().handler,
-    ...(extra.urls && { urlElicitation: extra.urls.elicitor }),
   });
   manager.start();
   await manager.whenSettled();
   expect(manager.getSnapshot()[0]?.status.state).toBe("connected");
   return manager;
+}
+
+/** One server-everything for a describe block (see {@link useSharedManager}). */
+function sharedEverything(extra: { urls?: UrlElicitationStore } = {}): () => McpManager {
+  return useSharedManager({
+    servers: [everything()],
+    elicitation: createElicitationStore().handler,
+    ...(extra.urls && { urlElicitation: extra.urls.elicitor }),
+  });
 }
 
 /** Resolves with the first pending URL request once one shows up. */
@@ -69,8 +80,10 @@ function nextUrl(store: UrlElicitationStore) {
 }
 
 describe("prompts (server-everything)", () => {
+  const sharedManager = sharedEverything();
+
   it("lists prompts with their arguments, runs one with arguments and completes values", async () => {
-    const m = await connect(everything());
+    const m = sharedManager();
     await expect.poll(() => m.prompts().map((p) => p.name)).toContain("args-prompt");
     const args = m.prompts().find((p) => p.name === "args-prompt");
     expect(args?.arguments).toEqual([
@@ -97,7 +110,7 @@ describe("prompts (server-everything)", () => {
   }, 60_000);
 
   it("inlines an embedded text resource of a prompt", async () => {
-    const m = await connect(everything());
+    const m = sharedManager();
     await expect.poll(() => m.prompts().length).toBeGreaterThan(0);
     const content = await m.getPrompt("everything", "resource-prompt", {
       resourceType: "Text",
@@ -112,7 +125,7 @@ describe("prompts (server-everything)", () => {
     await writeFile(
       paths.userSettings,
       JSON.stringify({
-        mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_BIN, "stdio"] } },
+        mcpServers: { everything: { command: process.execPath, args: everythingStdioArgs() } },
       }),
     );
     const out: string[] = [];
@@ -131,22 +144,29 @@ describe("prompts (server-everything)", () => {
   }, 60_000);
 
   it("gives the server's instructions to the system prompt section, labelled", async () => {
-    const m = await connect(everything());
+    const m = sharedManager();
     const section = serverInstructionsSection(m.getSnapshot());
     expect(section).toContain('<server-instructions server="everything">');
   }, 60_000);
 });
 
 describe("URL elicitation (server-everything)", () => {
+  // What the fake browser was asked to open, per test; each test answers every request it causes.
+  const opened: string[] = [];
+  const urls = createUrlElicitationStore({
+    open: async (url) => {
+      opened.push(url);
+      return { opened: true, command: "fake-browser" };
+    },
+  });
+  const sharedManager = sharedEverything({ urls });
+  beforeEach(() => {
+    opened.length = 0;
+    expect(urls.getSnapshot()).toEqual([]);
+  });
+
   it("asks before opening; accepted, the server hears it and the URL went to the opener", async () => {
-    const opened: string[] = [];
-    const urls = createUrlElicitationStore({
-      open: async (url) => {
-        opened.push(url);
-        return { opened: true, command: "fake-browser" };
-      },
-    });
-    const m = await connect(everything(), { urls });
+    const m = sharedManager();
     const tool = m.tools().find((t) => t.name === "mcp__everything__trigger-url-elicitation");
     if (!tool) throw new Error("URL elicitation tool not offered: capability not declared");
     const call = tool.execute(
@@ -167,14 +187,7 @@ describe("URL elicitation (server-everything)", () => {
   }, 60_000);
 
   it("declined, nothing opens and the server is told", async () => {
-    const opened: string[] = [];
-    const urls = createUrlElicitationStore({
-      open: async (url) => {
-        opened.push(url);
-        return { opened: true, command: "fake-browser" };
-      },
-    });
-    const m = await connect(everything(), { urls });
+    const m = sharedManager();
     const tool = m.tools().find((t) => t.name === "mcp__everything__trigger-url-elicitation");
     const call = tool?.execute(
       { url: "https://example.com/x" },
@@ -186,14 +199,7 @@ describe("URL elicitation (server-everything)", () => {
   }, 60_000);
 
   it("handles -32042 from a tool: asks, opens, waits for the user, then retries the call", async () => {
-    const opened: string[] = [];
-    const urls = createUrlElicitationStore({
-      open: async (url) => {
-        opened.push(url);
-        return { opened: true, command: "fake-browser" };
-      },
-    });
-    const m = await connect(everything(), { urls });
+    const m = sharedManager();
     const tool = m.tools().find((t) => t.name === "mcp__everything__trigger-url-elicitation");
     const call = tool?.execute(
       { url: "https://example.com/final", errorPath: true },

@@ -2,36 +2,55 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, it, type OnTestFinishedHandler, vi } from "vitest";
 import type { WrenPaths } from "../utils/paths.js";
-import { connectMcpServer, type McpConnection } from "./connect.js";
+import { connectMcpServer } from "./connect.js";
 import { REPO_ROOT, STDIO_MOCK, stdioMock, tempPaths } from "./test-support.js";
 
 /** Generous: these machines are small and often busy. */
 const POLL = { timeout: 20_000, interval: 50 };
 
-let paths: WrenPaths;
-let cleanup: () => Promise<void>;
-let pidFile: string;
-const open: McpConnection[] = [];
-const spawned: number[] = [];
+/** What one test works in: its own temp dirs and pid file, so tests can run side by side. */
+interface Fixture {
+  readonly paths: WrenPaths;
+  readonly pidFile: string;
+  /** The pids the mock servers wrote (server first, then its child), once there are `count`. */
+  pids(count: number): Promise<number[]>;
+  /** Kills `pid` when the test ends, should it still be alive. */
+  reap(pid: number): void;
+}
 
-beforeEach(async () => {
-  ({ paths, cleanup } = await tempPaths());
-  pidFile = join(paths.project, "pids");
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-  // Whatever a failing test left behind must not outlive it.
-  for (const pid of spawned.splice(0)) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // Gone, as it should be.
+async function fixture(onTestFinished: (fn: OnTestFinishedHandler) => void): Promise<Fixture> {
+  const { paths, cleanup } = await tempPaths();
+  const pidFile = join(paths.project, "pids");
+  const spawned: number[] = [];
+  onTestFinished(async () => {
+    // Whatever a failing test left behind must not outlive it.
+    for (const pid of spawned) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Gone, as it should be.
+      }
     }
-  }
-  await cleanup();
-});
+    await cleanup();
+  });
+  return {
+    paths,
+    pidFile,
+    async pids(count) {
+      let found: number[] = [];
+      await vi.waitFor(async () => {
+        const text = await readFile(pidFile, "utf8").catch(() => "");
+        found = text.split("\n").filter(Boolean).map(Number);
+        if (found.length < count) throw new Error(`${found.length} of ${count} pids written`);
+      }, POLL);
+      spawned.push(...found);
+      return found;
+    },
+    reap: (pid) => spawned.push(pid),
+  };
+}
 
 /** Alive and not a zombie waiting for its parent (a zombie is dead for every purpose here). */
 function alive(pid: number): boolean {
@@ -47,22 +66,16 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The pids the mock servers wrote (server first, then its child), once there are `count`. */
-async function pids(count: number): Promise<number[]> {
-  let found: number[] = [];
-  await vi.waitFor(async () => {
-    const text = await readFile(pidFile, "utf8").catch(() => "");
-    found = text.split("\n").filter(Boolean).map(Number);
-    expect(found.length).toBeGreaterThanOrEqual(count);
-  }, POLL);
-  spawned.push(...found);
-  return found;
-}
-
 const posix = process.platform !== "win32";
 
-describe.runIf(posix)("stdio servers in their own process group", () => {
-  it("close ends a server started through `bash -c 'server & wait'` and the server's child", async () => {
+// Concurrent: two tests wait out the close's grace periods on purpose (wren's real ones); each
+// has its own directory, servers and pid file, so they wait side by side.
+describe.runIf(posix).concurrent("stdio servers in their own process group", () => {
+  it("close ends a server started through `bash -c 'server & wait'` and the server's child", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { paths, pidFile, pids } = await fixture(onTestFinished);
     const server = `"${process.execPath}" "${STDIO_MOCK}" --pid-file "${pidFile}" --spawn-child --ignore-stdin-eof <&0 & wait`;
     const connection = await connectMcpServer({
       server: stdioMock("wrapped", [], { command: "bash", args: ["-c", server] }),
@@ -78,7 +91,11 @@ describe.runIf(posix)("stdio servers in their own process group", () => {
     }, POLL);
   });
 
-  it("a server that ignores stdin EOF and SIGTERM is killed after the grace period", async () => {
+  it("a server that ignores stdin EOF and SIGTERM is killed after the grace period", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { paths, pidFile, pids } = await fixture(onTestFinished);
     const connection = await connectMcpServer({
       server: stdioMock("stubborn", [
         "--pid-file",
@@ -93,19 +110,27 @@ describe.runIf(posix)("stdio servers in their own process group", () => {
     await vi.waitFor(() => expect(alive(serverPid ?? 0)).toBe(false), POLL);
   });
 
-  it("a server that crashes takes the children it started along", async () => {
+  it("a server that crashes takes the children it started along", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { paths, pidFile, pids } = await fixture(onTestFinished);
     const connection = await connectMcpServer({
       server: stdioMock("crashy", ["--pid-file", pidFile, "--spawn-child", "--crash-after", "1"]),
       paths,
     });
-    open.push(connection);
+    onTestFinished(() => connection.close());
     const [, childPid] = await pids(2);
     await expect(connection.callTool("echo", { text: "x" })).rejects.toThrow();
     await connection.ended;
     await vi.waitFor(() => expect(alive(childPid ?? 0)).toBe(false), POLL);
   });
 
-  it("kill -9 of wren leaves no server alive, even one that ignores stdin EOF", async () => {
+  it("kill -9 of wren leaves no server alive, even one that ignores stdin EOF", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { paths, pidFile, pids, reap } = await fixture(onTestFinished);
     const wren = join(REPO_ROOT, "dist", "wren.js");
     await mkdir(paths.home, { recursive: true });
     const args = [STDIO_MOCK, "--pid-file", pidFile, "--spawn-child", "--ignore-stdin-eof"];
@@ -123,7 +148,7 @@ describe.runIf(posix)("stdio servers in their own process group", () => {
         stdio: "ignore",
       },
     );
-    if (child.pid !== undefined) spawned.push(child.pid);
+    if (child.pid !== undefined) reap(child.pid);
     const exited = new Promise((r) => child.once("exit", r));
     const [serverPid, childPid] = await pids(2);
     child.kill("SIGKILL");

@@ -16,7 +16,7 @@ import type { WrenPaths } from "../utils/paths.js";
 import { createMcpManager, type McpManager } from "./manager.js";
 import { mentionSource, readMentions } from "./mentions.js";
 import { READ_RESOURCE_TOOL } from "./resource-tool.js";
-import { EVERYTHING_BIN, stdioMock, tempPaths } from "./test-support.js";
+import { everythingStdioArgs, stdioMock, tempPaths, useSharedManager } from "./test-support.js";
 
 let paths: WrenPaths;
 let cleanup: () => Promise<void>;
@@ -37,7 +37,7 @@ const everything: StdioServerConfig = {
   name: "everything",
   type: "stdio",
   command: process.execPath,
-  args: [EVERYTHING_BIN, "stdio"],
+  args: everythingStdioArgs(),
   env: {},
   enabled: true,
   source: "test",
@@ -62,8 +62,17 @@ function tool(m: McpManager, name: string): Tool {
 }
 
 describe("resources of server-everything", () => {
+  // One server for the block: its reads, completions and tool calls do not depend on each other.
+  const sharedManager = useSharedManager({ servers: [everything] });
+  const started = async (): Promise<McpManager> => {
+    const m = sharedManager();
+    // The lists arrive right after the connection.
+    await expect.poll(() => m.resources.getSnapshot().length, { timeout: 10_000 }).toBe(1);
+    return m;
+  };
+
   it("lists resources and templates, reads a mention, completes a template argument", async () => {
-    const m = await start(everything);
+    const m = await started();
     const entry = m.resources.getSnapshot()[0];
     expect(entry?.resources.map((r) => r.uri)).toContain(
       "demo://resource/static/document/architecture.md",
@@ -99,7 +108,7 @@ describe("resources of server-everything", () => {
   });
 
   it("offers read_mcp_resource and reads the resource_links a tool returned", async () => {
-    const m = await start(everything);
+    const m = await started();
     const links = await tool(m, "mcp__everything__get-resource-links").execute(
       { count: 2 },
       { signal },
@@ -115,7 +124,7 @@ describe("resources of server-everything", () => {
   });
 
   it("marks annotated content addressed to the user only, and keeps the rest for the model", async () => {
-    const m = await start(everything);
+    const m = await started();
     const annotated = tool(m, "mcp__everything__get-annotated-message");
     const success = await annotated.execute(
       { messageType: "success", includeImage: true },
@@ -130,7 +139,7 @@ describe("resources of server-everything", () => {
   });
 
   it("subscribes to an attached resource and reports its updates", async () => {
-    const m = await start(everything);
+    const m = await started();
     const updates: string[] = [];
     m.resources.onUpdate(({ server, uri }) => updates.push(`${server}:${uri}`));
     const uri = "demo://resource/dynamic/text/1";

@@ -10,13 +10,13 @@ import { HOSTILE_RESOURCE_URI } from "../../mock-mcps/tools.mjs";
 import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { terminalInjections } from "../test-utils/hostile-strings.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
-import { EVERYTHING_BIN, STDIO_MOCK } from "./test-support.js";
+import { everythingStdioArgs, STDIO_MOCK } from "./test-support.js";
 
 const terminals = useTerminals();
 // One scripted model server for the file; each test replays its own script on it.
 const mockModelHome = useModelHomes();
 
-const everything = { command: process.execPath, args: [EVERYTHING_BIN, "stdio"] };
+const everything = { command: process.execPath, args: everythingStdioArgs() };
 
 async function home(
   script: readonly ScriptTurn[],

@@ -2,20 +2,34 @@
 // over stdio, the scripted model server behind it. Print mode cannot ask, so sampling is denied
 // unless `--allowed-tools` names `sampling(NAME)`.
 import { mkdirSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mockModelHome, type ScriptTurn } from "../provider/test-support.js";
+import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { runWren } from "../test-utils/run-wren.js";
-import { EVERYTHING_BIN } from "./test-support.js";
+import { everythingStdioArgs } from "./test-support.js";
+
+const mcpServers = { everything: { command: process.execPath, args: everythingStdioArgs() } };
+
+// One scripted model server for the file; each test that talks to the model replays its own
+// script on it, one at a time (the concurrent block below has a single such test).
+const mockModelHome = useModelHomes();
 
 async function setup(script: readonly ScriptTurn[]) {
-  const { home, server } = await mockModelHome(script, {
-    settings: {
-      mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_BIN, "stdio"] } },
-    },
-  });
+  const { home, server } = await mockModelHome(script, { settings: { mcpServers } });
   const cwd = `${home}-project`;
   mkdirSync(cwd, { recursive: true });
   return { home, server, cwd };
+}
+
+/** A home with server-everything and no model: `wren mcp call` needs none. */
+async function serverOnly(): Promise<{ home: string; cwd: string }> {
+  const home = await mkdtemp(join(tmpdir(), "wren-sampling-home-"));
+  await writeFile(join(home, "settings.json"), JSON.stringify({ mcpServers }));
+  const cwd = `${home}-project`;
+  mkdirSync(cwd, { recursive: true });
+  return { home, cwd };
 }
 
 const sampling: readonly ScriptTurn[] = [
@@ -67,8 +81,10 @@ describe("sampling in print mode", () => {
   }, 60_000);
 });
 
-describe("task tools in print mode", () => {
-  it("runs a task-only tool to its result", async () => {
+// Concurrent: each task runs its four one-second stages on the server's clock, and each test
+// has its own wren and server; side by side they take the time of one.
+describe.concurrent("task tools", () => {
+  it("in print mode run a task-only tool to its result", async ({ expect }) => {
     const { home, server, cwd } = await setup([
       [
         {
@@ -88,11 +104,11 @@ describe("task tools in print mode", () => {
     const requests = await server.requests();
     expect(JSON.stringify(requests[1]?.body)).toContain("Research Report: wrens");
   }, 60_000);
-});
 
-describe("wren mcp call on a task tool", () => {
-  it("waits for the task, with its status on stderr and the result on stdout", async () => {
-    const { home, cwd } = await setup([]);
+  it("wren mcp call waits for the task, with its status on stderr and the result on stdout", async ({
+    expect,
+  }) => {
+    const { home, cwd } = await serverOnly();
     const run = await runWren(
       ["mcp", "call", "everything", "simulate-research-query", '{"topic":"wrens"}'],
       { home, cwd },
@@ -105,8 +121,8 @@ describe("wren mcp call on a task tool", () => {
     expect(JSON.parse(run.stdout).content[0].text).toContain("Research Report: wrens");
   }, 60_000);
 
-  it("--timeout cancels a task that takes longer and exits 1", async () => {
-    const { home, cwd } = await setup([]);
+  it("wren mcp call --timeout cancels a task that takes longer and exits 1", async ({ expect }) => {
+    const { home, cwd } = await serverOnly();
     const run = await runWren(
       ["mcp", "call", "everything", "simulate-research-query", '{"topic":"x"}', "--timeout", "500"],
       { home, cwd },

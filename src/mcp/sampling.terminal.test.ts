@@ -7,14 +7,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
-import { EVERYTHING_BIN } from "./test-support.js";
+import { everythingStdioArgs } from "./test-support.js";
 
 const terminals = useTerminals();
 // One scripted model server for the file; each test replays its own script on it.
 const mockModelHome = useModelHomes();
 
 const everything = {
-  everything: { command: process.execPath, args: [EVERYTHING_BIN, "stdio"] },
+  everything: { command: process.execPath, args: everythingStdioArgs() },
 };
 
 async function setup(script: readonly ScriptTurn[]) {

@@ -1,48 +1,22 @@
 import type { McpServerConfig } from "../config/schema.js";
+import { errorText } from "../utils/errors.js";
+import { formatDuration } from "../utils/format.js";
+import { createCallsInFlight } from "./calls-in-flight.js";
 import type { McpConnection } from "./connect.js";
 import {
-  formatMs,
+  McpAuthError,
   McpConnectionError,
   McpNeedsAuthError,
   McpServerUnavailableError,
 } from "./errors.js";
-import { McpAuthError } from "./oauth/errors.js";
+import {
+  createRestartBackoff,
+  DEFAULT_RESTART,
+  type LifecycleClock,
+  type RestartPolicy,
+  systemClock,
+} from "./restart-backoff.js";
 import type { McpServerStatus } from "./status.js";
-
-/** Automatic restarts of stdio servers that exit. */
-export interface RestartPolicy {
-  /** Delay before the first restart; doubles each time. */
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  /** Restarts in a row before giving up. */
-  readonly maxAttempts: number;
-  /** A connection that lived this long resets the attempt count. */
-  readonly stableAfterMs: number;
-}
-
-const DEFAULT_RESTART: RestartPolicy = {
-  baseDelayMs: 1000,
-  maxDelayMs: 30_000,
-  maxAttempts: 5,
-  stableAfterMs: 60_000,
-};
-
-/** Time as a lifecycle sees it: tests pass a fake one and move it instead of waiting. */
-export interface LifecycleClock {
-  now(): number;
-  /** Runs `run` after `ms`; the returned function cancels it. */
-  schedule(run: () => void, ms: number): () => void;
-}
-
-/** The real clock; a pending restart does not keep the process alive. */
-export const systemClock: LifecycleClock = {
-  now: () => Date.now(),
-  schedule(run, ms) {
-    const timer = setTimeout(run, ms);
-    timer.unref();
-    return () => clearTimeout(timer);
-  },
-};
 
 /** How a connect was asked for. */
 export interface ConnectRequest {
@@ -114,10 +88,6 @@ export interface ServerLifecycle<D> {
   close(): Promise<void>;
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Errors that mean a remote server is gone: it is reconnected on next use. */
 function isDroppedConnection(error: unknown): boolean {
   return (
@@ -152,6 +122,7 @@ function failureStatus(name: string, error: unknown): McpServerStatus {
 export function createServerLifecycle<D>(options: ServerLifecycleOptions<D>): ServerLifecycle<D> {
   const name = options.config.name;
   const policy: RestartPolicy = { ...DEFAULT_RESTART, ...options.restart };
+  const backoff = createRestartBackoff(policy);
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => {});
   let config = options.config;
@@ -161,13 +132,10 @@ export function createServerLifecycle<D>(options: ServerLifecycleOptions<D>): Se
   let abort: AbortController | undefined;
   /** Bumped whenever the attempt or connection is replaced, so stale events are ignored. */
   let generation = 0;
-  let restartAttempts = 0;
   let cancelRestart: (() => void) | undefined;
   let connectedAt: number | undefined;
   let closed = false;
-  /** Calls running on each connection, so a retired connection closes only once they end. */
-  const inflight = new Map<McpConnection, number>();
-  const retiring = new Set<McpConnection>();
+  const calls = createCallsInFlight();
 
   function set(next: McpServerStatus): void {
     status = next;
@@ -182,26 +150,6 @@ export function createServerLifecycle<D>(options: ServerLifecycleOptions<D>): Se
     assertUsable();
     if (!config.enabled) {
       throw new McpServerUnavailableError(name, `${name} is disabled: run .mcp enable ${name}`);
-    }
-  }
-
-  /** Closes a connection that is no longer current, once its running calls have finished. */
-  function retire(connection: McpConnection): void {
-    if ((inflight.get(connection) ?? 0) === 0) void connection.close();
-    else retiring.add(connection);
-  }
-
-  async function track<T>(connection: McpConnection, run: () => Promise<T>): Promise<T> {
-    inflight.set(connection, (inflight.get(connection) ?? 0) + 1);
-    try {
-      return await run();
-    } finally {
-      const left = (inflight.get(connection) ?? 1) - 1;
-      if (left > 0) inflight.set(connection, left);
-      else {
-        inflight.delete(connection);
-        if (retiring.delete(connection)) void connection.close();
-      }
     }
   }
 
@@ -290,16 +238,14 @@ export function createServerLifecycle<D>(options: ServerLifecycleOptions<D>): Se
       set({ state: "failed", reason });
       return;
     }
-    if (lived >= policy.stableAfterMs) restartAttempts = 0;
-    if (restartAttempts >= policy.maxAttempts) {
+    const delay = backoff.next(lived);
+    if (delay === undefined) {
       set({ state: "failed", reason: `${reason}; gave up after ${policy.maxAttempts} restarts` });
       return;
     }
-    const delay = Math.min(policy.baseDelayMs * 2 ** restartAttempts, policy.maxDelayMs);
-    restartAttempts++;
     set({
       state: "failed",
-      reason: `${reason}, restarting in ${formatMs(delay)}`,
+      reason: `${reason}, restarting in ${formatDuration(delay)}`,
       retryInMs: delay,
     });
     cancelRestart = clock.schedule(() => {
@@ -333,12 +279,12 @@ export function createServerLifecycle<D>(options: ServerLifecycleOptions<D>): Se
     ensure,
     async use(run) {
       const connection = await ensure();
-      return track(connection, () => run(connection));
+      return calls.track(connection, () => run(connection));
     },
     async call(run, signal) {
       const connection = await ensure();
       try {
-        return await track(connection, () => run(connection));
+        return await calls.track(connection, () => run(connection));
       } catch (error) {
         if (signal?.aborted) throw error;
         if (config.type === "stdio" || !isDroppedConnection(error)) {
@@ -353,20 +299,20 @@ export function createServerLifecycle<D>(options: ServerLifecycleOptions<D>): Se
           // Detach without aborting the other calls on it: each sees its own outcome.
           generation++;
           current = undefined;
-          retire(connection);
+          calls.retire(connection);
           set({ state: "failed", reason });
         }
         // The call may have run when the connection broke mid-request: report, do not repeat.
         if (!isSafeToRetry(error)) throw error;
         log(`mcp ${name}: ${reason}; reconnecting`);
         const fresh = await ensure();
-        return track(fresh, () => run(fresh));
+        return calls.track(fresh, () => run(fresh));
       }
     },
     async reconnect(request = {}) {
       assertEnabled();
       await drop();
-      restartAttempts = 0;
+      backoff.reset();
       try {
         await connect(request);
       } catch (error) {
@@ -378,7 +324,7 @@ export function createServerLifecycle<D>(options: ServerLifecycleOptions<D>): Se
       if (enabled) assertUsable();
       config = { ...config, enabled };
       if (enabled) {
-        restartAttempts = 0;
+        backoff.reset();
         await connect().catch(() => {});
       } else {
         await drop();
@@ -391,11 +337,7 @@ export function createServerLifecycle<D>(options: ServerLifecycleOptions<D>): Se
       // process that ignores stdin closing (a shell's child) until the connect timeout.
       const starting = pending !== undefined;
       const dropped = drop().catch(() => {});
-      await Promise.all([
-        starting ? undefined : dropped,
-        ...[...retiring].map((connection) => connection.close()),
-      ]);
-      retiring.clear();
+      await Promise.all([starting ? undefined : dropped, calls.closeRetired()]);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { FetchLike } from "@modelcontextprotocol/client";
 import type { McpServerConfig } from "../config/schema.js";
+import { errorText } from "../utils/errors.js";
 import type { WrenPaths } from "../utils/paths.js";
 import type { ConnectFn, ConnectionHooks, McpConnection, McpToolDefinition } from "./connect.js";
 import { listServerPrompts, type McpPrompt } from "./prompts.js";
@@ -25,10 +26,6 @@ export interface OpenServerOptions {
   /** Resources are kept in the catalog, not in the offer. */
   readonly catalog: ResourceCatalog;
   readonly log: (line: string) => void;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function filtered(config: McpServerConfig, tools: readonly McpToolDefinition[]) {

@@ -1,37 +1,21 @@
 // Task-based tools against the real reference server: server-everything's
 // `simulate-research-query` declares `execution.taskSupport: "required"`, so a plain call fails;
 // wren runs it as a task, reports each status, and cancels it on Esc.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import type { ToolProgress } from "../tools/types.js";
-import type { WrenPaths } from "../utils/paths.js";
-import { createMcpManager, type McpManager } from "./manager.js";
-import { EVERYTHING_BIN, stdioMock, tempPaths } from "./test-support.js";
+import type { McpManager } from "./manager.js";
+import { everythingStdioArgs, stdioMock, useSharedManager } from "./test-support.js";
 
-let paths: WrenPaths;
-let cleanup: () => Promise<void>;
-let manager: McpManager | undefined;
-
-beforeEach(async () => {
-  ({ paths, cleanup } = await tempPaths());
+// One server for the file: every test starts its own task, and a task's status, result and
+// cancellation belong to that call alone. Only the ambiguous query asks for the answer below.
+const asked: string[] = [];
+const sharedManager = useSharedManager({
+  servers: [{ ...stdioMock("everything"), args: everythingStdioArgs() }],
+  elicitation: async (_server, params) => {
+    asked.push(params.message);
+    return { action: "accept", content: { interpretation: "historical" } };
+  },
 });
-afterEach(async () => {
-  await manager?.close();
-  manager = undefined;
-  await cleanup();
-});
-
-async function connectEverything(
-  elicitation?: Parameters<typeof createMcpManager>[0]["elicitation"],
-): Promise<McpManager> {
-  manager = createMcpManager({
-    servers: [{ ...stdioMock("everything"), args: [EVERYTHING_BIN, "stdio"] }],
-    paths,
-    ...(elicitation && { elicitation }),
-  });
-  manager.start();
-  await manager.whenSettled();
-  return manager;
-}
 
 function researchTool(m: McpManager) {
   const tool = m.tools().find((t) => t.name === "mcp__everything__simulate-research-query");
@@ -39,9 +23,13 @@ function researchTool(m: McpManager) {
   return tool;
 }
 
-describe("task-based tools (server-everything)", () => {
-  it("runs a task-only tool to completion, reporting each status on the way", async () => {
-    const m = await connectEverything();
+// Concurrent: each task runs its four one-second stages on the server's clock; side by side they
+// take the time of one.
+describe.concurrent("task-based tools (server-everything)", () => {
+  it("runs a task-only tool to completion, reporting each status on the way", async ({
+    expect,
+  }) => {
+    const m = sharedManager();
     const progress: ToolProgress[] = [];
     const outcome = await researchTool(m).execute(
       { topic: "wrens" },
@@ -58,8 +46,8 @@ describe("task-based tools (server-everything)", () => {
     expect(text.join("")).not.toContain("requires task");
   }, 30_000);
 
-  it("cancels the task on the server when the call is aborted (Esc)", async () => {
-    const m = await connectEverything();
+  it("cancels the task on the server when the call is aborted (Esc)", async ({ expect }) => {
+    const m = sharedManager();
     const abort = new AbortController();
     const statuses: string[] = [];
     const running = researchTool(m).execute(
@@ -76,19 +64,17 @@ describe("task-based tools (server-everything)", () => {
     expect(statuses).toHaveLength(1);
   }, 30_000);
 
-  it("wren's timeout cancels a task that runs too long and says so", async () => {
-    const m = await connectEverything();
+  it("wren's timeout cancels a task that runs too long and says so", async ({ expect }) => {
+    const m = sharedManager();
     await expect(
       m.callTool("everything", "simulate-research-query", { topic: "slow" }, { timeoutMs: 300 }),
     ).rejects.toThrow(/did not finish within 300 ms/);
   }, 30_000);
 
-  it("a task that needs input asks through elicitation and finishes with the answer", async () => {
-    const asked: string[] = [];
-    const m = await connectEverything(async (_server, params) => {
-      asked.push(params.message);
-      return { action: "accept", content: { interpretation: "historical" } };
-    });
+  it("a task that needs input asks through elicitation and finishes with the answer", async ({
+    expect,
+  }) => {
+    const m = sharedManager();
     const progress: string[] = [];
     const outcome = await researchTool(m).execute(
       { topic: "wrens", ambiguous: true },

@@ -4,10 +4,13 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { RemoteServerConfig, StdioServerConfig } from "../config/schema.js";
 import { mockScript } from "../test-utils/mock-bundles.js";
 import { type StartedMock, startMock } from "../test-utils/start-mock.js";
 import { resolvePaths, type WrenPaths } from "../utils/paths.js";
+import { createMcpManager, type McpManager, type McpManagerOptions } from "./manager.js";
 
 /** The repository root (tests run from it). */
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
@@ -18,6 +21,15 @@ export const EVERYTHING_BIN = join(
   REPO_ROOT,
   "node_modules/@modelcontextprotocol/server-everything/dist/index.js",
 );
+
+/**
+ * Arguments for `node` that run server-everything over stdio and end it when its stdin closes,
+ * so closing it costs no stdin grace period (see mock-mcps/exit-on-stdin-eof.mjs).
+ */
+export function everythingStdioArgs(): string[] {
+  const preload = pathToFileURL(join(REPO_ROOT, "mock-mcps/exit-on-stdin-eof.mjs")).href;
+  return ["--import", preload, EVERYTHING_BIN, "stdio"];
+}
 
 /** A temp directory used as both WREN_HOME and the project; `cleanup` removes it. */
 export async function tempPaths(): Promise<{ paths: WrenPaths; cleanup: () => Promise<void> }> {
@@ -109,4 +121,80 @@ export async function startEverythingHttp(): Promise<TestServer> {
     readyOn: "stderr",
     port,
   });
+}
+
+/**
+ * One manager for the tests of a file or describe block, over its own temp WREN_HOME: started
+ * before the first test (every server connected), closed after the last. For servers whose
+ * calls do not depend on each other, so each test need not start its own. Returns a getter.
+ */
+export function useSharedManager(options: Omit<McpManagerOptions, "paths">): () => McpManager {
+  let manager: McpManager | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const temp = await tempPaths();
+    cleanup = temp.cleanup;
+    manager = createMcpManager({ ...options, paths: temp.paths });
+    manager.start();
+    await manager.whenSettled();
+    const down = manager.getSnapshot().filter((s) => s.status.state !== "connected");
+    if (down.length > 0) {
+      throw new Error(`shared servers did not connect: ${down.map((s) => s.name).join(", ")}`);
+    }
+  });
+  afterAll(async () => {
+    await manager?.close();
+    await cleanup?.();
+  });
+  return () => {
+    if (!manager) throw new Error("useSharedManager(): its beforeAll has not run");
+    return manager;
+  };
+}
+
+/** Generous waits for `expect.poll`: these machines are small and often busy. */
+export const POLL = { timeout: 10_000 };
+
+/** What a test opened and must close: a connection, a manager. */
+interface Closable {
+  close(): Promise<void>;
+}
+
+/** Per test: a fresh temp WREN_HOME and project, and what the test opened, closed after it. */
+export interface TempHome {
+  /** This test's paths (read inside a test: they are made before each). */
+  readonly paths: WrenPaths;
+  /** Closes `item` after the test (before the servers stop); returns it. */
+  closeAfter<T extends Closable>(item: T): T;
+  /** Stops the servers after the test, once what was opened on them is closed. */
+  stopAfter(...servers: TestServer[]): void;
+}
+
+/** Registers the hooks of a file whose tests each get a temp home (see TempHome). */
+export function useTempHome(): TempHome {
+  let current: { paths: WrenPaths; cleanup: () => Promise<void> } | undefined;
+  const open: Closable[] = [];
+  const servers: TestServer[] = [];
+  beforeEach(async () => {
+    current = await tempPaths();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((item) => item.close()));
+    await Promise.all(servers.splice(0).map((server) => server.stop()));
+    await current?.cleanup();
+    current = undefined;
+  });
+  return {
+    get paths() {
+      if (!current) throw new Error("useTempHome: the paths exist only inside a test");
+      return current.paths;
+    },
+    closeAfter(item) {
+      open.push(item);
+      return item;
+    },
+    stopAfter(...started) {
+      servers.push(...started);
+    },
+  };
 }

@@ -62,15 +62,29 @@ export async function mockModelHome(
  * that needs two servers at once starts its own. Call it at the top of a test file.
  */
 export function useModelHomes(): typeof mockModelHome {
+  const server = useModelServer();
+  return async (script, options = {}) => {
+    const shared = await server(script);
+    return { server: shared, home: await writeModelHome(shared, options) };
+  };
+}
+
+/**
+ * One mock model server for the whole test file, started before its first test and stopped
+ * after its last; each call replays `script` from the start against a cleared request log.
+ * A test that needs other start options (`requireKey`) starts its own. Call it at the top of
+ * a test file.
+ */
+export function useModelServer(): (script?: readonly ScriptTurn[]) => Promise<ModelServer> {
   let shared: ModelServer | undefined;
   beforeAll(async () => {
     shared = await startModelServer();
   });
   afterAll(() => shared?.stop());
-  return async (script, options = {}) => {
-    if (!shared) throw new Error("useModelHomes() belongs at the top of a test file");
+  return async (script = []) => {
+    if (!shared) throw new Error("useModelServer() belongs at the top of a test file");
     await shared.reset(script);
-    return { server: shared, home: await writeModelHome(shared, options) };
+    return shared;
   };
 }
 

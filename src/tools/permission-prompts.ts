@@ -1,6 +1,6 @@
 import { createStore } from "../utils/store.js";
 import { invisibleCharacters } from "../utils/terminal-text.js";
-import type { DiffSummary } from "./builtin/diff.js";
+import type { DiffSummary } from "./diff.js";
 import type { PermissionAnswer, PermissionRequest } from "./permissions.js";
 
 /** A permission question waiting for the user, with its diff computed for display. */
@@ -45,7 +45,7 @@ export interface PermissionPrompts {
 /** Creates an empty prompt queue; `diffOf` computes the rows for a diff preview. */
 export function createPermissionPrompts(
   diffOf: (before: string, after: string) => Promise<DiffSummary> = async (before, after) =>
-    (await import("./builtin/diff.js")).diffRows(before, after),
+    (await import("./diff.js")).diffRows(before, after),
 ): PermissionPrompts {
   const store = createStore<readonly PendingPermission[]>([]);
   const waiting = new Map<number, (answer: PermissionAnswer) => void>();

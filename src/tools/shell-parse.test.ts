@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadShellParser, programName, type ShellParser } from "./shell-parse.js";
+import type { ShellParser } from "./shell-analysis.js";
+import { loadShellParser } from "./shell-parse.js";
 
 let parser: ShellParser;
 beforeAll(async () => {
@@ -58,15 +59,5 @@ describe("loadShellParser().analyze", () => {
 
   it("parses the literal script of sh -c so deny rules see inside it", () => {
     expect(words("bash -c 'git push; ls'")).toContainEqual(["git", "push"]);
-  });
-});
-
-describe("programName", () => {
-  it.each([
-    ["/bin/rm", "rm"],
-    ["./rm", "rm"],
-    ["rm", "rm"],
-  ])("%s", (word, name) => {
-    expect(programName(word)).toBe(name);
   });
 });

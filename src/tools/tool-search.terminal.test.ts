@@ -1,12 +1,13 @@
-// Tool search through the REPL: with server-everything's definitions over the configured budget,
-// the model gets `search_tools` in place of them, finds the tool it names, and calls it on the
+// Tool search through the REPL: with a stdio server's definitions over the configured budget
+// (the bundled mock, which connects in about half the time server-everything takes), the model
+// gets `search_tools` in place of them, finds the tool it names, and calls it on the
 // next step; a tool it calls by name without searching runs at once; `.mcp list` says which
 // mode is on.
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EVERYTHING_BIN } from "../mcp/test-support.js";
+import { STDIO_MOCK } from "../mcp/test-support.js";
 import { mockModelHome } from "../provider/test-support.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
 
@@ -15,33 +16,39 @@ const terminals = useTerminals();
 const toolNames = (body: { tools?: { function: { name: string } }[] }): string[] =>
   (body.tools ?? []).map((t) => t.function.name);
 
+/** The last message of a request, as the model got it: the tool result after a call. */
+const lastMessage = (body: { messages?: { role: string; content?: unknown }[] }) => {
+  const last = body.messages?.at(-1);
+  return last && { role: last.role, content: last.content };
+};
+
 describe("tool search in the REPL", () => {
   it("past the budget: search_tools finds a named tool, which the model calls next step", {
     timeout: 120_000,
   }, async () => {
     const { server, home } = await mockModelHome(
       [
-        [{ toolCall: { name: "search_tools", arguments: { query: "get-sum" } } }],
-        [{ toolCall: { name: "mcp__everything__get-sum", arguments: { a: 2, b: 40 } } }],
+        [{ toolCall: { name: "search_tools", arguments: { query: "add" } } }],
+        [{ toolCall: { name: "mcp__mock__add", arguments: { a: 2, b: 40 } } }],
         [{ text: "The sum is in." }],
         // Named without a search: one round trip, and offered from then on.
-        [{ toolCall: { name: "mcp__everything__echo", arguments: { message: "straight" } } }],
+        [{ toolCall: { name: "mcp__mock__echo", arguments: { text: "straight" } } }],
         [{ text: "Echoed." }],
       ],
       {
         settings: {
           mcpServers: {
-            everything: { command: process.execPath, args: [EVERYTHING_BIN, "stdio"] },
+            mock: { command: process.execPath, args: [STDIO_MOCK] },
           },
-          permissions: { allow: ["mcp__everything__*"] },
-          // A 100-token budget: server-everything's definitions are well over it.
+          permissions: { allow: ["mcp__mock__*"] },
+          // A 100-token budget: the mock's definitions are well over it.
           toolSearch: { budgetPercent: 10, contextWindow: 1000 },
         },
       },
     );
     const project = await mkdtemp(join(tmpdir(), "wren-tool-search-"));
     const wren = await terminals.startWren({ home, cwd: project });
-    await wren.waitFor(/everything ✓ \d+/, { timeout: 60_000 });
+    await wren.waitFor(/mock ✓ \d+/, { timeout: 60_000 });
     await wren.type(".mcp list");
     wren.press(Keys.enter);
     await wren.waitFor("tool mode: search");
@@ -54,16 +61,16 @@ describe("tool search in the REPL", () => {
     expect(first.filter((n) => n.startsWith("mcp__"))).toEqual([]);
     const second = toolNames(requests[1]?.body);
     expect(second).toContain("search_tools");
-    expect(second).toContain("mcp__everything__get-sum");
-    expect(second).not.toContain("mcp__everything__echo");
-    expect(JSON.stringify(requests[2]?.body)).toContain("42");
+    expect(second).toContain("mcp__mock__add");
+    expect(second).not.toContain("mcp__mock__echo");
+    expect(lastMessage(requests[2]?.body)).toEqual({ role: "tool", content: "42" });
 
     await wren.type("echo straight");
     wren.press(Keys.enter);
     await wren.waitFor("Echoed.", { timeout: 30_000 });
     const all = await server.requests();
-    expect(toolNames(all[3]?.body)).not.toContain("mcp__everything__echo");
-    expect(JSON.stringify(all[4]?.body)).toContain("Echo: straight");
-    expect(toolNames(all[4]?.body)).toContain("mcp__everything__echo");
+    expect(toolNames(all[3]?.body)).not.toContain("mcp__mock__echo");
+    expect(lastMessage(all[4]?.body)).toEqual({ role: "tool", content: "straight" });
+    expect(toolNames(all[4]?.body)).toContain("mcp__mock__echo");
   });
 });

@@ -1,7 +1,7 @@
 import { Box, Text, useStdout } from "ink";
 import Spinner from "ink-spinner";
 import type { ReactElement } from "react";
-import type { FinishedItem, LiveTurn, ToolCallView } from "../agent/conversation.js";
+import type { FinishedItem, LiveTurn, ToolCallView } from "../agent/live-turn.js";
 import type { DisplayMode } from "../config/load.js";
 import { formatDuration, formatTokens } from "../utils/format.js";
 import { safeLine, safeText, terminalJson } from "../utils/terminal-text.js";

@@ -9,7 +9,7 @@ import { useRefState } from "./ref-state.js";
  */
 export type TrustAnswer = "trust" | "distrust" | "later" | "quit";
 
-/** What the question shows; the lines come from `describeInspection` (config/trust.ts). */
+/** What the question shows; the lines come from `describeInspection` (config/trust-text.ts). */
 export interface TrustQuestion {
   /** The folder, as the user knows it (`~/src/repo`). */
   readonly folder: string;

@@ -5,6 +5,9 @@ describe("format", () => {
   it("formats durations and token counts", () => {
     expect(formatDuration(340)).toBe("340ms");
     expect(formatDuration(2400)).toBe("2.4s");
+    expect(formatDuration(2000)).toBe("2s");
+    expect(formatDuration(2004)).toBe("2s");
+    expect(formatDuration(1500)).toBe("1.5s");
     expect(formatDuration(65_000)).toBe("1m 05s");
     expect(formatTokens(950)).toBe("950");
     expect(formatTokens(12_345)).toBe("12k");

@@ -1,10 +1,11 @@
 // Numbers as people read them (durations, token counts, dollars), shared by the chat view, the
 // status line and the chat commands; pure, so any layer may use them.
 
-/** A duration as people read it: 340ms, 2.4s, 1m 05s. */
+/** A duration as people read it: 340ms, 2.4s, 2s, 1m 05s (also timeouts and restart delays). */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  // A tenth at most, none for whole seconds: "timed out after 2s", not "2.0s".
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))}s`;
   const minutes = Math.floor(ms / 60_000);
   const seconds = Math.round((ms % 60_000) / 1000);
   return `${minutes}m ${String(seconds).padStart(2, "0")}s`;

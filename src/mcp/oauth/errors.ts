@@ -1,15 +1,9 @@
 import { UnauthorizedError } from "@modelcontextprotocol/client";
+import { McpAuthError } from "../errors.js";
 
-/** Something went wrong while signing in to a server; `message` is one readable line, never a secret. */
-export class McpAuthError extends Error {
-  override readonly name: string = "McpAuthError";
-  readonly server: string;
-
-  constructor(server: string, message: string, options: { cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
-    this.server = server;
-  }
-}
+// The base class belongs to the connect contract below (the manager branches on it); every
+// kind of sign-in failure is here, and this module names them all.
+export { McpAuthError };
 
 /** The user pressed Esc (or Ctrl+C) while the authorization prompt was open. */
 export class McpAuthCancelledError extends McpAuthError {

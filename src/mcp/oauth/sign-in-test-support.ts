@@ -11,6 +11,7 @@ import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
 import { connectMcpServer, type McpConnection } from "../connect.js";
 import { createMcpManager, type McpManager } from "../manager.js";
 import { type AuthPrompt, type AuthPromptStore, createAuthPromptStore } from "./auth-store.js";
+import { describeLogout } from "./logout-text.js";
 import { createMcpOAuth, type McpOAuth } from "./mcp-oauth.js";
 import { FAKE_BROWSER, type OAuthMock, startOAuthMock } from "./test-support.js";
 
@@ -139,7 +140,7 @@ export function oauthTestbed(): OAuthTestbed {
         servers: [server],
         paths: home(),
         connect: oauth.wrapConnect(connectMcpServer),
-        logout: (s) => oauth.logout(s),
+        logout: async (s) => describeLogout(s.name, await oauth.logout(s)),
       });
       manager.start();
       await manager.whenSettled();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { errorText } from "../../utils/errors.js";
-import type { ToolAccess, ToolOutcome } from "../types.js";
+import type { Tool, ToolAccess, ToolOutcome } from "../types.js";
 
 /** Sizes that keep a tool's result within a model's context. */
 export interface BuiltinLimits {
@@ -55,12 +55,11 @@ export function parseArgs<T>(schema: z.ZodType<T>, args: unknown): Parsed<T> {
   };
 }
 
-/** The JSON Schema the model sees, derived from the schema that validates the call. */
 /**
  * `access` for a tool whose `path` argument (the project when absent) is all it touches;
  * null when the arguments do not parse.
  */
-export function accessByPath(
+function accessByPath(
   schema: z.ZodType<{ path?: string | undefined }>,
 ): (args: unknown) => ToolAccess | null {
   return (args) => {
@@ -69,9 +68,37 @@ export function accessByPath(
   };
 }
 
+/** The JSON Schema the model sees, derived from the schema that validates the call. */
 export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input" });
   return rest;
+}
+
+/**
+ * What a built-in tool derives from the schema of its arguments: the JSON Schema the model
+ * sees, and the transcript's one-line summary of a call ("(invalid arguments)" when they do
+ * not validate).
+ */
+export function schemaFields<T>(
+  schema: z.ZodType<T>,
+  summary: (args: T) => string,
+): Pick<Tool, "inputSchema" | "origin" | "summarize"> {
+  return {
+    inputSchema: jsonSchemaOf(schema),
+    origin: "builtin",
+    summarize(args) {
+      const parsed = schema.safeParse(args);
+      return parsed.success ? summary(parsed.data) : "(invalid arguments)";
+    },
+  };
+}
+
+/** `schemaFields` of a tool whose `path` argument is all it touches, with its `access`. */
+export function pathToolFields<T extends { path?: string | undefined }>(
+  schema: z.ZodType<T>,
+  summary: (args: T) => string,
+): Pick<Tool, "inputSchema" | "origin" | "summarize" | "access"> {
+  return { ...schemaFields(schema, summary), access: accessByPath(schema) };
 }
 
 /** A successful text result. */

@@ -1,15 +1,14 @@
 import { z } from "zod";
+import { type ResolvedPath, resolvePath } from "../paths.js";
 import type { Tool, ToolOutcome, ToolPreview } from "../types.js";
 import {
-  accessByPath,
   errorResult,
   fsErrorText,
-  jsonSchemaOf,
   parseArgs,
+  pathToolFields,
   short,
   textResult,
 } from "./common.js";
-import { type ResolvedPath, resolvePath } from "./paths.js";
 import { readCurrent, writeText } from "./write-file.js";
 
 const EditFileArgs = z.object({
@@ -128,15 +127,11 @@ export function createEditFileTool(project: string, maxBytes: number): Tool {
     description:
       "Replace exact text in a file. old_string must match the file exactly (whitespace included) and occur exactly once, " +
       "unless replace_all is true. Read the file first. For a new file use write_file.",
-    inputSchema: jsonSchemaOf(EditFileArgs),
     effect: "write",
-    origin: "builtin",
-    summarize(args) {
-      const parsed = EditFileArgs.safeParse(args);
-      if (!parsed.success) return "(invalid arguments)";
-      return `${short(parsed.data.path, 70)}${parsed.data.replace_all ? " (all)" : ""}`;
-    },
-    access: accessByPath(EditFileArgs),
+    ...pathToolFields(
+      EditFileArgs,
+      ({ path, replace_all }) => `${short(path, 70)}${replace_all ? " (all)" : ""}`,
+    ),
     async preview(args, signal): Promise<ToolPreview | undefined> {
       const planned = await plan(args, signal);
       if (!planned.ok) return undefined;

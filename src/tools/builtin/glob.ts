@@ -2,19 +2,18 @@ import { stat } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
 import picomatch from "picomatch";
 import { z } from "zod";
+import { resolvePath, toPosix } from "../paths.js";
+import type { SensitivePaths } from "../sensitive.js";
 import type { Tool, ToolOutcome } from "../types.js";
 import {
-  accessByPath,
   type BuiltinLimits,
   errorResult,
   fsErrorText,
-  jsonSchemaOf,
   parseArgs,
+  pathToolFields,
   short,
   textResult,
 } from "./common.js";
-import { resolvePath, toPosix } from "./paths.js";
-import type { SensitivePaths } from "./sensitive.js";
 import { boundaryFor, createBoundaryCheck, skippedNote, walk } from "./walk.js";
 
 const GlobArgs = z.object({
@@ -40,16 +39,10 @@ export function createGlobTool(
     description:
       'Find files by glob pattern ("**/*.ts", "src/**/index.{js,ts}"). Skips files ignored by .gitignore and the .git directory. ' +
       "Returns paths relative to the project, sorted.",
-    inputSchema: jsonSchemaOf(GlobArgs),
     effect: "read",
-    origin: "builtin",
-    summarize(args) {
-      const parsed = GlobArgs.safeParse(args);
-      if (!parsed.success) return "(invalid arguments)";
-      const { pattern, path } = parsed.data;
-      return short(path ? `${pattern} in ${path}` : pattern);
-    },
-    access: accessByPath(GlobArgs),
+    ...pathToolFields(GlobArgs, ({ pattern, path }) =>
+      short(path ? `${pattern} in ${path}` : pattern),
+    ),
     async execute(args, { signal }): Promise<ToolOutcome> {
       const parsed = parseArgs(GlobArgs, args);
       if (!parsed.ok) return parsed.outcome;

@@ -1,22 +1,21 @@
 import { stat } from "node:fs/promises";
 import { relative } from "node:path";
 import { z } from "zod";
+import { resolvePath, toPosix } from "../paths.js";
+import type { SensitivePaths } from "../sensitive.js";
 import type { Tool, ToolOutcome } from "../types.js";
 import {
-  accessByPath,
   type BuiltinLimits,
   clipLine,
   errorResult,
   fsErrorText,
-  jsonSchemaOf,
   parseArgs,
+  pathToolFields,
   short,
   textResult,
   truncateHead,
 } from "./common.js";
-import { resolvePath, toPosix } from "./paths.js";
 import type { SearchEngine, SearchHit } from "./search.js";
-import type { SensitivePaths } from "./sensitive.js";
 import { boundaryFor, createBoundaryCheck, skippedNote } from "./walk.js";
 
 const GrepArgs = z.object({
@@ -62,16 +61,10 @@ export function createGrepTool(
     description:
       "Search file contents with a regular expression (ripgrep syntax when available, else JavaScript). " +
       "Skips files ignored by .gitignore, binary files and .git. Returns path:line:text lines by default.",
-    inputSchema: jsonSchemaOf(GrepArgs),
     effect: "read",
-    origin: "builtin",
-    summarize(args) {
-      const parsed = GrepArgs.safeParse(args);
-      if (!parsed.success) return "(invalid arguments)";
-      const { pattern, path, glob } = parsed.data;
-      return short(`"${pattern}"${path ? ` in ${path}` : ""}${glob ? ` (${glob})` : ""}`);
-    },
-    access: accessByPath(GrepArgs),
+    ...pathToolFields(GrepArgs, ({ pattern, path, glob }) =>
+      short(`"${pattern}"${path ? ` in ${path}` : ""}${glob ? ` (${glob})` : ""}`),
+    ),
     async execute(args, { signal }): Promise<ToolOutcome> {
       const parsed = parseArgs(GrepArgs, args);
       if (!parsed.ok) return parsed.outcome;

@@ -1,5 +1,6 @@
 // Loaded with `await import()` after the first frame: these modules use classic zod.
 import { resolvePaths } from "../../utils/paths.js";
+import { createSensitivePaths } from "../sensitive.js";
 import type { Tool } from "../types.js";
 import { type BuiltinLimits, DEFAULT_LIMITS } from "./common.js";
 import { createEditFileTool } from "./edit-file.js";
@@ -9,11 +10,9 @@ import { createListDirTool } from "./list-dir.js";
 import { createReadFileTool } from "./read-file.js";
 import { createRunCommandTool } from "./run-command.js";
 import { findExecutable, javascriptEngine, ripgrepEngine, type SearchEngine } from "./search.js";
-import { createSensitivePaths } from "./sensitive.js";
 import { createWriteFileTool } from "./write-file.js";
 
 export { type BuiltinLimits, DEFAULT_LIMITS } from "./common.js";
-export { type DiffRow, type DiffSummary, diffRows, diffText } from "./diff.js";
 
 /** Inputs of `createBuiltinTools`. */
 export interface BuiltinToolOptions {

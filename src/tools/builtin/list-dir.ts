@@ -2,17 +2,16 @@ import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { resolvePath } from "../paths.js";
 import type { Tool, ToolOutcome } from "../types.js";
 import {
-  accessByPath,
   errorResult,
   fsErrorText,
-  jsonSchemaOf,
   parseArgs,
+  pathToolFields,
   short,
   textResult,
 } from "./common.js";
-import { resolvePath } from "./paths.js";
 import { createGitignoreMatcher } from "./walk.js";
 
 const ListDirArgs = z.object({
@@ -30,14 +29,8 @@ export function createListDirTool(project: string, maxEntries: number): Tool {
     description:
       "List the entries of one directory (not recursive). Directories end with `/`, symlinks with `@`; " +
       "entries ignored by .gitignore are marked. Use glob to find files by pattern.",
-    inputSchema: jsonSchemaOf(ListDirArgs),
     effect: "read",
-    origin: "builtin",
-    summarize(args) {
-      const parsed = ListDirArgs.safeParse(args);
-      return parsed.success ? short(parsed.data.path ?? ".") : "(invalid arguments)";
-    },
-    access: accessByPath(ListDirArgs),
+    ...pathToolFields(ListDirArgs, ({ path }) => short(path ?? ".")),
     async execute(args): Promise<ToolOutcome> {
       const parsed = parseArgs(ListDirArgs, args);
       if (!parsed.ok) return parsed.outcome;

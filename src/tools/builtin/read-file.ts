@@ -1,17 +1,16 @@
 import { z } from "zod";
+import { resolvePath } from "../paths.js";
 import type { Tool, ToolOutcome } from "../types.js";
 import {
-  accessByPath,
   type BuiltinLimits,
   clipLine,
   errorResult,
-  jsonSchemaOf,
   looksBinary,
   parseArgs,
+  pathToolFields,
   short,
   textResult,
 } from "./common.js";
-import { resolvePath } from "./paths.js";
 import { readRegularFile } from "./read.js";
 
 const ReadFileArgs = z.object({
@@ -35,18 +34,12 @@ export function createReadFileTool(project: string, limits: BuiltinLimits): Tool
       "Read a text file. Returns numbered lines (`<number>\\t<line>`); the numbers are not part of the file. " +
       `Reads up to ${limits.readLines} lines by default; use offset and limit to page through larger files. ` +
       "Refuses binary files.",
-    inputSchema: jsonSchemaOf(ReadFileArgs),
     effect: "read",
-    origin: "builtin",
-    summarize(args) {
-      const parsed = ReadFileArgs.safeParse(args);
-      if (!parsed.success) return "(invalid arguments)";
-      const { path, offset, limit } = parsed.data;
+    ...pathToolFields(ReadFileArgs, ({ path, offset, limit }) => {
       if (offset === undefined && limit === undefined) return short(path);
       const from = offset ?? 1;
       return short(`${path}:${from}-${limit === undefined ? "" : from + limit - 1}`);
-    },
-    access: accessByPath(ReadFileArgs),
+    }),
     async execute(args, { signal }): Promise<ToolOutcome> {
       const parsed = parseArgs(ReadFileArgs, args);
       if (!parsed.ok) return parsed.outcome;

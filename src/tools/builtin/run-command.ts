@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { z } from "zod";
 import { errorText } from "../../utils/errors.js";
 import type { Tool, ToolOutcome, ToolPreview, ToolProgress } from "../types.js";
-import { type BuiltinLimits, errorResult, jsonSchemaOf, parseArgs, short } from "./common.js";
+import { type BuiltinLimits, errorResult, parseArgs, schemaFields, short } from "./common.js";
 import { findExecutable } from "./search.js";
 
 const RunCommandArgs = z.object({
@@ -32,7 +32,7 @@ export interface RunCommandOptions {
  * is what a coding agent needs (pipes, &&, globs), so nothing here makes it safe to run
  * untrusted text: the safety is the permission prompt, which shows the exact command line
  * (`preview`), and rules matched against every simple command of the parsed line (see
- * permissions.ts and shell-parse.ts).
+ * permission-rules.ts and shell-walk.ts).
  *
  * The command runs in its own process group (detached), so a timeout or Esc kills it and
  * everything it started; background jobs do not outlive the call.
@@ -55,13 +55,8 @@ export function createRunCommandTool(options: RunCommandOptions): Tool {
       `and exit code. Times out after ${limits.commandTimeoutMs / 1000} s unless timeout_seconds says otherwise (at most ${limits.maxCommandTimeoutMs / 1000}). ` +
       "Standard input is closed; do not run interactive programs or servers that never exit. " +
       "Long output keeps its beginning and end. Prefer read_file, grep, glob and list_dir for reading files.",
-    inputSchema: jsonSchemaOf(RunCommandArgs),
     effect: "execute",
-    origin: "builtin",
-    summarize(args) {
-      const parsed = RunCommandArgs.safeParse(args);
-      return parsed.success ? short(parsed.data.command, 100) : "(invalid arguments)";
-    },
+    ...schemaFields(RunCommandArgs, ({ command }) => short(command, 100)),
     access(args) {
       const parsed = RunCommandArgs.safeParse(args);
       return parsed.success ? { paths: [], command: parsed.data.command } : null;

@@ -1,35 +1,11 @@
-// Helpers for the built-in tool tests: a temp project with files, and calling a tool. Used by
-// *.test.ts only.
-import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+// Helpers for the built-in tool tests: a temp project with files (tools/test-support.ts), and
+// calling a tool. Used by *.test.ts only.
+import { join } from "node:path";
+import { createSensitivePaths, type SensitivePaths } from "../sensitive.js";
+import { type TempProject, tempProject } from "../test-support.js";
 import type { Tool, ToolContentPart, ToolContext, ToolOutcome } from "../types.js";
-import { createSensitivePaths, type SensitivePaths } from "./sensitive.js";
 
-/** A temp directory holding `project/` (with `files`) and room outside it; `cleanup` removes it. */
-export interface TempProject {
-  /** The temp root; `project` is inside it, so `root/outside.txt` is outside the project. */
-  readonly root: string;
-  readonly project: string;
-  write(path: string, content: string | Uint8Array): Promise<string>;
-  cleanup(): Promise<void>;
-}
-
-/** Creates a temp project containing `files` (paths relative to the project). */
-export async function tempProject(files: Record<string, string> = {}): Promise<TempProject> {
-  // realpath: macOS's /tmp is a symlink, and the tools report real paths.
-  const root = await realpath(await mkdtemp(join(tmpdir(), "wren-tools-")));
-  const project = join(root, "project");
-  await mkdir(project);
-  const write = async (path: string, content: string | Uint8Array): Promise<string> => {
-    const file = join(project, path);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, content);
-    return file;
-  };
-  for (const [path, content] of Object.entries(files)) await write(path, content);
-  return { root, project, write, cleanup: () => rm(root, { recursive: true, force: true }) };
-}
+export { type TempProject, tempProject };
 
 /** Credential stores of a user whose home and WREN_HOME sit in the temp root, outside the project. */
 export function sensitiveIn(temp: TempProject): SensitivePaths {

@@ -2,9 +2,9 @@ import { type Dirent, realpathSync } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
-import { type ResolvedPath, toPosix } from "./paths.js";
+import { type ResolvedPath, toPosix } from "../paths.js";
+import type { SensitivePaths } from "../sensitive.js";
 import { readRegularFile } from "./read.js";
-import type { SensitivePaths } from "./sensitive.js";
 
 const GITIGNORE_MAX_BYTES = 1024 * 1024;
 

@@ -1,17 +1,16 @@
 import { z } from "zod";
 import { writeFileAtomic } from "../../utils/atomic-write.js";
+import { type ResolvedPath, resolvePath } from "../paths.js";
 import type { Tool, ToolOutcome, ToolPreview } from "../types.js";
 import {
-  accessByPath,
   errorResult,
   fsErrorText,
-  jsonSchemaOf,
   looksBinary,
   parseArgs,
+  pathToolFields,
   short,
   textResult,
 } from "./common.js";
-import { type ResolvedPath, resolvePath } from "./paths.js";
 import { readRegularFile } from "./read.js";
 
 const WriteFileArgs = z.object({
@@ -96,16 +95,11 @@ export function createWriteFileTool(project: string, maxBytes: number): Tool {
     description:
       "Create a file or replace its whole content. Parent directories are created. " +
       "Prefer edit_file for changing part of an existing file. Read a file before overwriting it.",
-    inputSchema: jsonSchemaOf(WriteFileArgs),
     effect: "write",
-    origin: "builtin",
-    summarize(args) {
-      const parsed = WriteFileArgs.safeParse(args);
-      if (!parsed.success) return "(invalid arguments)";
-      const lines = lineCount(parsed.data.content);
-      return `${short(parsed.data.path, 70)} (${lines} line${lines === 1 ? "" : "s"})`;
-    },
-    access: accessByPath(WriteFileArgs),
+    ...pathToolFields(WriteFileArgs, ({ path, content }) => {
+      const lines = lineCount(content);
+      return `${short(path, 70)} (${lines} line${lines === 1 ? "" : "s"})`;
+    }),
     async preview(args, signal): Promise<ToolPreview | undefined> {
       const planned = await plan(args, signal);
       if (!planned.ok) return undefined;

@@ -8,13 +8,7 @@ import {
 } from "../../test-utils/hostile-strings.js";
 import { highlightCode } from "./highlight.js";
 import { renderMarkdown } from "./render.js";
-
-const ESC = "\u001b";
-const plain = (text: string, width = 80): string => renderMarkdown(text, { width, color: false });
-const colored = (text: string, width = 80): string =>
-  renderMarkdown(text, { width, color: true, highlight: highlightCode });
-/** Coloured output with the styles removed: the layout a user sees. */
-const shown = (text: string, width = 80): string => strip(colored(text, width));
+import { colored, ESC, plain, shown } from "./test-support.js";
 
 const SAMPLE = `# Release notes for the **new** renderer
 
@@ -49,34 +43,6 @@ describe("renderMarkdown structure", () => {
     expect(shown("# Title\n\n## Sub\n\n### Third")).toBe("Title\n\nSub\n\nThird");
     expect(colored("# Title")).toContain(`${ESC}[1m`);
     expect(plain("# Title\n\n## Sub")).toBe("# Title\n\n## Sub");
-  });
-
-  it("styles emphasis, strikethrough and inline code", () => {
-    const text = "*it* **bo** ~~del~~ `x < y`";
-    expect(shown(text)).toBe("it bo del x < y");
-    const out = colored(text);
-    expect(out).toContain(`${ESC}[3mit${ESC}[23m`);
-    expect(out).toContain(`${ESC}[1mbo${ESC}[22m`);
-    expect(out).toContain(`${ESC}[9mdel${ESC}[29m`);
-    expect(out).toContain(`${ESC}[36mx < y${ESC}[39m`);
-    // Without colour, backticks are what marks code.
-    expect(plain(text)).toBe("it bo del `x < y`");
-  });
-
-  it("shows link text with a dim URL, and bare URLs once", () => {
-    expect(shown("see [docs](https://x.dev/docs)")).toBe("see docs (https://x.dev/docs)");
-    expect(colored("see [docs](https://x.dev/docs)")).toContain(`${ESC}[2m(https://x.dev/docs)`);
-    expect(shown("go to https://x.dev or <https://y.dev>")).toBe(
-      "go to https://x.dev or https://y.dev",
-    );
-    expect(shown("[https://x.dev](https://x.dev)")).toBe("https://x.dev");
-    expect(shown("mail <a@b.dev>")).toBe("mail a@b.dev");
-    expect(shown("![a cat](cat.png)")).toBe("[image: a cat] (cat.png)");
-  });
-
-  it("keeps the model's line breaks and decodes character references", () => {
-    expect(shown("line one\nline two")).toBe("line one\nline two");
-    expect(shown("a &amp; b &lt;c&gt; &copy; &#8594; &unknown;")).toBe("a & b <c> © → &unknown;");
   });
 
   it("renders bullet, nested, numbered and task lists with hanging indents", () => {
@@ -188,60 +154,6 @@ describe("renderMarkdown code blocks", () => {
 
   it("hard-wraps long code lines and keeps their indentation", () => {
     expect(shown("```\n    0123456789abcdef\n```", 12)).toBe("      012345\n  6789abcdef");
-  });
-});
-
-describe("renderMarkdown tables", () => {
-  it("aligns columns as the delimiter row says", () => {
-    const table =
-      "| Name | Qty | Note |\n|:-----|----:|:----:|\n| apple | 3 | red |\n| kiwi | 12 | x |";
-    expect(shown(table)).toBe(
-      [
-        "┌───────┬─────┬──────┐",
-        "│ Name  │ Qty │ Note │",
-        "├───────┼─────┼──────┤",
-        "│ apple │   3 │ red  │",
-        "│ kiwi  │  12 │  x   │",
-        "└───────┴─────┴──────┘",
-      ].join("\n"),
-    );
-    expect(colored(table)).toContain(`${ESC}[1mName${ESC}[22m`);
-  });
-
-  it("wraps cells to fit the width, shrinking the widest column", () => {
-    const table =
-      "| id | text |\n|---|---|\n| 1 | a long description that cannot fit on one line |";
-    const out = shown(table, 30);
-    for (const line of out.split("\n")) expect(stringWidth(line)).toBeLessThanOrEqual(30);
-    expect(out).toBe(
-      [
-        "┌────┬───────────────────────┐",
-        "│ id │ text                  │",
-        "├────┼───────────────────────┤",
-        "│ 1  │ a long description    │",
-        "│    │ that cannot fit on    │",
-        "│    │ one line              │",
-        "└────┴───────────────────────┘",
-      ].join("\n"),
-    );
-  });
-
-  it("turns <br> in cells into line breaks", () => {
-    expect(shown("| a |\n|---|\n| x<br>y |")).toContain("│ x │\n│ y │");
-  });
-
-  it("lists rows as records when even narrow columns do not fit", () => {
-    const table = "| a | b | c | d |\n|---|---|---|---|\n| 1 | 2 | 3 | 4 |\n| 5 | 6 | 7 | 8 |";
-    expect(shown(table, 10)).toBe("a: 1\nb: 2\nc: 3\nd: 4\n───\na: 5\nb: 6\nc: 7\nd: 8");
-  });
-
-  it("renders half-streamed tables sanely", () => {
-    // Header without its delimiter row yet: plain text until the table is recognisable.
-    expect(shown("| a | b |\n|--")).toBe("| a | b |\n|--");
-    // A row still arriving: missing cells are empty.
-    expect(shown("| a | b |\n|---|---|\n| 1")).toBe(
-      ["┌───┬───┐", "│ a │ b │", "├───┼───┤", "│ 1 │   │", "└───┴───┘"].join("\n"),
-    );
   });
 });
 

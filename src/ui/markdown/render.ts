@@ -2,12 +2,13 @@
 // terminal needs what an HTML renderer (and marked-terminal) does not give: every line fitted
 // to a width, lists and quotes indenting wrapped lines, tables shrunk to the screen, and no
 // dependence on chalk's global colour detection.
-import { Chalk, type ChalkInstance } from "chalk";
+import { Chalk } from "chalk";
 import { Lexer, type MarkedToken, type Token, type Tokens } from "marked";
 import stringWidth from "string-width";
 import wrapAnsi from "wrap-ansi";
-import { safeText } from "../../utils/terminal-text.js";
 import type { HighlightFn } from "./code-highlighter.js";
+import { type Context, clean, decodeText, known, renderInline, wrap } from "./inline.js";
+import { renderTable } from "./table.js";
 
 /** Options of {@link renderMarkdown}. */
 export interface RenderMarkdownOptions {
@@ -17,13 +18,6 @@ export interface RenderMarkdownOptions {
   color: boolean;
   /** Highlighter for fenced code with a language; without it code is shown plain. */
   highlight?: HighlightFn;
-}
-
-interface Context {
-  readonly c: ChalkInstance;
-  readonly color: boolean;
-  readonly highlight: HighlightFn | undefined;
-  readonly listDepth: number;
 }
 
 const MIN_WIDTH = 10;
@@ -59,85 +53,12 @@ function sanitize(text: string): string {
   return clean(out);
 }
 
-/** Replaces control and bidi characters (other than tab and newline) with visible symbols. */
-function clean(text: string): string {
-  return safeText(text);
-}
-
 function expandTabs(line: string): string {
   let out = "";
   for (const char of line) {
     out += char === "\t" ? " ".repeat(TAB_STOP - (stringWidth(out) % TAB_STOP)) : char;
   }
   return out;
-}
-
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'",
-  nbsp: "\u00a0",
-  copy: "©",
-  reg: "®",
-  trade: "™",
-  hellip: "…",
-  mdash: "—",
-  ndash: "–",
-  lsquo: "‘",
-  rsquo: "’",
-  ldquo: "“",
-  rdquo: "”",
-  laquo: "«",
-  raquo: "»",
-  times: "×",
-  divide: "÷",
-  plusmn: "±",
-  deg: "°",
-  middot: "·",
-  bull: "•",
-  larr: "←",
-  rarr: "→",
-  uarr: "↑",
-  darr: "↓",
-  harr: "↔",
-  le: "≤",
-  ge: "≥",
-  ne: "≠",
-  check: "✓",
-};
-
-function decodeText(text: string): string {
-  return clean(decodeEntities(text));
-}
-
-// marked leaves named character references in text tokens for its HTML renderer to pass
-// through; a terminal has to resolve them. Unknown names stay as written.
-function decodeEntities(text: string): string {
-  if (!text.includes("&")) return text;
-  return text.replace(
-    /&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});/g,
-    (ref, body: string) => {
-      if (!body.startsWith("#")) return NAMED_ENTITIES[body] ?? ref;
-      const code =
-        body[1] === "x" || body[1] === "X"
-          ? Number.parseInt(body.slice(2), 16)
-          : Number(body.slice(1));
-      if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return "\ufffd";
-      return String.fromCodePoint(code);
-    },
-  );
-}
-
-// The Token union includes a catch-all `Generic` type that defeats narrowing; marked's own
-// tokenizers only produce the known types, and the default branches handle anything else.
-function known(token: Token): MarkedToken {
-  return token as MarkedToken;
-}
-
-function wrap(text: string, width: number, trim = true): string[] {
-  return wrapAnsi(text, Math.max(1, width), { hard: true, trim }).split("\n");
 }
 
 /** Renders block tokens; blocks are separated by one blank line. */
@@ -270,144 +191,4 @@ function renderItem(item: Tokens.ListItem, width: number, ctx: Context): string[
     out.push(...lines);
   }
   return out.length > 0 ? out : [""];
-}
-
-function renderInline(tokens: Token[], ctx: Context): string {
-  let out = "";
-  for (const token of tokens) out += renderSpan(known(token), ctx);
-  return out;
-}
-
-function renderSpan(token: MarkedToken, ctx: Context): string {
-  const { c } = ctx;
-  switch (token.type) {
-    case "text":
-      return token.tokens ? renderInline(token.tokens, ctx) : decodeText(token.text);
-    case "escape":
-      return clean(token.text);
-    case "strong":
-      return c.bold(renderInline(token.tokens, ctx));
-    case "em":
-      return c.italic(renderInline(token.tokens, ctx));
-    case "del":
-      return c.strikethrough(renderInline(token.tokens, ctx));
-    case "codespan":
-      return ctx.color ? c.cyan(clean(token.text)) : `\`${clean(token.text)}\``;
-    case "br":
-      return "\n";
-    case "link":
-      return renderLink(token, ctx);
-    case "image":
-      return c.dim(clean(`[image: ${token.text}]${token.href ? ` (${token.href})` : ""}`));
-    case "html":
-      // <br> is common in table cells; any other tag is shown as the text it is.
-      return /^<br\s*\/?>$/i.test(token.text) ? "\n" : clean(token.text);
-    case "checkbox":
-      return "";
-    default:
-      return clean(token.raw);
-  }
-}
-
-function renderLink(token: Tokens.Link, ctx: Context): string {
-  const { c } = ctx;
-  const label = renderInline(token.tokens, ctx);
-  const bare = token.autolink || token.text === token.href || `mailto:${token.text}` === token.href;
-  if (bare) return c.blue.underline(label);
-  return `${c.blue(label)} ${c.dim(`(${clean(token.href)})`)}`;
-}
-
-type Align = "center" | "left" | "right" | null;
-
-function renderTable(token: Tokens.Table, width: number, ctx: Context): string[] {
-  const { c } = ctx;
-  const header = token.header.map((cell) => c.bold(renderInline(cell.tokens, ctx)));
-  const rows = token.rows.map((row) => row.map((cell) => renderInline(cell.tokens, ctx)));
-  const columns = header.length;
-  const natural = header.map((_, col) =>
-    Math.max(1, ...[header, ...rows].map((row) => widestLine(row[col] ?? ""))),
-  );
-  // "│ a │ b │": three columns of border and padding per cell, plus the closing bar.
-  const available = width - (3 * columns + 1);
-  if (available < 3 * columns) return renderTableAsRecords(header, rows, width, ctx);
-  const widths = fitColumns(natural, available);
-  const border = (left: string, mid: string, right: string): string =>
-    c.dim(left + widths.map((w) => "─".repeat(w + 2)).join(mid) + right);
-  const bar = c.dim("│");
-  const renderRow = (cells: string[]): string[] => {
-    const wrapped = widths.map((w, col) => wrap(cells[col] ?? "", w));
-    const height = Math.max(...wrapped.map((lines) => lines.length));
-    const lines: string[] = [];
-    for (let n = 0; n < height; n++) {
-      const parts = widths.map((w, col) =>
-        pad(wrapped[col]?.[n] ?? "", w, token.align[col] ?? null),
-      );
-      lines.push(`${bar} ${parts.join(` ${bar} `)} ${bar}`);
-    }
-    return lines;
-  };
-  return [
-    border("┌", "┬", "┐"),
-    ...renderRow(header),
-    border("├", "┼", "┤"),
-    ...rows.flatMap(renderRow),
-    border("└", "┴", "┘"),
-  ];
-}
-
-// Too narrow for columns: each row becomes "header: value" lines.
-function renderTableAsRecords(
-  header: string[],
-  rows: string[][],
-  width: number,
-  ctx: Context,
-): string[] {
-  const out: string[] = [];
-  for (const row of rows) {
-    if (out.length > 0) out.push(ctx.c.dim("─".repeat(Math.min(width, 3))));
-    header.forEach((name, col) => {
-      out.push(...wrap(`${name}: ${row[col] ?? ""}`, width));
-    });
-  }
-  return out.length > 0 ? out : wrap(header.join(" | "), width);
-}
-
-function widestLine(text: string): number {
-  return Math.max(0, ...text.split("\n").map((line) => stringWidth(line)));
-}
-
-/** Column widths within `available`: narrow columns keep their width, wide ones share the rest. */
-function fitColumns(natural: number[], available: number): number[] {
-  if (natural.reduce((sum, w) => sum + w, 0) <= available) return natural;
-  const widths = natural.map(() => 0);
-  let open = natural.map((_, i) => i);
-  let remaining = available;
-  for (;;) {
-    const share = Math.floor(remaining / open.length);
-    const fitting = open.filter((i) => (natural[i] ?? 0) <= share);
-    if (fitting.length === 0) break;
-    for (const i of fitting) {
-      widths[i] = natural[i] ?? 0;
-      remaining -= widths[i] ?? 0;
-    }
-    open = open.filter((i) => !fitting.includes(i));
-    if (open.length === 0) return widths;
-  }
-  const share = Math.floor(remaining / open.length);
-  let extra = remaining - share * open.length;
-  for (const i of open) {
-    widths[i] = share + (extra > 0 ? 1 : 0);
-    extra--;
-  }
-  return widths;
-}
-
-function pad(text: string, width: number, align: Align): string {
-  const gap = Math.max(0, width - stringWidth(text));
-  if (align === "right") return " ".repeat(gap) + text;
-  if (align === "center") {
-    const left = Math.floor(gap / 2);
-    return " ".repeat(left) + text + " ".repeat(gap - left);
-  }
-  return text + " ".repeat(gap);
 }

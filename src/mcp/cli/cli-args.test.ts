@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ArgsError } from "../utils/args.js";
-import { UsageError } from "../utils/errors.js";
+import { ArgsError } from "../../utils/args.js";
+import { UsageError } from "../../utils/errors.js";
 import { MCP_CLI_USAGE, type McpCommand, parseMcpArgs } from "./cli-args.js";
 
 /** The UsageError a command line is refused with (fails the test if it parses). */

@@ -8,41 +8,10 @@ import { createPermissions } from "../permissions.js";
 import type { Tool } from "../types.js";
 import { createBuiltinTools } from "./index.js";
 import { findExecutable } from "./search.js";
-import { createSensitivePaths } from "./sensitive.js";
 import { call, type TempProject, tempProject, textOf, toolNamed } from "./test-support.js";
 
 const TOKEN = "gho_FAKE_LIVE_TOKEN_0123456789";
 const rg = await findExecutable("rg", process.env);
-
-describe("createSensitivePaths", () => {
-  const sensitive = createSensitivePaths({ home: "/h/u/.wren", userHome: "/h/u" });
-  it.each([
-    "/h/u/.wren/mcp-oauth/github.json",
-    "/h/u/.wren",
-    "/h/u/.ssh/id_rsa",
-    "/h/u/.aws/credentials",
-    "/h/u/.config/gcloud/application_default_credentials.json",
-    "/h/u/.gnupg/private-keys-v1.d/x.key",
-    "/h/u/.netrc",
-    "/h/u/.docker/config.json",
-    "/h/u/.kube/config",
-    "/h/u/.git-credentials",
-    "/work/app/.env",
-    "/work/app/.env.production",
-    "/work/app/.envrc",
-  ])("%s is a credential store", (path) => {
-    expect(sensitive.reasonFor(path)).toBeDefined();
-  });
-  it.each([
-    "/h/u/.wrenx",
-    "/h/u/src/ssh.ts",
-    "/h/u/.docker/other.json",
-    "/work/app/env.ts",
-    "/work/app/src/dotenv.ts",
-  ])("%s is not", (path) => {
-    expect(sensitive.reasonFor(path)).toBeUndefined();
-  });
-});
 
 describe.each([
   ["javascript", false as const],

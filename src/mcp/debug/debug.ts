@@ -9,34 +9,29 @@ import {
   type FetchLike,
   type OAuthServerInfo,
 } from "@modelcontextprotocol/client";
-import type { McpServerConfig } from "../config/schema.js";
-import type { WrenPaths } from "../utils/paths.js";
-import { redactSecrets } from "../utils/redact.js";
-import { terminalJson } from "../utils/terminal-text.js";
-import { connectMcpServer } from "./connect.js";
+import type { McpServerConfig } from "../../config/schema.js";
+import { errorText } from "../../utils/errors.js";
+import type { WrenPaths } from "../../utils/paths.js";
+import { redactSecrets } from "../../utils/redact.js";
+import { terminalJson } from "../../utils/terminal-text.js";
+import { connectMcpServer } from "../connect.js";
+import { McpAuthError, McpConnectionError, McpNeedsAuthError } from "../errors.js";
+import { usesMachineGrant } from "../oauth/grants/machine.js";
+import { type HttpExchange, traceFetch } from "../oauth/http-trace.js";
+import type { OAuthStorageSetting } from "../oauth/keychain.js";
+import { readLockHolder } from "../oauth/lock.js";
+import { createMcpOAuth } from "../oauth/mcp-oauth.js";
+import type { OAuthState, OAuthStorage } from "../oauth/storage.js";
+import { configSummary, isRemoteOAuth, type RemoteOAuthServer, secretsOf } from "./debug-config.js";
+import { describeClient, describeTokens } from "./debug-credentials.js";
 import {
-  configSummary,
   describeAuthorizationServer,
-  describeClient,
   describeResource,
-  describeTokens,
-  errorMessage,
-  isRemoteOAuth,
   probe,
-  type RemoteOAuthServer,
-  secretsOf,
   stripJson,
-} from "./debug-steps.js";
+} from "./debug-discovery.js";
 import { formatDebugTrace } from "./debug-text.js";
 import type { ConnectionTrace, DebugTrace, OAuthTrace } from "./debug-trace.js";
-import { McpConnectionError, McpNeedsAuthError } from "./errors.js";
-import { McpAuthError } from "./oauth/errors.js";
-import { usesMachineGrant } from "./oauth/grants/machine.js";
-import { type HttpExchange, traceFetch } from "./oauth/http-trace.js";
-import type { OAuthStorageSetting } from "./oauth/keychain.js";
-import { readLockHolder } from "./oauth/lock.js";
-import { createMcpOAuth } from "./oauth/mcp-oauth.js";
-import type { OAuthState, OAuthStorage } from "./oauth/storage.js";
 
 export type { DebugTrace } from "./debug-trace.js";
 
@@ -114,7 +109,7 @@ function connectionError(name: string, error: unknown, options: DebugOptions): s
     return `needs sign-in: ${cause}run ${options.signInCommand}`;
   }
   if (error instanceof McpConnectionError) return error.message;
-  return `${name}: ${errorMessage(error)}`;
+  return `${name}: ${errorText(error)}`;
 }
 
 async function traceOAuth(

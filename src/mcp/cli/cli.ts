@@ -1,22 +1,22 @@
 import { resolve } from "node:path";
-import { ConfigError } from "../config/errors.js";
-import { loadConfig, type WrenConfig } from "../config/load.js";
-import { addMcpServer, removeMcpServer } from "../config/mcp-servers-edit.js";
-import { redactServer } from "../config/redact-server.js";
-import type { McpServerConfig } from "../config/schema.js";
-import { type CommandOutcome, TaskFailedError, UsageError } from "../utils/errors.js";
-import type { WrenPaths } from "../utils/paths.js";
-import { terminalJson } from "../utils/terminal-text.js";
+import { ConfigError } from "../../config/errors.js";
+import { loadConfig, type WrenConfig } from "../../config/load.js";
+import { addMcpServer, removeMcpServer } from "../../config/mcp-servers-edit.js";
+import { redactServer } from "../../config/redact-server.js";
+import type { McpServerConfig } from "../../config/schema.js";
+import { type CommandOutcome, TaskFailedError, UsageError } from "../../utils/errors.js";
+import type { WrenPaths } from "../../utils/paths.js";
+import { terminalJson } from "../../utils/terminal-text.js";
+import { connectMcpServer } from "../connect.js";
+import { declineElicitations } from "../elicitation-store.js";
+import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
+import { createMcpManager, type McpManager } from "../manager.js";
+import { McpAuthRequiredError } from "../oauth/errors.js";
+import { createMcpOAuth, type McpOAuth } from "../oauth/mcp-oauth.js";
+import { RESOURCE_TABLE_COLUMNS, resourceRows } from "../resource-text.js";
+import { describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "../status-text.js";
 import type { McpCommand } from "./cli-args.js";
 import { formatTable, progressText, serverDetailsText, serverJson } from "./cli-format.js";
-import { connectMcpServer } from "./connect.js";
-import { declineElicitations } from "./elicitation-store.js";
-import { McpConnectionError, McpNeedsAuthError } from "./errors.js";
-import { createMcpManager, type McpManager } from "./manager.js";
-import { McpAuthRequiredError } from "./oauth/errors.js";
-import { createMcpOAuth, type McpOAuth } from "./oauth/mcp-oauth.js";
-import { RESOURCE_TABLE_COLUMNS, resourceRows } from "./resource-text.js";
-import { describeStatus, SERVER_TABLE_COLUMNS, serverTableRows } from "./status-text.js";
 
 /** Where `wren mcp` writes and what it reads. */
 export interface McpCliIo {
@@ -216,7 +216,7 @@ const call: Handler<"call"> = ({ name, tool, args, timeoutMs }, io) =>
     // stderr: stdout carries the result).
     let oauth: McpOAuth | undefined;
     if (io.interactive && server.type !== "stdio") {
-      const { oauthFor } = await import("./oauth/cli.js");
+      const { oauthFor } = await import("../oauth/cli.js");
       oauth = oauthFor(
         {
           stdout: io.stderr,
@@ -284,7 +284,7 @@ const remove: Handler<"remove"> = async ({ name, scope }, io) => {
 };
 
 /** What `wren mcp auth` / `logout` pass to the sign-in code in oauth/cli.ts. */
-function authIo(session: Session, noBrowser: boolean): import("./oauth/cli.js").AuthCliIo {
+function authIo(session: Session, noBrowser: boolean): import("../oauth/cli.js").AuthCliIo {
   const { io, config } = session;
   return {
     stdout: io.stdout,
@@ -302,7 +302,7 @@ function authIo(session: Session, noBrowser: boolean): import("./oauth/cli.js").
 const auth: Handler<"auth"> = (command, io) => {
   return withConfig(io, async (session) => {
     const server = findServer(session, command.name);
-    const { runAuthCli } = await import("./oauth/cli.js");
+    const { runAuthCli } = await import("../oauth/cli.js");
     const scope = command.scope;
     await runAuthCli(server, authIo(session, command.noBrowser), {
       ...(scope !== undefined && { scope }),
@@ -316,7 +316,7 @@ const auth: Handler<"auth"> = (command, io) => {
 const logout: Handler<"logout"> = ({ name }, io) =>
   withConfig(io, async (session) => {
     const server = findServer(session, name);
-    const { runLogoutCli } = await import("./oauth/cli.js");
+    const { runLogoutCli } = await import("../oauth/cli.js");
     await runLogoutCli(server, authIo(session, false));
     return "ok";
   });
@@ -325,7 +325,7 @@ const logout: Handler<"logout"> = ({ name }, io) =>
 const debug: Handler<"debug"> = ({ name, json }, io) =>
   withConfig(io, async (session) => {
     const server = findServer(session, name);
-    const { runDebugCli } = await import("./debug.js");
+    const { runDebugCli } = await import("../debug/debug.js");
     const { oauthStorage } = session.config;
     const code = await runDebugCli(server, { ...io, ...(oauthStorage && { oauthStorage }) }, json);
     return code === 0 ? "ok" : "failed";

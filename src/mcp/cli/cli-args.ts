@@ -1,12 +1,12 @@
 // Over ~400 lines on purpose: the one table of every `wren mcp` command, its usage and its parser.
-import { ConfigError, formatIssue } from "../config/errors.js";
-import { validateDocument } from "../config/load.js";
-import type { McpScope } from "../config/mcp-servers-edit.js";
-import { type RawMcpServer, RawMcpServerSchema } from "../config/schema.js";
-import { ArgsError, parseCommandLine } from "../utils/args.js";
-import { errorText, UsageError } from "../utils/errors.js";
+import { validateDocument } from "../../config/document.js";
+import { ConfigError, formatIssue } from "../../config/errors.js";
+import type { McpScope } from "../../config/mcp-servers-edit.js";
+import { type RawMcpServer, RawMcpServerSchema } from "../../config/schema.js";
+import { ArgsError, parseCommandLine } from "../../utils/args.js";
+import { errorText, UsageError } from "../../utils/errors.js";
 
-/** What `wren mcp ...` asks for, as a value; `src/mcp/cli.ts` carries it out. */
+/** What `wren mcp ...` asks for, as a value; `src/mcp/cli/cli.ts` carries it out. */
 export type McpCommand =
   /** Usage text: asked for (stdout, exit 0), or shown because no command was given (stderr, 2). */
   | { readonly kind: "help"; readonly text: string; readonly asked: boolean }
@@ -89,7 +89,7 @@ interface CommandSpec {
 
 /**
  * The commands of `wren mcp`. A new command is one entry here (usage + parser) and one handler
- * in `src/mcp/cli.ts`'s HANDLERS; the top-level MCP_CLI_USAGE lists it once it is built.
+ * in `src/mcp/cli/cli.ts`'s HANDLERS; the top-level MCP_CLI_USAGE lists it once it is built.
  */
 const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   list: {

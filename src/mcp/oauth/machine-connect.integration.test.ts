@@ -6,11 +6,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { RemoteServerConfig } from "../../../config/schema.js";
-import { resolvePaths, type WrenPaths } from "../../../utils/paths.js";
-import { connectMcpServer } from "../../connect.js";
-import { McpConnectionError } from "../../errors.js";
-import { createMcpOAuth } from "../mcp-oauth.js";
+import type { RemoteServerConfig } from "../../config/schema.js";
+import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
+import { connectMcpServer } from "../connect.js";
+import { McpConnectionError } from "../errors.js";
+import { createMcpOAuth } from "./mcp-oauth.js";
 
 const JWT = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ3b3JrbG9hZCJ9.d29ya2xvYWQtc2lnbmF0dXJl";
 let dir: string;

@@ -1,7 +1,7 @@
 // The `wren mcp debug` trace as a value: what `--json` writes (field names are stable; the
 // document's `version` changes if they do not stay so) and what debug-text.ts prints.
-import type { McpServerConfig } from "../config/schema.js";
-import type { HttpExchange } from "./oauth/http-trace.js";
+import type { McpServerConfig } from "../../config/schema.js";
+import type { HttpExchange } from "../oauth/http-trace.js";
 
 /** How a step went: `warn` is worth knowing but does not stop a connection. */
 export type StepStatus = "ok" | "warn" | "failed" | "skipped";

@@ -4,9 +4,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { Keys, useTerminals } from "../test-utils/pty.js";
-import { type OAuthMock, startOAuthMock } from "./oauth/test-support.js";
-import { STDIO_MOCK } from "./test-support.js";
+import { Keys, useTerminals } from "../../test-utils/pty.js";
+import { type OAuthMock, startOAuthMock } from "../oauth/test-support.js";
+import { STDIO_MOCK } from "../test-support.js";
 
 const terminals = useTerminals();
 let mock: OAuthMock;

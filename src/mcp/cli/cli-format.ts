@@ -1,7 +1,7 @@
-import type { ToolProgress } from "../tools/types.js";
-import { safeLine } from "../utils/terminal-text.js";
-import type { McpServerState } from "./status.js";
-import { authLabel } from "./status-text.js";
+import type { ToolProgress } from "../../tools/types.js";
+import { safeLine } from "../../utils/terminal-text.js";
+import type { McpServerState } from "../status.js";
+import { authLabel } from "../status-text.js";
 
 /** Plain-text table with aligned columns; cells are foreign text, each kept on one line. */
 export function formatTable(

@@ -2,7 +2,7 @@
 // under it, the first failure at the end. Every value that came from a server or from config
 // is made safe for the terminal here (`safeLine`: one line, escape sequences inert); the
 // trace's strings were redacted when it was built.
-import { safeLine } from "../utils/terminal-text.js";
+import { safeLine } from "../../utils/terminal-text.js";
 import type {
   ConnectionTrace,
   DebugTrace,
