@@ -4,14 +4,14 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
+import type { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { reportError } from "../../cli.js";
 import type { RemoteServerConfig } from "../../config/schema.js";
 import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
 import { type AuthCliIo, runAuthCli } from "./cli.js";
 import type { DeviceClock } from "./device-flow.js";
-import { type OAuthMock, startOAuthMock } from "./test-support.js";
+import { capturedTerminal, type OAuthMock, startOAuthMock } from "./test-support.js";
 
 /** What `wren mcp auth` would exit with for this run, its error line written as the CLI does. */
 function exitOf(run: Promise<void>, cli: AuthCliIo): Promise<number> {
@@ -86,18 +86,7 @@ function io(
   paths: WrenPaths,
   deviceClock: DeviceClock,
 ): AuthCliIo & { stdin: PassThrough; out(): string; err(): string } {
-  let out = "";
-  let err = "";
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    stdin: new PassThrough(),
-    env: { PATH: process.env.PATH },
-    paths,
-    oauth: { deviceClock },
-    out: () => out,
-    err: () => err,
-  };
+  return { ...capturedTerminal(), paths, oauth: { deviceClock } };
 }
 
 describe("device sign-in timing (mock authorization server)", () => {

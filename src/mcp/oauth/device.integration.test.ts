@@ -5,7 +5,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { reportError, runMcpCli } from "../../cli.js";
 import type { RemoteServerConfig } from "../../config/schema.js";
@@ -14,6 +13,7 @@ import { type AuthCliIo, runAuthCli } from "./cli.js";
 import type { DeviceClock } from "./device-flow.js";
 import { approveDevice, type OidcAs, startOidcAs } from "./oidc-test-support.js";
 import { createOAuthStorage } from "./storage.js";
+import { capturedTerminal } from "./test-support.js";
 
 /** What `wren mcp auth` would exit with for this run, its error line written as the CLI does. */
 function exitOf(run: Promise<void>, cli: AuthCliIo): Promise<number> {
@@ -80,18 +80,11 @@ function io(
   paths: WrenPaths,
   clock?: DeviceClock,
 ): AuthCliIo & { cwd: string; out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
   return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    stdin: new PassThrough(),
-    env: { PATH: process.env.PATH },
+    ...capturedTerminal(),
     paths,
     cwd: dir,
     ...(clock && { oauth: { deviceClock: clock } }),
-    out: () => out,
-    err: () => err,
   };
 }
 

@@ -6,7 +6,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, expect, vi } from "vitest";
 import { runMcpCli } from "../../cli.js";
 import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
@@ -18,19 +17,19 @@ import {
   startOidcAs,
 } from "./oidc-test-support.js";
 import { createOAuthStorage, type OAuthStorage } from "./storage.js";
-import { type ProcessRun, runNode, WREN } from "./test-support.js";
+import {
+  type CapturedTerminal,
+  capturedTerminal,
+  type ProcessRun,
+  runNode,
+  WREN,
+} from "./test-support.js";
 
 /** What one `wren mcp` run in-process reads and writes. */
-export interface CliIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
-  readonly stdin: PassThrough;
-  readonly env: NodeJS.ProcessEnv;
+export interface CliIo extends CapturedTerminal {
   readonly paths: WrenPaths;
   readonly cwd: string;
   readonly noBrowser: true;
-  out(): string;
-  err(): string;
 }
 
 /** A result of `wren mcp` in-process. */
@@ -109,19 +108,7 @@ export function oidcTestbed(): OidcTestbed {
   }
 
   function cliIo(paths: WrenPaths): CliIo {
-    let out = "";
-    let err = "";
-    return {
-      stdout: { write: (t: string) => (out += t) },
-      stderr: { write: (t: string) => (err += t) },
-      stdin: new PassThrough(),
-      env: { PATH: process.env.PATH },
-      paths,
-      cwd: dir,
-      noBrowser: true,
-      out: () => out,
-      err: () => err,
-    };
+    return { ...capturedTerminal(), paths, cwd: dir, noBrowser: true };
   }
 
   /** A WREN_HOME whose settings name `server` as `demo`. */

@@ -1,6 +1,7 @@
 // Test helpers for the OAuth tests: the mock OAuth server as a subprocess, and the fake browser.
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
+import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { mockScript } from "../../test-utils/mock-bundles.js";
 import { type StartedMock, startMock } from "../../test-utils/start-mock.js";
@@ -98,4 +99,30 @@ export function runNode(
     });
     child.on("exit", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** The terminal of an in-process `wren mcp` run: output captured, stdin a stream to write to. */
+export interface CapturedTerminal {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly stdin: PassThrough;
+  readonly env: NodeJS.ProcessEnv;
+  /** What was written to stdout so far. */
+  out(): string;
+  /** What was written to stderr so far. */
+  err(): string;
+}
+
+/** A {@link CapturedTerminal} with only PATH in its environment. */
+export function capturedTerminal(): CapturedTerminal {
+  let out = "";
+  let err = "";
+  return {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+    stdin: new PassThrough(),
+    env: { PATH: process.env.PATH },
+    out: () => out,
+    err: () => err,
+  };
 }
