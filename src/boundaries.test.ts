@@ -1,11 +1,11 @@
 // The house's picture, checked: every import under src/ points down the chain of layers that
-// CLAUDE.md draws (this test reads it from there), no two files and no two parts of that picture
-// import each other in a circle, React stays in the views, test code stays out of the product, and what loads before
-// the first frame stays light. The rules are pure functions over file texts, so the tests at
-// the end inject a back-up import, a circle and a stray folder and watch them fail.
+// CLAUDE.md draws (this test reads it from there), no two files and no two folders (at any depth)
+// import each other in a circle, React stays in the views, and test code stays out of the
+// product. The rules are pure functions over file texts, so the tests at the end inject a
+// back-up import, a circle and a stray folder and watch them fail. (What loads before the first
+// frame: startup-weight.test.ts and scripts/startup-graph.test.ts.)
 import { readdir, readFile } from "node:fs/promises";
 import { join, posix, relative, sep } from "node:path";
-import { build } from "esbuild";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
@@ -368,55 +368,5 @@ describe("import boundaries", () => {
       expect(viewViolations(at("mcp/drift.ts", 'import { Box } from "ink";'))).toHaveLength(1);
       expect(viewViolations(at("ui/drift.tsx", 'import "node:child_process";'))).toHaveLength(1);
     });
-  });
-});
-
-describe("startup weight", () => {
-  /** What loading `entry` loads: split like the real build, so an `await import()` is not counted. */
-  const bundleInputs = async (entry: string, external: readonly string[]): Promise<string[]> => {
-    const result = await build({
-      entryPoints: [join(SRC, entry)],
-      bundle: true,
-      splitting: true,
-      outdir: join(SRC, "..", "startup-weight-out"),
-      write: false,
-      metafile: true,
-      platform: "node",
-      format: "esm",
-      external: [...external],
-      logLevel: "silent",
-    });
-    const outputs = result.metafile.outputs;
-    const start = Object.keys(outputs).find((o) => outputs[o]?.entryPoint !== undefined);
-    const seen = new Set<string>();
-    const queue = start === undefined ? [] : [start];
-    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
-      if (seen.has(next)) continue;
-      seen.add(next);
-      for (const imported of outputs[next]?.imports ?? []) {
-        if (imported.kind === "import-statement" && !imported.external) queue.push(imported.path);
-      }
-    }
-    return [...seen].flatMap((o) => Object.keys(outputs[o]?.inputs ?? {}));
-  };
-
-  it("the permission engine loads without zod (the built-in tools use it, lazily)", async () => {
-    const inputs = await bundleInputs("tools/permissions.ts", []);
-    expect(inputs.filter((i) => /node_modules\/zod\//.test(i))).toEqual([]);
-  });
-
-  it("the .mcp command, footer, elicitation prompt and @ completion load without the MCP SDK", async () => {
-    for (const entry of [
-      "commands/mcp.ts",
-      "ui/mcp-footer.tsx",
-      "ui/elicitation-prompt.tsx",
-      "ui/mention-complete.ts",
-    ]) {
-      const inputs = await bundleInputs(entry, ["ink", "react", "react/*"]);
-      expect(
-        inputs.filter((i) => i.includes("node_modules")),
-        entry,
-      ).toEqual([]);
-    }
   });
 });
