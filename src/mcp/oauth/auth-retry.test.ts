@@ -11,10 +11,11 @@ const label = (r: SignInResult): string => ("kind" in r ? "device" : `${r.code}|
 function provider(
   pending?: Promise<AuthorizationResponse>,
   steppingUp = false,
-): AuthRetryProvider & { ended: number; abandoned: number } {
+): AuthRetryProvider & { ended: number; abandoned: number; tokensSaved: number } {
   return {
     ended: 0,
     abandoned: 0,
+    tokensSaved: 0,
     steppingUp,
     takePendingCode: () => pending,
     endOperation() {
@@ -44,6 +45,30 @@ describe("withAuthRetry", () => {
         finishAuth: async () => {},
       }),
     ).rejects.toBe(error);
+  });
+
+  it("retries once without a sign-in of its own when another caller saved tokens meanwhile", async () => {
+    // The GET stream's sign-in finished while this call was refused: no code to wait for.
+    const p = provider();
+    let attempts = 0;
+    const result = await withAuthRetry(
+      async () => {
+        attempts++;
+        if (attempts > 1) return "ok";
+        p.tokensSaved++;
+        throw new UnauthorizedError();
+      },
+      { provider: p, finishAuth: async () => expect.fail("nothing to exchange") },
+    );
+    expect(result).toBe("ok");
+    expect(attempts).toBe(2);
+    // Refused again with no new tokens: the 401 stands.
+    await expect(
+      withAuthRetry(() => Promise.reject(new UnauthorizedError()), {
+        provider: p,
+        finishAuth: async () => {},
+      }),
+    ).rejects.toBeInstanceOf(UnauthorizedError);
   });
 
   it("waits for the code, exchanges it, and retries once", async () => {

@@ -17,6 +17,8 @@ export function isUnauthorized(error: unknown): boolean {
 export interface AuthRetryProvider {
   /** The sign-in the failed operation started (once), or undefined. */
   takePendingCode(): Promise<SignInResult> | undefined;
+  /** How many times tokens were saved (sign-ins and refreshes, by any caller) so far. */
+  readonly tokensSaved: number;
   /** The operation is over: forget any step-up in progress. */
   endOperation(): void;
   /** Ends a sign-in that was started but that nobody waits for. */
@@ -57,6 +59,7 @@ export async function withAuthRetry<T>(
   let run = operation;
   try {
     for (let signIns = 0; ; signIns++) {
+      const savedBefore = provider.tokensSaved;
       try {
         return await run();
       } catch (error) {
@@ -66,8 +69,10 @@ export async function withAuthRetry<T>(
           throw error;
         }
         const pending = provider.takePendingCode();
-        if (!pending) throw error;
-        await options.finishAuth(await pending);
+        // No sign-in of its own to wait for, but a concurrent one (the GET stream's, another
+        // call's) finished while this operation was refused: its tokens are worth one retry.
+        if (!pending && provider.tokensSaved === savedBefore) throw error;
+        if (pending) await options.finishAuth(await pending);
         run = options.retry ?? operation;
       }
     }

@@ -79,6 +79,8 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   /** The tokens handed out: refreshed when due, adopted from a peer after a 401, saved. */
   private readonly handed: ProviderTokens;
   private readonly stepUp = new StepUp();
+  /** How many times saveTokens() ran: a refused call retries when another caller's tokens came. */
+  private saved = 0;
   /** Metadata documents as served, to keep the fields the SDK's discovery drops. */
   private readonly served = new ServedMetadata();
   /** DPoP proofs and the stored key, when the servers ask for them. */
@@ -218,6 +220,7 @@ export class WrenOAuthProvider implements OAuthClientProvider {
   async saveTokens(tokens: OAuthTokens): Promise<void> {
     // Tokens from a code exchange belong with the client of that sign-in.
     await this.handed.save(tokens, this.session.exchangeClient);
+    this.saved += 1;
     this.stepUp.end();
     await this.session.completed();
   }
@@ -302,6 +305,11 @@ export class WrenOAuthProvider implements OAuthClientProvider {
    * The code of the sign-in in progress (started by the failed request, or by a concurrent
    * one), or undefined when none is. After it resolves, call {@link finishAuth} with the code.
    */
+  /** How many times tokens were saved (sign-ins and refreshes, by any caller) so far. */
+  get tokensSaved(): number {
+    return this.saved;
+  }
+
   takePendingCode(): Promise<SignInResult> | undefined {
     return this.session.takePendingCode();
   }

@@ -120,6 +120,44 @@ describe("SignInSession", () => {
     expect(s.takePendingCode()).toBeUndefined();
   });
 
+  it("an auth() that reaches its redirect after another one saved tokens retries with them", async () => {
+    // The GET stream's auth() signs in while the POST's is still discovering: by the time the
+    // POST's redirect arrives the sign-in is over and its listener closed.
+    const { session: s, store, state } = await started();
+    const first = s.takePendingCode();
+    promptOf(store).submit(`?code=abc123XYZ&state=${state}`);
+    await first;
+    await s.exchange(
+      "abc123XYZ",
+      () => s.completed(),
+      () => {},
+    );
+    s.addVerifier("late-verifier-ddddddddddddddddddddddddddddddddddddddddd");
+    const late = authorizationUrl(
+      s.newState(),
+      "late-verifier-ddddddddddddddddddddddddddddddddddddddddd",
+    );
+    const context = {
+      signIn: { interaction: store },
+      scope: undefined,
+      clients: [],
+      requireIss: false,
+      onFailed: () => {},
+    };
+    // No second prompt and no "no callback listener" error: the caller retries with the tokens.
+    s.redirect(late, context);
+    expect(store.getSnapshot()).toEqual([]);
+    expect(s.takePendingCode()).toBeUndefined();
+    // A later sign-in binds a listener again and prompts as usual.
+    await s.listen(undefined);
+    s.addVerifier("next-verifier-eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
+    s.redirect(
+      authorizationUrl(s.newState(), "next-verifier-eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"),
+      context,
+    );
+    expect(store.getSnapshot()).toHaveLength(1);
+  });
+
   it("one exchange per code, however many callers share the sign-in", async () => {
     const { session: s, store, state } = await started();
     const pending = s.takePendingCode();

@@ -101,6 +101,8 @@ export class SignInSession {
   private exchanging = false;
   /** A sign-in that failed (cancelled, denied, timed out) before its caller asked for it. */
   private failed: Promise<SignInResult> | undefined;
+  /** Tokens were saved since the listener was last bound (it closes once they are). */
+  private savedSinceListen = false;
 
   constructor(options: SignInSessionOptions) {
     this.server = options.server;
@@ -154,6 +156,7 @@ export class SignInSession {
     rememberedPort: number | undefined,
     bind?: (port: number) => Promise<Loopback>,
   ): Promise<void> {
+    if (!this.listener.loopback) this.savedSinceListen = false;
     return this.listener.ensure(rememberedPort, bind);
   }
 
@@ -173,6 +176,12 @@ export class SignInSession {
     const challenge = authorizationUrl.searchParams.get("code_challenge") ?? "";
     const verifier = this.candidates.get(challenge);
     this.candidates.clear();
+    if (!loopback && this.savedSinceListen) {
+      // This auth() found no usable tokens and went on to authorize, but another one (a
+      // concurrent sign-in or refresh, e.g. the GET stream's) saved tokens and closed the
+      // listener first: no second prompt; the caller sees tokens were saved and retries.
+      return;
+    }
     if (!loopback || expectedState === undefined || verifier === undefined) {
       throw new McpAuthError(
         this.server,
@@ -305,6 +314,7 @@ export class SignInSession {
   /** Tokens were saved: the verifiers made so far are spent; the listener closes when idle. */
   async completed(): Promise<void> {
     this.candidates.clear();
+    this.savedSinceListen = true;
     if (!this.busy) await this.listener.release();
   }
 
