@@ -9,6 +9,9 @@ describe("format", () => {
     expect(formatDuration(2004)).toBe("2s");
     expect(formatDuration(1500)).toBe("1.5s");
     expect(formatDuration(65_000)).toBe("1m 05s");
+    expect(formatDuration(300_000)).toBe("5m");
+    // Rounding carries into the minutes, never "1m 60s".
+    expect(formatDuration(119_700)).toBe("2m");
     expect(formatTokens(950)).toBe("950");
     expect(formatTokens(12_345)).toBe("12k");
     expect(formatTokens(1234)).toBe("1.2k");

@@ -6,9 +6,10 @@ export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   // A tenth at most, none for whole seconds: "timed out after 2s", not "2.0s".
   if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))}s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes}m ${String(seconds).padStart(2, "0")}s`;
+  const total = Math.round(ms / 1000);
+  const [minutes, seconds] = [Math.floor(total / 60), total % 60];
+  // Whole minutes read as such: "authorization timed out after 5m".
+  return seconds === 0 ? `${minutes}m` : `${minutes}m ${String(seconds).padStart(2, "0")}s`;
 }
 
 /** A token count, compact: 950, 12.3k, 1.2M. */

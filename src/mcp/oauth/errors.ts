@@ -1,4 +1,5 @@
 import { UnauthorizedError } from "@modelcontextprotocol/client";
+import { formatDuration } from "../../utils/format.js";
 import { McpAuthError } from "../errors.js";
 
 // The base class belongs to the connect contract below (the manager branches on it); every
@@ -20,7 +21,7 @@ export class McpAuthTimeoutError extends McpAuthError {
   readonly timeoutMs: number;
 
   constructor(server: string, timeoutMs: number) {
-    super(server, `authorization timed out after ${describeDuration(timeoutMs)}`);
+    super(server, `authorization timed out after ${formatDuration(timeoutMs)}`);
     this.timeoutMs = timeoutMs;
   }
 }
@@ -139,15 +140,6 @@ export class McpAuthRequiredError extends UnauthorizedError {
       };
     }
   }
-}
-
-function describeDuration(ms: number): string {
-  if (ms % 60_000 === 0) {
-    const minutes = ms / 60_000;
-    return `${minutes} minute${minutes === 1 ? "" : "s"}`;
-  }
-  if (ms >= 1000) return `${Math.round(ms / 100) / 10}s`;
-  return `${ms}ms`;
 }
 
 /** The first error of class `type` in an error's cause chain, if any. */
