@@ -2,7 +2,7 @@
 // secrets every later step hides (header values, secret settings and env, stored tokens).
 import type { McpServerConfig, RemoteServerConfig } from "../../config/schema.js";
 import { isSecretName, redactArgs, redactSecrets } from "../../utils/redact.js";
-import type { OAuthState } from "../oauth/storage.js";
+import type { OAuthState } from "../oauth/oauth-state.js";
 import type { ConfigSummary } from "./debug-trace.js";
 
 /** Known secret values of a server: header values, secret settings and env, stored tokens. */

@@ -4,7 +4,7 @@ import { presentable, storedClient, usableMetadataUrl } from "../oauth/client-id
 import { usableAt } from "../oauth/credentials.js";
 import { isDpopBound } from "../oauth/dpop.js";
 import { usesMachineGrant } from "../oauth/grants/machine.js";
-import type { OAuthState } from "../oauth/storage.js";
+import type { OAuthState } from "../oauth/oauth-state.js";
 import type { RemoteOAuthServer } from "./debug-config.js";
 import type { ClientTrace, MetadataSummary, TokensTrace } from "./debug-trace.js";
 

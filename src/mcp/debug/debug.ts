@@ -21,7 +21,8 @@ import { type HttpExchange, traceFetch } from "../oauth/http-trace.js";
 import type { OAuthStorageSetting } from "../oauth/keychain.js";
 import { readLockHolder } from "../oauth/lock.js";
 import { createMcpOAuth } from "../oauth/mcp-oauth.js";
-import type { OAuthState, OAuthStorage } from "../oauth/storage.js";
+import type { OAuthState } from "../oauth/oauth-state.js";
+import type { OAuthStorage } from "../oauth/storage.js";
 import { configSummary, isRemoteOAuth, type RemoteOAuthServer, secretsOf } from "./debug-config.js";
 import { describeClient, describeTokens } from "./debug-credentials.js";
 import {

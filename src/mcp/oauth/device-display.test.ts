@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { HOSTILE_STRINGS } from "../../test-utils/hostile-strings.js";
+import { McpAuthError } from "../errors.js";
 import { devicePrompt } from "./device-display.js";
 import type { DeviceAuthorization } from "./device-flow.js";
 import { spacedUserCode } from "./device-text.js";
-import { McpAuthError } from "./errors.js";
 
 const base: DeviceAuthorization = {
   deviceCode: "secret-device-code",

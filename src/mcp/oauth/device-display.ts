@@ -4,9 +4,9 @@
 // to anything but https (http on loopback).
 import { unsafeUrlReason } from "../../utils/open-url.js";
 import { safeLine } from "../../utils/terminal-text.js";
+import { McpAuthError } from "../errors.js";
 import { cleanText } from "./callback-input.js";
 import type { DeviceAuthorization } from "./device-flow.js";
-import { McpAuthError } from "./errors.js";
 
 /** A device sign-in prompt: every field already safe to print. */
 export interface DevicePromptInit {

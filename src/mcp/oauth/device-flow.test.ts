@@ -1,5 +1,6 @@
 import { OAuthError, type OAuthTokens } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
+import { McpAuthError } from "../errors.js";
 import {
   DEVICE_CODE_GRANT,
   type DeviceClock,
@@ -8,12 +9,7 @@ import {
   pollForDeviceTokens,
   requestDeviceAuthorization,
 } from "./device-flow.js";
-import {
-  McpAuthCancelledError,
-  McpAuthDeniedError,
-  McpAuthError,
-  McpDeviceCodeExpiredError,
-} from "./errors.js";
+import { McpAuthCancelledError, McpAuthDeniedError, McpDeviceCodeExpiredError } from "./errors.js";
 
 /** A clock whose sleeps end at once, moving its time forward; it records every wait. */
 function fakeClock(): DeviceClock & { waits: number[]; time: () => number } {

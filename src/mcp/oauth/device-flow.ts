@@ -5,13 +5,9 @@
 import { type FetchLike, OAuthError, type OAuthTokens } from "@modelcontextprotocol/client";
 import * as z from "zod/v4";
 import { sleep } from "../../utils/sleep.js";
+import { McpAuthError } from "../errors.js";
 import { cleanText } from "./callback-input.js";
-import {
-  McpAuthCancelledError,
-  McpAuthDeniedError,
-  McpAuthError,
-  McpDeviceCodeExpiredError,
-} from "./errors.js";
+import { McpAuthCancelledError, McpAuthDeniedError, McpDeviceCodeExpiredError } from "./errors.js";
 
 /** The grant type of RFC 8628 §3.4. */
 export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";

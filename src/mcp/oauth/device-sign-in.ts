@@ -14,6 +14,7 @@ import {
   selectClientAuthMethod,
 } from "@modelcontextprotocol/client";
 import type { OAuthSettings } from "../../config/schema.js";
+import { McpAuthError } from "../errors.js";
 import { presentable } from "./client-identity.js";
 import { devicePrompt } from "./device-display.js";
 import {
@@ -23,7 +24,7 @@ import {
   requestDeviceAuthorization,
   systemClock,
 } from "./device-flow.js";
-import { McpAuthCancelledError, McpAuthError, McpDeviceGrantUnavailableError } from "./errors.js";
+import { McpAuthCancelledError, McpDeviceGrantUnavailableError } from "./errors.js";
 import {
   clientOf,
   type RedirectContext,

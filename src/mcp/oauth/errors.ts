@@ -2,9 +2,8 @@ import { UnauthorizedError } from "@modelcontextprotocol/client";
 import { formatDuration } from "../../utils/format.js";
 import { McpAuthError } from "../errors.js";
 
-// The base class belongs to the connect contract below (the manager branches on it); every
-// kind of sign-in failure is here, and this module names them all.
-export { McpAuthError };
+// Every kind of sign-in failure. Their base class, McpAuthError, belongs to the connect
+// contract in ../errors.ts (the manager branches on it) and is imported from there.
 
 /** The user pressed Esc (or Ctrl+C) while the authorization prompt was open. */
 export class McpAuthCancelledError extends McpAuthError {

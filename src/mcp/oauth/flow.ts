@@ -1,13 +1,9 @@
 import { errorText } from "../../utils/errors.js";
 import type { OpenUrlResult } from "../../utils/open-url.js";
+import type { McpAuthError } from "../errors.js";
 import type { AuthInteraction, BrowserState } from "./auth-store.js";
 import { type AuthorizationResponse, checkState, parsePastedCallback } from "./callback-input.js";
-import {
-  McpAuthCancelledError,
-  McpAuthDeniedError,
-  type McpAuthError,
-  McpAuthTimeoutError,
-} from "./errors.js";
+import { McpAuthCancelledError, McpAuthDeniedError, McpAuthTimeoutError } from "./errors.js";
 import type { Loopback, LoopbackOutcome } from "./loopback.js";
 
 /** Five minutes, as the design page says. */

@@ -10,13 +10,13 @@ import {
 import type { WrenPaths } from "../../utils/paths.js";
 import { redactSecrets } from "../../utils/redact.js";
 import type { ConnectFn, McpConnection } from "../connect.js";
-import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
+import { McpAuthError, McpConnectionError, McpNeedsAuthError } from "../errors.js";
 import { withAuthRetry } from "./auth-retry.js";
 import type { AuthInteraction } from "./auth-store.js";
 import { presentable, storedClient } from "./client-identity.js";
 import { withOAuthDebugLog } from "./debug-log.js";
 import type { DeviceClock } from "./device-flow.js";
-import { errorIn, McpAuthError } from "./errors.js";
+import { errorIn } from "./errors.js";
 import { sshForwardHint } from "./flow.js";
 import { usesMachineGrant } from "./grants/machine.js";
 import { issuerRefusal } from "./issuer.js";

@@ -6,11 +6,10 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connectMcpServer } from "../connect.js";
-import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
+import { McpAuthError, McpConnectionError, McpNeedsAuthError } from "../errors.js";
 import {
   McpAuthCancelledError,
   McpAuthDeniedError,
-  McpAuthError,
   McpAuthPortBusyError,
   McpAuthTimeoutError,
 } from "./errors.js";

@@ -17,12 +17,13 @@ import {
   selectResourceURL,
 } from "@modelcontextprotocol/client";
 import type { OAuthSettings } from "../../config/schema.js";
+import { McpAuthError } from "../errors.js";
 import { storedClient, usableMetadataUrl } from "./client-identity.js";
 // RFC 8628: the device authorization grant, a sign-in without a browser on this machine.
 import { DeviceGrant, issuedTokens, type SignInMethod, signInMethod } from "./device-sign-in.js";
 // DPoP (RFC 9449): when to sign proofs, and the key stored beside the tokens.
 import { DpopBinding } from "./dpop.js";
-import { McpAuthError, McpAuthRequiredError } from "./errors.js";
+import { McpAuthRequiredError } from "./errors.js";
 import { ProviderClient } from "./provider-client.js";
 import { ProviderTokens } from "./provider-tokens.js";
 import { ServedMetadata } from "./served-metadata.js";

@@ -1,5 +1,5 @@
 import { unsafeUrlReason } from "../../utils/open-url.js";
-import { McpAuthError } from "./errors.js";
+import { McpAuthError } from "../errors.js";
 
 /** Discovery found an authorization server, or one of its endpoints, that is not https. */
 export class McpInsecureAuthServerError extends McpAuthError {

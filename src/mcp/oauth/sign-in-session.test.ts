@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { McpAuthError } from "../errors.js";
 import { type AuthPrompt, type AuthPromptStore, createAuthPromptStore } from "./auth-store.js";
-import { McpAuthCancelledError, McpAuthError } from "./errors.js";
+import { McpAuthCancelledError } from "./errors.js";
 import { SignInSession } from "./sign-in-session.js";
 
 const challenge = (verifier: string): string =>

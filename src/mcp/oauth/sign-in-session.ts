@@ -4,11 +4,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { OAuthTokens } from "@modelcontextprotocol/client";
 import type { OpenUrlResult } from "../../utils/open-url.js";
+import { McpAuthError } from "../errors.js";
 import type { AuthInteraction } from "./auth-store.js";
 import type { AuthorizationResponse } from "./callback-input.js";
 import { CallbackListener } from "./callback-listener.js";
 import type { DeviceClock } from "./device-flow.js";
-import { McpAuthError } from "./errors.js";
 import { waitForAuthorizationCode } from "./flow.js";
 import type { Loopback } from "./loopback.js";
 import type { StoredClient } from "./oauth-state.js";

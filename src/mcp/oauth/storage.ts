@@ -18,8 +18,6 @@ import {
 import { type LockHolder, withFileLock } from "./lock.js";
 import { type OAuthState, oauthStateFileName, StateSchema } from "./oauth-state.js";
 
-export type { OAuthState } from "./oauth-state.js";
-
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 
