@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { everythingStdioArgs, REPO_ROOT } from "../mcp/test-support.js";
 import { type ScriptTurn, useModelHomes } from "../provider/test-support.js";
 import { Keys, useTerminals } from "../test-utils/pty.js";
@@ -125,7 +125,12 @@ describe("URL elicitation in the REPL", () => {
     expect(existsSync(browserLog)).toBe(false);
     wren.press(Keys.enter);
     await wren.waitFor("Signed in.", { timeout: 20_000 });
-    expect(await readFile(browserLog, "utf8")).toBe("https://example.com/sign?step=1\n");
+    // The browser is its own process: wren does not wait for it, so neither can the screen.
+    await vi.waitFor(
+      async () =>
+        expect(await readFile(browserLog, "utf8")).toBe("https://example.com/sign?step=1\n"),
+      { timeout: 10_000 },
+    );
     const requests = await server.requests();
     expect(JSON.stringify(requests[1]?.body)).toContain("User completed the URL elicitation flow");
 
