@@ -12,3 +12,5 @@ export declare const HOSTILE_RESOURCE_URI: string;
 export declare const HUGE_RESOURCE_URI: string;
 /** Where the hostile mode's `links` tool points. */
 export declare const HOSTILE_LINKS: readonly string[];
+/** URI of the static text resource every mock serves. */
+export declare const STATIC_RESOURCE_URI: string;

@@ -6,6 +6,7 @@ import type { RemoteServerConfig } from "../../config/schema.js";
 import type { WrenPaths } from "../../utils/paths.js";
 import type { ConnectFn, McpConnection } from "../connect.js";
 import { McpConnectionError, McpNeedsAuthError } from "../errors.js";
+import { guardedConnection } from "../guarded-connection.js";
 import { errorIn } from "./errors.js";
 import { machineProvider } from "./grants/machine.js";
 import { sameUrl } from "./issuer.js";
@@ -88,23 +89,8 @@ export async function connectWithMachineGrant(
     // jwt_bearer watches its token requests (a refused JWT is not sent again).
     ...(machine.wrapFetch && { fetch: machine.wrapFetch(connectOptions.fetch ?? fetch) }),
   }).catch((error: unknown) => Promise.reject(failed(error)));
-  return {
-    pid: connection.pid,
-    serverInfo: connection.serverInfo,
-    instructions: connection.instructions,
-    protocolVersion: connection.protocolVersion,
-    get auth() {
-      return machine.tokens() ? ("oauth" as const) : undefined;
-    },
-    ended: connection.ended,
-    listTools: (listOptions) =>
-      connection.listTools(listOptions).catch((e: unknown) => Promise.reject(failed(e))),
-    callTool: (name, args, callOptions) =>
-      connection.callTool(name, args, callOptions).catch((e: unknown) => Promise.reject(failed(e))),
-    ...(connection.capabilities && { capabilities: connection.capabilities }),
-    request: (send, requestOptions) =>
-      connection.request(send, requestOptions).catch((e: unknown) => Promise.reject(failed(e))),
-    notifyRootsChanged: () => connection.notifyRootsChanged(),
-    close: () => connection.close(),
-  };
+  return guardedConnection(connection, {
+    run: (request) => request().catch((e: unknown) => Promise.reject(failed(e))),
+    auth: () => (machine.tokens() ? "oauth" : undefined),
+  });
 }

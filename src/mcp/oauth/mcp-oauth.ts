@@ -11,6 +11,7 @@ import type { WrenPaths } from "../../utils/paths.js";
 import { redactSecrets } from "../../utils/redact.js";
 import type { ConnectFn, McpConnection } from "../connect.js";
 import { McpAuthError, McpConnectionError, McpNeedsAuthError } from "../errors.js";
+import { guardedConnection } from "../guarded-connection.js";
 import { withAuthRetry } from "./auth-retry.js";
 import type { AuthInteraction } from "./auth-store.js";
 import { presentable, storedClient } from "./client-identity.js";
@@ -199,34 +200,21 @@ export function createMcpOAuth(given: McpOAuthOptions): McpOAuth {
         throw surface(server, error);
       }
     };
-    return {
-      pid: connection.pid,
-      serverInfo: connection.serverInfo,
-      instructions: connection.instructions,
-      protocolVersion: connection.protocolVersion,
-      get auth() {
-        return provider.usedTokens ? ("oauth" as const) : undefined;
-      },
-      ended: connection.ended,
-      async listTools(listOptions) {
+    return guardedConnection(connection, {
+      async run(request, kind) {
+        if (kind === "callTool") goLive();
         try {
-          return await retrying(() => connection.listTools(listOptions));
+          return await retrying(request);
         } finally {
-          goLive();
+          if (kind === "listTools") goLive();
         }
       },
-      callTool(name, args, callOptions) {
-        goLive();
-        return retrying(() => connection.callTool(name, args, callOptions));
-      },
-      ...(connection.capabilities && { capabilities: connection.capabilities }),
-      request: (send, requestOptions) => retrying(() => connection.request(send, requestOptions)),
-      notifyRootsChanged: () => connection.notifyRootsChanged(),
+      auth: () => (provider.usedTokens ? "oauth" : undefined),
       async close() {
         await provider.close();
         await connection.close();
       },
-    };
+    });
   }
 
   return {

@@ -3,6 +3,7 @@
 
 import { readdir } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
+import { STATIC_RESOURCE_URI } from "../../../mock-mcps/tools.mjs";
 import type { RemoteServerConfig } from "../../config/schema.js";
 import { McpConnectionError } from "../errors.js";
 import { oauthTestbed } from "./sign-in-test-support.js";
@@ -44,6 +45,12 @@ describe("client credentials (machine to machine) against the mock", () => {
     expect(store.getSnapshot()).toEqual([]);
     expect(await browserUrls()).toEqual([]);
     expect(await readdir(bed.paths.mcpOAuthDir).catch(() => [])).toEqual([]);
+  });
+
+  it("reads the server's resources through the grant's connection too", async () => {
+    const connection = await harness().connect(machine("cc-s3cret-value"));
+    const read = await connection.resources?.read(STATIC_RESOURCE_URI);
+    expect(read?.contents[0]).toMatchObject({ uri: STATIC_RESOURCE_URI });
   });
 
   it("a wrong secret is one readable line that does not quote the secret", async () => {

@@ -5,6 +5,7 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { STATIC_RESOURCE_URI } from "../../../mock-mcps/tools.mjs";
 import type { RemoteServerConfig } from "../../config/schema.js";
 import type { McpConnection } from "../connect.js";
 import { McpNeedsAuthError } from "../errors.js";
@@ -36,6 +37,16 @@ describe("a signed-in session against the mock", () => {
   it("re-authorizes on a 401 mid-session and retries the call once on the live client", async () => {
     const { signIn } = harness();
     await expectReauthorization(await signIn(serverFor(mock)));
+  });
+
+  it("reads the server's resources on the signed-in connection, re-authorizing on a 401 there too", async () => {
+    const connection = await harness().signIn(serverFor(mock));
+    const listed = await connection.resources?.list();
+    expect(listed?.resources.map((r) => r.uri)).toContain(STATIC_RESOURCE_URI);
+    await mock.hook("revoke-all");
+    const read = await connection.resources?.read(STATIC_RESOURCE_URI);
+    expect(read?.contents[0]).toMatchObject({ uri: STATIC_RESOURCE_URI });
+    expect(await browserUrls()).toHaveLength(2);
   });
 
   it("over legacy SSE: signs in with the /sse resource, reuses the tokens and re-authorizes on a 401", async () => {
