@@ -6,20 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { reportError } from "../../cli.js";
 import type { RemoteServerConfig } from "../../config/schema.js";
 import { resolvePaths, type WrenPaths } from "../../utils/paths.js";
 import { type AuthCliIo, runAuthCli } from "./cli.js";
 import type { DeviceClock } from "./device-flow.js";
-import { capturedTerminal, type OAuthMock, startOAuthMock } from "./test-support.js";
-
-/** What `wren mcp auth` would exit with for this run, its error line written as the CLI does. */
-function exitOf(run: Promise<void>, cli: AuthCliIo): Promise<number> {
-  return run.then(
-    () => 0,
-    (error: unknown) => reportError(error, cli.stderr),
-  );
-}
+import { capturedTerminal, exitOf, type OAuthMock, startOAuthMock } from "./test-support.js";
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 

@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { reportError } from "../../cli.js";
 import { mockScript } from "../../test-utils/mock-bundles.js";
 import { type StartedMock, startMock } from "../../test-utils/start-mock.js";
 
@@ -125,4 +126,15 @@ export function capturedTerminal(): CapturedTerminal {
     out: () => out,
     err: () => err,
   };
+}
+
+/** What `wren mcp auth` would exit with for this run, its error line written as the CLI does. */
+export function exitOf(
+  run: Promise<void>,
+  cli: { stderr: { write(text: string): unknown } },
+): Promise<number> {
+  return run.then(
+    () => 0,
+    (error: unknown) => reportError(error, cli.stderr),
+  );
 }
